@@ -1,0 +1,54 @@
+// Request and response bodies of the HTTP API (DESIGN.md §4.3). These also generate /openapi.json.
+import { z } from 'zod';
+import { Order, Package } from './order.js';
+import { CandidateInfo, JobInfo, MAX_TOKEN_TTL_SECONDS, Role } from './token.js';
+
+export const WidgetSessionRequest = z.object({
+  role: Role,
+  candidate: CandidateInfo.extend({ id: z.string().min(1).max(200) }),
+  job: JobInfo.optional(),
+  actor: z.string().min(1).max(200).optional(),
+  ttlSeconds: z.number().int().min(30).max(MAX_TOKEN_TTL_SECONDS).optional(),
+});
+export type WidgetSessionRequest = z.infer<typeof WidgetSessionRequest>;
+
+export const WidgetSessionResponse = z.object({
+  token: z.string(),
+  expiresAt: z.string().datetime({ offset: true }),
+});
+export type WidgetSessionResponse = z.infer<typeof WidgetSessionResponse>;
+
+export const PackagesResponse = z.object({ packages: z.array(Package) });
+export type PackagesResponse = z.infer<typeof PackagesResponse>;
+
+export const OrdersResponse = z.object({ orders: z.array(Order) });
+export type OrdersResponse = z.infer<typeof OrdersResponse>;
+
+export const OrderResponse = z.object({ order: Order });
+export type OrderResponse = z.infer<typeof OrderResponse>;
+
+export const CreateOrderRequest = z.object({
+  packageId: z.string().min(1).max(200),
+  /** Only with an API key: whose order this is. A widget token names the candidate itself. */
+  candidateId: z.string().min(1).max(200).optional(),
+  /** Only with an API key: the candidate's details the vendor needs. */
+  candidate: CandidateInfo.optional(),
+  job: JobInfo.optional(),
+});
+export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
+
+export const LinkKind = z.enum(['launch', 'report']);
+export type LinkKind = z.infer<typeof LinkKind>;
+
+export const CreateLinkRequest = z.object({ kind: LinkKind });
+export type CreateLinkRequest = z.infer<typeof CreateLinkRequest>;
+
+export const LinkResponse = z.object({
+  url: z.string().url(),
+  expiresAt: z.string().datetime({ offset: true }),
+});
+export type LinkResponse = z.infer<typeof LinkResponse>;
+
+/** Longest life of a single-use link ticket. */
+export const LINK_TTL_SECONDS = 10 * 60;
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';

@@ -1,0 +1,7 @@
+// Browser-safe entry: schemas and types only. Token signing lives in `@ca/shared/server`.
+export * from './status.js';
+export * from './order.js';
+export * from './event.js';
+export * from './errors.js';
+export * from './token.js';
+export * from './api.js';
