@@ -1,0 +1,108 @@
+// PSI (Atlas) adapter: PSI pushes booking notifications to us; there is no outbound ordering API in scope.
+// Ordering creates our eligibility id and a scheduling link from config. Never calls PSI, never authenticates hooks itself.
+import { z } from 'zod';
+import { parseVendorConfig } from '../config.js';
+import {
+  VendorConfigError,
+  type InboundRequest,
+  type PlacedOrder,
+  type StatusUpdate,
+  type VendorAdapter,
+  type VendorAdapterFactory,
+  type VendorOrder,
+} from '../types.js';
+import { ELIGIBILITY_CREATED } from './status.js';
+import { parseNotification, toStatusUpdate } from './webhook.js';
+
+const PLACEHOLDERS = ['eligibilityId', 'candidateId', 'examCode'] as const;
+
+/** `vendors.psi` (DESIGN.md §4.5). */
+export const PsiConfig = z.object({
+  /** Who may get a bearer token from `POST /oauth/token` to PUT notifications to our hook. */
+  clients: z
+    .array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(16, 'must be at least 16 characters') }))
+    .min(1),
+  /** Where the candidate books; `{eligibilityId}` is required, `{candidateId}` and `{examCode}` optional. */
+  schedulingUrl: z
+    .string()
+    .refine((u) => URL.canParse(u.replace(/\{\w+\}/g, 'x')), 'must be an http(s) URL')
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .refine((u) => u.includes('{eligibilityId}'), 'must contain {eligibilityId}')
+    .refine(
+      (u) => [...u.matchAll(/\{(\w+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1]!)),
+      `may only use the placeholders ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
+    ),
+  /** PSI is never polled; kept because every vendor block accepts it. */
+  pollIntervalSeconds: z.number().int().positive().optional(),
+});
+
+/** A PSI package names the exam as PSI knows it: notifications without our eligibility id match on it. */
+const PsiPackage = z.object({ examCode: z.string().min(1) });
+
+/** Our `client_eligibility_id` for an order: stable across retries of placeOrder, so PSI's record and ours agree. */
+export function eligibilityIdFor(orderId: string): string {
+  return orderId;
+}
+
+const psi: VendorAdapterFactory = (ctx) => {
+  const config = parseVendorConfig(PsiConfig, ctx.config);
+  const examCodes = new Map<string, string>();
+  for (const pkg of ctx.packages) {
+    const { examCode } = parseVendorConfig(PsiPackage, pkg, `packages.${pkg.id}`);
+    const other = examCodes.get(examCode);
+    if (other !== undefined) {
+      throw new VendorConfigError(`packages.${pkg.id}.examCode`, `packages.${pkg.id}.examCode: also used by ${other}`);
+    }
+    examCodes.set(examCode, pkg.id);
+  }
+
+  function schedulingLink(order: VendorOrder): string {
+    const values: Record<(typeof PLACEHOLDERS)[number], string> = {
+      eligibilityId: order.vendorRef ?? eligibilityIdFor(order.id),
+      candidateId: order.candidateId,
+      examCode: String(order.package.examCode ?? ''),
+    };
+    return config.schedulingUrl.replace(/\{(\w+)\}/g, (_, name: (typeof PLACEHOLDERS)[number]) =>
+      encodeURIComponent(values[name]),
+    );
+  }
+
+  const adapter: VendorAdapter = {
+    vendor: 'psi',
+    pollIntervalSeconds: config.pollIntervalSeconds ?? 300,
+    defaultKind: 'exam',
+    oauthClients: config.clients,
+
+    async placeOrder(order): Promise<PlacedOrder> {
+      const eligibilityId = eligibilityIdFor(order.id);
+      return {
+        vendorRef: eligibilityId,
+        vendorData: { eligibilityId },
+        change: {
+          status: 'invited',
+          vendorStatus: ELIGIBILITY_CREATED,
+          vendorTime: ctx.now(),
+          dedupeKey: `${ELIGIBILITY_CREATED}|${eligibilityId}`,
+        },
+      };
+    },
+
+    // The link is a pure function of the order: no PSI call, nothing single use.
+    async launchUrl(order) {
+      return { url: schedulingLink(order) };
+    },
+
+    async parseWebhook(req: InboundRequest): Promise<StatusUpdate[]> {
+      const { notification, raw } = parseNotification(req.body);
+      const update = toStatusUpdate(notification, { packages: ctx.packages, observedAt: ctx.now(), raw });
+      ctx.log.debug(
+        { changeReason: notification.change_reason, dedupeKey: update.dedupeKey },
+        'psi notification parsed',
+      );
+      return [update];
+    },
+  };
+  return adapter;
+};
+
+export default psi;

@@ -1,0 +1,23 @@
+import type { OrderStatus } from '@ca/shared';
+import { describe, expect, it } from 'vitest';
+import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON, type ChangeReason } from './status.js';
+
+const table: [ChangeReason, OrderStatus][] = [
+  ['BOOKING_CREATED', 'scheduled'],
+  ['BOOKING_RESCHEDULED', 'scheduled'],
+  ['BOOKING_CANCELLED', 'cancelled'],
+  ['EXAM_COMPLETED', 'completed'],
+  ['ABSENT', 'no_show'],
+  ['EXCUSED_ABSENT', 'excused'],
+];
+
+describe('PSI status table', () => {
+  it.each(table)('maps %s to %s', (reason, status) => {
+    expect(STATUS_BY_CHANGE_REASON[reason]).toBe(status);
+  });
+
+  it('covers exactly the change reasons of seed 004', () => {
+    expect([...CHANGE_REASONS].sort()).toEqual(table.map(([r]) => r).sort());
+    expect(Object.keys(STATUS_BY_CHANGE_REASON).sort()).toEqual([...CHANGE_REASONS].sort());
+  });
+});

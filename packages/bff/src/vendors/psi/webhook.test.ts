@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { WebhookInvalid, type PackageConfig } from '../types.js';
+import { parseNotification, toStatusUpdate } from './webhook.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const packages: PackageConfig[] = [
+  { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' },
+  { id: 'psi-pro', vendor: 'psi', name: 'Professional exam', examCode: 'PRO-2' },
+];
+const observedAt = new Date('2026-11-23T10:00:00Z');
+
+function update(body: string) {
+  const { notification, raw } = parseNotification(body);
+  return toStatusUpdate(notification, { packages, observedAt, raw });
+}
+
+describe('PSI notification parsing', () => {
+  it('parses a site booking with every optional field present', () => {
+    const u = update(fixture('booking-created-site-all-fields.json'));
+    expect(u).toMatchObject({
+      match: { vendorRef: 'ord_V1StGXR8Z5jdHi6BmyT' },
+      status: 'scheduled',
+      vendorStatus: 'BOOKING_CREATED',
+      dedupeKey: 'BKG7QX2M9A|BOOKING_CREATED|2020-03-20T09:15:00.000Z',
+      booking: {
+        startsAt: '2020-04-01T22:00:00.000Z',
+        timeZone: 'America/New_York',
+        location: 'PSI Test Center Manhattan, 1 Main Street, New York, NY 10001',
+        deliveryMode: 'test_center',
+        code: 'BKG7QX2M9A',
+      },
+    });
+    expect(u.vendorTime.toISOString()).toBe('2020-03-20T09:15:00.000Z');
+    expect(u.raw).toEqual(JSON.parse(fixture('booking-created-site-all-fields.json')));
+  });
+
+  it('parses a remote reschedule without location fields', () => {
+    const u = update(fixture('booking-rescheduled-remote-no-location.json'));
+    expect(u.status).toBe('scheduled');
+    expect(u.vendorStatus).toBe('BOOKING_RESCHEDULED');
+    expect(u.booking).toEqual({
+      startsAt: '2020-04-03T08:30:00.000Z',
+      timeZone: 'Europe/Paris',
+      deliveryMode: 'remote',
+      code: 'BKG7QX2M9A',
+    });
+  });
+
+  it('treats empty optional fields as absent and matches on candidate_id and exam_code', () => {
+    const u = update(fixture('exam-completed-empty-optionals.json'));
+    expect(u.match).toEqual({ candidateId: 'cand-1001', packageId: 'psi-cert' });
+    expect(u.status).toBe('completed');
+    // seed 004: location_timezone is empty for other delivery modes; the UTC instant stays right.
+    expect(u.booking).toEqual({ startsAt: '2020-04-03T08:30:00.000Z', timeZone: 'UTC', code: 'BKG7QX2M9A' });
+  });
+
+  it('parses a notification with only the required fields, but cannot match it to an order', () => {
+    const { notification } = parseNotification(fixture('absent-required-only.json'));
+    expect(notification).toMatchObject({ change_reason: 'ABSENT', candidate_id: 'cand-2002' });
+    expect(notification.effective_date).toBeUndefined();
+    expect(() => toStatusUpdate(notification, { packages, observedAt, raw: {} })).toThrow(WebhookInvalid);
+  });
+
+  it('uses the observed time and booking_on when effective_date is absent', () => {
+    const body = JSON.parse(fixture('absent-required-only.json')) as Record<string, unknown>;
+    const u = update(JSON.stringify({ ...body, exam_code: 'PRO-2' }));
+    expect(u.match).toEqual({ candidateId: 'cand-2002', packageId: 'psi-pro' });
+    expect(u.status).toBe('no_show');
+    expect(u.vendorTime).toEqual(observedAt);
+    expect(u.dedupeKey).toBe('BKG3LW8PZT|ABSENT|booking_on=2020-05-12T13:00:00.000Z');
+  });
+
+  it('keeps the keys of the seed 004 NotificationRequest and refuses its placeholder values', () => {
+    const seedKeys = Object.keys(JSON.parse(fixture('seed-004-template.json')) as object).sort();
+    expect(Object.keys(JSON.parse(fixture('booking-created-site-all-fields.json')) as object).sort()).toEqual(seedKeys);
+    expect(() => parseNotification(fixture('seed-004-template.json'))).toThrow(/booking_on/);
+  });
+
+  it('gives the same dedupe key to the same event whatever the timestamp spelling', () => {
+    const a = JSON.parse(fixture('booking-created-site-all-fields.json')) as Record<string, unknown>;
+    const k1 = update(JSON.stringify(a)).dedupeKey;
+    const k2 = update(JSON.stringify({ ...a, effective_date: '2020-03-20T10:15:00+01:00', candidate_mname: '' })).dedupeKey;
+    const k3 = update(JSON.stringify({ ...a, effective_date: '2020-03-20T09:15:01Z' })).dedupeKey;
+    const k4 = update(JSON.stringify({ ...a, change_reason: 'BOOKING_RESCHEDULED' })).dedupeKey;
+    expect(k2).toBe(k1);
+    expect(new Set([k1, k3, k4]).size).toBe(3);
+  });
+
+  const invalid: [string, (b: Record<string, unknown>) => unknown, RegExp][] = [
+    ['an unknown change_reason', (b) => ({ ...b, change_reason: 'BOOKING_LOST' }), /change_reason/],
+    ['a missing booking_code', ({ booking_code: _, ...b }) => b, /booking_code/],
+    ['a missing candidate_id', ({ candidate_id: _, ...b }) => b, /candidate_id/],
+    ['a booking_on that is not a time', (b) => ({ ...b, booking_on: '01/04/2020 22:00' }), /booking_on/],
+    ['an effective_date that is not a time', (b) => ({ ...b, effective_date: 'yesterday' }), /effective_date/],
+    ['a time zone that is not IANA', (b) => ({ ...b, location_timezone: 'Mars/Olympus' }), /location_timezone/],
+    ['a non-object body', () => ['BOOKING_CREATED'], /\(body\)/],
+  ];
+  it.each(invalid)('refuses %s with WebhookInvalid', (_name, change, message) => {
+    const base = JSON.parse(fixture('booking-created-site-all-fields.json')) as Record<string, unknown>;
+    const run = () => update(JSON.stringify(change(base)));
+    expect(run).toThrow(WebhookInvalid);
+    expect(run).toThrow(message);
+  });
+
+  it('refuses a body that is not JSON', () => {
+    expect(() => parseNotification('booking_code=1')).toThrow(WebhookInvalid);
+  });
+
+  it('refuses an exam_code no package has when there is no eligibility id', () => {
+    const base = JSON.parse(fixture('exam-completed-empty-optionals.json')) as Record<string, unknown>;
+    expect(() => update(JSON.stringify({ ...base, exam_code: 'UNKNOWN-9' }))).toThrow(/exam_code/);
+  });
+});
