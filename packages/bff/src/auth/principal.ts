@@ -1,0 +1,59 @@
+// Who is calling: a widget token (one candidate of one tenant) or a tenant API key (the ATS back end).
+// Tokens travel only in the Authorization header. Never logs a token or key.
+import { verifyWidgetToken, TokenError, type WidgetClaims } from '@ca/shared/server';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Config } from '../config.js';
+import { AppError, unauthorized } from '../errors.js';
+
+export type Principal =
+  | { kind: 'widget'; tenantId: string; candidateId: string; role: 'recruiter' | 'candidate'; claims: WidgetClaims }
+  | { kind: 'apiKey'; tenantId: string };
+
+export type PrincipalVariables = { principal: Principal };
+
+const sha = (s: string) => createHash('sha256').update(s).digest();
+
+export function createAuthenticator(config: Config, now: () => Date = () => new Date()) {
+  const apiKeys = Object.entries(config.tenants).flatMap(([tenantId, t]) => t.apiKeys.map((k) => ({ tenantId, hash: sha(k) })));
+
+  function apiKeyTenant(key: string): string | undefined {
+    const h = sha(key);
+    let found: string | undefined;
+    for (const k of apiKeys) if (timingSafeEqual(k.hash, h)) found = k.tenantId; // no early exit: constant time in the key list
+    return found;
+  }
+
+  return {
+    /** Resolves the caller from an Authorization header value; throws 401 AppErrors. */
+    async authenticate(header: string | undefined | null): Promise<Principal> {
+      if (!header) throw unauthorized('token_missing', 'Send a widget token or API key as "Authorization: Bearer …".');
+      const m = /^Bearer\s+([A-Za-z0-9._~+/=-]+)\s*$/i.exec(header);
+      if (!m) throw unauthorized('token_invalid', 'The Authorization header must be "Bearer <token>".');
+      const credential = m[1]!;
+      if (credential.split('.').length === 3) {
+        try {
+          const claims = await verifyWidgetToken(credential, {
+            keysFor: (iss) => (Object.hasOwn(config.tenants, iss) ? config.tenants[iss]!.widgetKeys : undefined),
+            now: now(),
+          });
+          return { kind: 'widget', tenantId: claims.iss, candidateId: claims.sub, role: claims.role, claims };
+        } catch (err) {
+          if (err instanceof TokenError) throw unauthorized(err.code, err.message);
+          throw err;
+        }
+      }
+      const tenantId = apiKeyTenant(credential);
+      if (!tenantId) throw unauthorized('unauthorized', 'The API key is not valid.');
+      return { kind: 'apiKey', tenantId };
+    },
+  };
+}
+
+export type Authenticator = ReturnType<typeof createAuthenticator>;
+
+/** 401 responses carry RFC 6750 `WWW-Authenticate`. */
+export function wwwAuthenticate(err: AppError): string | undefined {
+  if (err.status !== 401) return undefined;
+  const e = err.code === 'token_missing' ? '' : `, error="invalid_token", error_description="${err.message.replace(/"/g, "'")}"`;
+  return `Bearer realm="candidate-assessment"${e}`;
+}

@@ -1,0 +1,167 @@
+// Loads and validates the one config file (DESIGN.md §4.5). A bad file stops the server with a message
+// naming the field; secrets from the file never appear in a message.
+import { PackageKind, VendorId } from '@ca/shared';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const Origin = z.string().refine((s) => {
+  try {
+    const u = new URL(s);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}, 'must be an origin such as https://ats.example.com (scheme, host, optional port; no path)');
+
+const VendorBlock = z.looseObject({
+  pollIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
+});
+
+const PackageEntry = z.looseObject({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be 1–100 letters, digits, dot, dash or underscore'),
+  vendor: VendorId,
+  name: z.string().min(1).max(200),
+  kind: PackageKind.optional(),
+  description: z.string().max(2000).optional(),
+});
+
+const Tenant = z.object({
+  name: z.string().min(1),
+  allowedOrigins: z.array(Origin).default([]),
+  apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).default([]),
+  widgetKeys: z
+    .record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string().min(32, 'must be at least 32 characters'))
+    .refine((r) => Object.keys(r).length > 0, 'needs at least one key'),
+  vendors: z
+    .strictObject({
+      pymetrics: VendorBlock.optional(),
+      mettl: VendorBlock.optional(),
+      berke: VendorBlock.optional(),
+      psi: VendorBlock.optional(),
+    })
+    .default({}),
+  packages: z.array(PackageEntry).default([]),
+  atsWebhook: z
+    .object({
+      url: z.string().url(),
+      secret: z.string().min(24, 'must be at least 24 characters'),
+    })
+    .optional(),
+  /** Where a candidate returning from a vendor is sent; without it they see our own thank-you page. */
+  candidateReturnUrl: z.string().url().optional(),
+});
+
+export const Config = z
+  .object({
+    publicUrl: z
+      .string()
+      .url()
+      .transform((s) => s.replace(/\/+$/, '')),
+    listen: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65_535).default(8787),
+      })
+      .default({ host: '127.0.0.1', port: 8787 }),
+    database: z
+      .string()
+      .refine(
+        (s) => s === 'memory:' || /^embedded:.+/.test(s) || /^postgres(ql)?:\/\//.test(s),
+        'must be embedded:<dir>, memory: or a postgres:// URL',
+      )
+      .default('embedded:./.data/bff'),
+    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+    /** How long the event log keeps events for SSE resume, in hours. */
+    eventRetentionHours: z.number().int().min(1).default(72),
+    tenants: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'tenant ids are lower-case letters, digits, - and _'), Tenant)
+      .refine((t) => Object.keys(t).length > 0, 'needs at least one tenant'),
+  })
+  .superRefine((cfg, ctx) => {
+    const apiKeyOwner = new Map<string, string>();
+    const psiClientOwner = new Map<string, string>();
+    for (const [tid, t] of Object.entries(cfg.tenants)) {
+      t.apiKeys.forEach((k, i) => {
+        const other = apiKeyOwner.get(k);
+        if (other) ctx.addIssue({ code: 'custom', path: ['tenants', tid, 'apiKeys', i], message: `is also an API key of tenant ${other}` });
+        apiKeyOwner.set(k, tid);
+      });
+      const ids = new Set<string>();
+      t.packages.forEach((p, i) => {
+        if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['tenants', tid, 'packages', i, 'id'], message: `duplicate package id ${p.id}` });
+        ids.add(p.id);
+        if (!t.vendors[p.vendor]) {
+          ctx.addIssue({ code: 'custom', path: ['tenants', tid, 'packages', i, 'vendor'], message: `vendor ${p.vendor} is not configured for this tenant` });
+        }
+      });
+      const clients = (t.vendors.psi as { clients?: { clientId?: unknown }[] } | undefined)?.clients ?? [];
+      clients.forEach((c, i) => {
+        if (typeof c?.clientId !== 'string') return;
+        const other = psiClientOwner.get(c.clientId);
+        if (other) {
+          ctx.addIssue({ code: 'custom', path: ['tenants', tid, 'vendors', 'psi', 'clients', i, 'clientId'], message: `is also a client of tenant ${other}` });
+        }
+        psiClientOwner.set(c.clientId, tid);
+      });
+    }
+  });
+
+export type Config = z.infer<typeof Config>;
+export type TenantConfig = Config['tenants'][string];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Replaces `${env:NAME}` anywhere in string values; a missing variable is an error naming the field. */
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | number)[] = []): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+      const v = env[name];
+      if (v === undefined) throw new ConfigError(`${formatPath(path)}: environment variable ${name} is not set`);
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, [...path, k])]));
+  }
+  return value;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.length ? path.map(String).join('.') : '(root)';
+}
+
+/** Validates an already-parsed config object. */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
+  const substituted = substituteEnv(raw, env);
+  const parsed = Config.safeParse(substituted);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
+    throw new ConfigError(lines.join('\n'));
+  }
+  return parsed.data;
+}
+
+/** Reads, substitutes and validates the config file. Relative `embedded:` paths resolve against the file's folder. */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  return parseConfig(raw, env);
+}

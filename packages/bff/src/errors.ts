@@ -1,0 +1,26 @@
+// One error hierarchy with stable codes (the code union lives in @ca/shared). app.onError maps these to
+// {"error":{"code","message"}}; anything else becomes a 500 with no detail.
+import type { ErrorCode } from '@ca/shared';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 502 | 503,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+}
+
+export const badRequest = (message: string) => new AppError('bad_request', 400, message);
+export const validationFailed = (message: string) => new AppError('validation_failed', 400, message);
+export const unauthorized = (code: 'unauthorized' | 'token_missing' | 'token_invalid' | 'token_expired', message: string) =>
+  new AppError(code, 401, message);
+export const forbidden = (message: string) => new AppError('forbidden', 403, message);
+export const orderNotFound = () => new AppError('order_not_found', 404, 'No such order for this candidate.');
+export const packageNotFound = (id: string) => new AppError('package_not_found', 404, `Package ${JSON.stringify(id)} is not in this tenant's catalog.`);
+export const idempotencyConflict = () =>
+  new AppError('idempotency_conflict', 409, 'This Idempotency-Key was used with a different request body.');
+export const vendorUnavailable = (message: string) => new AppError('vendor_unavailable', 502, message);

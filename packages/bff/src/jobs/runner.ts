@@ -1,0 +1,213 @@
+// Durable jobs on pg-boss (PGlite or PostgreSQL): place orders, poll open orders, act on hints.
+// A vendor outage never loses an order: placement retries with backoff and jitter, then fails the
+// order with a reason. The runner decides retries; the order service decides statuses.
+import type { VendorId } from '@ca/shared';
+import { PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import type { OrderService } from '../orders/service.js';
+import type { Database, Sql } from '../store/db.js';
+import { getOrder, listOpenOrders, type OrderRow } from '../store/orders.js';
+import type { Adapters } from '../vendors/adapters.js';
+import { VendorError, type VendorAdapter, type VendorOrder } from '../vendors/types.js';
+import type { Metrics } from '../metrics.js';
+
+const Q = {
+  place: 'place-order',
+  refresh: 'refresh-vendor',
+  refreshOrder: 'refresh-order',
+} as const;
+
+export interface JobRunnerOptions {
+  db: Database;
+  adapters: Adapters;
+  orders: () => OrderService;
+  log: Logger;
+  metrics: Metrics;
+  /** Placement attempts before the order fails (default 8: about 4 minutes of backoff). */
+  placeRetryLimit?: number;
+  /** First retry delay in seconds; doubles with jitter (pg-boss retryBackoff). */
+  placeRetryDelay?: number;
+  /** Overrides every adapter's poll interval (tests: a long one, then pollNow()). */
+  pollIntervalSeconds?: number;
+}
+
+interface RefreshData {
+  tenantId: string;
+  vendor: VendorId;
+}
+
+export function toVendorOrder(r: OrderRow, adapters: Adapters): VendorOrder | null {
+  const entry = adapters.all().find((e) => e.tenantId === r.tenant_id && e.vendor === r.vendor);
+  const pkg = entry?.ctx.packages.find((p) => p.id === r.package_id);
+  if (!pkg) return null;
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    candidateId: r.candidate_id,
+    candidate: r.candidate,
+    ...(r.job ? { job: r.job } : {}),
+    package: pkg,
+    vendorRef: r.vendor_ref,
+    vendorData: r.vendor_data,
+    status: r.status,
+    vendorStatus: r.vendor_status,
+    createdAt: new Date(r.created_at),
+    statusChangedAt: new Date(r.status_changed_at),
+  };
+}
+
+export function createJobRunner(opts: JobRunnerOptions) {
+  const { db, adapters, log, metrics } = opts;
+  const retryLimit = opts.placeRetryLimit ?? 8;
+  const boss = new PgBoss({
+    db: db.boss,
+    schema: db.jobSchema,
+    ...(db.kind === 'pglite' ? { backend: 'pglite' as const } : {}),
+    useListenNotify: true,
+    supervise: true,
+    schedule: false,
+    migrate: true,
+    pollingIntervalSeconds: 1,
+  } as ConstructorParameters<typeof PgBoss>[0]);
+  boss.on('error', (err) => log.error({ err }, 'job queue error'));
+  const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
+
+  const pollSeconds = (a: VendorAdapter) => opts.pollIntervalSeconds ?? a.pollIntervalSeconds;
+
+  async function place(orderId: string, attempt: number): Promise<void> {
+    const row = await getOrder(db, orderId);
+    if (!row || row.status !== 'requested' || row.vendor_ref) return; // already placed or gone: nothing to do
+    const adapter = adapters.get(row.tenant_id, row.vendor);
+    const vo = toVendorOrder(row, adapters);
+    if (!adapter || !vo) {
+      await opts.orders().fail(row, { code: 'package_not_found', message: 'This package is no longer configured.' });
+      return;
+    }
+    const started = performance.now();
+    try {
+      const placed = await adapter.placeOrder(vo);
+      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: 'ok' });
+      await opts.orders().placed(row, {
+        ...placed.change,
+        vendorRef: placed.vendorRef,
+        vendorData: { ...placed.vendorData, ...placed.change.vendorData },
+      });
+    } catch (err) {
+      const ve = err instanceof VendorError ? err : null;
+      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: ve && !ve.retryable ? 'rejected' : 'error' });
+      if (ve && !ve.retryable) {
+        log.warn({ order: orderId, vendor: row.vendor, code: ve.code }, 'vendor refused the order');
+        await opts.orders().fail(row, { code: ve.code, message: ve.message });
+        return;
+      }
+      if (attempt >= retryLimit) {
+        log.error({ order: orderId, vendor: row.vendor, err: String((err as Error).message) }, 'giving up placing the order');
+        await opts.orders().fail(row, {
+          code: 'vendor_unavailable',
+          message: `The ${row.vendor} service could not be reached after ${attempt + 1} attempts: ${ve?.message ?? 'unexpected error'}`,
+        });
+        return;
+      }
+      log.warn({ order: orderId, vendor: row.vendor, attempt, err: String((err as Error).message) }, 'placing the order failed; will retry');
+      throw err;
+    } finally {
+      metrics.vendorLatency.observe({ vendor: row.vendor, op: 'place' }, (performance.now() - started) / 1000);
+    }
+  }
+
+  /** One refresh cycle of a tenant's vendor: every open order, in the adapter's batch size. */
+  async function refreshVendor(tenantId: string, vendor: VendorId, onlyOrderIds?: readonly string[]): Promise<number> {
+    const adapter = adapters.get(tenantId, vendor);
+    if (!adapter?.refresh) return 0;
+    let rows = await listOpenOrders(db, tenantId, vendor, 100_000);
+    if (onlyOrderIds) rows = rows.filter((r) => onlyOrderIds.includes(r.id));
+    const orders = rows.map((r) => toVendorOrder(r, adapters)).filter((o): o is VendorOrder => o !== null);
+    const size = adapter.refreshBatchSize ?? (orders.length || 1);
+    let applied = 0;
+    for (let i = 0; i < orders.length; i += size) {
+      const batch = orders.slice(i, i + size);
+      const started = performance.now();
+      try {
+        const updates = await adapter.refresh(batch);
+        metrics.vendorCalls.inc({ vendor, op: 'refresh', outcome: 'ok' });
+        const results = await opts.orders().apply(tenantId, vendor, updates, 'poll');
+        applied += results.filter((r) => r.outcome === 'applied').length;
+      } catch (err) {
+        metrics.vendorCalls.inc({ vendor, op: 'refresh', outcome: 'error' });
+        log.warn({ tenant: tenantId, vendor, err: String((err as Error).message) }, 'refreshing orders failed; next cycle retries');
+      } finally {
+        metrics.vendorLatency.observe({ vendor, op: 'refresh' }, (performance.now() - started) / 1000);
+      }
+    }
+    return applied;
+  }
+
+  async function schedulePolls() {
+    for (const { tenantId, vendor, adapter } of adapters.all()) {
+      if (!adapter.refresh) continue;
+      const seconds = pollSeconds(adapter);
+      const key = `${tenantId}:${vendor}`;
+      const tick = () => {
+        if (stopped) return;
+        // Throttled by key: whichever replica sends first in a slot wins; the others' sends are no-ops.
+        boss
+          .sendThrottled(Q.refresh, { tenantId, vendor } satisfies RefreshData, { singletonKey: key }, seconds, key)
+          .catch((err) => log.warn({ err: String(err) }, 'could not schedule a poll'));
+      };
+      const jitter = Math.random() * Math.min(seconds, 10) * 1000;
+      timers.push(setTimeout(tick, jitter).unref());
+      timers.push(setInterval(tick, seconds * 1000).unref());
+    }
+  }
+
+  return {
+    boss,
+    async start() {
+      await boss.start();
+      await boss.createQueue(Q.place, {
+        retryLimit,
+        retryDelay: opts.placeRetryDelay ?? 2,
+        retryBackoff: true,
+        retryDelayMax: 300,
+        expireInSeconds: 120,
+        notify: true,
+      } as never);
+      await boss.createQueue(Q.refresh, { policy: 'stately', retryLimit: 0, expireInSeconds: 600, notify: true } as never);
+      await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, notify: true } as never);
+      await boss.work<{ orderId: string }>(Q.place, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
+        await place(job!.data.orderId, (job as unknown as { retryCount: number }).retryCount ?? 0);
+      });
+      await boss.work<RefreshData>(Q.refresh, { batchSize: 1 }, async ([job]) => {
+        await refreshVendor(job!.data.tenantId, job!.data.vendor);
+      });
+      await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1 }, async ([job]) => {
+        await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
+      });
+      await schedulePolls();
+    },
+    /** Enqueues placement inside the order's transaction, so an accepted order always has its job. */
+    async enqueuePlacement(tx: Sql, orderId: string) {
+      await boss.send(Q.place, { orderId }, { db: tx.boss } as never);
+    },
+    /** A hint (vendor callback, candidate returned): check this order now. */
+    async refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string) {
+      await boss.send(Q.refreshOrder, { tenantId, vendor, orderId }, { singletonKey: orderId } as never);
+    },
+    /** Runs a refresh cycle now, in this process (tests and operators). */
+    async pollNow(filter?: { tenantId?: string; vendor?: VendorId }) {
+      for (const { tenantId, vendor } of adapters.all()) {
+        if (filter?.tenantId && filter.tenantId !== tenantId) continue;
+        if (filter?.vendor && filter.vendor !== vendor) continue;
+        await refreshVendor(tenantId, vendor);
+      }
+    },
+    async stop() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 } as never);
+    },
+  };
+}
+
+export type JobRunner = ReturnType<typeof createJobRunner>;

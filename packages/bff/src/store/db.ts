@@ -1,0 +1,224 @@
+// One small database interface over PGlite (embedded, one connection) and PostgreSQL (pool).
+// Callers use named store functions; only store/ writes SQL. pg-boss gets the same connection.
+import { PGlite } from '@electric-sql/pglite';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import pg from 'pg';
+import type { Db as BossDb } from 'pg-boss';
+import { fromPglite } from 'pg-boss';
+
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Multi-statement SQL without parameters (migrations). */
+  exec(text: string): Promise<void>;
+  /** pg-boss's view of this connection or transaction, for enqueuing jobs atomically. */
+  readonly boss: BossDb;
+}
+
+export interface Database extends Sql {
+  readonly kind: 'pglite' | 'postgres';
+  /** Schema for pg-boss's tables. */
+  readonly jobSchema: string;
+  /** Runs `fn` in one transaction; inside, use only `tx` (PGlite: anything else waits forever on the lock). */
+  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  /** Subscribes to a lower-case NOTIFY channel; `onReconnect` fires after a lost listener connection is back. */
+  listen(channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** Opens the database named in config: `memory:`, `embedded:<dir>` or a `postgres://` URL. */
+export async function openDatabase(url: string, opts: { onError?: (err: Error) => void } = {}): Promise<Database> {
+  if (url === 'memory:') return openPglite(undefined);
+  if (url.startsWith('embedded:')) return openPglite(resolve(url.slice('embedded:'.length)));
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, opts.onError);
+  throw new Error(`unsupported database URL: ${url.split(':')[0]}:`);
+}
+
+// --- PGlite -------------------------------------------------------------------------------------
+
+/** Refuses to open a data directory another live process holds: PGlite takes no lock of its own (DESIGN.md §6). */
+function acquireLock(dir: string): () => void {
+  mkdirSync(dirname(dir), { recursive: true });
+  const lock = `${dir}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lock, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lock, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(readFileSync(lock, 'utf8').trim());
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        throw new Error(`database directory ${dir} is in use by process ${pid} (lock file ${lock})`);
+      }
+      rmSync(lock, { force: true }); // stale: its process is gone
+    }
+  }
+  throw new Error(`cannot lock database directory ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  const release = dir ? acquireLock(dir) : () => {};
+  let pglite: PGlite;
+  try {
+    if (dir && !existsSync(dir)) mkdirSync(dir, { recursive: true });
+    pglite = await PGlite.create(dir ? { dataDir: dir } : {});
+  } catch (err) {
+    release();
+    throw err;
+  }
+  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, boss: BossDb): Sql => ({
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await q.query<T>(text, params);
+      return r.rows;
+    },
+    async exec(text: string) {
+      await q.exec(text);
+    },
+    boss,
+  });
+  const root = wrap(pglite, fromPglite(pglite));
+  return {
+    kind: 'pglite',
+    jobSchema: 'pgboss',
+    ...root,
+    transaction: (fn) =>
+      pglite.transaction(async (tx) => {
+        // fromPglite only needs query/exec; a PGlite transaction offers both.
+        return fn(wrap(tx, fromPglite(tx as unknown as PGlite)));
+      }),
+    listen: async (channel, onNotify) => {
+      const unsub = await pglite.listen(channel, onNotify);
+      return async () => {
+        await unsub();
+      };
+    },
+    close: async () => {
+      try {
+        await pglite.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+// --- PostgreSQL ---------------------------------------------------------------------------------
+
+/**
+ * `?schema=NAME` in the URL puts our tables in that schema and pg-boss's in `NAME_jobs` (tests use it to
+ * keep runs apart on one database); it is removed before the URL reaches the driver.
+ */
+async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Promise<Database> {
+  const parsed = new URL(rawUrl);
+  const schema = parsed.searchParams.get('schema');
+  parsed.searchParams.delete('schema');
+  if (schema !== null && !/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) throw new Error('schema must be lower-case letters, digits and _');
+  const url = parsed.toString();
+  const options = schema ? `-c search_path=${schema}` : undefined;
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'candidate-assessment', ...(options ? { options } : {}) });
+  pool.on('error', (err) => onError?.(err));
+  const client = await pool.connect(); // fail fast when unreachable
+  try {
+    if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    client.release();
+  }
+  const bossOf = (q: { query: pg.Pool['query'] }): BossDb => ({
+    executeSql: (text: string, values?: unknown[]) => q.query(text, values as unknown[]) as never,
+  });
+  const listeners = new Set<() => Promise<void>>();
+  return {
+    kind: 'postgres',
+    jobSchema: schema ? `${schema}_jobs` : 'pgboss',
+    async query<T>(text: string, params?: unknown[]) {
+      const r = await pool.query(text, params);
+      return r.rows as T[];
+    },
+    boss: bossOf(pool),
+    async transaction(fn) {
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN');
+        const tx: Sql = {
+          async query<T>(text: string, params?: unknown[]) {
+            const r = await c.query(text, params);
+            return r.rows as T[];
+          },
+          async exec(text: string) {
+            await c.query(text);
+          },
+          boss: bossOf(c),
+        };
+        const out = await fn(tx);
+        await c.query('COMMIT');
+        return out;
+      } catch (err) {
+        await c.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        c.release();
+      }
+    },
+    async exec(text) {
+      await pool.query(text);
+    },
+    async listen(channel, onNotify, onReconnect) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`channel must be lower-case: ${channel}`);
+      let closed = false;
+      let conn: pg.Client | undefined;
+      let delay = 100;
+      const connect = async (): Promise<void> => {
+        while (!closed) {
+          const c = new pg.Client({ connectionString: url, application_name: 'candidate-assessment-listen', ...(options ? { options } : {}) });
+          try {
+            await c.connect();
+            c.on('notification', (n) => {
+              if (n.channel === channel) onNotify(n.payload ?? '');
+            });
+            c.on('error', (err) => {
+              onError?.(err);
+              if (conn === c) {
+                conn = undefined;
+                c.end().catch(() => {});
+                if (!closed) void connect().then(() => onReconnect?.());
+              }
+            });
+            await c.query(`LISTEN ${channel}`);
+            conn = c;
+            delay = 100;
+            return;
+          } catch (err) {
+            onError?.(err as Error);
+            await c.end().catch(() => {});
+            await new Promise((r) => setTimeout(r, delay));
+            delay = Math.min(delay * 2, 5000);
+          }
+        }
+      };
+      await connect();
+      const stop = async () => {
+        closed = true;
+        listeners.delete(stop);
+        await conn?.end().catch(() => {});
+      };
+      listeners.add(stop);
+      return stop;
+    },
+    async close() {
+      await Promise.all([...listeners].map((s) => s()));
+      await pool.end();
+    },
+  };
+}
+
