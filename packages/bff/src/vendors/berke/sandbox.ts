@@ -1,0 +1,619 @@
+// A Berke-compatible server for the demo and tests: the REST methods with Berke's headers, JSON/XML bodies and
+// burst limit, a candidate page, and a `/_sandbox/...` control API. Never used in production config.
+import { createHash, randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+
+export interface SandboxJob {
+  sourceJobId: string;
+  name: string;
+  /** false: "Match Disabled In Job" (fitId 4). */
+  matchEnabled?: boolean;
+}
+
+export interface BerkeSandboxOptions {
+  /** The one API token the sandbox accepts (default: random). */
+  apiToken?: string;
+  /** Active jobs; the first is the company's default job. */
+  jobs?: SandboxJob[];
+  /** Burst limit per API token (seed 002 sample: 120 calls / 60 000 ms). */
+  burstLimit?: { calls: number; perMs: number };
+  /** Calls per UTC day before `isDailyLimit` 429s (default: none). */
+  dailyLimit?: number;
+  /** Calls allowed at once before `callExpiresOnCompletion` 429s (default: none). */
+  maxSimultaneous?: number;
+  /** Delay before answering each API call. */
+  latencyMs?: number;
+  /** Scores arrive this long after completion on their own; null (default) = only when told (`score`). */
+  autoScoreMs?: number | null;
+  /** How XML bodies are encoded on the wire; the declaration always says utf-16 (seed 002). */
+  xmlCharset?: 'utf-8' | 'utf-16';
+  /** Answer XML whatever `formatOutput` asks (a server that ignores it; XML is Berke's default). */
+  ignoreFormatOutput?: boolean;
+  host?: string;
+  port?: number;
+}
+
+export type SandboxStep = 'start' | 'progress' | 'complete' | 'score';
+
+export interface SandboxCandidateView {
+  sourceCandidateId: string;
+  firstName: string;
+  lastName: string;
+  emailAddress: string;
+  sourceJobId: string;
+  statusId: 5 | 1 | 2;
+  percentComplete: number;
+  scored: boolean;
+  launchUrl: string;
+  redirectUrl: string | null;
+  invitationsSent: number;
+  startCount: number;
+}
+
+export interface SandboxCounters {
+  /** API calls received per method, throttled ones included. */
+  calls: Record<string, number>;
+  /** 429 answers sent. */
+  throttled: number;
+  /** Arrival times (ms) of the calls that were let through, for measuring windows. */
+  accepted: number[];
+  invitationsSent: number;
+}
+
+export interface BerkeSandbox {
+  /** `http://127.0.0.1:<port>`: the candidate pages and `/_sandbox/...`. */
+  url: string;
+  /** `{url}/api`: what goes into the tenant's `vendors.berke.baseUrl`. */
+  baseUrl: string;
+  apiToken: string;
+  candidates(): SandboxCandidateView[];
+  candidate(sourceCandidateId: string): SandboxCandidateView | null;
+  advance(sourceCandidateId: string, step: SandboxStep, opts?: { percent?: number; fitPct?: number }): SandboxCandidateView;
+  counters(): SandboxCounters;
+  /** While on, every API call answers 503 (maintenance), as when Berke disables its API. */
+  setOutage(on: boolean): void;
+  stop(): Promise<void>;
+}
+
+interface Fit {
+  sourceJobId: string;
+  fitPct: number;
+  fitId: number;
+  fit: string;
+  reportId: string;
+}
+
+interface Candidate {
+  sourceCandidateId: string;
+  firstName: string;
+  lastName: string;
+  emailAddress: string;
+  sourceJobId: string;
+  redirectUrl: string | null;
+  invitationCode: string;
+  statusId: 5 | 1 | 2;
+  percent: number;
+  createdOn: number;
+  startedOn: number | null;
+  completedOn: number | null;
+  scoredOn: number | null;
+  startCount: number;
+  invitationsSent: number;
+  fits: Fit[];
+}
+
+const DEFAULT_JOBS: SandboxJob[] = [
+  { sourceJobId: 'customer-support', name: 'Customer Support Agent' },
+  { sourceJobId: 'sales-rep', name: 'Sales Representative' },
+  { sourceJobId: 'warehouse', name: 'Warehouse Associate', matchEnabled: false },
+];
+
+/** Berke-style error: `X-Response-Code` `[HTTP].[Berke code]` (seed 002; codes other than 1003 are the sandbox's). */
+class BerkeFault extends Error {
+  constructor(
+    readonly http: number,
+    readonly berke: number,
+    message: string,
+    readonly headerMessage = message,
+  ) {
+    super(message);
+  }
+}
+
+const code = (n: number) => randomBytes(n).toString('hex').toUpperCase();
+const seconds = (ms: number | null) => (ms === null ? null : Number((ms / 1000).toFixed(3)));
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+const escapeHtml = escapeXml;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const ControlAdvance = z.object({
+  step: z.enum(['start', 'progress', 'complete', 'score']),
+  percent: z.number().min(0).max(100).optional(),
+  fitPct: z.number().min(0).max(1).optional(),
+});
+const ControlOutage = z.object({ on: z.boolean() });
+
+export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise<BerkeSandbox> {
+  const apiToken = opts.apiToken ?? `sbx-${code(12)}`;
+  const jobs = opts.jobs ?? DEFAULT_JOBS;
+  const burst = opts.burstLimit ?? { calls: 120, perMs: 60_000 };
+  const candidates = new Map<string, Candidate>();
+  const byInvitation = new Map<string, Candidate>();
+  const reports = new Map<string, { candidate: Candidate; fit: Fit }>();
+  const counters: SandboxCounters = { calls: {}, throttled: 0, accepted: [], invitationsSent: 0 };
+  const window: number[] = [];
+  let deniedInWindow = 0;
+  let firstDeniedAt: number | null = null;
+  let dailyCount = 0;
+  let dailyDay = '';
+  let inFlight = 0;
+  let outage = false;
+  let url = '';
+
+  const jobOf = (id: string | undefined) => jobs.find((j) => j.sourceJobId.toLowerCase() === id?.toLowerCase());
+  const launchUrl = (c: Candidate) => `${url}/assess/${c.invitationCode}`;
+  const redirectTarget = (c: Candidate) => {
+    if (!c.redirectUrl) return null;
+    // seed 002: Berke returns the redirect as `[url]?code=[invitationCode]&id=[sha512Hash]`.
+    const id = createHash('sha512').update(`${c.invitationCode}:${c.sourceCandidateId}`).digest('hex');
+    return `${c.redirectUrl}${c.redirectUrl.includes('?') ? '&' : '?'}code=${c.invitationCode}&id=${id}`;
+  };
+
+  function settle(c: Candidate) {
+    const auto = opts.autoScoreMs;
+    if (c.statusId === 2 && c.scoredOn === null && auto !== null && auto !== undefined && Date.now() >= c.completedOn! + auto) {
+      score(c);
+    }
+  }
+
+  function start(c: Candidate) {
+    if (c.statusId === 2) return;
+    if (c.statusId === 5) {
+      c.statusId = 1;
+      c.startedOn = Date.now();
+    }
+    c.startCount += 1;
+  }
+  function progress(c: Candidate, percent?: number) {
+    if (c.statusId === 5) start(c);
+    if (c.statusId !== 1) return;
+    c.percent = Math.min(99, Math.max(c.percent, percent ?? c.percent + 25));
+  }
+  function complete(c: Candidate) {
+    if (c.statusId === 2) return;
+    if (c.statusId === 5) start(c);
+    c.statusId = 2;
+    c.percent = 100;
+    c.completedOn = Date.now();
+  }
+  function score(c: Candidate, primaryFitPct?: number) {
+    if (c.statusId !== 2) complete(c);
+    if (c.scoredOn !== null) return;
+    c.scoredOn = Date.now();
+    c.fits = jobs.map((j) => {
+      const reportId = code(13);
+      if (j.matchEnabled === false) {
+        return { sourceJobId: j.sourceJobId, fitPct: -1, fitId: 4, fit: 'Match Disabled In Job', reportId };
+      }
+      const primary = j.sourceJobId === c.sourceJobId;
+      const derived = parseInt(createHash('sha256').update(`${c.sourceCandidateId}:${j.sourceJobId}`).digest('hex').slice(0, 4), 16) % 101;
+      const pct = primary && primaryFitPct !== undefined ? primaryFitPct : derived / 100;
+      const fitId = pct >= 0.67 ? 3 : pct >= 0.34 ? 2 : 1;
+      return { sourceJobId: j.sourceJobId, fitPct: pct, fitId, fit: ['', 'Low', 'Medium', 'High'][fitId]!, reportId };
+    });
+    for (const fit of c.fits) if (fit.fitId !== 4) reports.set(fit.reportId, { candidate: c, fit });
+  }
+
+  function view(c: Candidate): SandboxCandidateView {
+    settle(c);
+    return {
+      sourceCandidateId: c.sourceCandidateId,
+      firstName: c.firstName,
+      lastName: c.lastName,
+      emailAddress: c.emailAddress,
+      sourceJobId: c.sourceJobId,
+      statusId: c.statusId,
+      percentComplete: c.percent,
+      scored: c.scoredOn !== null,
+      launchUrl: launchUrl(c),
+      redirectUrl: c.redirectUrl,
+      invitationsSent: c.invitationsSent,
+      startCount: c.startCount,
+    };
+  }
+
+  function find(id: string): Candidate {
+    const c = candidates.get(id.toLowerCase());
+    if (!c) throw new BerkeFault(404, 1050, `The assessment you requested was not found, sourceCandidateId=[${id}]`);
+    return c;
+  }
+
+  /** The response of PerformAssessment / GetAssessmentStatus, in the JSON layout of seed 002. */
+  function assessment(c: Candidate): Record<string, unknown> {
+    settle(c);
+    const scored = c.scoredOn !== null;
+    return {
+      assessmentStatus: {
+        sourceCandidateId: c.sourceCandidateId,
+        status: ({ 5: 'Not Started', 1: 'In Progress', 2: 'Complete' } as const)[c.statusId],
+        statusId: c.statusId,
+        jobFitScoresAvailable: scored,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        formalTitle: '',
+        invitationCode: c.invitationCode,
+        assessmentUrl: c.statusId === 2 ? '' : launchUrl(c),
+        percentComplete: c.percent,
+        createdOnUtc: seconds(c.createdOn),
+        startedOnUtc: seconds(c.startedOn),
+        completedOnUtc: seconds(c.completedOn),
+        startCount: c.startCount,
+        emailAddress: c.emailAddress,
+        remindUntilUtc: seconds(c.createdOn + 14 * 86_400_000),
+        onAssessmentCompleteRedirectToUrl: redirectTarget(c),
+      },
+      jobFit: jobs.map((j) => {
+        const fit = scored ? c.fits.find((f) => f.sourceJobId === j.sourceJobId) : undefined;
+        return {
+          job: j.name,
+          fitPct: fit ? fit.fitPct : -1,
+          fitId: fit ? fit.fitId : 0,
+          fit: fit ? fit.fit : 'Not Calculated',
+          isPrimaryJob: j.sourceJobId === c.sourceJobId,
+          sourceJobId: j.sourceJobId,
+          reportUrl: fit && fit.fitId !== 4 ? `${url}/GetReport/${fit.reportId}` : '',
+          fitComputedOnUtc: scored ? seconds(c.scoredOn) : null,
+        };
+      }),
+      status: 'ok',
+      response: null,
+      responseCode: '200',
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Encoding answers like Berke: JSON, or XML with attributes (the default, seed 002)
+  // -------------------------------------------------------------------------------------------------
+
+  const attrs = (o: Record<string, unknown>) =>
+    Object.entries(o)
+      .filter(([, v]) => typeof v !== 'object' || v === null)
+      .map(([k, v]) => `${k}="${escapeXml(v === null || v === undefined ? '' : String(v))}"`)
+      .join(' ');
+
+  function toXml(body: Record<string, unknown>): string {
+    const head = '<?xml version="1.0" encoding="utf-16"?>\n';
+    const status = body['assessmentStatus'] as Record<string, unknown> | undefined;
+    const root = attrs(body);
+    if (!status) return `${head}<berkeResponse ${root} />`;
+    const fits = (body['jobFit'] as Record<string, unknown>[]).map((f) => `    <jobFit ${attrs(f)} />`).join('\n');
+    return `${head}<berkeResponse ${root}>\n  <assessmentStatus ${attrs(status)} />\n  <jobFitList>\n${fits}\n  </jobFitList>\n</berkeResponse>`;
+  }
+
+  function answer(c: Context, http: number, berkeCode: number, message: string, body: Record<string, unknown>, json: boolean) {
+    const headers: Record<string, string> = {
+      'X-Response-Code': `${http}.${berkeCode}`,
+      'X-Response-Message': message,
+    };
+    if (json) {
+      return c.body(JSON.stringify(body), http as 200, { ...headers, 'content-type': 'application/json; charset=utf-8' });
+    }
+    const xml = toXml(body);
+    if (opts.xmlCharset === 'utf-16') {
+      const bytes = Buffer.from(`\uFEFF${xml}`, 'utf16le');
+      return c.body(new Uint8Array(bytes), http as 200, { ...headers, 'content-type': 'text/xml; charset=utf-16' });
+    }
+    return c.body(xml, http as 200, { ...headers, 'content-type': 'text/xml; charset=utf-8' });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Throttling (seed 002: burst limit, daily limit, simultaneous calls)
+  // -------------------------------------------------------------------------------------------------
+
+  function throttle(now: number): Record<string, unknown> | null {
+    while (window.length > 0 && window[0]! <= now - burst.perMs) window.shift();
+    if (window.length === 0) {
+      deniedInWindow = 0;
+      firstDeniedAt = null;
+    }
+    const day = new Date(now).toISOString().slice(0, 10);
+    if (day !== dailyDay) {
+      dailyDay = day;
+      dailyCount = 0;
+    }
+    let deny: { est: number; expiresOnCompletion: boolean; daily: boolean; max: number; frame: number } | null = null;
+    if (opts.dailyLimit !== undefined && dailyCount >= opts.dailyLimit) {
+      const midnight = Date.parse(`${day}T00:00:00Z`) + 86_400_000;
+      deny = { est: midnight - now, expiresOnCompletion: false, daily: true, max: opts.dailyLimit, frame: 86_400_000 };
+    } else if (window.length >= burst.calls) {
+      deny = { est: window[0]! + burst.perMs - now, expiresOnCompletion: false, daily: false, max: burst.calls, frame: burst.perMs };
+    } else if (opts.maxSimultaneous !== undefined && inFlight >= opts.maxSimultaneous) {
+      // seed 002: "If callExpiresUponCompletion is true then this value will be zero".
+      deny = { est: 0, expiresOnCompletion: true, daily: false, max: opts.maxSimultaneous, frame: 0 };
+    }
+    if (!deny) {
+      window.push(now);
+      dailyCount += 1;
+      counters.accepted.push(now);
+      return null;
+    }
+    deniedInWindow += 1;
+    firstDeniedAt ??= now;
+    counters.throttled += 1;
+    const iso = (t: number) => new Date(t).toISOString();
+    return {
+      callDeniedDateTime: iso(now),
+      callExpiresOnCompletion: deny.expiresOnCompletion,
+      countCallsExceeded: deniedInWindow,
+      estimatedMillisecondsToNextAllowedCall: Math.max(0, Math.ceil(deny.est)),
+      firstCallDeniedDateTime: iso(firstDeniedAt),
+      isDailyLimit: deny.daily,
+      maximumCallsPerTimeFrame: deny.max,
+      timeFrameMilliseconds: deny.frame,
+      status: 'error',
+      response: `API method requests exceeded burst limit of ${deny.max} occurrences within ${deny.frame} milliseconds. Excess requests occurred ${deniedInWindow} times from [${iso(firstDeniedAt)}] to [${iso(now)}].`,
+      responseCode: '429',
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // API methods
+  // -------------------------------------------------------------------------------------------------
+
+  const str = (p: Record<string, unknown>, k: string): string | undefined => {
+    const v = p[k];
+    if (v === null || v === undefined) return undefined;
+    const s = String(v).trim();
+    return s === '' ? undefined : s;
+  };
+  const required = (p: Record<string, unknown>, k: string, max: number): string => {
+    const v = str(p, k);
+    if (!v) throw new BerkeFault(400, 1001, `${k} is required, ${k}=[]`);
+    if (v.length > max) throw new BerkeFault(400, 1002, `${k} is longer than ${max} characters, ${k}=[${v}]`);
+    return v;
+  };
+
+  function performAssessment(p: Record<string, unknown>): Record<string, unknown> {
+    const id = required(p, 'sourceCandidateId', 50);
+    const email = required(p, 'emailAddress', 250);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new BerkeFault(400, 1004, `emailAddress is not well-formed, emailAddress=[${email}]`);
+    const redirect = str(p, 'onAssessmentCompleteRedirectToUrl');
+    if (redirect !== undefined && (redirect.length > 150 || !/^https?:\/\/[^\s]+$/i.test(redirect))) {
+      throw new BerkeFault(
+        400,
+        1060,
+        `onAssessmentCompleteRedirectToUrl must be an absolute http(s) URL of up to 150 characters, onAssessmentCompleteRedirectToUrl=[${redirect}]`,
+      );
+    }
+    const jobParam = str(p, 'sourceJobId');
+    let c = candidates.get(id.toLowerCase());
+    if (!c) {
+      const firstName = required(p, 'firstName', 100);
+      const lastName = required(p, 'lastName', 100);
+      const job = jobParam === undefined ? jobs[0] : jobOf(jobParam);
+      if (!job) {
+        throw new BerkeFault(
+          400,
+          1040,
+          `The SourceJobId you passed in was not found. Visit your API job assignments in the Berke site, sourceJobId=[${jobParam}]`,
+        );
+      }
+      c = {
+        sourceCandidateId: id,
+        firstName,
+        lastName,
+        emailAddress: email,
+        sourceJobId: job.sourceJobId,
+        redirectUrl: redirect ?? null,
+        invitationCode: code(13),
+        statusId: 5,
+        percent: 0,
+        createdOn: Date.now(),
+        startedOn: null,
+        completedOn: null,
+        scoredOn: null,
+        startCount: 0,
+        invitationsSent: 0,
+        fits: [],
+      };
+      candidates.set(id.toLowerCase(), c);
+      byInvitation.set(c.invitationCode, c);
+    } else {
+      // seed 002: "changing SourceJobId on subsequent calls will create an error response".
+      if (jobParam !== undefined && jobParam.toLowerCase() !== c.sourceJobId.toLowerCase()) {
+        throw new BerkeFault(400, 1041, `SourceJobId cannot be changed once set, sourceJobId=[${jobParam}]`);
+      }
+      c.emailAddress = email;
+      c.firstName = str(p, 'firstName') ?? c.firstName;
+      c.lastName = str(p, 'lastName') ?? c.lastName;
+      if (redirect !== undefined) c.redirectUrl = redirect;
+    }
+    settle(c);
+    // seed 002: "Each time you call this method, it will send an invitation to the candidate until the assessment is complete."
+    if (c.statusId !== 2) {
+      c.invitationsSent += 1;
+      counters.invitationsSent += 1;
+    }
+    return assessment(c);
+  }
+
+  const methods: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    PerformAssessment: performAssessment,
+    GetAssessmentStatus: (p) => assessment(find(required(p, 'sourceCandidateId', 50))),
+  };
+
+  const app = new Hono();
+
+  app.all('/api/:method', async (c) => {
+    const method = c.req.param('method');
+    counters.calls[method] = (counters.calls[method] ?? 0) + 1;
+    let params: Record<string, unknown> = Object.fromEntries(new URL(c.req.url).searchParams);
+    const type = c.req.header('content-type') ?? '';
+    try {
+      if (type.includes('application/json')) params = { ...params, ...((await c.req.json()) as Record<string, unknown>) };
+      else if (type.includes('form')) params = { ...params, ...(await c.req.parseBody()) };
+    } catch {
+      return answer(c, 400, 1000, 'The request body could not be read', { status: 'error', response: 'The request body could not be read', responseCode: '400' }, false);
+    }
+    const json = !opts.ignoreFormatOutput && str(params, 'formatOutput')?.toLowerCase() === 'json';
+    const fail = (f: BerkeFault) =>
+      answer(c, f.http, f.berke, f.headerMessage, { status: 'error', response: f.message, responseCode: String(f.http) }, json);
+
+    if (outage) return fail(new BerkeFault(503, 1500, 'API is disabled for all companies (maintenance)'));
+    const sent = str(params, 'apiToken') ?? '';
+    if (sent !== apiToken) {
+      // seed 002: X-Response-Message "API key '[API.Key.Sent.To.Berke]' is invalid or inactive" echoes the key.
+      return fail(
+        new BerkeFault(403, 1003, `API key is invalid or inactive, apiToken=[${sent}]`, `API key '${sent}' is invalid or inactive`),
+      );
+    }
+    const denied = throttle(Date.now());
+    if (denied) return answer(c, 429, 1429, 'Too many requests', denied, json);
+    const handler = methods[method];
+    if (!handler) return fail(new BerkeFault(404, 1404, `Unknown API method, method=[${method}]`));
+    inFlight += 1;
+    try {
+      if (opts.latencyMs) await sleep(opts.latencyMs);
+      return answer(c, 200, 0, 'OK', handler(params), json);
+    } catch (err) {
+      if (err instanceof BerkeFault) return fail(err);
+      throw err;
+    } finally {
+      inFlight -= 1;
+    }
+  });
+
+  // -------------------------------------------------------------------------------------------------
+  // Candidate pages (plain forms, no script) and anonymous report links
+  // -------------------------------------------------------------------------------------------------
+
+  const page = (title: string, body: string) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+    `<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+  const pageHeaders = { 'Content-Security-Policy': "default-src 'none'; img-src 'self'", 'Cache-Control': 'no-store' };
+  const button = (action: string, label: string, name: string) =>
+    `<form method="post" action="${escapeHtml(action)}"><button type="submit" name="${name}">${escapeHtml(label)}</button></form>`;
+
+  app.get('/assess/:code', (c) => {
+    const cand = byInvitation.get(c.req.param('code'));
+    if (!cand) return c.html(page('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, pageHeaders);
+    settle(cand);
+    if (cand.statusId === 2) {
+      // seed 002: "If the candidate re-opens his or her assessment after completion, the assessment will continue to redirect".
+      const target = redirectTarget(cand);
+      if (target) return c.redirect(target, 302);
+      return c.html(page('Assessment complete', '<p>Thank you. Your assessment is complete.</p>'), 200, pageHeaders);
+    }
+    const base = `/assess/${cand.invitationCode}`;
+    const actions =
+      cand.statusId === 5
+        ? button(`${base}/start`, 'Start assessment', 'start')
+        : button(`${base}/progress`, 'Answer next section', 'progress') + button(`${base}/finish`, 'Finish assessment', 'finish');
+    const status = cand.statusId === 5 ? 'Not started' : `In progress: ${cand.percent}% complete`;
+    return c.html(
+      page(
+        'Berke Assessment (sandbox)',
+        `<p>Welcome, ${escapeHtml(cand.firstName)} ${escapeHtml(cand.lastName)}.</p><p id="status">${status}</p>${actions}`,
+      ),
+      200,
+      pageHeaders,
+    );
+  });
+
+  app.post('/assess/:code/:action', (c) => {
+    const cand = byInvitation.get(c.req.param('code'));
+    if (!cand) return c.html(page('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, pageHeaders);
+    const action = c.req.param('action');
+    if (action === 'start') start(cand);
+    else if (action === 'progress') progress(cand);
+    else if (action === 'finish') {
+      complete(cand);
+      settle(cand);
+      const target = redirectTarget(cand);
+      if (target) return c.redirect(target, 303);
+    } else return c.html(page('Unknown action', ''), 404, pageHeaders);
+    return c.redirect(`/assess/${cand.invitationCode}`, 303);
+  });
+
+  app.get('/GetReport/:id', (c) => {
+    const r = reports.get(c.req.param('id'));
+    if (!r) return c.html(page('Report not found', ''), 404, pageHeaders);
+    const job = jobOf(r.fit.sourceJobId)!;
+    return c.html(
+      page(
+        `Job Fit Report: ${job.name}`,
+        `<p>${escapeHtml(r.candidate.firstName)} ${escapeHtml(r.candidate.lastName)}</p><p>Fit: ${escapeHtml(r.fit.fit)} (${Math.round(r.fit.fitPct * 100)}%)</p>`,
+      ),
+      200,
+      pageHeaders,
+    );
+  });
+
+  // -------------------------------------------------------------------------------------------------
+  // Control API
+  // -------------------------------------------------------------------------------------------------
+
+  const advance: BerkeSandbox['advance'] = (id, step, o = {}) => {
+    const cand = candidates.get(id.toLowerCase());
+    if (!cand) throw new Error(`unknown candidate ${id}`);
+    if (step === 'start') start(cand);
+    else if (step === 'progress') progress(cand, o.percent);
+    else if (step === 'complete') complete(cand);
+    else score(cand, o.fitPct);
+    return view(cand);
+  };
+
+  app.get('/_sandbox/candidates', (c) => c.json({ candidates: [...candidates.values()].map(view) }));
+  app.get('/_sandbox/candidates/:id', (c) => {
+    const cand = candidates.get(c.req.param('id').toLowerCase());
+    return cand ? c.json(view(cand)) : c.json({ error: 'unknown candidate' }, 404);
+  });
+  app.post('/_sandbox/candidates/:id/advance', async (c) => {
+    const parsed = ControlAdvance.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ error: parsed.error.issues[0]?.message ?? 'invalid body' }, 400);
+    const id = c.req.param('id');
+    if (!candidates.has(id.toLowerCase())) return c.json({ error: 'unknown candidate' }, 404);
+    const o: { percent?: number; fitPct?: number } = {};
+    if (parsed.data.percent !== undefined) o.percent = parsed.data.percent;
+    if (parsed.data.fitPct !== undefined) o.fitPct = parsed.data.fitPct;
+    return c.json(advance(id, parsed.data.step, o));
+  });
+  app.get('/_sandbox/counters', (c) => c.json({ ...counters, accepted: counters.accepted.length }));
+  app.post('/_sandbox/outage', async (c) => {
+    const parsed = ControlOutage.safeParse(await c.req.json().catch(() => null));
+    if (!parsed.success) return c.json({ error: 'body must be {"on": boolean}' }, 400);
+    outage = parsed.data.on;
+    return c.json({ outage });
+  });
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url,
+    baseUrl: `${url}/api`,
+    apiToken,
+    candidates: () => [...candidates.values()].map(view),
+    candidate: (id) => {
+      const cand = candidates.get(id.toLowerCase());
+      return cand ? view(cand) : null;
+    },
+    advance,
+    counters: () => ({ ...counters, calls: { ...counters.calls }, accepted: [...counters.accepted] }),
+    setOutage: (on) => {
+      outage = on;
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
