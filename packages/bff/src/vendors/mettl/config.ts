@@ -1,0 +1,34 @@
+// The tenant's `vendors.mettl` block and the Mettl fields of a package, validated with zod at start.
+// Never echoes a key in an error: VendorConfigError names the field only.
+import { z } from 'zod';
+
+export const MettlConfig = z.object({
+  /** v2 host; EU accounts use `https://api.mercermettl.eu/v2` (VENDOR-NOTES §1.1). */
+  baseUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//.test(u) && !u.includes('?'), 'must be an http(s) URL without a query')
+    .default('https://api.mettl.com/v2'),
+  publicKey: z.string().min(1),
+  privateKey: z.string().min(1),
+  /** HTTP Basic credentials Mettl sends with every notification (`testNotificationBasicAuthHeader`). */
+  webhookUser: z.string().min(1).refine((u) => !u.includes(':'), 'must not contain ":"'),
+  webhookPassword: z.string().min(1),
+  pollIntervalSeconds: z.number().int().positive().default(300),
+  /** An open order with no notification for this long is checked with Get Result of Candidate in Schedule. */
+  reconcileAfterSeconds: z.number().int().nonnegative().default(900),
+  /** `sc.sourceApp` (mandatory) and the prefix of the schedule names we create. */
+  sourceApp: z.string().min(1).max(60).default('candidate-assessment'),
+  accessType: z.enum(['OpenForAll', 'ByInvitation']).default('OpenForAll'),
+  /** Schedules ("1st attempt", "2nd attempt", … — seed 001) tried before giving up on a retake. */
+  maxAttempts: z.number().int().min(1).max(50).default(10),
+  timeoutMs: z.number().int().positive().default(15_000),
+});
+export type MettlConfig = z.infer<typeof MettlConfig>;
+
+export const MettlPackage = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  assessmentId: z.union([z.string().min(1), z.number().int()]).transform(String),
+});
+export type MettlPackage = z.infer<typeof MettlPackage>;

@@ -1,0 +1,140 @@
+// Mettl wire shapes (API responses and webhook payloads) as zod schemas. Lenient on what Mettl varies
+// (casing, numbers as strings, missing fields); never the place for mapping to our model.
+import { z } from 'zod';
+
+/** Ids arrive as numbers in some payloads and strings in others. */
+const Id = z.union([z.string(), z.number()]).transform(String);
+/** Numbers that sometimes arrive as strings ("false", "7.75"); absent or unparsable → undefined. */
+const Num = z
+  .union([z.number(), z.string(), z.null()])
+  .optional()
+  .transform((v) => {
+    if (v === null || v === undefined || v === '') return undefined;
+    const n = typeof v === 'number' ? v : Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  });
+const Str = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((v) => (v === null || v === undefined ? undefined : String(v)));
+
+/**
+ * `{"status":"ERROR","error":{"code","message"}}`.
+ * @see VENDOR-NOTES §1.2 (GaneshKdt/Jforce-Project MettlHelper.java reads error.code / error.message)
+ */
+export const ErrorBody = z.object({
+  status: z.literal('ERROR'),
+  error: z.object({ code: Str, message: Str }).optional(),
+});
+
+/** @see https://support.mettl.com/portal/en/kb/articles/get-all-assessments-api */
+export const AssessmentsPage = z.object({
+  status: z.literal('SUCCESS'),
+  assessments: z.array(z.object({ id: Id, name: z.string() })).default([]),
+  paging: z.object({ total: Num }).optional(),
+});
+
+/** A schedule as listed or created. VENDOR-NOTES §1.5: create answers `createdSchedule` {id,name,accessKey,accessUrl,…}. */
+export const Schedule = z.object({
+  id: Id.optional(),
+  name: z.string(),
+  accessKey: z.string().min(1),
+  accessUrl: z.string().optional(),
+});
+export type Schedule = z.infer<typeof Schedule>;
+
+/** @see https://support.mettl.com/portal/en/kb/articles/get-all-schedules-in-assessment-api */
+export const SchedulesList = z.object({
+  status: z.literal('SUCCESS'),
+  schedules: z.array(Schedule).default([]),
+});
+
+/** @see https://support.mettl.com/portal/en/kb/articles/create-schedule-api */
+export const ScheduleCreated = z.object({ status: z.literal('SUCCESS'), createdSchedule: Schedule });
+
+/** @see https://support.mettl.com/portal/en/kb/articles/edit-schedule-api */
+export const ScheduleEdited = z.object({ status: z.literal('SUCCESS') });
+
+/**
+ * `registrationStatus[i].url` is the candidate's single-use link (VENDOR-NOTES §1.6); absent when the
+ * candidate cannot take the test in this schedule any more (status `Completed`, grv07/clat views.py).
+ * @see https://support.mettl.com/portal/en/kb/articles/register-candidates-in-schedule-api
+ */
+export const Registration = z.object({
+  status: z.literal('SUCCESS'),
+  registrationStatus: z
+    .array(z.object({ email: z.string(), status: Str, message: Str, url: Str }))
+    .min(1),
+});
+
+const SectionMark = z.object({ sectionName: Str, totalMarks: Num, maxMarks: Num });
+
+/** `testStatus.result` of a graded notification or an on-demand result (VENDOR-NOTES §1.7, §1.8). */
+export const TestResult = z.object({
+  totalMarks: Num,
+  maxMarks: Num,
+  percentile: Num,
+  candidateCredibilityIndex: Str,
+  sectionMarks: z.array(SectionMark).nullish(),
+  performanceCategory: Str,
+});
+
+export const TestStatus = z.object({
+  status: Str,
+  overallStatus: Str,
+  detailedStatus: Str,
+  completionMode: Str,
+  start_time_GMT: Str,
+  end_time_GMT: Str,
+  startTime: Str,
+  endTime: Str,
+  result: TestResult.nullish(),
+  htmlReport: Str,
+  pdfReport: Str,
+});
+export type TestStatus = z.infer<typeof TestStatus>;
+
+/**
+ * Get Result of Candidate in Schedule (v2): `{"status":"SUCCESS","candidate":{"email",…,"testStatus":{…}}}`;
+ * the v1 sample has `testStatus` at the top level (grv07/clat utilities.py), so both are accepted.
+ * @see https://support.mettl.com/portal/en/kb/articles/get-result-of-candidate-in-schedule-api
+ */
+export const CandidateResult = z
+  .object({
+    status: z.literal('SUCCESS'),
+    candidate: z.object({ email: Str, testStatus: TestStatus.nullish() }).optional(),
+    testStatus: TestStatus.nullish(),
+  })
+  .transform((r) => ({ email: r.candidate?.email, testStatus: r.candidate?.testStatus ?? r.testStatus ?? undefined }));
+
+/**
+ * Any notification Mettl POSTs (start / finish / graded / resume-enabled). Casing varies between events
+ * (`assessment_id` in finish, `assessmentId` in graded, 2024 fixtures) and `sectional_scores` is a JSON
+ * string, so everything but `EVENT_TYPE` is optional here and checked where it is used.
+ * @see VENDOR-NOTES §1.7
+ */
+export const Notification = z.object({
+  EVENT_TYPE: z.string().min(1).optional(),
+  invitation_key: Str,
+  assessment_id: Str,
+  assessmentId: Str,
+  candidate_instance_id: Str,
+  context_data: Str,
+  timestamp_GMT: Str,
+  email: Str,
+  name: Str,
+  finish_mode: Str,
+  start_time_GMT: Str,
+  end_time_GMT: Str,
+  marks_scored: Num,
+  max_marks: Num,
+  percentile: Num,
+  sectional_scores: z.union([z.string(), z.array(z.unknown()), z.null()]).optional(),
+  testStatus: TestStatus.nullish(),
+  htmlReport: Str,
+  pdfReport: Str,
+});
+export type Notification = z.infer<typeof Notification>;
+
+/** One entry of `sectional_scores` (2024 graded fixture: `[{"sectionName","sectionScore","sectionMaxScore"}]`). */
+export const SectionalScore = z.object({ sectionName: Str, sectionScore: Num, sectionMaxScore: Num });
