@@ -12,8 +12,8 @@ import {
   type VendorAdapterFactory,
   type VendorOrder,
 } from '../types.js';
-import { createBerkeClient, type BerkeAssessmentResponse } from './client.js';
-import { createRateLimiter } from './limiter.js';
+import { createBerkeClient, type BerkeAssessmentResponse, type BerkeClient } from './client.js';
+import { createRateLimiter, type RateLimiter } from './limiter.js';
 import { toOrderChanges } from './status.js';
 
 /** The tenant's `vendors.berke` block. */
@@ -56,7 +56,10 @@ export function sourceCandidateIdFor(tenantId: string, orderId: string): string 
   return `ca-${createHash('sha256').update(`${tenantId}\0${orderId}`).digest('hex').slice(0, 32)}`;
 }
 
-const berke: VendorAdapterFactory = (ctx) => {
+/** The adapter with its limiter and client in view, for tests and metrics. */
+export type BerkeAdapter = VendorAdapter & { readonly limiter: RateLimiter; readonly client: BerkeClient };
+
+const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
   const cfg = parseVendorConfig(BerkeConfig, ctx.config);
   const jobs = new Map<string, string | undefined>();
   for (const pkg of ctx.packages) {
@@ -94,7 +97,7 @@ const berke: VendorAdapterFactory = (ctx) => {
     return client.getAssessmentStatus(refOf(order));
   }
 
-  const adapter: VendorAdapter & { readonly limiter: typeof limiter; readonly client: typeof client } = {
+  const adapter: BerkeAdapter = {
     vendor: 'berke',
     pollIntervalSeconds: cfg.pollIntervalSeconds,
     refreshBatchSize: cfg.refreshBatchSize,
