@@ -322,7 +322,8 @@ export class SimulatedPsiCandidate {
 
   private effectiveDate(): string {
     // seed 004 timestamps have whole seconds; events of one candidate must not share one or their order is lost.
-    const t = Math.max(Math.floor(this.now().getTime() / 1000), this.lastEffective + 1);
+    // Rounded up, so an event right after ordering is not older than the order's own `invited`.
+    const t = Math.max(Math.ceil(this.now().getTime() / 1000), this.lastEffective + 1);
     this.lastEffective = t;
     return isoSeconds(new Date(t * 1000));
   }
