@@ -253,7 +253,8 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
           'berke throttled the call',
         );
         // The denied call did not run at Berke, so repeating it (even PerformAssessment) sends nothing twice.
-        opts.limiter.pauseFor(waitMs);
+        if (hint?.callExpiresOnCompletion) opts.limiter.congested();
+        else opts.limiter.pauseFor(waitMs);
         if (hint?.isDailyLimit) {
           throw new VendorError('Berke daily API call limit reached; calls resume later.', {
             retryable: true,
@@ -319,7 +320,7 @@ export function throttleWait(hint: BerkeThrottle | undefined, attempt: number): 
   const est = hint?.estimatedMillisecondsToNextAllowedCall;
   // seed 002: with callExpiresOnCompletion the estimate is 0 ("dependent on numerous factors"): back off instead.
   if (hint?.callExpiresOnCompletion || est === undefined || est <= 0) {
-    const backoff = Math.min(250 * 2 ** attempt, 8_000);
+    const backoff = Math.min(100 * 2 ** attempt, 5_000);
     return Math.round(backoff / 2 + Math.random() * (backoff / 2));
   }
   return Math.ceil(est);

@@ -50,6 +50,27 @@ describe('Berke rate limiter', () => {
     expect(peak).toBe(3);
   });
 
+  it('halves the calls in flight on congestion and grows back as calls end calmly', async () => {
+    const limiter = createRateLimiter({ calls: 1000, perMs: 1000, maxConcurrent: 8 });
+    limiter.congested();
+    limiter.congested();
+    expect(limiter.stats().concurrency).toBe(2);
+    let inFlight = 0;
+    let peak = 0;
+    const once = async () => {
+      const release = await limiter.acquire();
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await sleep(2);
+      inFlight -= 1;
+      release();
+    };
+    await Promise.all([once(), once(), once(), once()]);
+    expect(peak).toBe(2);
+    await Promise.all(Array.from({ length: 60 }, once));
+    expect(limiter.stats().concurrency).toBe(8);
+  });
+
   it('holds every call while paused by a 429 hint', async () => {
     const limiter = createRateLimiter({ calls: 100, perMs: 1000 });
     limiter.pauseFor(150);

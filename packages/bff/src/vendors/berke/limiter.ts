@@ -20,6 +20,8 @@ export interface LimiterStats {
   starts: number[];
   /** Largest number of calls that started within any `perMs` window (measured on `starts`). */
   maxStartsInWindow: number;
+  /** Calls currently allowed in flight (lowered by `congested()`). */
+  concurrency: number;
 }
 
 export interface RateLimiter {
@@ -29,6 +31,11 @@ export interface RateLimiter {
   acquire(): Promise<() => void>;
   /** Holds every call for this long (a 429's `estimatedMillisecondsToNextAllowedCall`). */
   pauseFor(ms: number): void;
+  /**
+   * Berke refused a call for too many simultaneous calls: halve the calls allowed in flight (at least one).
+   * Each run of that many calls ending without another refusal allows one more, up to `maxConcurrent`.
+   */
+  congested(): void;
   stats(): LimiterStats;
 }
 
@@ -48,6 +55,8 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   let maxStartsInWindow = 0;
   let windowHead = 0;
   let pausedUntil = 0;
+  let concurrency = maxConcurrent;
+  let calmReleases = 0;
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Infinity;
 
@@ -86,7 +95,7 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
       }
       if (pausedUntil > t) return schedule(pausedUntil);
       const inFlight = slots.reduce((n, s) => n + (s.end === null ? 1 : 0), 0);
-      if (inFlight >= maxConcurrent) return; // a release pumps again
+      if (inFlight >= concurrency) return; // a release pumps again
       if (slots.length >= opts.calls) {
         const ended = slots.filter((s) => s.end !== null).map((s) => s.end!);
         if (ended.length > 0) schedule(Math.min(...ended) + opts.perMs + 1);
@@ -102,6 +111,10 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
         if (released) return;
         released = true;
         slot.end = now();
+        if (concurrency < maxConcurrent && ++calmReleases >= concurrency) {
+          concurrency += 1;
+          calmReleases = 0;
+        }
         pump();
       });
     }
@@ -119,8 +132,12 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
     pauseFor(ms) {
       pausedUntil = Math.max(pausedUntil, now() + Math.max(0, ms));
     },
+    congested() {
+      concurrency = Math.max(1, Math.floor(concurrency / 2));
+      calmReleases = 0;
+    },
     stats() {
-      return { granted, starts: [...starts], maxStartsInWindow };
+      return { granted, starts: [...starts], maxStartsInWindow, concurrency };
     },
   };
 }
