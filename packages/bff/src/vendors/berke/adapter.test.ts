@@ -217,6 +217,15 @@ describe('Berke adapter against the sandbox', () => {
     expect(ctx.logLines.join('\n')).not.toContain(sandbox.apiToken);
   });
 
+  it.each([false, true])('lists the Berke jobs for operators (XML answers: %s)', async (xml) => {
+    const { adapter } = await setup({ sandbox: { ignoreFormatOutput: xml } });
+    expect(await adapter.catalog!()).toEqual([
+      { externalId: 'customer-support', name: 'Customer Support Agent' },
+      { externalId: 'sales-rep', name: 'Sales Representative' },
+      { externalId: 'warehouse', name: 'Warehouse Associate' },
+    ]);
+  });
+
   it('marks an outage retryable', async () => {
     const { sandbox, adapter } = await setup();
     const order = await place(adapter);

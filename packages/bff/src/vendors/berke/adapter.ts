@@ -167,6 +167,11 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
       return { url: primary.reportUrl };
     },
 
+    async catalog() {
+      const jobs = await client.getJobs();
+      return jobs.filter((j) => j.sourceJobId).map((j) => ({ externalId: j.sourceJobId!, name: j.name }));
+    },
+
     async refresh(orders) {
       const open = orders.filter((o) => o.vendorRef);
       const now = ctx.now();

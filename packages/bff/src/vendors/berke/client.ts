@@ -69,6 +69,23 @@ export const BerkeAssessmentResponse = z.object({
 });
 export type BerkeAssessmentResponse = z.infer<typeof BerkeAssessmentResponse>;
 
+/**
+ * GetJobs: the account's active jobs. JSON nests `{"jobs":{"job":[...]}}`; XML has `<jobs><job .../></jobs>`.
+ * @see https://site.berkeassessment.com/api/Documentation/GetJobs (VENDOR-NOTES §2.3)
+ */
+export const BerkeJob = z.object({
+  sourceJobId: wireString,
+  name: z.preprocess((v) => (v === null || v === undefined ? '' : String(v)), z.string()),
+  matchEnabled: wireBoolean.optional(),
+});
+export const BerkeJobsResponse = z.object({
+  jobs: z.preprocess(
+    (v) => (v === '' || v === null || v === undefined ? { job: [] } : v),
+    z.object({ job: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(BerkeJob)) }),
+  ),
+});
+export type BerkeJob = z.infer<typeof BerkeJob>;
+
 /** The 429 body (seed 002, "API requests exceeded the maximum allowed per time-frame"). */
 export const BerkeThrottle = z.object({
   callExpiresOnCompletion: wireBoolean,
@@ -101,7 +118,7 @@ const xmlParser = new XMLParser({
   // Only the five predefined XML entities are decoded; DOCTYPEs are refused before parsing (below).
   processEntities: true,
   htmlEntities: false,
-  isArray: (name) => name === 'jobFit',
+  isArray: (name) => name === 'jobFit' || name === 'job',
 });
 
 /**
@@ -187,6 +204,7 @@ export interface BerkeClient {
   /** Creates the assessment and SENDS AN INVITATION on every call (seed 002): never use it to poll. */
   performAssessment(p: PerformAssessmentParams): Promise<BerkeAssessmentResponse>;
   getAssessmentStatus(sourceCandidateId: string): Promise<BerkeAssessmentResponse>;
+  getJobs(): Promise<BerkeJob[]>;
   readonly stats: BerkeClientStats;
 }
 
@@ -311,6 +329,11 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     },
     async getAssessmentStatus(sourceCandidateId) {
       return parseAssessment('GetAssessmentStatus', await call('GetAssessmentStatus', { sourceCandidateId }));
+    },
+    async getJobs() {
+      const parsed = BerkeJobsResponse.safeParse(await call('GetJobs', {}));
+      if (!parsed.success) throw new VendorError('Berke GetJobs answered an unexpected shape.', { retryable: true });
+      return parsed.data.jobs.job;
     },
   };
 }

@@ -289,6 +289,11 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     const head = '<?xml version="1.0" encoding="utf-16"?>\n';
     const status = body['assessmentStatus'] as Record<string, unknown> | undefined;
     const root = attrs(body);
+    const jobList = (body['jobs'] as { job: Record<string, unknown>[] } | undefined)?.job;
+    if (jobList) {
+      const items = jobList.map((j) => `    <job ${attrs(j)} />`).join('\n');
+      return `${head}<berkeResponse ${root}>\n  <jobs>\n${items}\n  </jobs>\n</berkeResponse>`;
+    }
     if (!status) return `${head}<berkeResponse ${root} />`;
     const fits = (body['jobFit'] as Record<string, unknown>[]).map((f) => `    <jobFit ${attrs(f)} />`).join('\n');
     return `${head}<berkeResponse ${root}>\n  <assessmentStatus ${attrs(status)} />\n  <jobFitList>\n${fits}\n  </jobFitList>\n</berkeResponse>`;
@@ -444,6 +449,14 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   const methods: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
     PerformAssessment: performAssessment,
     GetAssessmentStatus: (p) => assessment(find(required(p, 'sourceCandidateId', 50))),
+    GetJobs: () => ({
+      jobs: {
+        job: jobs.map((j) => ({ sourceJobId: j.sourceJobId, name: j.name, matchEnabled: j.matchEnabled !== false })),
+      },
+      status: 'ok',
+      response: null,
+      responseCode: '200',
+    }),
   };
 
   const app = new Hono();
