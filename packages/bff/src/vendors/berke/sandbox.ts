@@ -279,16 +279,17 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   // Encoding answers like Berke: JSON, or XML with attributes (the default, seed 002)
   // -------------------------------------------------------------------------------------------------
 
-  const attrs = (o: Record<string, unknown>) =>
+  /** Attributes of one element; on the root a null field is left out (seed 002's success sample has no `response`). */
+  const attrs = (o: Record<string, unknown>, root = false) =>
     Object.entries(o)
-      .filter(([, v]) => typeof v !== 'object' || v === null)
+      .filter(([, v]) => (typeof v !== 'object' || v === null) && !(root && v === null))
       .map(([k, v]) => `${k}="${escapeXml(v === null || v === undefined ? '' : String(v))}"`)
       .join(' ');
 
   function toXml(body: Record<string, unknown>): string {
     const head = '<?xml version="1.0" encoding="utf-16"?>\n';
     const status = body['assessmentStatus'] as Record<string, unknown> | undefined;
-    const root = attrs(body);
+    const root = attrs(body, true);
     const jobList = (body['jobs'] as { job: Record<string, unknown>[] } | undefined)?.job;
     if (jobList) {
       const items = jobList.map((j) => `    <job ${attrs(j)} />`).join('\n');

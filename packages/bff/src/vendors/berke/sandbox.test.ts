@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBerkeBody } from './client.js';
+import { startBerkeSandbox, type BerkeSandbox } from './sandbox.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+const keys = (o: unknown) => Object.keys(o as object).sort();
+
+describe('Berke sandbox', () => {
+  let sandbox: BerkeSandbox;
+  const call = (method: string, body: Record<string, unknown>) =>
+    fetch(`${sandbox.baseUrl}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiToken: sandbox.apiToken, ...body }),
+    });
+  const perform = (id: string, extra: Record<string, unknown> = {}) =>
+    call('PerformAssessment', {
+      sourceCandidateId: id,
+      emailAddress: 'grace@example.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      sourceJobId: 'sales-rep',
+      ...extra,
+    });
+
+  beforeAll(async () => {
+    sandbox = await startBerkeSandbox({ burstLimit: { calls: 30, perMs: 60_000 } });
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it('answers PerformAssessment with the fields of the seed JSON sample', async () => {
+    const res = await perform('Cand-1', { formatOutput: 'json' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-response-code')).toBe('200.0');
+    const body = (await res.json()) as Record<string, unknown>;
+    const seed = JSON.parse(fixture('perform-assessment-scored.json')) as Record<string, unknown>;
+    expect(keys(body)).toEqual(keys(seed));
+    expect(keys(body['assessmentStatus'])).toEqual(keys(seed['assessmentStatus']));
+    const fits = body['jobFit'] as Record<string, unknown>[];
+    expect(keys(fits[0])).toEqual(keys((seed['jobFit'] as unknown[])[0]));
+    expect(body['assessmentStatus']).toMatchObject({ statusId: 5, jobFitScoresAvailable: false, percentComplete: 0 });
+    expect(fits.map((f) => f['fitPct'])).toEqual([-1, -1, -1]);
+  });
+
+  it('answers XML by default, shaped like the seed XML sample', async () => {
+    const res = await perform('cand-1');
+    expect(res.headers.get('content-type')).toContain('text/xml');
+    const text = await res.text();
+    expect(text.startsWith('<?xml version="1.0" encoding="utf-16"?>\n<berkeResponse status="ok" responseCode="200">')).toBe(true);
+    const body = parseBerkeBody(text);
+    const seed = parseBerkeBody(fixture('perform-assessment-scored.xml'));
+    expect(keys(body['assessmentStatus'])).toEqual(keys(seed['assessmentStatus']));
+    expect(keys((body['jobFit'] as unknown[])[0])).toEqual(keys((seed['jobFit'] as unknown[])[0]));
+  });
+
+  it('treats sourceCandidateId case-insensitively and counts one invitation per PerformAssessment call', async () => {
+    expect(sandbox.candidates()).toHaveLength(1);
+    expect(sandbox.candidate('CAND-1')).toMatchObject({ sourceCandidateId: 'Cand-1', invitationsSent: 2 });
+    const res = await call('GetAssessmentStatus', { sourceCandidateId: 'cAnD-1', formatOutput: 'json' });
+    expect(res.status).toBe(200);
+    expect(sandbox.candidate('cand-1')!.invitationsSent).toBe(2);
+  });
+
+  it('refuses a change of sourceJobId, an unknown candidate and a bad token the way Berke does', async () => {
+    const changed = await perform('cand-1', { sourceJobId: 'customer-support', formatOutput: 'json' });
+    expect(changed.status).toBe(400);
+    expect(((await changed.json()) as { status: string }).status).not.toBe('ok');
+
+    const unknown = await call('GetAssessmentStatus', { sourceCandidateId: 'nobody', formatOutput: 'json' });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('x-response-code')).toBe('404.1050');
+
+    const bad = await fetch(`${sandbox.baseUrl}/GetAssessmentStatus`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ apiToken: 'nope', sourceCandidateId: 'cand-1' }),
+    });
+    expect(bad.status).toBe(403);
+    expect(bad.headers.get('x-response-code')).toBe('403.1003');
+    expect(bad.headers.get('x-response-message')).toBe("API key 'nope' is invalid or inactive");
+    const xml = await bad.text();
+    expect(xml).toContain('<berkeResponse status="error"');
+  });
+
+  it('advances a candidate over the control API and reports counters', async () => {
+    const advance = (step: string, extra: Record<string, unknown> = {}) =>
+      fetch(`${sandbox.url}/_sandbox/candidates/cand-1/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ step, ...extra }),
+      });
+    expect((await advance('progress', { percent: 60 })).status).toBe(200);
+    expect(sandbox.candidate('cand-1')).toMatchObject({ statusId: 1, percentComplete: 60 });
+    expect((await advance('fly')).status).toBe(400);
+    const scored = (await (await advance('score', { fitPct: 0.2 })).json()) as Record<string, unknown>;
+    expect(scored).toMatchObject({ statusId: 2, percentComplete: 100, scored: true });
+
+    const list = (await (await fetch(`${sandbox.url}/_sandbox/candidates`)).json()) as { candidates: unknown[] };
+    expect(list.candidates).toHaveLength(1);
+    const counters = (await (await fetch(`${sandbox.url}/_sandbox/counters`)).json()) as Record<string, unknown>;
+    expect(counters).toMatchObject({ calls: { PerformAssessment: 3, GetAssessmentStatus: 3 }, throttled: 0, invitationsSent: 2 });
+  });
+
+  it('sends the seed 429 body once the burst limit is used up', async () => {
+    const used = sandbox.counters().accepted.length;
+    for (let i = used; i < 30; i++) await call('GetJobs', { formatOutput: 'json' });
+    const res = await call('GetJobs', { formatOutput: 'json' });
+    expect(res.status).toBe(429);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(keys(body)).toEqual(keys(JSON.parse(fixture('throttled-429.json'))));
+    expect(body).toMatchObject({
+      responseCode: '429',
+      isDailyLimit: false,
+      callExpiresOnCompletion: false,
+      maximumCallsPerTimeFrame: 30,
+      timeFrameMilliseconds: 60_000,
+      countCallsExceeded: 1,
+    });
+    expect(body['estimatedMillisecondsToNextAllowedCall']).toBeGreaterThan(0);
+    const xml = await (await call('GetJobs', {})).text();
+    const seedXml = parseBerkeBody(fixture('throttled-429.xml'));
+    expect(keys(parseBerkeBody(xml))).toEqual(keys(seedXml));
+    expect(sandbox.counters().throttled).toBe(2);
+  });
+});
