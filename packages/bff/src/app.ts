@@ -1,0 +1,72 @@
+// createApp(deps): the Hono app from injected dependencies. Reads no environment and opens no socket;
+// server.ts does that. Errors become {"error":{"code","message"}}, never a stack trace.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { randomUUID } from 'node:crypto';
+import { AppError } from './errors.js';
+import { wwwAuthenticate } from './auth/principal.js';
+import { apiRoutes } from './routes/api.js';
+import type { AppDeps, Env } from './routes/context.js';
+import { checkOrigin, cors } from './routes/cors.js';
+import { eventRoutes } from './routes/events.js';
+import { hookRoutes, oauthRoutes, returnRoutes } from './routes/hooks.js';
+import { linkRoutes } from './routes/links.js';
+import { opsRoutes } from './routes/ops.js';
+
+export type { AppDeps } from './routes/context.js';
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<Env>();
+  const { log, metrics } = deps;
+
+  app.use('*', async function observe(c, next) {
+    const started = performance.now();
+    c.set('requestId', randomUUID());
+    await next();
+    const route = c.req.routePath || 'unmatched';
+    const seconds = (performance.now() - started) / 1000;
+    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
+    metrics.httpLatency.observe({ method: c.req.method, route }, seconds);
+    // The route pattern, never the path: paths carry single-use tickets.
+    log.debug({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+  });
+
+  app.use('*', async function securityHeaders(c, next) {
+    await next();
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    if (!c.res.headers.has('Referrer-Policy')) c.res.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      const www = wwwAuthenticate(err);
+      return c.json({ error: { code: err.code, message: err.message } }, err.status, www ? { 'WWW-Authenticate': www } : undefined);
+    }
+    if (err instanceof HTTPException) {
+      return c.json({ error: { code: err.status === 413 ? 'payload_too_large' : 'bad_request', message: err.message || 'Bad request.' } }, err.status);
+    }
+    log.error({ err: { message: err.message, name: err.name, stack: err.stack }, route: c.req.routePath }, 'unhandled error');
+    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side. Try again.' } }, 500);
+  });
+  app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such endpoint.' } }, 404));
+
+  app.route('/', opsRoutes(deps));
+
+  const v1 = new Hono<Env>();
+  v1.use('*', cors(deps.config));
+  v1.route('/links', linkRoutes(deps)); // single-use tickets: no Authorization header
+  v1.use('*', async function authenticate(c, next) {
+    const p = await deps.auth.authenticate(c.req.header('authorization'));
+    if (p.kind === 'widget') checkOrigin(deps.config, c.req.header('origin'), p.tenantId);
+    c.set('principal', p);
+    await next();
+  });
+  v1.route('/events', eventRoutes(deps));
+  v1.route('/', apiRoutes(deps));
+  app.route('/v1', v1);
+
+  app.route('/hooks', hookRoutes(deps));
+  app.route('/return', returnRoutes(deps));
+  app.route('/oauth', oauthRoutes(deps));
+  return app;
+}

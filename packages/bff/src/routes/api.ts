@@ -1,0 +1,155 @@
+// The /v1 JSON API (DESIGN.md §4.3). Thin: authenticate, validate with the shared schema, call one
+// service function, map the result. Tenant and candidate scoping is decided here, once.
+import {
+  CreateLinkRequest,
+  CreateOrderRequest,
+  IDEMPOTENCY_HEADER,
+  LINK_TTL_SECONDS,
+  WidgetSessionRequest,
+  type Order,
+  type Package,
+} from '@ca/shared';
+import { mintWidgetToken } from '@ca/shared/server';
+import { Hono, type Context } from 'hono';
+import { randomBytes } from 'node:crypto';
+import { AppError, badRequest, forbidden, orderNotFound, packageNotFound } from '../errors.js';
+import type { Principal } from '../auth/principal.js';
+import { forRole, type Audience } from '../orders/view.js';
+import { getOrder, listCandidateOrders, toOrder, type OrderRow } from '../store/orders.js';
+import { insertLink } from '../store/links.js';
+import { readJson } from './body.js';
+import type { AppDeps, Env } from './context.js';
+import { isOpenStatus } from '@ca/shared';
+
+export const audienceOf = (p: Principal): Audience => (p.kind === 'apiKey' ? 'api' : p.role);
+
+export function apiRoutes(deps: AppDeps) {
+  const { config, db, orders, adapters, now } = deps;
+  const app = new Hono<Env>();
+
+  const tenantOf = (p: Principal) => config.tenants[p.tenantId]!;
+
+  function requireRecruiterOrKey(p: Principal): void {
+    if (p.kind === 'widget' && p.role !== 'recruiter') throw forbidden('A candidate token cannot do this.');
+  }
+
+  /** The candidate a request is about: the token's own, or the `candidateId` an API key names. */
+  function candidateOf(c: Context<Env>, p: Principal, fromBody?: string): string {
+    if (p.kind === 'widget') {
+      const asked = fromBody ?? c.req.query('candidateId');
+      if (asked !== undefined && asked !== p.candidateId) throw forbidden('This token is for another candidate.');
+      return p.candidateId;
+    }
+    const id = fromBody ?? c.req.query('candidateId');
+    if (!id) throw badRequest('With an API key, name the candidate: candidateId.');
+    return id;
+  }
+
+  /** Loads an order the caller may see; anything else is 404, so ids of others' orders leak nothing. */
+  async function visibleOrder(p: Principal, id: string): Promise<OrderRow> {
+    const row = await getOrder(db, id);
+    if (!row || row.tenant_id !== p.tenantId) throw orderNotFound();
+    if (p.kind === 'widget' && row.candidate_id !== p.candidateId) throw orderNotFound();
+    return row;
+  }
+
+  const view = (p: Principal, o: Order) => forRole(o, audienceOf(p));
+
+  app.post('/widget-sessions', async (c) => {
+    const p = c.get('principal');
+    if (p.kind !== 'apiKey') throw forbidden('Widget sessions are minted with a tenant API key.');
+    const body = await readJson(c, WidgetSessionRequest);
+    const keys = Object.entries(tenantOf(p).widgetKeys);
+    const [kid, secret] = keys[0]!; // the first key signs; every listed key verifies (rotation)
+    const { id, ...cand } = body.candidate;
+    const minted = await mintWidgetToken({
+      tenantId: p.tenantId,
+      kid,
+      secret,
+      role: body.role,
+      candidate: { id, ...cand },
+      ...(body.job ? { job: body.job } : {}),
+      ...(body.actor ? { actor: body.actor } : {}),
+      ...(body.ttlSeconds ? { ttlSeconds: body.ttlSeconds } : {}),
+      now: now(),
+    });
+    return c.json(minted, 201);
+  });
+
+  app.get('/packages', (c) => {
+    const p = c.get('principal');
+    requireRecruiterOrKey(p);
+    const packages: Package[] = tenantOf(p).packages.map((pkg) => ({
+      id: pkg.id,
+      vendor: pkg.vendor,
+      name: pkg.name,
+      kind: pkg.kind ?? adapters.get(p.tenantId, pkg.vendor)?.defaultKind ?? 'test',
+      ...(pkg.description ? { description: pkg.description } : {}),
+    }));
+    return c.json({ packages });
+  });
+
+  app.get('/orders', async (c) => {
+    const p = c.get('principal');
+    const candidateId = candidateOf(c, p);
+    const rows = await listCandidateOrders(db, p.tenantId, candidateId);
+    return c.json({ orders: rows.map((r) => view(p, toOrder(r))) });
+  });
+
+  app.post('/orders', async (c) => {
+    const p = c.get('principal');
+    requireRecruiterOrKey(p);
+    const body = await readJson(c, CreateOrderRequest);
+    const key = c.req.header(IDEMPOTENCY_HEADER);
+    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) throw badRequest('Idempotency-Key must be 1–255 visible ASCII characters.');
+    const tenant = tenantOf(p);
+    const pkg = tenant.packages.find((x) => x.id === body.packageId);
+    if (!pkg) throw packageNotFound(body.packageId);
+    const candidateId = candidateOf(c, p, body.candidateId);
+    let candidate = p.kind === 'widget' ? p.claims.cand : body.candidate;
+    if (!candidate) throw badRequest('With an API key, give the candidate: {firstName, lastName, email}.');
+    if (p.kind === 'widget' && body.candidate) candidate = p.claims.cand; // the token, not the body, speaks for the candidate
+    const job = p.kind === 'widget' ? (p.claims.job ?? body.job) : body.job;
+    const { order } = await orders.create({
+      tenantId: p.tenantId,
+      candidateId,
+      candidate,
+      job,
+      actor: p.kind === 'widget' ? p.claims.act : undefined,
+      packageId: pkg.id,
+      packageName: pkg.name,
+      vendor: pkg.vendor,
+      idempotencyKey: key,
+    });
+    return c.json({ order: view(p, order) }, 202);
+  });
+
+  app.get('/orders/:id', async (c) => {
+    const p = c.get('principal');
+    const row = await visibleOrder(p, c.req.param('id'));
+    return c.json({ order: view(p, toOrder(row)) });
+  });
+
+  app.post('/orders/:id/links', async (c) => {
+    const p = c.get('principal');
+    const { kind } = await readJson(c, CreateLinkRequest);
+    const row = await visibleOrder(p, c.req.param('id'));
+    const adapter = adapters.get(row.tenant_id, row.vendor);
+    if (kind === 'report') {
+      requireRecruiterOrKey(p);
+      if (!adapter?.reportUrl || !row.result?.reportAvailable) {
+        throw new AppError('report_unavailable', 409, 'No report is available for this assessment yet.');
+      }
+    } else if (!row.vendor_ref || !isOpenStatus(row.status) || row.status === 'completed') {
+      const msg = row.status === 'requested' ? 'The assessment is still being set up; try again in a moment.' : 'This assessment can no longer be launched.';
+      throw new AppError('launch_unavailable', 409, msg);
+    }
+    const at = now();
+    const id = randomBytes(24).toString('base64url');
+    const expiresAt = new Date(at.getTime() + LINK_TTL_SECONDS * 1000);
+    await insertLink(db, { id, tenantId: row.tenant_id, candidateId: row.candidate_id, orderId: row.id, kind, now: at, expiresAt });
+    return c.json({ url: `${config.publicUrl}/v1/links/${id}`, expiresAt: expiresAt.toISOString() });
+  });
+
+  return app;
+}

@@ -1,0 +1,33 @@
+// What every route gets: the injected dependencies and the typed request variables.
+import type { Logger } from 'pino';
+import type { Principal } from '../auth/principal.js';
+import type { Authenticator } from '../auth/principal.js';
+import type { OAuthIssuer } from '../auth/oauth.js';
+import type { Config } from '../config.js';
+import type { SseHub } from '../events/hub.js';
+import type { Metrics } from '../metrics.js';
+import type { OrderService } from '../orders/service.js';
+import type { Database } from '../store/db.js';
+import type { Adapters } from '../vendors/adapters.js';
+import type { VendorId } from '@ca/shared';
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  orders: OrderService;
+  jobs: {
+    refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string): Promise<void>;
+    ready(): boolean;
+  };
+  hub: SseHub;
+  adapters: Adapters;
+  auth: Authenticator;
+  oauth: OAuthIssuer;
+  metrics: Metrics;
+  log: Logger;
+  now: () => Date;
+  /** Path of the built widget bundle served at /widget.js. */
+  widgetFile: string;
+}
+
+export type Env = { Variables: { principal: Principal; requestId: string } };

@@ -1,0 +1,48 @@
+// GET /v1/events: the SSE stream. Headers go straight to the Node response and the hub writes frames
+// to it (DESIGN.md §6: direct writes, not streamSSE). Ends when the token expires; the widget reconnects.
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono } from 'hono';
+import { badRequest, forbidden } from '../errors.js';
+import type { AppDeps, Env } from './context.js';
+import { audienceOf } from './api.js';
+import { corsHeadersFor } from './cors.js';
+
+export function eventRoutes(deps: AppDeps) {
+  const app = new Hono<Env & { Bindings: HttpBindings }>();
+  app.get('/', async (c) => {
+    const p = c.get('principal');
+    const res = c.env?.outgoing;
+    if (!res) throw badRequest('The event stream needs a Node HTTP server.');
+    const raw = c.req.header('last-event-id') ?? c.req.query('lastEventId');
+    if (raw !== undefined && !/^\d{1,19}$/.test(raw)) throw badRequest('Last-Event-ID must be an event id.');
+    let candidateId: string | undefined;
+    if (p.kind === 'widget') {
+      const asked = c.req.query('candidateId');
+      if (asked !== undefined && asked !== p.candidateId) throw forbidden('This token is for another candidate.');
+      candidateId = p.candidateId;
+    } else {
+      candidateId = c.req.query('candidateId') || undefined;
+    }
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      'X-Accel-Buffering': 'no',
+      Connection: 'keep-alive',
+      ...corsHeadersFor(deps.config, c.req.header('origin'), p.tenantId),
+    });
+    res.write('retry: 2000\n\n');
+    if (p.kind === 'widget') {
+      const ms = p.claims.exp * 1000 - deps.now().getTime();
+      const timer = setTimeout(() => res.end(), Math.max(ms, 0));
+      timer.unref();
+      res.on('close', () => clearTimeout(timer));
+    }
+    await deps.hub.connect(
+      { res, filter: { tenantId: p.tenantId, candidateId }, role: audienceOf(p) },
+      raw === undefined ? null : BigInt(raw),
+    );
+    return RESPONSE_ALREADY_SENT;
+  });
+  return app;
+}

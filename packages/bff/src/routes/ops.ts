@@ -1,0 +1,50 @@
+// Operations endpoints: liveness, readiness (store reachable, jobs running), Prometheus metrics, and the
+// widget bundle with an ETag and long caching.
+import { Hono } from 'hono';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { ping } from '../store/meta.js';
+import type { AppDeps, Env } from './context.js';
+import { buildOpenApi } from './openapi.js';
+
+export function opsRoutes(deps: AppDeps) {
+  const app = new Hono<Env>();
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', async (c) => {
+    try {
+      await ping(deps.db);
+    } catch {
+      return c.json({ status: 'not_ready', reason: 'database unreachable' }, 503);
+    }
+    if (!deps.jobs.ready()) return c.json({ status: 'not_ready', reason: 'jobs not started' }, 503);
+    return c.json({ status: 'ready' });
+  });
+  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
+  const openapi = JSON.stringify(buildOpenApi(deps.config.publicUrl));
+  app.get('/openapi.json', (c) => c.body(openapi, 200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }));
+
+  let cached: { mtimeMs: number; body: Buffer; etag: string } | undefined;
+  app.get('/widget.js', async (c) => {
+    let info;
+    try {
+      info = await stat(deps.widgetFile);
+    } catch {
+      return c.json({ error: { code: 'not_found', message: 'The widget is not built. Run: npx pnpm@10 --filter @ca/widget build' } }, 404);
+    }
+    if (!cached || cached.mtimeMs !== info.mtimeMs) {
+      const body = await readFile(deps.widgetFile);
+      cached = { mtimeMs: info.mtimeMs, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    }
+    const headers = {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=300, stale-while-revalidate=86400',
+      ETag: cached.etag,
+      'Access-Control-Allow-Origin': '*', // module scripts load cross-origin only with CORS
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (c.req.header('if-none-match') === cached.etag) return c.body(null, 304, headers);
+    return c.body(new Uint8Array(cached.body), 200, headers);
+  });
+  return app;
+}

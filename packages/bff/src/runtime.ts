@@ -1,0 +1,160 @@
+// Assembles a running BFF from a validated config: database, migrations, adapters, jobs, SSE hub, app.
+// server.ts (the CLI) and the test harness both start the BFF through here, so tests run the real thing.
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import pino, { type Logger } from 'pino';
+import { createApp } from './app.js';
+import { createOAuthIssuer } from './auth/oauth.js';
+import { createAuthenticator } from './auth/principal.js';
+import type { Config } from './config.js';
+import { createSseHub } from './events/hub.js';
+import { createJobRunner } from './jobs/runner.js';
+import { createMetrics } from './metrics.js';
+import { createOrderService, type OrderService } from './orders/service.js';
+import { openDatabase } from './store/db.js';
+import { pruneEvents } from './store/events.js';
+import { pruneLinks } from './store/links.js';
+import { serverSecret } from './store/meta.js';
+import { migrate } from './store/migrations.js';
+import { createAdapters } from './vendors/adapters.js';
+import type { VendorAdapterFactory } from './vendors/types.js';
+import type { VendorId } from '@ca/shared';
+
+export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../../widget/dist/widget.js', import.meta.url));
+
+/** Paths pino removes from every log line: credentials must never reach a log. */
+export const REDACT = [
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'apiKey',
+  'apiKeys',
+  'secret',
+  'clientSecret',
+  'privateKey',
+  'apiToken',
+  'password',
+  'token',
+  '*.secret',
+  '*.clientSecret',
+  '*.privateKey',
+  '*.apiToken',
+  '*.password',
+  '*.token',
+];
+
+export interface StartOptions {
+  config: Config;
+  factories: Partial<Record<VendorId, VendorAdapterFactory>>;
+  log?: Logger;
+  now?: () => Date;
+  widgetFile?: string;
+  /** Test knobs. */
+  pollIntervalSeconds?: number;
+  placeRetryLimit?: number;
+  placeRetryDelay?: number;
+  /** Listen port override (0 = any). */
+  port?: number;
+}
+
+export interface RunningBff {
+  url: string;
+  port: number;
+  server: ServerType;
+  orders: OrderService;
+  jobs: ReturnType<typeof createJobRunner>;
+  hub: ReturnType<typeof createSseHub>;
+  db: Awaited<ReturnType<typeof openDatabase>>;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+export async function startBff(opts: StartOptions): Promise<RunningBff> {
+  const { config } = opts;
+  const log = opts.log ?? pino({ level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' } });
+  const now = opts.now ?? (() => new Date());
+  const db = await openDatabase(config.database, { onError: (err) => log.warn({ err: err.message }, 'database connection error') });
+  const closers: (() => Promise<void>)[] = [() => db.close()];
+  const stopAll = async () => {
+    for (const close of closers.reverse()) await close().catch((err) => log.error({ err: String(err) }, 'error while stopping'));
+  };
+  try {
+    const applied = await migrate(db);
+    if (applied.length) log.info({ versions: applied }, 'applied migrations');
+    const secret = await serverSecret(db);
+    const metrics = createMetrics();
+    const adapters = createAdapters({ config, factories: opts.factories, secret, log, now });
+    closers.push(() => adapters.close());
+    let orders!: OrderService;
+    let jobsStarted = false;
+    const jobs = createJobRunner({
+      db,
+      adapters,
+      orders: () => orders,
+      log,
+      metrics,
+      ...(opts.pollIntervalSeconds !== undefined ? { pollIntervalSeconds: opts.pollIntervalSeconds } : {}),
+      ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),
+      ...(opts.placeRetryDelay !== undefined ? { placeRetryDelay: opts.placeRetryDelay } : {}),
+    });
+    orders = createOrderService({ db, now, enqueuePlacement: (tx, id) => jobs.enqueuePlacement(tx, id) });
+    await jobs.start();
+    jobsStarted = true;
+    closers.push(() => jobs.stop());
+    const hub = createSseHub({ db, log, metrics });
+    await hub.start();
+    closers.push(() => hub.stop());
+
+    const retentionMs = config.eventRetentionHours * 3600_000;
+    const maintenance = setInterval(() => {
+      const t = now();
+      pruneEvents(db, new Date(t.getTime() - retentionMs)).catch((err) => log.warn({ err: String(err) }, 'pruning events failed'));
+      pruneLinks(db, new Date(t.getTime() - 3600_000)).catch((err) => log.warn({ err: String(err) }, 'pruning links failed'));
+    }, 15 * 60_000).unref();
+    closers.push(async () => clearInterval(maintenance));
+
+    const app = createApp({
+      config,
+      db,
+      orders,
+      jobs: { refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o), ready: () => jobsStarted },
+      hub,
+      adapters,
+      auth: createAuthenticator(config, now),
+      oauth: createOAuthIssuer({ secret, now }),
+      metrics,
+      log,
+      now,
+      widgetFile: opts.widgetFile ?? DEFAULT_WIDGET_FILE,
+    });
+    const port = opts.port ?? config.listen.port;
+    const server = await new Promise<ServerType>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, hostname: config.listen.host, port }, () => resolve(s));
+      s.once('error', reject);
+    });
+    const actual = (server.address() as AddressInfo).port;
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+        }),
+    );
+    return {
+      url: `http://${config.listen.host}:${actual}`,
+      port: actual,
+      server,
+      orders,
+      jobs,
+      hub,
+      db,
+      log,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

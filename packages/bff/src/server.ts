@@ -1,0 +1,53 @@
+// The BFF command: loads the config named by --config or CA_CONFIG (default ./bff.config.json), listens,
+// logs one line when ready, and stops cleanly on SIGTERM/SIGINT. The only place that reads the environment.
+import { ConfigError, loadConfig } from './config.js';
+import { startBff } from './runtime.js';
+import { vendorFactories } from './vendors/registry.js';
+
+function configPath(argv: string[]): string {
+  const i = argv.indexOf('--config');
+  if (i >= 0) {
+    const v = argv[i + 1];
+    if (!v) throw new ConfigError('--config needs a file path');
+    return v;
+  }
+  const eq = argv.find((a) => a.startsWith('--config='));
+  if (eq) return eq.slice('--config='.length);
+  return process.env.CA_CONFIG ?? './bff.config.json';
+}
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig(configPath(process.argv.slice(2)));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`candidate-assessment: invalid configuration\n${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const bff = await startBff({ config, factories: vendorFactories });
+  bff.log.info({ url: bff.url, publicUrl: config.publicUrl, database: config.database.split(':')[0] }, `candidate-assessment BFF listening on ${bff.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    bff.log.info({ signal }, 'stopping');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    bff.stop().then(
+      () => {
+        clearTimeout(force);
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`candidate-assessment: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
