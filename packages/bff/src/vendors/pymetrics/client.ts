@@ -1,0 +1,380 @@
+// The pymetrics SOAP wire: a `soap` client built from our WSDL, one cached session per tenant, hardened transport.
+// Never puts the client secret or a session id in a log line, an error or a returned value; never hangs on a bad peer.
+import { fileURLToPath } from 'node:url';
+import { createClientAsync, type Client, type IHttpClient } from 'soap';
+import { VendorError, type VendorLogger } from '../types.js';
+import {
+  MAX_RESPONSE_BYTES,
+  PymetricsWireError,
+  assertSafeXml,
+  parseAuthenticate,
+  parseBulkResults,
+  parseBulkStatus,
+  parseEcho,
+  parseFault,
+  parseListAssessments,
+  parseOrderResponse,
+  parseReport,
+  type Assessment,
+  type AssessmentResult,
+  type AssessmentStatus,
+  type OrderResponse,
+  type SoapFault,
+} from './codec.js';
+
+export const WSDL_PATH = fileURLToPath(new URL('./pymetrics.wsdl', import.meta.url));
+
+/** seed 000, "Session Expiration": the fault text of an expired session. */
+export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
+const SERVICE_NS = 'pym.intg.ws.3.0.0';
+
+export interface PymetricsClientOptions {
+  /** Service URL (config `vendors.pymetrics.endpoint`); the WSDL's own address is never used. */
+  endpoint: string;
+  clientId: string;
+  clientSecret: string;
+  fetch: typeof fetch;
+  log: VendorLogger;
+  now(): Date;
+  /** Per call, including reading the body. */
+  timeoutMs?: number;
+  maxResponseBytes?: number;
+}
+
+/** The order fields of `AssessmentOrderRequest`, in the WSDL's sequence order. */
+export interface AssessmentOrder {
+  city?: string;
+  first_name: string;
+  last_name: string;
+  callback_url?: string;
+  gender?: string;
+  assessment_id: string;
+  application_locale?: string;
+  country?: string;
+  external_id: string;
+  email: string;
+}
+
+const ORDER_FIELDS: readonly (keyof AssessmentOrder)[] = [
+  'city',
+  'first_name',
+  'last_name',
+  'callback_url',
+  'gender',
+  'assessment_id',
+  'application_locale',
+  'country',
+  'external_id',
+  'email',
+];
+
+type Operation =
+  | 'authenticate'
+  | 'echo'
+  | 'list_assessments'
+  | 'request_assessment_order'
+  | 'get_bulk_status'
+  | 'get_bulk_results'
+  | 'get_report';
+
+interface Session {
+  id: string;
+  /** When we stop using it: shortly before pymetrics' `expiry_period` runs out. */
+  renewAt: number;
+}
+
+class SessionExpired extends Error {
+  constructor() {
+    super('pymetrics session expired');
+  }
+}
+
+const xmlEscape = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+export class PymetricsClient {
+  private readonly o: Required<PymetricsClientOptions>;
+  private soap: Promise<Client> | null = null;
+  private session: Session | null = null;
+  private renewing: Promise<Session> | null = null;
+  /** Calls to `authenticate` made by this client (for operators and tests). */
+  authentications = 0;
+
+  constructor(opts: PymetricsClientOptions) {
+    this.o = { timeoutMs: 20_000, maxResponseBytes: MAX_RESPONSE_BYTES, ...opts };
+  }
+
+  echo(text: string): Promise<string> {
+    return this.call('echo', { echo: text }, parseEcho);
+  }
+
+  listAssessments(organizationId: string): Promise<Assessment[]> {
+    return this.call('list_assessments', { organization: { organization_id: organizationId } }, parseListAssessments);
+  }
+
+  /** Creates an order. seed 000: the body element is `request_assessment`; the WSDL operation `request_assessment_order`. */
+  async requestAssessmentOrder(order: AssessmentOrder): Promise<OrderResponse> {
+    const fields: Record<string, string> = {};
+    for (const key of ORDER_FIELDS) {
+      const value = order[key];
+      if (value !== undefined && value !== '') fields[key] = value;
+    }
+    return this.call('request_assessment_order', { order: fields }, parseOrderResponse);
+  }
+
+  getBulkStatus(orderIds: readonly string[]): Promise<AssessmentStatus[]> {
+    return this.call('get_bulk_status', { order_ids: { integer: orderIds.map(checkOrderId) } }, parseBulkStatus);
+  }
+
+  getBulkResults(orderIds: readonly string[]): Promise<AssessmentResult[]> {
+    return this.call('get_bulk_results', { order_ids: { integer: orderIds.map(checkOrderId) } }, parseBulkResults);
+  }
+
+  getReport(orderId: string): Promise<string> {
+    return this.call('get_report', { order_id: checkOrderId(orderId) }, parseReport);
+  }
+
+  /**
+   * Runs an authenticated call. On the session-expired fault it re-authenticates once and retries the call once;
+   * concurrent calls that hit the same expired session share that one re-authentication.
+   */
+  private async call<T>(op: Operation, args: object, read: (xml: string) => T): Promise<T> {
+    const session = await this.currentSession();
+    try {
+      return this.read(read, await this.invoke(op, args, session));
+    } catch (e) {
+      if (!(e instanceof SessionExpired)) throw e;
+      this.o.log.info({ vendor: 'pymetrics', op }, 'pymetrics session expired; renewing once');
+      const fresh = await this.renewAfter(session);
+      try {
+        return this.read(read, await this.invoke(op, args, fresh));
+      } catch (again) {
+        if (again instanceof SessionExpired) {
+          throw new VendorError('pymetrics rejected a freshly renewed session', { retryable: true, code: 'vendor_session' });
+        }
+        throw again;
+      }
+    }
+  }
+
+  private async currentSession(): Promise<Session> {
+    if (this.session && this.o.now().getTime() < this.session.renewAt) return this.session;
+    return this.renewAfter(this.session);
+  }
+
+  /** A session newer than `stale`: the one another call already obtained, the renewal in flight, or a new one. */
+  private renewAfter(stale: Session | null): Promise<Session> {
+    if (this.renewing) return this.renewing;
+    if (this.session && this.session !== stale && this.o.now().getTime() < this.session.renewAt) {
+      return Promise.resolve(this.session);
+    }
+    this.session = null;
+    this.renewing = this.authenticate().finally(() => {
+      this.renewing = null;
+    });
+    return this.renewing;
+  }
+
+  private async authenticate(): Promise<Session> {
+    this.authentications += 1;
+    const startedAt = this.o.now().getTime();
+    let xml: string;
+    try {
+      xml = await this.invoke('authenticate', { client_id: this.o.clientId, client_secret: this.o.clientSecret }, null);
+    } catch (e) {
+      if (e instanceof SessionExpired) throw new VendorError('pymetrics refused to authenticate', { retryable: true });
+      if (e instanceof VendorError && !e.retryable) {
+        throw new VendorError(`pymetrics authentication failed: ${e.message}`, {
+          retryable: true,
+          code: 'vendor_auth_failed',
+          ...(e.vendorCode ? { vendorCode: e.vendorCode } : {}),
+        });
+      }
+      throw e;
+    }
+    const { session_id, expiry_period } = this.read(parseAuthenticate, xml);
+    const lifeMs = Math.max(0, expiry_period) * 1000;
+    // Renew shortly before pymetrics says the session ends: 10 % of its life, at most a minute.
+    const renewAt = startedAt + lifeMs - Math.min(60_000, lifeMs / 10);
+    this.session = { id: session_id, renewAt };
+    this.o.log.debug({ vendor: 'pymetrics', expirySeconds: expiry_period }, 'pymetrics session opened');
+    return this.session;
+  }
+
+  private read<T>(read: (xml: string) => T, xml: string): T {
+    try {
+      return read(xml);
+    } catch (e) {
+      throw this.toVendorError(e);
+    }
+  }
+
+  private soapClient(): Promise<Client> {
+    this.soap ??= createClientAsync(WSDL_PATH, {
+      endpoint: this.o.endpoint,
+      httpClient: this.httpClient(),
+      disableCache: true, // one parsed WSDL per tenant client: nothing shared across tenants
+    }).catch((e: unknown) => {
+      this.soap = null;
+      throw new VendorError('pymetrics WSDL could not be loaded', { retryable: true, cause: e });
+    });
+    return this.soap;
+  }
+
+  /** One SOAP exchange: the raw response body, or a typed failure. Settles within the timeout whatever the peer does. */
+  private async invoke(op: Operation, args: object, session: Session | null): Promise<string> {
+    const client = await this.soapClient();
+    const deadline = this.o.timeoutMs + 1_000;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new VendorError(`pymetrics ${op} timed out`, { retryable: true, code: 'vendor_timeout' })),
+        deadline,
+      );
+      const settle = (err: unknown, raw?: unknown) => {
+        clearTimeout(timer);
+        if (err === null && typeof raw === 'string') {
+          resolve(raw);
+          return;
+        }
+        reject(this.toVendorError(err ?? new PymetricsWireError('pymetrics response is empty'), op));
+      };
+      try {
+        // The header is rendered synchronously while the envelope is built, so concurrent calls cannot mix sessions.
+        client.clearSoapHeaders();
+        if (session) client.addSoapHeader(requestHeader(session.id, this.o.clientId));
+        const method = (client as unknown as Record<string, SoapCall>)[op];
+        if (typeof method !== 'function') throw new PymetricsWireError(`the WSDL has no operation ${op}`);
+        method(
+          args,
+          (err: unknown, _result: unknown, raw: unknown) => settle(err ?? null, raw),
+          {},
+          { 'Content-Type': 'application/xml; charset=utf-8' }, // seed 000: "Content-Type: application/xml"
+        );
+      } catch (e) {
+        settle(e);
+      } finally {
+        client.clearSoapHeaders();
+        // The soap package keeps the last request; it holds the client secret after authenticate.
+        (client as unknown as { lastRequest?: string }).lastRequest = undefined;
+      }
+    });
+  }
+
+  /** Transport for the soap package: our fetch, a deadline, a body size cap, and no DTD ever reaching a parser. */
+  private httpClient(): IHttpClient {
+    const { fetch: doFetch, timeoutMs, maxResponseBytes } = this.o;
+    return {
+      request: (url, data, callback, headers) => {
+        const exchange = (async () => {
+          let res: Response;
+          try {
+            res = await doFetch(url, {
+              method: 'POST',
+              body: String(data),
+              headers: Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)])),
+              signal: AbortSignal.timeout(timeoutMs),
+              redirect: 'manual',
+            });
+          } catch (e) {
+            throw new VendorError('pymetrics is unreachable', { retryable: true, cause: e });
+          }
+          const body = await readLimited(res, maxResponseBytes);
+          assertSafeXml(body, maxResponseBytes);
+          if (res.status !== 200) {
+            // Faults come back with HTTP 500 (Spyne); anything else without a fault is a transport failure.
+            const fault = safeFault(body);
+            if (fault) throw faultError(fault, this.o.clientSecret);
+            throw new VendorError(`pymetrics answered HTTP ${res.status}`, {
+              retryable: res.status >= 500 || res.status === 408 || res.status === 429,
+              vendorCode: String(res.status),
+            });
+          }
+          return { response: { status: res.status, headers: Object.fromEntries(res.headers) }, body };
+        })();
+        exchange.then(
+          ({ response, body }) => callback(null, response, body),
+          (e: unknown) => callback(e),
+        );
+        return exchange as unknown as ReturnType<IHttpClient['request']>;
+      },
+    };
+  }
+
+  private toVendorError(e: unknown, op?: Operation): Error {
+    if (e instanceof SessionExpired || e instanceof VendorError) return e;
+    if (e instanceof PymetricsWireError) return new VendorError(scrub(e.message, this.o.clientSecret), { retryable: true });
+    // The soap package reports a fault or an unreadable body with the raw body attached.
+    const body = (e as { body?: unknown } | null)?.body;
+    if (typeof body === 'string') {
+      const fault = safeFault(body);
+      if (fault) return faultError(fault, this.o.clientSecret);
+    }
+    return new VendorError(`pymetrics ${op ?? 'call'} failed: the response could not be read`, { retryable: true });
+  }
+}
+
+type SoapCall = (args: unknown, cb: (...a: unknown[]) => void, options: object, headers: object) => void;
+
+/** seed 000: `RequestHeader{session_id, client_id}` in the service namespace, on every call after authenticate. */
+function requestHeader(sessionId: string, clientId: string): string {
+  return (
+    `<pym:RequestHeader xmlns:pym="${SERVICE_NS}">` +
+    `<pym:session_id>${xmlEscape(sessionId)}</pym:session_id>` +
+    `<pym:client_id>${xmlEscape(clientId)}</pym:client_id>` +
+    `</pym:RequestHeader>`
+  );
+}
+
+function checkOrderId(id: string): string {
+  if (!/^\d{1,18}$/.test(id)) throw new VendorError('not a pymetrics order id', { retryable: false });
+  return id;
+}
+
+function safeFault(body: string): SoapFault | null {
+  try {
+    return parseFault(body);
+  } catch {
+    return null;
+  }
+}
+
+function scrub(message: string, secret: string): string {
+  const short = message.length > 300 ? `${message.slice(0, 300)}…` : message;
+  return secret ? short.split(secret).join('[redacted]') : short;
+}
+
+function faultError(fault: SoapFault, secret: string): Error {
+  if (fault.faultstring.includes('session has expired')) return new SessionExpired();
+  const code = fault.faultcode.replace(/^[^:]*:/, '');
+  const message = scrub(`pymetrics fault ${code || 'unknown'}: ${fault.faultstring || 'no reason given'}`, secret);
+  // SOAP 1.1: Client faults are ours to fix (the same request fails again); Server faults may pass.
+  return new VendorError(message, { retryable: !code.startsWith('Client'), vendorCode: code || undefined });
+}
+
+async function readLimited(res: Response, maxBytes: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new VendorError('pymetrics response is too large', { retryable: true });
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new VendorError('pymetrics response is too large', { retryable: true });
+      }
+      chunks.push(value);
+    }
+  } catch (e) {
+    if (e instanceof VendorError) throw e;
+    throw new VendorError('pymetrics response was cut off or timed out', { retryable: true, cause: e });
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
