@@ -1,0 +1,773 @@
+// A Mettl-compatible REST server for the demo and tests: checks `ak`/`ts`/`asgn`, keeps assessments,
+// schedules and candidates, issues one-time candidate URLs and posts the real notification JSON
+// (VENDOR-NOTES §1.7) when told to move a candidate on. Test tool only: never point production at it.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { signature, type Params } from './signer.js';
+import { formatGmt } from './time.js';
+
+export interface MettlSandboxOptions {
+  publicKey?: string;
+  privateKey?: string;
+  assessments?: { id: string; name: string }[];
+  /** After a candidate finishes on the candidate page, grade after this many ms; `false`: only when told. */
+  autoGradeMs?: number | false;
+  host?: string;
+  port?: number;
+}
+
+export type SandboxAction = 'start' | 'finish' | 'expire' | 'grade' | 'resume';
+
+export interface AdvanceOptions {
+  /** Don't deliver the notification this step sends (it is recorded as dropped). */
+  drop?: boolean;
+  /** Grade: percentage 0–100 of the marks (default 70). */
+  percentage?: number;
+  /** Grade: `candidateCredibilityIndex` (default High). */
+  credibility?: string;
+}
+
+export interface Delivery {
+  index: number;
+  event: string;
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+  dropped: boolean;
+  status?: number;
+  error?: string;
+}
+
+export interface SandboxCandidateView {
+  accessKey: string;
+  email: string;
+  name: string;
+  status: string;
+  completionMode: string | null;
+  graded: boolean;
+  linksIssued: number;
+}
+
+export interface MettlSandbox {
+  /** Origin, e.g. `http://127.0.0.1:40123`. */
+  url: string;
+  /** What goes in `vendors.mettl.baseUrl`: `{url}/v2`. */
+  baseUrl: string;
+  publicKey: string;
+  privateKey: string;
+  candidates(): SandboxCandidateView[];
+  schedules(): { accessKey: string; name: string; assessmentId: string; sc: Record<string, unknown> }[];
+  deliveries(): Delivery[];
+  advance(accessKey: string, email: string, action: SandboxAction, opts?: AdvanceOptions): Promise<Delivery[]>;
+  /** Sends a recorded notification again, byte for byte (a vendor retry). */
+  redeliver(index: number): Promise<Delivery>;
+  counters(): Counters;
+  /** Every API call answers 503 with Mettl's error body while on. */
+  setOutage(on: boolean): void;
+  stop(): Promise<void>;
+}
+
+interface Counters {
+  requests: number;
+  calls: Record<string, number>;
+  signatureFailures: number;
+  keyFailures: number;
+  timestampFailures: number;
+  linksIssued: number;
+  linksUsed: number;
+  webhooksSent: number;
+  webhooksDropped: number;
+  webhooksFailed: number;
+}
+
+interface SbSchedule {
+  id: number;
+  accessKey: string;
+  assessmentId: string;
+  name: string;
+  sc: Record<string, unknown>;
+}
+
+interface SbCandidate {
+  accessKey: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  contextData: string | null;
+  instanceId: number;
+  status: 'ToBeTaken' | 'InProgress' | 'Completed';
+  completionMode: 'Completed' | 'Expired' | null;
+  finishMode: 'NormalSubmission' | 'TestExpired' | null;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  graded: { marks: number; max: number; percentile: number; credibility: string; sections: { name: string; marks: number; max: number }[] } | null;
+  reportKey: string;
+  currentLink: string | null;
+  linksIssued: number;
+}
+
+const SC_URL_KEYS = {
+  start: 'teststartnotificationurl',
+  finish: 'testfinishnotificationurl',
+  graded: 'testgradednotificationurl',
+  resume: 'testresumeenabledforexpiredtesturl',
+} as const;
+
+const ScSchema = z.object({
+  name: z.string().min(1),
+  sourceApp: z.string().min(1),
+  access: z.object({ type: z.enum(['OpenForAll', 'ByInvitation']) }).loose(),
+}).loose();
+
+const RdSchema = z.object({
+  registrationDetails: z.array(z.record(z.string(), z.unknown())).min(1).max(20),
+  optionalParams: z
+    .array(z.object({ email: z.string(), context_data: z.string().optional() }).loose())
+    .optional(),
+});
+
+const AdvanceBody = z.object({
+  drop: z.boolean().optional(),
+  percentage: z.number().min(0).max(100).optional(),
+  credibility: z.string().optional(),
+});
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise<MettlSandbox> {
+  const publicKey = opts.publicKey ?? `sandbox-ak-${randomBytes(6).toString('hex')}`;
+  const privateKey = opts.privateKey ?? `sandbox-pk-${randomBytes(16).toString('hex')}`;
+  const assessments = opts.assessments ?? [
+    { id: '123456', name: 'Java coding test' },
+    { id: '1225766', name: 'Ruby on Rails' },
+  ];
+  const autoGradeMs = opts.autoGradeMs ?? 300;
+  const schedules = new Map<string, SbSchedule>();
+  const candidates = new Map<string, SbCandidate>();
+  /** One-time candidate link token → candidate key; removed when used or superseded. */
+  const links = new Map<string, string>();
+  /** Candidate page session → candidate key (the one-time link opens a session). */
+  const sessions = new Map<string, string>();
+  const deliveries: Delivery[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const counters: Counters = {
+    requests: 0,
+    calls: {},
+    signatureFailures: 0,
+    keyFailures: 0,
+    timestampFailures: 0,
+    linksIssued: 0,
+    linksUsed: 0,
+    webhooksSent: 0,
+    webhooksDropped: 0,
+    webhooksFailed: 0,
+  };
+  let outage = false;
+  let url = '';
+  let nextInstance = 1452533;
+  let nextScheduleId = 700;
+  let lastTick = 0;
+
+  /** Notification instants are whole seconds (Mettl's format); each event gets a later one, so order is kept. */
+  function tick(): Date {
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    lastTick = Math.max(now, lastTick + 1000);
+    return new Date(lastTick);
+  }
+  const ckey = (accessKey: string, email: string) => `${accessKey}|${email.toLowerCase()}`;
+  const err = (c: Context, http: number, code: string, message: string) =>
+    c.json({ status: 'ERROR', error: { code, message } }, http as 400);
+
+  const app = new Hono();
+
+  // --- Mettl REST API (v2) -------------------------------------------------------------------------
+  app.use('/v2/*', async (c, next) => {
+    counters.requests += 1;
+    if (outage) return err(c, 503, 'E500', 'Service temporarily unavailable');
+    const raw = new URL(c.req.url);
+    const params: Params = {};
+    for (const [k, v] of raw.searchParams) params[k] = v;
+    if (c.req.method === 'POST') {
+      const type = c.req.header('content-type') ?? '';
+      if (type.startsWith('application/x-www-form-urlencoded')) {
+        for (const [k, v] of new URLSearchParams(await c.req.text())) params[k] = v;
+      }
+    }
+    if (params.ak !== publicKey) {
+      counters.keyFailures += 1;
+      return err(c, 403, 'E403', 'Access denied. The API key is not authorized for requested resource/action');
+    }
+    const ts = Number(params.ts);
+    if (!Number.isInteger(ts) || Math.abs(Date.now() / 1000 - ts) > DAY_SECONDS) {
+      counters.timestampFailures += 1;
+      return err(c, 400, 'E504', 'Invalid Timestamp');
+    }
+    // The endpoint URL as called: scheme, host, path exactly as sent (percent-encoding kept), no query.
+    const expected = Buffer.from(signature(privateKey, c.req.method, `${raw.origin}${raw.pathname}`, params));
+    const given = Buffer.from(params.asgn ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      counters.signatureFailures += 1;
+      return err(c, 401, 'E401', 'Authentication failed/Signature Mismatch');
+    }
+    c.set('params' as never, params as never);
+    await next();
+  });
+  const paramsOf = (c: Context): Params => c.get('params' as never) as Params;
+  const count = (op: string) => {
+    counters.calls[op] = (counters.calls[op] ?? 0) + 1;
+  };
+
+  app.get('/v2/account', (c) => {
+    count('account');
+    return c.json({ status: 'SUCCESS', account: { name: 'Sandbox account', publicKey } });
+  });
+
+  app.get('/v2/assessments', (c) => {
+    count('listAssessments');
+    const p = paramsOf(c);
+    const limit = p.limit === undefined ? 20 : Number(p.limit);
+    const offset = p.offset === undefined ? 0 : Number(p.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100 || !Number.isInteger(offset) || offset < 0) {
+      return err(c, 400, 'E400', 'limit must be 1-100 and offset >= 0');
+    }
+    const page = assessments.slice(offset, offset + limit).map((a) => ({ id: Number(a.id) || a.id, name: a.name }));
+    return c.json({ status: 'SUCCESS', assessments: page, paging: { limit, offset, total: assessments.length } });
+  });
+
+  const scheduleView = (s: SbSchedule) => ({
+    id: s.id,
+    name: s.name,
+    accessKey: s.accessKey,
+    accessUrl: `${url}/schedule/${s.accessKey}`,
+    assessmentId: Number(s.assessmentId) || s.assessmentId,
+    status: 'Active',
+  });
+
+  app.get('/v2/assessments/:id/schedules', (c) => {
+    count('listSchedules');
+    const id = c.req.param('id');
+    if (!assessments.some((a) => a.id === id)) return err(c, 404, 'E404', 'Assessment not found');
+    return c.json({
+      status: 'SUCCESS',
+      schedules: [...schedules.values()].filter((s) => s.assessmentId === id).map(scheduleView),
+    });
+  });
+
+  function parseJsonParam(value: string | undefined): unknown {
+    if (value === undefined) return undefined;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+
+  app.post('/v2/assessments/:id/schedules', (c) => {
+    count('createSchedule');
+    const id = c.req.param('id');
+    if (!assessments.some((a) => a.id === id)) return err(c, 404, 'E404', 'Assessment not found');
+    const sc = ScSchema.safeParse(parseJsonParam(paramsOf(c).sc));
+    if (!sc.success) return err(c, 400, 'E400', 'Invalid schedule details (sc): name, sourceApp and access.type are mandatory');
+    if ([...schedules.values()].some((s) => s.assessmentId === id && s.name === sc.data.name)) {
+      return err(c, 409, 'E409', 'A schedule with this name already exists for the assessment');
+    }
+    const schedule: SbSchedule = {
+      id: nextScheduleId++,
+      accessKey: randomBytes(4).toString('hex'),
+      assessmentId: id,
+      name: sc.data.name,
+      sc: sc.data,
+    };
+    schedules.set(schedule.accessKey, schedule);
+    return c.json({ status: 'SUCCESS', createdSchedule: scheduleView(schedule) });
+  });
+
+  app.post('/v2/schedules/:ak/edit', (c) => {
+    count('editSchedule');
+    const schedule = schedules.get(c.req.param('ak'));
+    if (!schedule) return err(c, 404, 'E404', 'Schedule not found');
+    const sc = parseJsonParam(paramsOf(c).sc);
+    if (!sc || typeof sc !== 'object') return err(c, 400, 'E400', 'Invalid schedule details (sc)');
+    schedule.sc = { ...schedule.sc, ...(sc as Record<string, unknown>) };
+    return c.json({ status: 'SUCCESS' });
+  });
+
+  function issueLink(cand: SbCandidate): string {
+    // seed 001: "a candidate specific encrypted URL is generated which can be used by the candidate only once".
+    if (cand.currentLink) links.delete(cand.currentLink);
+    const token = randomBytes(18).toString('base64url');
+    links.set(token, ckey(cand.accessKey, cand.email));
+    cand.currentLink = token;
+    cand.linksIssued += 1;
+    counters.linksIssued += 1;
+    return `${url}/test/${token}`;
+  }
+
+  app.post('/v2/schedules/:ak/candidates', (c) => {
+    count('registerCandidates');
+    const schedule = schedules.get(c.req.param('ak'));
+    if (!schedule) return err(c, 404, 'E404', 'Schedule not found');
+    const p = paramsOf(c);
+    const rd = RdSchema.safeParse(parseJsonParam(p.rd));
+    if (!rd.success) return err(c, 400, 'E400', 'Invalid registration details (rd)');
+    const out = [];
+    for (const details of rd.data.registrationDetails) {
+      const email = typeof details['Email Address'] === 'string' ? details['Email Address'] : '';
+      const first = typeof details['First Name'] === 'string' ? details['First Name'] : '';
+      if (!email.includes('@') || !first) {
+        out.push({ email, status: 'Failed', message: 'Email Address and First Name cannot be skipped' });
+        continue;
+      }
+      const last = typeof details['Last Name'] === 'string' ? details['Last Name'] : '';
+      const optional = rd.data.optionalParams?.find((o) => o.email.toLowerCase() === email.toLowerCase());
+      const key = ckey(schedule.accessKey, email);
+      let cand = candidates.get(key);
+      if (!cand) {
+        cand = {
+          accessKey: schedule.accessKey,
+          email,
+          firstName: first,
+          lastName: last,
+          contextData: null,
+          instanceId: nextInstance++,
+          status: 'ToBeTaken',
+          completionMode: null,
+          finishMode: null,
+          startedAt: null,
+          endedAt: null,
+          graded: null,
+          reportKey: randomBytes(12).toString('base64url'),
+          currentLink: null,
+          linksIssued: 0,
+        };
+        candidates.set(key, cand);
+      }
+      if (cand.status === 'Completed') {
+        // api-integration-with-mettl: "a unique email Id can only take a test once in a schedule".
+        out.push({ email, status: 'Completed', message: `Candidate ('${email}') has already taken the test` });
+        continue;
+      }
+      if (optional?.context_data !== undefined) cand.contextData = optional.context_data;
+      out.push({
+        email,
+        status: cand.status,
+        message: `Candidate ('${email}') successfully registered for the test`,
+        url: issueLink(cand),
+      });
+    }
+    return c.json({ status: 'SUCCESS', registrationStatus: out });
+  });
+
+  function testStatusOf(cand: SbCandidate) {
+    const assessment = assessments.find((a) => a.id === schedules.get(cand.accessKey)?.assessmentId);
+    const g = cand.graded;
+    return {
+      start_time_GMT: cand.startedAt ? utc(cand.startedAt) : null,
+      end_time_GMT: cand.endedAt ? utc(cand.endedAt) : null,
+      status: cand.status,
+      overallStatus: cand.status === 'ToBeTaken' ? 'Yet to Start' : cand.status === 'InProgress' ? 'In Progress' : 'Completed',
+      detailedStatus: cand.status === 'ToBeTaken' ? 'Registered' : cand.status === 'InProgress' ? 'Test-taker In Progress' : 'Test-taker Completed',
+      startTime: cand.startedAt ? ist(cand.startedAt) : null,
+      endTime: cand.endedAt ? ist(cand.endedAt) : null,
+      completionMode: cand.completionMode,
+      compensatoryTime: 'false',
+      result: g
+        ? {
+            totalMarks: g.marks,
+            maxMarks: g.max,
+            percentile: g.percentile,
+            attemptTime: cand.startedAt && cand.endedAt ? (cand.endedAt.getTime() - cand.startedAt.getTime()) / 1000 : 0,
+            candidateCredibilityIndex: g.credibility,
+            codePlagiarism: 'NA',
+            totalQuestion: g.max,
+            totalCorrectAnswers: g.marks,
+            totalUnAnswered: 0,
+            sectionMarks: g.sections.map((s) => ({
+              sectionName: s.name,
+              totalMarks: s.marks,
+              maxMarks: s.max,
+              timeTaken: 0,
+              totalQuestion: s.max,
+              totalCorrectAnswers: s.marks,
+              totalUnAnswered: 0,
+              skillMarks: [],
+              difficultyMarks: [],
+              questionWiseResponse: null,
+            })),
+            performanceCategory: g.marks / g.max >= 0.6 ? 'Good' : 'Poor',
+            performanceCategoryVersion: 1,
+            difficultyMarks: [],
+            analysis: { responseStyles: [], recommendation: [] },
+          }
+        : null,
+      pdfReport: g ? `${url}/report/${cand.reportKey}?format=pdf` : null,
+      htmlReport: g ? `${url}/report/${cand.reportKey}` : null,
+      assessmentName: assessment?.name,
+    };
+  }
+
+  app.get('/v2/schedules/:ak/candidates/:email', (c) => {
+    count('candidateResult');
+    const cand = candidates.get(ckey(c.req.param('ak'), c.req.param('email')));
+    if (!cand) return err(c, 404, 'E404', 'Candidate not registered in this schedule');
+    const { assessmentName: _unused, ...testStatus } = testStatusOf(cand);
+    return c.json({
+      status: 'SUCCESS',
+      candidate: {
+        email: cand.email,
+        registration: { 'Email Address': cand.email, 'First Name': cand.firstName, 'Last Name': cand.lastName },
+        testStatus,
+      },
+    });
+  });
+
+  // --- Notifications (VENDOR-NOTES §1.7 shapes) ---------------------------------------------------------
+  function notificationUrl(schedule: SbSchedule, which: keyof typeof SC_URL_KEYS): string | null {
+    for (const [k, v] of Object.entries(schedule.sc)) {
+      if (k.toLowerCase() === SC_URL_KEYS[which] && typeof v === 'string' && v) return v;
+    }
+    return null;
+  }
+
+  function common(cand: SbCandidate, schedule: SbSchedule, event: string, notifyUrl: string, at: Date) {
+    return {
+      EVENT_TYPE: event,
+      invitation_key: cand.accessKey,
+      assessment_id: Number(schedule.assessmentId) || schedule.assessmentId,
+      candidate_instance_id: cand.instanceId,
+      context_data: cand.contextData ?? '',
+      timestamp_GMT: formatGmt(at),
+      source_app: String(schedule.sc.sourceApp ?? ''),
+      notification_url: notifyUrl,
+      name: `${cand.firstName} ${cand.lastName}`.trim(),
+      email: cand.email,
+    };
+  }
+
+  function gradedPayload(cand: SbCandidate, schedule: SbSchedule, notifyUrl: string, at: Date) {
+    // The 2024 shape (priyadharshini-lnu/psychometrics mettl_controller_spec.rb): `assessmentId` in camelCase,
+    // `sectional_scores` as a JSON string, the full testStatus object.
+    const { assessment_id, ...base } = common(cand, schedule, 'gradedAssessment', notifyUrl, at);
+    const g = cand.graded!;
+    const ts = testStatusOf(cand);
+    const { assessmentName, start_time_GMT: _s, end_time_GMT: _e, ...testStatus } = ts;
+    return {
+      ...base,
+      assessmentId: assessment_id,
+      finish_mode: cand.finishMode,
+      start_time_GMT: ts.start_time_GMT,
+      end_time_GMT: ts.end_time_GMT,
+      marks_scored: g.marks,
+      max_marks: g.max,
+      total_attempt_time: ts.result?.attemptTime ?? 0,
+      percentile: g.percentile,
+      assessment_name: assessmentName ?? '',
+      client_id: 611691,
+      schedule_title: schedule.name,
+      start_time: ts.startTime,
+      end_time: ts.endTime,
+      sectional_scores: JSON.stringify(
+        g.sections.map((s) => ({ sectionName: s.name, sectionScore: s.marks, sectionMaxScore: s.max })),
+      ),
+      grading_type: 'NormalGrading',
+      registrationDetails: { 'Email Address': cand.email, 'First Name': cand.firstName, 'Last Name': cand.lastName },
+      proctoringDetails: null,
+      testStatus,
+    };
+  }
+
+  async function deliver(d: Delivery): Promise<Delivery> {
+    if (d.dropped) {
+      counters.webhooksDropped += 1;
+      return d;
+    }
+    try {
+      const res = await fetch(d.url, { method: 'POST', headers: d.headers, body: d.body, signal: AbortSignal.timeout(10_000) });
+      await res.arrayBuffer();
+      d.status = res.status;
+      counters.webhooksSent += 1;
+      if (!res.ok) counters.webhooksFailed += 1;
+    } catch (e) {
+      d.error = e instanceof Error ? e.message : String(e);
+      counters.webhooksFailed += 1;
+    }
+    return d;
+  }
+
+  async function notify(
+    cand: SbCandidate,
+    which: keyof typeof SC_URL_KEYS,
+    build: (notifyUrl: string) => Record<string, unknown>,
+    drop: boolean,
+  ): Promise<Delivery[]> {
+    const schedule = schedules.get(cand.accessKey)!;
+    const target = notificationUrl(schedule, which);
+    if (!target) return [];
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    const auth = schedule.sc.testNotificationBasicAuthHeader;
+    if (typeof auth === 'string' && auth) headers.authorization = `Basic ${auth}`;
+    const body = build(target);
+    const d: Delivery = {
+      index: deliveries.length,
+      event: String(body.EVENT_TYPE),
+      url: target,
+      body: JSON.stringify(body),
+      headers,
+      dropped: drop,
+    };
+    deliveries.push(d);
+    return [await deliver(d)];
+  }
+
+  class ActionError extends Error {}
+
+  async function advance(accessKey: string, email: string, action: SandboxAction, o: AdvanceOptions = {}): Promise<Delivery[]> {
+    const cand = candidates.get(ckey(accessKey, email));
+    if (!cand) throw new ActionError(`no candidate ${email} in schedule ${accessKey}`);
+    const schedule = schedules.get(cand.accessKey)!;
+    const drop = o.drop ?? false;
+    switch (action) {
+      case 'start': {
+        if (cand.status === 'InProgress') return []; // seed 001: refreshing the link continues the test
+        if (cand.status !== 'ToBeTaken') throw new ActionError(`cannot start a test that is ${cand.status}`);
+        const at = tick();
+        cand.status = 'InProgress';
+        cand.startedAt = at;
+        return notify(cand, 'start', (u) => common(cand, schedule, 'startAssessment', u, at), drop);
+      }
+      case 'finish':
+      case 'expire': {
+        if (cand.status !== 'InProgress') throw new ActionError(`cannot finish a test that is ${cand.status}`);
+        const at = tick();
+        cand.status = 'Completed';
+        cand.endedAt = at;
+        // seed 001: an expired test has finish_mode TestExpired in notifications, completionMode Expired on demand.
+        cand.finishMode = action === 'expire' ? 'TestExpired' : 'NormalSubmission';
+        cand.completionMode = action === 'expire' ? 'Expired' : 'Completed';
+        const finishMode = cand.finishMode;
+        return notify(cand, 'finish', (u) => ({ ...common(cand, schedule, 'finishTest', u, at), finish_mode: finishMode }), drop);
+      }
+      case 'grade': {
+        if (cand.status !== 'Completed') throw new ActionError(`cannot grade a test that is ${cand.status}`);
+        const pct = o.percentage ?? 70;
+        const max = 10;
+        const marks = Math.round((pct / 100) * max * 10) / 10;
+        const first = Math.min(5, Math.round(marks * 10) / 20);
+        cand.graded = {
+          marks,
+          max,
+          percentile: Math.round(pct * 0.9 * 100) / 100,
+          credibility: o.credibility ?? 'High',
+          sections: [
+            { name: 'Section #1', marks: first, max: 5 },
+            { name: 'Section #2', marks: Math.round((marks - first) * 10) / 10, max: 5 },
+          ],
+        };
+        const at = tick();
+        return notify(cand, 'graded', (u) => gradedPayload(cand, schedule, u, at), drop);
+      }
+      case 'resume': {
+        if (cand.finishMode !== 'TestExpired') throw new ActionError('only an expired test can be resumed');
+        const at = tick();
+        // seed 001: an admin re-enables the expired test; Mettl calls testResumeEnabledForExpiredTestURL.
+        cand.status = 'InProgress';
+        cand.completionMode = null;
+        cand.finishMode = null;
+        cand.endedAt = null;
+        cand.graded = null;
+        // VENDOR-NOTES §7: this payload is not public; the common fields with an inferred EVENT_TYPE.
+        return notify(cand, 'resume', (u) => common(cand, schedule, 'resumeEnabledForExpiredTest', u, at), drop);
+      }
+    }
+  }
+
+  // --- Control API ---------------------------------------------------------------------------------------
+  const view = (cand: SbCandidate): SandboxCandidateView => ({
+    accessKey: cand.accessKey,
+    email: cand.email,
+    name: `${cand.firstName} ${cand.lastName}`.trim(),
+    status: cand.status,
+    completionMode: cand.completionMode,
+    graded: cand.graded !== null,
+    linksIssued: cand.linksIssued,
+  });
+
+  app.get('/_sandbox/candidates', (c) => c.json({ candidates: [...candidates.values()].map(view) }));
+  app.get('/_sandbox/schedules', (c) =>
+    c.json({ schedules: [...schedules.values()].map((s) => ({ ...scheduleView(s), sc: redactSc(s.sc) })) }),
+  );
+  app.get('/_sandbox/counters', (c) => c.json(snapshot()));
+  app.get('/_sandbox/webhooks', (c) => c.json({ deliveries }));
+  app.post('/_sandbox/candidates/:ak/:email/:action', async (c) => {
+    const action = c.req.param('action');
+    if (!['start', 'finish', 'expire', 'grade', 'resume'].includes(action)) return c.json({ error: 'unknown action' }, 404);
+    const text = await c.req.text();
+    const body = AdvanceBody.safeParse(text ? parseJsonParam(text) : {});
+    if (!body.success) return c.json({ error: 'body must be {drop?, percentage?, credibility?}' }, 400);
+    try {
+      return c.json({ deliveries: await advance(c.req.param('ak'), c.req.param('email'), action as SandboxAction, body.data) });
+    } catch (e) {
+      if (e instanceof ActionError) return c.json({ error: e.message }, 409);
+      throw e;
+    }
+  });
+  app.post('/_sandbox/webhooks/:index/redeliver', async (c) => {
+    const d = deliveries[Number(c.req.param('index'))];
+    if (!d) return c.json({ error: 'no such delivery' }, 404);
+    return c.json({ delivery: await redeliver(d.index) });
+  });
+  app.post('/_sandbox/outage', async (c) => {
+    const body = z.object({ on: z.boolean() }).safeParse(parseJsonParam(await c.req.text()));
+    if (!body.success) return c.json({ error: 'body must be {"on": boolean}' }, 400);
+    outage = body.data.on;
+    return c.json({ outage });
+  });
+
+  async function redeliver(index: number): Promise<Delivery> {
+    const d = deliveries[index];
+    if (!d) throw new Error(`no delivery ${index}`);
+    const again: Delivery = { ...d, index: deliveries.length, dropped: false };
+    delete again.status;
+    delete again.error;
+    deliveries.push(again);
+    return deliver(again);
+  }
+
+  // --- Candidate-facing pages (plain HTML forms, no script) ----------------------------------------------
+  const page = (c: Context, title: string, inner: string, status = 200) => {
+    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    c.header('cache-control', 'no-store');
+    return c.html(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>` +
+        `<style>body{font:16px system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}` +
+        `button{font:inherit;padding:.5rem 1rem;margin:.25rem 0}</style></head>` +
+        `<body><p>Mettl sandbox</p><h1>${esc(title)}</h1>${inner}</body></html>`,
+      status as 200,
+    );
+  };
+
+  app.get('/test/:token', (c) => {
+    const key = links.get(c.req.param('token'));
+    if (!key) return page(c, 'This test link cannot be used', '<p>Each test link works once. Please ask for a new one.</p>', 410);
+    links.delete(c.req.param('token'));
+    const cand = candidates.get(key)!;
+    if (cand.currentLink === c.req.param('token')) cand.currentLink = null;
+    counters.linksUsed += 1;
+    const sid = randomBytes(18).toString('base64url');
+    sessions.set(sid, key);
+    return c.redirect(`/take/${sid}`, 303);
+  });
+
+  app.get('/take/:sid', (c) => {
+    const key = sessions.get(c.req.param('sid'));
+    const cand = key ? candidates.get(key) : undefined;
+    if (!cand) return page(c, 'Session not found', '<p>Open the test from your invitation again.</p>', 404);
+    const schedule = schedules.get(cand.accessKey)!;
+    const assessment = assessments.find((a) => a.id === schedule.assessmentId);
+    const action = (name: string, label: string) =>
+      `<form method="post" action="/take/${esc(c.req.param('sid'))}/${name}"><button type="submit" name="go" value="${name}">${esc(label)}</button></form>`;
+    const state =
+      cand.status === 'ToBeTaken'
+        ? `<p>Ready when you are.</p>${action('start', 'Start test')}`
+        : cand.status === 'InProgress'
+          ? `<p>Your test is in progress.</p>${action('finish', 'Finish test')}${action('expire', 'Let the timer run out')}`
+          : cand.completionMode === 'Expired'
+            ? '<p>Your time ran out. Contact the recruiter to resume the test.</p>'
+            : '<p>You have finished the test. You can close this window.</p>';
+    return page(
+      c,
+      assessment?.name ?? 'Assessment',
+      `<p>Candidate: ${esc(`${cand.firstName} ${cand.lastName}`)}</p><p>Status: <strong>${esc(cand.status)}</strong></p>${state}`,
+    );
+  });
+
+  app.post('/take/:sid/:action', async (c) => {
+    const sid = c.req.param('sid');
+    const key = sessions.get(sid);
+    const cand = key ? candidates.get(key) : undefined;
+    const action = c.req.param('action');
+    if (!cand || !['start', 'finish', 'expire'].includes(action)) return page(c, 'Not found', '<p>Unknown test session.</p>', 404);
+    try {
+      await advance(cand.accessKey, cand.email, action as SandboxAction);
+    } catch (e) {
+      if (!(e instanceof ActionError)) throw e;
+    }
+    if (action !== 'start' && autoGradeMs !== false) {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        advance(cand.accessKey, cand.email, 'grade').catch(() => undefined);
+      }, autoGradeMs);
+      timers.add(t);
+    }
+    return c.redirect(`/take/${sid}`, 303);
+  });
+
+  app.get('/report/:key', (c) => {
+    const cand = [...candidates.values()].find((x) => x.reportKey === c.req.param('key'));
+    if (!cand?.graded) return page(c, 'Report not found', '<p>No report for this key.</p>', 404);
+    const g = cand.graded;
+    const rows = g.sections.map((s) => `<li>${esc(s.name)}: ${s.marks} / ${s.max}</li>`).join('');
+    return page(
+      c,
+      `Report: ${cand.firstName} ${cand.lastName}`,
+      `<p>Marks: ${g.marks} / ${g.max}</p><p>Credibility: ${esc(g.credibility)}</p><ul>${rows}</ul>`,
+    );
+  });
+
+  function snapshot(): Counters {
+    return { ...counters, calls: { ...counters.calls } };
+  }
+
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+
+  return {
+    url,
+    baseUrl: `${url}/v2`,
+    publicKey,
+    privateKey,
+    candidates: () => [...candidates.values()].map(view),
+    schedules: () =>
+      [...schedules.values()].map((s) => ({ accessKey: s.accessKey, name: s.name, assessmentId: s.assessmentId, sc: { ...s.sc } })),
+    deliveries: () => deliveries.map((d) => ({ ...d })),
+    advance,
+    redeliver,
+    counters: snapshot,
+    setOutage: (on) => {
+      outage = on;
+    },
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        for (const t of timers) clearTimeout(t);
+        timers.clear();
+        if ('closeAllConnections' in server) server.closeAllConnections();
+        server.close((e) => (e ? reject(e) : resolve()));
+      }),
+  };
+}
+
+/** The control API shows schedules without the Basic credentials Mettl was given. */
+function redactSc(sc: Record<string, unknown>): Record<string, unknown> {
+  const { testNotificationBasicAuthHeader, ...rest } = sc;
+  return { ...rest, testNotificationBasicAuthHeader: testNotificationBasicAuthHeader ? '(set)' : null };
+}
+
+/** "Fri, 16 Aug 2024 13:14:13 UTC", as the graded notification writes `*_GMT` times. */
+function utc(d: Date): string {
+  return d.toUTCString().replace(/GMT$/, 'UTC');
+}
+
+/** The local-time strings Mettl adds ("Fri, 16 Aug 2024 18:44:13 IST"); an Indian account in the sample. */
+function ist(d: Date): string {
+  return new Date(d.getTime() + 330 * 60_000).toUTCString().replace(/GMT$/, 'IST');
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
