@@ -67,7 +67,6 @@ export function createJobRunner(opts: JobRunnerOptions) {
     supervise: true,
     schedule: false,
     migrate: true,
-    pollingIntervalSeconds: 1,
   } as ConstructorParameters<typeof PgBoss>[0]);
   boss.on('error', (err) => log.error({ err }, 'job queue error'));
   const timers: NodeJS.Timeout[] = [];
@@ -175,13 +174,15 @@ export function createJobRunner(opts: JobRunnerOptions) {
       } as never);
       await boss.createQueue(Q.refresh, { policy: 'stately', retryLimit: 0, expireInSeconds: 600, notify: true } as never);
       await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, notify: true } as never);
-      await boss.work<{ orderId: string }>(Q.place, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
+      // NOTIFY wakes workers for new jobs; delayed retries are found by polling, so poll often (a cheap indexed query).
+      const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
+      await boss.work<{ orderId: string }>(Q.place, { includeMetadata: true, batchSize: 1, ...polling }, async ([job]) => {
         await place(job!.data.orderId, (job as unknown as { retryCount: number }).retryCount ?? 0);
       });
-      await boss.work<RefreshData>(Q.refresh, { batchSize: 1 }, async ([job]) => {
+      await boss.work<RefreshData>(Q.refresh, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor);
       });
-      await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1 }, async ([job]) => {
+      await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
       });
       await schedulePolls();
