@@ -186,7 +186,9 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
         change: {
           status: FACT_STATUS.registered,
           vendorStatus: reg.status,
-          vendorTime: ctx.now(),
+          // Mettl's notification times have whole seconds: registering "now" with milliseconds would make a
+          // start in the same second look older than the invitation, and the core would not apply it.
+          vendorTime: new Date(Math.floor(ctx.now().getTime() / 1000) * 1000),
           dedupeKey: factKey('registered', null, accessKey),
           vendorRef,
           vendorData: { ...vendorData },

@@ -1,0 +1,184 @@
+// Mettl through the whole BFF: orders over the API, the sandbox posting notifications to
+// /hooks/mettl/acme, statuses watched over SSE, single-use links, reconciliation by the poll job.
+import type { Order, OrderStatus } from '@ca/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countDeliveries } from '../../store/deliveries.js';
+import { listHistory } from '../../store/orders.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startMettlSandbox, type MettlSandbox } from './sandbox.js';
+import { basicAuthValue } from './webhook.js';
+
+const WEBHOOK = { webhookUser: 'mettl-hooks', webhookPassword: 'hook-password-bff-91c2' };
+const PKG = { id: 'mettl-java', vendor: 'mettl' as const, name: 'Java coding test', assessmentId: '123456' };
+
+describe('Mettl through the BFF', () => {
+  let sandbox: MettlSandbox;
+  let t: TestBff;
+
+  beforeAll(async () => {
+    sandbox = await startMettlSandbox({ autoGradeMs: 50 });
+    t = await startTestBff({
+      vendors: {
+        mettl: {
+          baseUrl: sandbox.baseUrl,
+          publicKey: sandbox.publicKey,
+          privateKey: sandbox.privateKey,
+          ...WEBHOOK,
+          // Reconcile on every poll here; pollNow() decides when a poll runs.
+          reconcileAfterSeconds: 0,
+        },
+      },
+      packages: [PKG],
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sandbox?.stop();
+  });
+
+  /** Orders for a new candidate and waits until Mettl has registered them. */
+  async function invited(candidateId: string) {
+    const token = await t.token({ candidateId });
+    const sse = await t.sse(token);
+    const created = await t.order(PKG.id, { token });
+    const order = await t.waitForOrder(created.id, (o) => o.status === 'invited');
+    const [accessKey, email] = [order.vendorRef!.slice(0, order.vendorRef!.indexOf(':')), `${candidateId}@example.com`];
+    return { token, sse, order, accessKey, email };
+  }
+  const statusIs = (id: string, s: OrderStatus) => (e: { orderId: string; order: Order }) => e.orderId === id && e.order.status === s;
+
+  it('takes an order from invited to scored over SSE, with fresh one-time launch links and a report link', async () => {
+    const { token, sse, order } = await invited('mettl-life-1');
+    try {
+      await sse.waitFor(statusIs(order.id, 'invited'));
+
+      const launch = await t.followLink(order.id, 'launch', token);
+      const again = await t.followLink(order.id, 'launch', token);
+      expect(again).not.toBe(launch);
+      expect(new URL(again).origin).toBe(sandbox.url);
+      const opened = await fetch(again, { redirect: 'manual' });
+      expect(opened.status).toBe(303);
+      expect((await fetch(again, { redirect: 'manual' })).status).toBe(410);
+      const take = new URL(opened.headers.get('location')!, again).toString();
+
+      await fetch(`${take}/start`, { method: 'POST', redirect: 'manual' });
+      await sse.waitFor(statusIs(order.id, 'in_progress'));
+      await fetch(`${take}/finish`, { method: 'POST', redirect: 'manual' });
+      await sse.waitFor(statusIs(order.id, 'completed'));
+      const scored = (await sse.waitFor(statusIs(order.id, 'scored'))).order;
+      expect(scored.result).toMatchObject({ score: 70, maxScore: 100, reportAvailable: true });
+      expect(scored.result?.flags).toContainEqual({ code: 'credibility', label: 'Credibility', value: 'High', severity: 'info' });
+      expect(scored.vendorStatus).toBe('gradedAssessment');
+
+      const seen = sse.events.filter((e) => e.orderId === order.id).map((e) => e.order.status);
+      expect(seen.indexOf('invited')).toBeLessThan(seen.indexOf('in_progress'));
+      expect(seen.indexOf('in_progress')).toBeLessThan(seen.indexOf('completed'));
+      expect(seen.indexOf('completed')).toBeLessThan(seen.indexOf('scored'));
+
+      const report = await t.followLink(order.id, 'report', token);
+      expect(report).toMatch(new RegExp(`^${sandbox.url}/report/`));
+      expect((await fetch(report)).status).toBe(200);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('changes nothing when Mettl delivers the same notification twice', async () => {
+    const { sse, order, accessKey, email } = await invited('mettl-dup-1');
+    try {
+      await sandbox.advance(accessKey, email, 'start');
+      await sandbox.advance(accessKey, email, 'finish');
+      const [graded] = await sandbox.advance(accessKey, email, 'grade');
+      expect(graded!.status).toBe(200);
+      await sse.waitFor(statusIs(order.id, 'scored'));
+      const before = await t.getOrder(order.id);
+      const eventsBefore = sse.events.length;
+
+      const again = await sandbox.redeliver(graded!.index);
+      expect(again.status).toBe(200);
+      // Let any (wrong) event reach the stream before judging.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await t.getOrder(order.id)).toEqual(before);
+      expect(sse.events.length).toBe(eventsBefore);
+      const history = await listHistory(t.bff.db, order.id);
+      expect(history.filter((h) => h.status === 'scored').map((h) => h.applied)).toEqual([true]);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('refuses notifications with a wrong Basic header or a forged context_data and stores them nowhere', async () => {
+    const { sse, order, accessKey, email } = await invited('mettl-refuse-1');
+    try {
+      const [start] = await sandbox.advance(accessKey, email, 'start', { drop: true });
+      const deliveriesBefore = await countDeliveries(t.bff.db, 'acme', 'mettl');
+      const historyBefore = await listHistory(t.bff.db, order.id);
+      const post = (body: string, authorization: string) =>
+        fetch(`${t.url}/hooks/mettl/acme`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
+
+      const wrongBasic = await post(start!.body, `Basic ${basicAuthValue(WEBHOOK.webhookUser, 'not-the-password')}`);
+      expect(wrongBasic.status).toBe(401);
+      const forged = JSON.stringify({ ...JSON.parse(start!.body), context_data: `${order.id}.AAAAAAAAAAAAAAAAAAAAAA` });
+      const forgedTicket = await post(forged, start!.headers.authorization!);
+      expect(forgedTicket.status).toBe(401);
+      expect(await forgedTicket.json()).toMatchObject({ error: { code: 'webhook_unauthorized' } });
+
+      expect(await countDeliveries(t.bff.db, 'acme', 'mettl')).toBe(deliveriesBefore);
+      expect(await listHistory(t.bff.db, order.id)).toEqual(historyBefore);
+      expect((await t.getOrder(order.id)).status).toBe('invited');
+
+      // The genuine delivery is still accepted afterwards.
+      expect((await post(start!.body, start!.headers.authorization!)).status).toBe(200);
+      await sse.waitFor(statusIs(order.id, 'in_progress'));
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('reopens an expired test when the admin re-enables it', async () => {
+    const { sse, order, accessKey, email } = await invited('mettl-expire-1');
+    try {
+      await sandbox.advance(accessKey, email, 'start');
+      await sandbox.advance(accessKey, email, 'expire');
+      await sse.waitFor(statusIs(order.id, 'expired'));
+      await sandbox.advance(accessKey, email, 'grade', { percentage: 30 });
+      await sandbox.advance(accessKey, email, 'resume');
+      const reopened = await t.waitForOrder(order.id, (o) => o.status === 'in_progress' && o.vendorStatus === 'resumeEnabledForExpiredTest');
+      expect(reopened.status).toBe('in_progress');
+      await sandbox.advance(accessKey, email, 'finish');
+      await sandbox.advance(accessKey, email, 'grade', { percentage: 85 });
+      const scored = await t.waitForOrder(order.id, (o) => o.status === 'scored');
+      expect(scored.result?.score).toBe(85);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('recovers a dropped graded notification when the poll job reconciles', async () => {
+    const { sse, order, accessKey, email } = await invited('mettl-drop-1');
+    try {
+      await sandbox.advance(accessKey, email, 'start');
+      await sandbox.advance(accessKey, email, 'finish');
+      await sse.waitFor(statusIs(order.id, 'completed'));
+      await sandbox.advance(accessKey, email, 'grade', { drop: true, credibility: 'Low' });
+      expect((await t.getOrder(order.id)).status).toBe('completed');
+      await t.pollNow('mettl');
+      const scored = (await sse.waitFor(statusIs(order.id, 'scored'))).order;
+      expect(scored.result?.flags).toContainEqual({ code: 'credibility', label: 'Credibility', value: 'Low', severity: 'warning' });
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('shows the private key and webhook password in no response to the widget and no log line', async () => {
+    const token = await t.token({ candidateId: 'mettl-life-1' });
+    const orders = await (await t.api('/v1/orders', { token })).text();
+    const packages = await (await t.api('/v1/packages', { token })).text();
+    const haystack = [orders, packages, ...t.logLines].join('\n');
+    expect(orders).toContain('mettl-java');
+    expect(t.logLines.length).toBeGreaterThan(0);
+    for (const secret of [sandbox.privateKey, WEBHOOK.webhookPassword, basicAuthValue(WEBHOOK.webhookUser, WEBHOOK.webhookPassword)]) {
+      expect(haystack).not.toContain(secret);
+    }
+  });
+});
