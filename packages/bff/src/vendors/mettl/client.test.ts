@@ -1,3 +1,4 @@
+// The signed client against a scripted fetch: wire format, Mettl error bodies → VendorError, no secret leaks.
 import { describe, expect, it } from 'vitest';
 import { makeTestContext } from '../testing.js';
 import { VendorError } from '../types.js';

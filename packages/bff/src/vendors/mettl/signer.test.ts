@@ -1,5 +1,6 @@
+// Signer vectors: the documented Mettl example and hand-computed ones (openssl), table-driven.
 import { describe, expect, it } from 'vitest';
-import { encodeParams, pathSegment, signParams, signature, sortedNames, stringToSign } from './signer.js';
+import { encodeParams, pathSegment, signParams, signature, sortedNames, stringToSign, type Params } from './signer.js';
 
 // Keys of Mettl's documented Get Account Info example (VENDOR-NOTES §1.2); expected values computed
 // independently with `openssl dgst -sha256 -hmac … -binary | base64`.
@@ -11,7 +12,7 @@ const RD =
   '{"registrationDetails":[{"Email Address":"ada+1@example.com","First Name":"Ada","Last Name":"Lovelace"}],"optionalParams":[{"email":"ada+1@example.com","context_data":"ord_1.abc"}]}';
 
 describe('Mettl signer', () => {
-  it.each([
+  it.each<{ name: string; method: string; url: string; params: Params; base64: string; encoded: string }>([
     {
       name: 'the documented Get Account Info example',
       method: 'GET',
@@ -45,7 +46,7 @@ describe('Mettl signer', () => {
       encoded: 'kqq0eRdsJdj%2F8cnnFUT5UnD2QhbGBC%2BFMiPLJvYOH2o%3D',
     },
   ])('signs $name', ({ method, url, params, base64, encoded }) => {
-    const signed = signParams({ method, endpointUrl: url, params: { ...params }, publicKey: AK, privateKey: PK, ts: Number(params.ts) });
+    const signed = signParams({ method, endpointUrl: url, params: { ...params }, publicKey: AK, privateKey: PK, ts: Number(params.ts!) });
     expect(signed.asgn).toBe(base64);
     expect(signature(PK, method, url, { ...params, ak: AK })).toBe(base64);
     expect(encodeParams({ asgn: signed.asgn! })).toBe(`asgn=${encoded}`);

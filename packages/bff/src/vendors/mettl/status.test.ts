@@ -1,3 +1,4 @@
+// The Mettl status tables, table-driven: notifications and on-demand results → OrderStatus.
 import { describe, expect, it } from 'vitest';
 import { FACT_STATUS, factOfEvent, factOfResult } from './status.js';
 

@@ -1,3 +1,4 @@
+// Fixture notifications (VENDOR-NOTES §1.7) through the parser: unified model, dedupe keys, refusals.
 import { readFileSync } from 'node:fs';
 import type { OrderStatus } from '@ca/shared';
 import { describe, expect, it } from 'vitest';
