@@ -44,9 +44,8 @@ export const PymetricsPackage = z.object({
 
 const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
   const config = parseVendorConfig(PymetricsConfig, ctx.config);
-  const packages = new Map(
-    ctx.packages.map((p) => [p.id, parseVendorConfig(PymetricsPackage, p, `packages.${p.id}`)] as const),
-  );
+  // Checked at start so a bad package stops the server with a message naming it.
+  for (const p of ctx.packages) parseVendorConfig(PymetricsPackage, p, `packages.${p.id}`);
   const client = new PymetricsClient({
     endpoint: config.endpoint,
     clientId: config.clientId,
@@ -58,7 +57,11 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
   });
 
   function packageOf(pkg: PackageConfig) {
-    return packages.get(pkg.id) ?? parseVendorConfig(PymetricsPackage, pkg, `packages.${pkg.id}`);
+    try {
+      return parseVendorConfig(PymetricsPackage, pkg, `packages.${pkg.id}`);
+    } catch (e) {
+      throw new VendorError(`package ${pkg.id} is not a valid pymetrics package`, { retryable: false, cause: e });
+    }
   }
 
   function refOf(order: VendorOrder): string {

@@ -88,7 +88,7 @@ export interface PymetricsSandbox {
   advance(orderId: string, step: SandboxStep, result?: Partial<SandboxResult>): SandboxOrder;
   /** Ends every open session now, as a pymetrics restart or clock skew would. */
   expireSessions(): void;
-  /** The next `count` SOAP calls get a hostile or broken answer instead of a real one. */
+  /** The next `count` SOAP calls get a hostile or broken answer instead of a real one; 0 ends it. */
   sabotage(mode: SandboxSabotage, count?: number): void;
   callbacks: CallbackDelivery[];
   stop(): Promise<void>;
@@ -560,7 +560,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     advance,
     expireSessions: () => sessions.clear(),
     sabotage: (mode, n = 1) => {
-      sabotage = { mode, left: n };
+      sabotage = n > 0 ? { mode, left: n } : null;
     },
     callbacks,
     async stop() {
