@@ -183,6 +183,12 @@ describe('Mettl adapter against the sandbox', () => {
     expect(r.sandbox.counters().calls.createSchedule).toBe(1);
   });
 
+  it('dates the invitation in whole seconds, so a start notification in the same second is not older', async () => {
+    const placed = await r.adapter.placeOrder(makeTestOrder(PKG));
+    expect(placed.change.vendorTime.getMilliseconds()).toBe(0);
+    expect(placed.change.vendorTime.getTime()).toBeLessThanOrEqual(Date.now());
+  });
+
   it('finds the existing schedule after a restart and re-applies its notification settings', async () => {
     const again = mettl(r.ctx);
     const order = makeTestOrder(PKG);
