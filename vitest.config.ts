@@ -22,12 +22,17 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/pg/**'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
       },
+      // Multi-replica tests need a real PostgreSQL: `.ci/run` sets TEST_DATABASE_URL and runs `pnpm test:pg`.
+      ...(process.env.TEST_DATABASE_URL
+        ? [{ test: { name: 'pg', include: ['test/pg/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } }]
+        : []),
     ],
   },
 });
