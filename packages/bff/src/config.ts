@@ -148,7 +148,7 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env):
   return parsed.data;
 }
 
-/** Reads, substitutes and validates the config file. Relative `embedded:` paths resolve against the file's folder. */
+/** Reads, substitutes and validates the config file. A relative `embedded:` path is relative to the working directory. */
 export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
   const path = resolve(file);
   let text: string;

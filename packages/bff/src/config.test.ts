@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseConfig } from './config.js';
+
+const base = () => ({
+  publicUrl: 'http://127.0.0.1:8787/',
+  tenants: {
+    acme: {
+      name: 'Acme',
+      allowedOrigins: ['http://127.0.0.1:5173'],
+      apiKeys: ['${env:ACME_API_KEY}'],
+      widgetKeys: { k1: '${env:ACME_WIDGET_SECRET}' },
+      vendors: { berke: { baseUrl: 'http://127.0.0.1:1/api', apiToken: 'tok' } },
+      packages: [{ id: 'berke-sales', vendor: 'berke', name: 'Sales', sourceJobId: 'sales-rep' }],
+    },
+  },
+});
+const env = { ACME_API_KEY: 'a'.repeat(20), ACME_WIDGET_SECRET: 'w'.repeat(40) };
+
+describe('config', () => {
+  it('substitutes ${env:NAME}, applies defaults and keeps vendor fields', () => {
+    const c = parseConfig(base(), env);
+    expect(c.tenants.acme!.apiKeys).toEqual(['a'.repeat(20)]);
+    expect(c.publicUrl).toBe('http://127.0.0.1:8787');
+    expect(c.database).toBe('embedded:./.data/bff');
+    expect(c.listen).toEqual({ host: '127.0.0.1', port: 8787 });
+    expect(c.tenants.acme!.packages[0]).toMatchObject({ sourceJobId: 'sales-rep' });
+  });
+
+  const bad: [string, (c: ReturnType<typeof base>) => void, RegExp][] = [
+    ['a short widget key', (c) => (c.tenants.acme.widgetKeys.k1 = 'short'), /^tenants\.acme\.widgetKeys\.k1: must be at least 32/],
+    ['an origin with a path', (c) => (c.tenants.acme.allowedOrigins = ['http://x.example/page']), /^tenants\.acme\.allowedOrigins\.0: must be an origin/],
+    ['a package of an unconfigured vendor', (c) => c.tenants.acme.packages.push({ id: 'm', vendor: 'mettl', name: 'M', sourceJobId: '' }), /^tenants\.acme\.packages\.1\.vendor: vendor mettl is not configured/],
+    ['an unknown vendor', (c) => ((c.tenants.acme.vendors as Record<string, unknown>).acmeTests = {}), /^tenants\.acme\.vendors: .*acmeTests/],
+    ['a bad database URL', (c) => ((c as Record<string, unknown>).database = 'mysql://x'), /^database: must be embedded/],
+    ['no tenants', (c) => ((c as { tenants: unknown }).tenants = {}), /^tenants: needs at least one tenant/],
+  ];
+  it.each(bad)('names the field of %s', (_, mutate, message) => {
+    const c = base();
+    mutate(c);
+    expect(() => parseConfig(c, env)).toThrow(message);
+  });
+
+  it('names the field whose environment variable is missing, without printing other values', () => {
+    expect(() => parseConfig(base(), { ACME_API_KEY: 'a'.repeat(20) })).toThrow(/^tenants\.acme\.widgetKeys\.k1: environment variable ACME_WIDGET_SECRET is not set$/);
+  });
+
+  it('refuses one API key in two tenants', () => {
+    const c = base() as { tenants: Record<string, unknown> };
+    c.tenants.beta = { ...(c.tenants.acme as object), name: 'Beta', packages: [] };
+    expect(() => parseConfig(c, env)).toThrow(/tenants\.beta\.apiKeys\.0: is also an API key of tenant acme/);
+  });
+
+  it('reports unreadable and malformed files', () => {
+    expect(() => loadConfig('/nonexistent/bff.config.json')).toThrow(ConfigError);
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'c.json'), '{ nope');
+    expect(() => loadConfig(join(dir, 'c.json'))).toThrow(/not valid JSON/);
+  });
+
+  it('stops the server with a non-zero exit and a message naming the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const c = base();
+    c.tenants.acme.widgetKeys.k1 = 'short';
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(c));
+    const root = resolve(import.meta.dirname, '../../..');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/bff.mjs'), '--config', join(dir, 'bad.json')], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/tenants\.acme\.widgetKeys\.k1: must be at least 32 characters/);
+    expect(r.stderr).not.toContain('a'.repeat(20));
+  });
+});
