@@ -107,6 +107,7 @@ interface SbCandidate {
   reportKey: string;
   currentLink: string | null;
   linksIssued: number;
+  lastTick: number;
 }
 
 const SC_URL_KEYS = {
@@ -169,13 +170,15 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
   let url = '';
   let nextInstance = 1452533;
   let nextScheduleId = 700;
-  let lastTick = 0;
 
-  /** Notification instants are whole seconds (Mettl's format); each event gets a later one, so order is kept. */
-  function tick(): Date {
+  /**
+   * Notification instants are whole seconds (Mettl's format); each event of a candidate gets a later one
+   * than the last, so their order survives, and other candidates' events do not push the clock ahead.
+   */
+  function tick(cand: SbCandidate): Date {
     const now = Math.floor(Date.now() / 1000) * 1000;
-    lastTick = Math.max(now, lastTick + 1000);
-    return new Date(lastTick);
+    cand.lastTick = Math.max(now, cand.lastTick + 1000);
+    return new Date(cand.lastTick);
   }
   const ckey = (accessKey: string, email: string) => `${accessKey}|${email.toLowerCase()}`;
   const err = (c: Context, http: number, code: string, message: string) =>
@@ -342,6 +345,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
           reportKey: randomBytes(12).toString('base64url'),
           currentLink: null,
           linksIssued: 0,
+          lastTick: 0,
         };
         candidates.set(key, cand);
       }
@@ -533,7 +537,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       case 'start': {
         if (cand.status === 'InProgress') return []; // seed 001: refreshing the link continues the test
         if (cand.status !== 'ToBeTaken') throw new ActionError(`cannot start a test that is ${cand.status}`);
-        const at = tick();
+        const at = tick(cand);
         cand.status = 'InProgress';
         cand.startedAt = at;
         return notify(cand, 'start', (u) => common(cand, schedule, 'startAssessment', u, at), drop);
@@ -541,7 +545,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       case 'finish':
       case 'expire': {
         if (cand.status !== 'InProgress') throw new ActionError(`cannot finish a test that is ${cand.status}`);
-        const at = tick();
+        const at = tick(cand);
         cand.status = 'Completed';
         cand.endedAt = at;
         // seed 001: an expired test has finish_mode TestExpired in notifications, completionMode Expired on demand.
@@ -566,12 +570,12 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
             { name: 'Section #2', marks: Math.round((marks - first) * 10) / 10, max: 5 },
           ],
         };
-        const at = tick();
+        const at = tick(cand);
         return notify(cand, 'graded', (u) => gradedPayload(cand, schedule, u, at), drop);
       }
       case 'resume': {
         if (cand.finishMode !== 'TestExpired') throw new ActionError('only an expired test can be resumed');
-        const at = tick();
+        const at = tick(cand);
         // seed 001: an admin re-enables the expired test; Mettl calls testResumeEnabledForExpiredTestURL.
         cand.status = 'InProgress';
         cand.completionMode = null;
