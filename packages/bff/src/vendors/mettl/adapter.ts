@@ -63,8 +63,7 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
   });
 
   function packageOf(order: VendorOrder): MettlPackage {
-    const pkg = packages.get(order.package.id) ?? parseVendorConfig(MettlPackage, order.package, 'package');
-    return pkg;
+    return packages.get(order.package.id) ?? parseVendorConfig(MettlPackage, order.package, 'package');
   }
 
   /** seed 001: "you can name the schedules/test links as 1st attempt, 2nd attempt and so on". */
