@@ -1,0 +1,131 @@
+import type { Order, OrderEvent } from '@ca/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import type { PackageConfig } from '../types.js';
+import { startBerkeSandbox, type BerkeSandbox } from './sandbox.js';
+
+const packages: PackageConfig[] = [
+  { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
+  { id: 'berke-typo', vendor: 'berke', name: 'Mistyped job', sourceJobId: 'sales-repp' },
+];
+
+describe('Berke through the BFF', () => {
+  let sandbox: BerkeSandbox;
+  let bff: TestBff;
+
+  beforeAll(async () => {
+    sandbox = await startBerkeSandbox();
+    bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken } }, packages });
+  });
+  afterAll(async () => {
+    await bff?.stop();
+    await sandbox?.stop();
+  });
+
+  it('takes an order from invited to scored with job fits, every step over SSE, inviting once', { timeout: 60_000 }, async () => {
+    const candidateId = 'cand-berke-1';
+    const recruiter = await bff.token({ role: 'recruiter', candidateId });
+    const candidate = await bff.token({ role: 'candidate', candidateId });
+    const sse = await bff.sse(recruiter);
+    const seen = (id: string, pred: (o: Order) => boolean) =>
+      sse.waitFor((e: OrderEvent) => e.order.id === id && pred(e.order), 15_000).then((e) => e.order);
+
+    const order = await bff.order('berke-sales', { token: recruiter });
+    const invited = await seen(order.id, (o) => o.status === 'invited');
+    expect(invited.vendorStatus).toBe('5');
+    const ref = invited.vendorRef!;
+    expect(sandbox.candidate(ref)).toMatchObject({ statusId: 5, firstName: expect.any(String) });
+
+    // The candidate follows the launch link to the Berke page and starts.
+    const launch = await bff.followLink(order.id, 'launch', candidate);
+    expect(launch).toBe(sandbox.candidate(ref)!.launchUrl);
+    const page = await fetch(launch);
+    expect(await page.text()).toContain('Start assessment');
+    const press = (action: string) => fetch(`${launch}/${action}`, { method: 'POST', redirect: 'manual' });
+    expect((await press('start')).status).toBe(303);
+    await bff.pollNow('berke');
+    await seen(order.id, (o) => o.status === 'in_progress');
+
+    expect((await press('progress')).status).toBe(303);
+    await bff.pollNow('berke');
+    const progressed = await seen(order.id, (o) => o.status === 'in_progress' && o.progress === 25);
+    expect(progressed.progress).toBe(25);
+
+    // Finishing redirects the browser to our return URL, which checks the order at once (no poll asked for).
+    const finish = await press('finish');
+    expect(finish.status).toBe(303);
+    const returnUrl = finish.headers.get('location')!;
+    expect(returnUrl.startsWith(`${bff.url}/return/berke/acme/`)).toBe(true);
+    expect(sandbox.candidate(ref)!.redirectUrl!.length).toBeLessThanOrEqual(150);
+    expect(returnUrl.startsWith(`${sandbox.candidate(ref)!.redirectUrl!}?code=`)).toBe(true);
+    const thanks = await fetch(returnUrl);
+    expect(thanks.status).toBe(200);
+    expect(await thanks.text()).toMatch(/thank you/i);
+    await seen(order.id, (o) => o.status === 'completed');
+
+    sandbox.advance(ref, 'score', { fitPct: 0.74 });
+    await bff.pollNow('berke');
+    const scored = await seen(order.id, (o) => o.status === 'scored');
+    expect(scored.result).toMatchObject({ score: 74, level: 'high', reportAvailable: true });
+    expect(scored.result!.jobFits[0]).toEqual({
+      job: 'Sales Representative',
+      jobId: 'sales-rep',
+      fitPct: 74,
+      level: 'high',
+      primary: true,
+    });
+    expect(scored.result!.jobFits).toHaveLength(3);
+
+    const report = await bff.followLink(order.id, 'report', recruiter);
+    expect(report.startsWith(`${sandbox.url}/GetReport/`)).toBe(true);
+    expect((await fetch(report)).status).toBe(200);
+
+    for (let i = 0; i < 3; i++) await bff.pollNow('berke');
+    const counters = sandbox.counters();
+    expect(counters.calls['PerformAssessment']).toBe(1);
+    expect(sandbox.candidate(ref)!.invitationsSent).toBe(1);
+
+    const statuses = sse.events.filter((e) => e.order.id === order.id).map((e) => e.order.status);
+    expect([...new Set(statuses)]).toEqual(['requested', 'invited', 'in_progress', 'completed', 'scored']);
+    const wire = JSON.stringify(sse.events);
+    expect(wire).not.toContain(sandbox.apiToken);
+    expect(wire).not.toContain('/GetReport/');
+    expect(wire).not.toContain('reportUrl');
+    sse.close();
+  });
+
+  it('fails an order for an unknown sourceJobId with the vendor message', { timeout: 30_000 }, async () => {
+    const token = await bff.token({ role: 'recruiter', candidateId: 'cand-berke-2' });
+    const order = await bff.order('berke-typo', { token });
+    const failed = await bff.waitForOrder(order.id, (o) => o.status === 'failed', 15_000);
+    expect(failed.error!.message).toContain('The SourceJobId you passed in was not found');
+    expect(failed.error!.message).toContain('sourceJobId=[sales-repp]');
+  });
+
+  it('writes the API token into no log line', () => {
+    expect(bff.logLines.length).toBeGreaterThan(0);
+    expect(bff.logLines.join('\n')).not.toContain(sandbox.apiToken);
+  });
+});
+
+describe('Berke through the BFF with a wrong API token', () => {
+  it('fails the order with the vendor message and never shows the token', { timeout: 60_000 }, async () => {
+    const sandbox = await startBerkeSandbox();
+    const wrong = 'wrong-Berke-Token-42';
+    const bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: wrong } }, packages });
+    try {
+      const token = await bff.token({ role: 'recruiter', candidateId: 'cand-berke-3' });
+      const order = await bff.order('berke-sales', { token });
+      const failed = await bff.waitForOrder(order.id, (o) => o.status === 'failed', 15_000);
+      expect(failed.error!.message).toContain('API key is invalid or inactive');
+      const res = await bff.api(`/v1/orders/${order.id}`, { token });
+      const body = await res.text();
+      expect(body).toContain('invalid or inactive');
+      expect(body).not.toContain(wrong);
+      expect(bff.logLines.join('\n')).not.toContain(wrong);
+    } finally {
+      await bff.stop();
+      await sandbox.stop();
+    }
+  });
+});
