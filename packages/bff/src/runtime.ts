@@ -8,6 +8,7 @@ import { createApp } from './app.js';
 import { createOAuthIssuer } from './auth/oauth.js';
 import { createAuthenticator } from './auth/principal.js';
 import type { Config } from './config.js';
+import { createAtsWebhooks } from './events/ats-webhooks.js';
 import { createSseHub } from './events/hub.js';
 import { createJobRunner } from './jobs/runner.js';
 import { createMetrics } from './metrics.js';
@@ -95,11 +96,17 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       orders: () => orders,
       log,
       metrics,
+      atsWebhooks: createAtsWebhooks({ config, log, now }),
       ...(opts.pollIntervalSeconds !== undefined ? { pollIntervalSeconds: opts.pollIntervalSeconds } : {}),
       ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),
       ...(opts.placeRetryDelay !== undefined ? { placeRetryDelay: opts.placeRetryDelay } : {}),
     });
-    orders = createOrderService({ db, now, enqueuePlacement: (tx, id) => jobs.enqueuePlacement(tx, id) });
+    orders = createOrderService({
+      db,
+      now,
+      enqueuePlacement: (tx, id) => jobs.enqueuePlacement(tx, id),
+      onEvent: (tx, event) => jobs.enqueueEventDelivery(tx, event),
+    });
     await jobs.start();
     jobsStarted = true;
     closers.push(() => jobs.stop());

@@ -88,6 +88,7 @@ export const Order = z.object({
 export type Order = z.infer<typeof Order>;
 
 export const PackageKind = z.enum(['game', 'test', 'personality', 'exam']);
+export type PackageKind = z.infer<typeof PackageKind>;
 export const Package = z.object({
   id: z.string(),
   vendor: VendorId,

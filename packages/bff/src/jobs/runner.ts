@@ -10,11 +10,14 @@ import { getOrder, listOpenOrders, type OrderRow } from '../store/orders.js';
 import type { Adapters } from '../vendors/adapters.js';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../vendors/types.js';
 import type { Metrics } from '../metrics.js';
+import type { AtsWebhooks } from '../events/ats-webhooks.js';
+import type { OrderEvent } from '@ca/shared';
 
 const Q = {
   place: 'place-order',
   refresh: 'refresh-vendor',
   refreshOrder: 'refresh-order',
+  atsWebhook: 'ats-webhook',
 } as const;
 
 export interface JobRunnerOptions {
@@ -23,6 +26,7 @@ export interface JobRunnerOptions {
   orders: () => OrderService;
   log: Logger;
   metrics: Metrics;
+  atsWebhooks: AtsWebhooks;
   /** Placement attempts before the order fails (default 8: about 4 minutes of backoff). */
   placeRetryLimit?: number;
   /** First retry delay in seconds; doubles with jitter (pg-boss retryBackoff). */
@@ -185,11 +189,20 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
       });
+      await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, notify: true } as never);
+      await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, ...polling }, async ([job]) => {
+        await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId);
+      });
       await schedulePolls();
     },
     /** Enqueues placement inside the order's transaction, so an accepted order always has its job. */
     async enqueuePlacement(tx: Sql, orderId: string) {
       await boss.send(Q.place, { orderId }, { db: tx.boss } as never);
+    },
+    /** Enqueues the ATS webhook delivery of an event, in the event's transaction. */
+    async enqueueEventDelivery(tx: Sql, event: OrderEvent) {
+      if (!opts.atsWebhooks.wants(event.tenantId)) return;
+      await boss.send(Q.atsWebhook, { tenantId: event.tenantId, eventId: event.id }, { db: tx.boss } as never);
     },
     /** A hint (vendor callback, candidate returned): check this order now. */
     async refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string) {

@@ -1,6 +1,6 @@
 // The order service: the one writer of orders. Applies status updates through the state machine and
 // appends the event in the same transaction. Knows no vendor wire format and never writes to a stream.
-import type { CandidateInfo, JobInfo, Order, VendorId } from '@ca/shared';
+import type { CandidateInfo, JobInfo, Order, OrderEvent, VendorId } from '@ca/shared';
 import { createHash } from 'node:crypto';
 import { customAlphabet } from 'nanoid';
 import type { Database, Sql } from '../store/db.js';
@@ -49,6 +49,8 @@ export interface OrderServiceDeps {
   now: () => Date;
   /** Enqueues the durable placement job inside the order's transaction. */
   enqueuePlacement: (tx: Sql, orderId: string) => Promise<void>;
+  /** Called in the transaction of every appended event (outbound webhooks enqueue their delivery here). */
+  onEvent?: (tx: Sql, event: OrderEvent) => Promise<void>;
 }
 
 class IdempotencyRace extends Error {}
@@ -79,7 +81,7 @@ export function createOrderService(deps: OrderServiceDeps) {
             throw new IdempotencyRace(); // another request claimed the key between our read and write: roll back, read theirs
           }
           const order = toOrder(row);
-          await appendEvent(tx, 'order.created', order, at);
+          await deps.onEvent?.(tx, await appendEvent(tx, 'order.created', order, at));
           await deps.enqueuePlacement(tx, row.id);
           return { order, created: true };
         });
@@ -136,7 +138,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     });
     const after = toOrder(updated);
     const visible = JSON.stringify(before) !== JSON.stringify(after);
-    if (visible) await appendEvent(tx, 'order.updated', after, receivedAt);
+    if (visible) await deps.onEvent?.(tx, await appendEvent(tx, 'order.updated', after, receivedAt));
     const applied = state.statusVendorTime.getTime() === u.vendorTime.getTime() && state.status === u.status;
     if (applied) await markApplied(tx, row.id, u.dedupeKey);
     return { outcome: applied ? 'applied' : 'history_only', order: after, event: visible };

@@ -30,6 +30,8 @@ export interface TestBffOptions {
   port?: number;
   /** publicUrl override; default the server's own URL once it listens. */
   publicUrl?: string;
+  /** Outbound ATS webhooks for tenant acme. */
+  atsWebhook?: { url: string; secret: string };
 }
 
 export interface TestBff {
@@ -81,6 +83,7 @@ export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
         widgetKeys: { k1: TEST_WIDGET_KEY },
         vendors: opts.vendors,
         packages: opts.packages,
+        ...(opts.atsWebhook ? { atsWebhook: opts.atsWebhook } : {}),
       },
       ...opts.extraTenants,
     },

@@ -100,8 +100,8 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
       const order = await place();
       const first = f.lifecycle[0]!;
       await f.advance(order, first.step);
-      const a = (await f.observe(order)).filter((u) => matches(u, order) && u.status === first.status);
-      const b = (await f.observe(order)).filter((u) => matches(u, order) && u.status === first.status);
+      const a = (await f.observe(order)).filter((u) => matches(u, order) && u.status === first.expect);
+      const b = (await f.observe(order)).filter((u) => matches(u, order) && u.status === first.expect);
       expect(a.length).toBeGreaterThan(0);
       for (const u of b) expect(a.map((x) => x.dedupeKey)).toContain(u.dedupeKey);
     });

@@ -1,0 +1,60 @@
+import type { OrderEvent } from '@ca/shared';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, type TestBff } from '../testing/harness.js';
+import { createMemoryVendor } from '../testing/memory-vendor.js';
+
+const SECRET = 'ats-webhook-secret-0123456789abcdef';
+
+describe('outbound ATS webhooks', () => {
+  let t: TestBff;
+  let receiver: Server;
+  const received: { headers: Record<string, string>; body: string }[] = [];
+  let failFirst = 1;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (failFirst > 0) {
+          failFirst -= 1;
+          res.writeHead(503).end();
+          return;
+        }
+        received.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const mv = createMemoryVendor();
+    t = await startTestBff({
+      vendors: { berke: {} },
+      packages: [{ id: 'p1', vendor: 'berke', name: 'P1' }],
+      factories: { berke: mv.factory },
+      atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret: SECRET },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    receiver?.close();
+  });
+
+  it('posts every event of an order, signed, retrying a failed delivery', async () => {
+    const order = await t.order('p1');
+    const until = Date.now() + 20_000;
+    while (received.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const verifier = new Webhook(new TextEncoder().encode(SECRET), { format: 'raw' });
+    const events = received.map((r) => verifier.verify(r.body, r.headers) as OrderEvent).sort((a, b) => Number(a.id) - Number(b.id));
+    expect(events.map((e) => [e.type, e.order.status])).toEqual([
+      ['order.created', 'requested'],
+      ['order.updated', 'invited'],
+    ]);
+    expect(events.every((e) => e.orderId === order.id)).toBe(true);
+    expect(received[0]!.headers['webhook-id']).toMatch(/^evt_\d+$/);
+    expect(() => verifier.verify(received[0]!.body.replace(order.id, 'o_forged'), received[0]!.headers)).toThrow();
+    expect(failFirst).toBe(0); // the first attempt was refused and retried
+  });
+});
