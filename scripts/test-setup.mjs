@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Before the tests: make sure Debian's Chromium (browser tests) and python3-zeep (the independent SOAP
+// client that checks our WSDL) are installed, then build the widget bundle. Never downloads a browser
+// build of its own: only Debian packages, and only when missing.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureWidgetBuilt } from './widget-build.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const missing = [];
+if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
+if (spawnSync('python3', ['-c', 'import zeep'], { stdio: 'ignore' }).status !== 0) missing.push('python3-zeep');
+
+if (missing.length) {
+  const asRoot = process.getuid?.() === 0;
+  const apt = (args) => spawnSync(asRoot ? 'apt-get' : 'sudo', asRoot ? args : ['apt-get', ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  process.stderr.write(`installing Debian packages: ${missing.join(' ')}\n`);
+  if (apt(['update', '-qq']).status !== 0 || apt(['install', '-y', '-qq', ...missing]).status !== 0) {
+    process.stderr.write(`could not install ${missing.join(' ')}; install them with apt-get and run the tests again\n`);
+    process.exit(1);
+  }
+}
+ensureWidgetBuilt(root);
