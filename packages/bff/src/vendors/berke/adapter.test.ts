@@ -344,11 +344,18 @@ describe('Berke throttling at scale', () => {
     expect(sandbox.counters().invitationsSent).toBe(12);
   });
 
-  it('stops at Berke’s daily limit with a retryable error carrying how long to wait', async () => {
-    const { adapter } = await setup({ sandbox: { dailyLimit: 1 } });
+  it('stops at Berke’s daily limit with a retryable error carrying how long to wait, and calls no more until then', async () => {
+    const { adapter, sandbox } = await setup({ sandbox: { dailyLimit: 1 }, config: { maxThrottleWaitMs: 1000 } });
     const order = await place(adapter);
     const err = await rejection(adapter.launchUrl(order));
     expect(err).toMatchObject({ retryable: true, code: 'vendor_rate_limited' });
     expect(err.retryAfterMs).toBeGreaterThan(0);
+    const calls = sandbox.counters().calls['GetAssessmentStatus'];
+    const t0 = Date.now();
+    const again = await rejection(adapter.refresh!([order]));
+    expect(Date.now() - t0).toBeLessThan(200);
+    expect(again).toMatchObject({ retryable: true, code: 'vendor_rate_limited' });
+    expect(again.retryAfterMs).toBeGreaterThan(1000);
+    expect(sandbox.counters().calls['GetAssessmentStatus']).toBe(calls);
   });
 });

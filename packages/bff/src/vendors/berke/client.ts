@@ -248,6 +248,15 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     const body = JSON.stringify(payload);
 
     for (let attempt = 0; ; attempt++) {
+      // seed 002: after a daily-limit 429, wait "before calling any API method": fail fast instead of queueing for hours.
+      const held = opts.limiter.pausedMs();
+      if (held > opts.maxThrottleWaitMs) {
+        throw new VendorError('Berke asked us to pause API calls; they resume later.', {
+          retryable: true,
+          code: 'vendor_rate_limited',
+          retryAfterMs: held,
+        });
+      }
       const out = await callOnce(method, body);
       if ('error' in out) throw out.error;
       const { res, text } = out;

@@ -31,6 +31,8 @@ export interface RateLimiter {
   acquire(): Promise<() => void>;
   /** Holds every call for this long (a 429's `estimatedMillisecondsToNextAllowedCall`). */
   pauseFor(ms: number): void;
+  /** How long calls are still held by `pauseFor` (0 when not paused). */
+  pausedMs(): number;
   /**
    * Berke refused a call for too many simultaneous calls: halve the calls allowed in flight (at least one).
    * Each run of that many calls ending without another refusal allows one more, up to `maxConcurrent`.
@@ -131,6 +133,9 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
     },
     pauseFor(ms) {
       pausedUntil = Math.max(pausedUntil, now() + Math.max(0, ms));
+    },
+    pausedMs() {
+      return Math.max(0, pausedUntil - now());
     },
     congested() {
       concurrency = Math.max(1, Math.floor(concurrency / 2));
