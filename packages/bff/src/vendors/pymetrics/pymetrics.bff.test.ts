@@ -1,0 +1,142 @@
+// pymetrics through the whole BFF: orders over the API, the sandbox's SOAP service, its callback pings to
+// /hooks/pymetrics/acme/{ticket}, statuses over SSE, launch and report links, session renewal and batched polling.
+import type { Order, OrderStatus } from '@ca/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startPymetricsSandbox, type PymetricsSandbox } from './sandbox.js';
+
+const PKG = { id: 'pym-games', vendor: 'pymetrics' as const, name: 'Job fit games', assessmentId: '33' };
+const BATCH = 100;
+
+describe('pymetrics through the BFF', () => {
+  let sandbox: PymetricsSandbox;
+  let t: TestBff;
+
+  beforeAll(async () => {
+    sandbox = await startPymetricsSandbox();
+    t = await startTestBff({
+      vendors: {
+        pymetrics: {
+          endpoint: sandbox.endpoint,
+          clientId: sandbox.clientId,
+          clientSecret: sandbox.clientSecret,
+          organizationId: 'XYZ123',
+          batchSize: BATCH,
+        },
+      },
+      packages: [PKG],
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sandbox?.stop();
+  });
+
+  const statusIs = (id: string, s: OrderStatus) => (e: { orderId: string; order: Order }) => e.orderId === id && e.order.status === s;
+
+  it('takes an order from requested to scored over SSE, driven by callback pings, with launch and report links', async () => {
+    const token = await t.token({ candidateId: 'pym-life-1' });
+    const sse = await t.sse(token);
+    try {
+      const created = await t.order(PKG.id, { token });
+      const requested = (await sse.waitFor((e) => e.orderId === created.id && e.order.vendorRef !== null)).order;
+      expect(requested).toMatchObject({ status: 'requested', vendorStatus: 'PENDING', vendor: 'pymetrics' });
+      const ref = requested.vendorRef!;
+      expect(sandbox.order(ref)).toMatchObject({ externalId: 'pym-life-1', assessmentId: '33', firstName: 'Ada' });
+
+      // pymetrics approves the order; its callback makes the BFF poll that order (no pollNow here).
+      sandbox.advance(ref, 'accept');
+      await sse.waitFor(statusIs(created.id, 'invited'));
+
+      const launch = await t.followLink(created.id, 'launch', token);
+      expect(launch).toBe(sandbox.order(ref)!.inviteUrl);
+      for (const [label, status] of [
+        ['Create my account', 'invited'],
+        ['Start the games', 'in_progress'],
+        ['Finish the games', 'scored'],
+      ] as const) {
+        const html = await (await fetch(launch)).text();
+        const action = new RegExp(`<form method="post" action="([^"]+)"><button[^>]*>${label}</button>`).exec(html)![1]!;
+        expect((await fetch(new URL(action, launch), { method: 'POST', redirect: 'manual' })).status).toBe(303);
+        await sse.waitFor((e) => statusIs(created.id, status)(e) && (label !== 'Create my account' || e.order.vendorStatus === 'NOT_STARTED'));
+      }
+      const scored = (await sse.waitFor(statusIs(created.id, 'scored'))).order;
+      const expected = sandbox.order(ref)!.result;
+      expect(scored.result).toMatchObject({
+        score: expected.fitscore,
+        maxScore: 100,
+        band: expected.band,
+        passed: expected.passed,
+        reportAvailable: true,
+      });
+      const seen = sse.events.filter((e) => e.orderId === created.id).map((e) => e.order.status);
+      expect(seen.indexOf('invited')).toBeLessThan(seen.indexOf('in_progress'));
+      expect(seen.indexOf('in_progress')).toBeLessThan(seen.indexOf('scored'));
+
+      const report = await t.followLink(created.id, 'report', token);
+      expect(report).toBe(sandbox.order(ref)!.reportUrl);
+      expect(await (await fetch(report)).text()).toContain(`<dd id="fitscore">${expected.fitscore.toFixed(1)}</dd>`);
+      expect(sandbox.callbacks.filter((c) => c.orderId === ref).every((c) => c.outcome === 200)).toBe(true);
+    } finally {
+      sse.close();
+    }
+  });
+
+  it('renews a session that pymetrics ended mid-run once, losing no poll', async () => {
+    const token = await t.token({ candidateId: 'pym-session-1' });
+    const created = await t.order(PKG.id, { token });
+    const placed = await t.waitForOrder(created.id, (o) => o.vendorRef !== null);
+    sandbox.expireSessions();
+    sandbox.advance(placed.vendorRef!, 'start');
+    sandbox.resetCounts();
+    await t.pollNow('pymetrics');
+    await t.waitForOrder(created.id, (o) => o.status === 'in_progress');
+    expect(sandbox.counts().authenticate).toBe(1);
+  });
+
+  it('puts the client secret in no log line and no API response', async () => {
+    const token = await t.token({ candidateId: 'pym-life-1' });
+    const res = await t.api('/v1/orders?candidateId=pym-life-1', { token });
+    const body = await res.text();
+    expect(res.status).toBe(200);
+    expect(t.logLines.length).toBeGreaterThan(0);
+    expect(body + t.logLines.join('\n')).not.toContain(sandbox.clientSecret);
+  });
+});
+
+// 250 orders through the API take minutes on this machine (placement jobs); the 250-order count runs in
+// adapter.test.ts over HTTP against the sandbox. Here: the BFF's poll cycle honours the configured batch size.
+describe('pymetrics polling through the BFF', () => {
+  const SMALL_BATCH = 4;
+  const ORDERS = 10;
+  let sandbox: PymetricsSandbox;
+  let t: TestBff;
+
+  beforeAll(async () => {
+    sandbox = await startPymetricsSandbox({ callbacks: false, autoAccept: true });
+    t = await startTestBff({
+      vendors: {
+        pymetrics: { endpoint: sandbox.endpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, batchSize: SMALL_BATCH },
+      },
+      packages: [PKG],
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sandbox?.stop();
+  });
+
+  it(`refreshes ${ORDERS} open orders with ceil(${ORDERS} / ${SMALL_BATCH}) get_bulk_status calls per cycle`, async () => {
+    const token = await t.token({ candidateId: 'pym-bulk' });
+    const ids = (
+      await Promise.all(Array.from({ length: ORDERS }, (_, i) => t.order(PKG.id, { token, idempotencyKey: `bulk-${i}` })))
+    ).map((o) => o.id);
+    for (const id of ids) await t.waitForOrder(id, (o) => o.vendorRef !== null, 60_000);
+    for (const cycle of [1, 2]) {
+      sandbox.resetCounts();
+      await t.pollNow('pymetrics');
+      expect(sandbox.counts().get_bulk_status, `cycle ${cycle}`).toBe(Math.ceil(ORDERS / SMALL_BATCH));
+    }
+    for (const id of ids) expect((await t.getOrder(id)).status).toBe('invited');
+  }, 90_000);
+});
