@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// `npx pnpm@10 bench`: benchmarks printed as tables (widget size, order latency, SSE delivery). Measures;
+// asserts nothing.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureWidgetBuilt } from './widget-build.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+ensureWidgetBuilt(root);
+const { register } = await import('tsx/esm/api');
+register();
+await import(join(root, 'test/bench/run.ts'));
