@@ -175,6 +175,17 @@ describe('Berke client', () => {
     expect(err).toMatchObject({ retryable: true, retryAfterMs: 90_000 });
   });
 
+  it.each([
+    ['null', '"jobFit":null,'],
+    ['absent', ''],
+  ])('reads an assessment whose jobFit list is %s as having no job fits', async (_what, jobFit) => {
+    const body = `{${jobFit}"assessmentStatus":{"sourceCandidateId":"ca-1","statusId":"5","jobFitScoresAvailable":"false"},"status":"ok"}`;
+    const { client } = clientWith([{ status: 200, body, headers: { 'x-response-code': '200.0' } }]);
+    const r = await client.getAssessmentStatus('ca-1');
+    expect(r.jobFit).toEqual([]);
+    expect(r.assessmentStatus).toMatchObject({ statusId: 5, jobFitScoresAvailable: false });
+  });
+
   it('rejects a success body that is not the documented shape as retryable', async () => {
     const { client } = clientWith([{ status: 200, body: '{"status":"ok","jobFit":[]}', headers: { 'x-response-code': '200.0' } }]);
     const err = await failure(client.getAssessmentStatus('x'));

@@ -65,7 +65,7 @@ export type BerkeJobFit = z.infer<typeof BerkeJobFit>;
 
 export const BerkeAssessmentResponse = z.object({
   assessmentStatus: BerkeAssessmentStatus,
-  jobFit: z.array(BerkeJobFit).default([]),
+  jobFit: z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(BerkeJobFit)),
 });
 export type BerkeAssessmentResponse = z.infer<typeof BerkeAssessmentResponse>;
 
