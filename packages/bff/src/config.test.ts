@@ -77,3 +77,12 @@ describe('config', () => {
     expect(r.stderr).not.toContain('a'.repeat(20));
   });
 });
+
+describe('bff.config.example.json', () => {
+  it('is a valid config once its environment variables are set', () => {
+    const root = resolve(import.meta.dirname, '../../..');
+    const vars = ['ACME_API_KEY', 'ACME_WIDGET_SECRET', 'PYM_CLIENT_ID', 'PYM_CLIENT_SECRET', 'METTL_PUBLIC_KEY', 'METTL_PRIVATE_KEY', 'METTL_WEBHOOK_PASSWORD', 'BERKE_API_TOKEN', 'PSI_CLIENT_SECRET', 'ACME_WEBHOOK_SECRET'];
+    const c = loadConfig(join(root, 'bff.config.example.json'), Object.fromEntries(vars.map((v) => [v, `${v.toLowerCase()}-0123456789abcdefghijklmnop`])));
+    expect(c.tenants.acme!.packages.map((p) => p.vendor)).toEqual(['pymetrics', 'mettl', 'berke', 'psi']);
+  });
+});
