@@ -3,7 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { ConfigError, loadConfig, parseConfig } from './config.js';
+import { createAdapters } from './vendors/adapters.js';
+import { vendorFactories } from './vendors/registry.js';
 
 const base = () => ({
   publicUrl: 'http://127.0.0.1:8787/',
@@ -84,5 +87,9 @@ describe('bff.config.example.json', () => {
     const vars = ['ACME_API_KEY', 'ACME_WIDGET_SECRET', 'PYM_CLIENT_ID', 'PYM_CLIENT_SECRET', 'METTL_PUBLIC_KEY', 'METTL_PRIVATE_KEY', 'METTL_WEBHOOK_PASSWORD', 'BERKE_API_TOKEN', 'PSI_CLIENT_SECRET', 'ACME_WEBHOOK_SECRET'];
     const c = loadConfig(join(root, 'bff.config.example.json'), Object.fromEntries(vars.map((v) => [v, `${v.toLowerCase()}-0123456789abcdefghijklmnop`])));
     expect(c.tenants.acme!.packages.map((p) => p.vendor)).toEqual(['pymetrics', 'mettl', 'berke', 'psi']);
+    // every vendor adapter accepts its block and packages
+    const adapters = createAdapters({ config: c, factories: vendorFactories, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
+    expect(adapters.all().map((a) => a.vendor).sort()).toEqual(['berke', 'mettl', 'psi', 'pymetrics']);
+    return adapters.close();
   });
 });
