@@ -254,8 +254,8 @@ export class PymetricsClient {
         settle(e);
       } finally {
         client.clearSoapHeaders();
-        // The soap package keeps the last request; it holds the client secret after authenticate.
-        (client as unknown as { lastRequest?: string }).lastRequest = undefined;
+        // The soap package keeps the last request and body; after authenticate they hold the client secret.
+        Object.assign(client, { lastRequest: undefined, lastMessage: undefined });
       }
     });
   }
