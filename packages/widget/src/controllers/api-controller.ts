@@ -1,0 +1,78 @@
+// Calls the BFF's HTTP API with the widget token; retries once with a fresh token after a 401.
+// Never sends the token anywhere but the Authorization header, never sends cookies.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { LinkKind, LinkResponse, Order, OrderResponse, OrdersResponse, Package, PackagesResponse } from '@ca/shared';
+import type { TokenController } from './token-controller.js';
+
+/** A failed call: `code` is the BFF's error code, or `network`. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export class ApiController implements ReactiveController {
+  constructor(
+    private readonly host: ReactiveControllerHost & { api: string },
+    private readonly tokens: TokenController,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  get base(): string {
+    return this.host.api.replace(/\/+$/, '');
+  }
+
+  orders(): Promise<Order[]> {
+    return this.call<OrdersResponse>('GET', '/v1/orders').then((r) => r.orders);
+  }
+
+  packages(): Promise<Package[]> {
+    return this.call<PackagesResponse>('GET', '/v1/packages').then((r) => r.packages);
+  }
+
+  /** Places an order; the same `idempotencyKey` for the same intent makes a repeat harmless. */
+  createOrder(packageId: string, idempotencyKey: string): Promise<Order> {
+    return this.call<OrderResponse>('POST', '/v1/orders', { packageId }, { 'Idempotency-Key': idempotencyKey }).then(
+      (r) => r.order,
+    );
+  }
+
+  /** A single-use ticket URL for launching the assessment or opening the report. */
+  link(orderId: string, kind: LinkKind): Promise<LinkResponse> {
+    return this.call<LinkResponse>('POST', `/v1/orders/${encodeURIComponent(orderId)}/links`, { kind });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+    for (let retried = false; ; retried = true) {
+      const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.tokens.token}`, ...extra };
+      if (body) headers['Content-Type'] = 'application/json';
+      let res: Response;
+      try {
+        res = await fetch(this.base + path, {
+          method,
+          headers,
+          body: body ? JSON.stringify(body) : null,
+          credentials: 'omit',
+          cache: 'no-store',
+        });
+      } catch {
+        throw new ApiFailure('network', 'The assessment service cannot be reached.');
+      }
+      if (res.status === 401 && !retried && this.tokens.canRefresh) {
+        await this.tokens.refresh();
+        continue;
+      }
+      const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+      if (res.ok && json) return json as T;
+      const e = json?.error;
+      throw new ApiFailure(e?.code ?? (res.status === 401 ? 'token_invalid' : 'generic'), e?.message ?? res.statusText, res.status);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+// Connects the element to the page-wide shared live stream while it is in the document; leaves it when removed.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { TokenClaims } from '../claims.js';
+import { joinStream, type StreamListener } from '../live-stream.js';
+
+export class StreamController implements ReactiveController {
+  private leave: (() => void) | undefined;
+
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly listener: StreamListener,
+  ) {
+    host.addController(this);
+  }
+
+  /** Shares one stream per BFF + tenant + candidate (the token's iss and sub). */
+  join(api: string, claims: TokenClaims | null, token: string): void {
+    this.stop();
+    const who = claims?.iss && claims.sub ? `${claims.iss}|${claims.sub}` : token;
+    this.leave = joinStream(api, `${api}|${who}`, this.listener);
+  }
+
+  stop(): void {
+    this.leave?.();
+    this.leave = undefined;
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+  }
+}

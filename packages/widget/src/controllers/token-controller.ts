@@ -1,0 +1,80 @@
+// Holds the widget token: asks the page's fetchToken() at start, at ~80 % of the token's life and after a 401.
+// Never verifies the token (the BFF does) and never puts it anywhere but an Authorization header.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { readClaims, type TokenClaims } from '../claims.js';
+
+export interface TokenHost extends ReactiveControllerHost {
+  token: string;
+  fetchToken: (() => Promise<string>) | undefined;
+  /** Called when a scheduled refresh fails. */
+  tokenRefreshFailed(err: unknown): void;
+}
+
+/** Refresh at this share of the token's life. */
+const REFRESH_AT = 0.8;
+
+export class TokenError extends Error {
+  readonly code = 'token_expired';
+}
+
+export class TokenController implements ReactiveController {
+  token = '';
+  claims: TokenClaims | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private pending: Promise<string> | null = null;
+
+  constructor(private readonly host: TokenHost) {
+    host.addController(this);
+  }
+
+  get canRefresh(): boolean {
+    return typeof this.host.fetchToken === 'function';
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** The first token: from fetchToken() when the page gave one, else the `token` attribute. */
+  async start(): Promise<void> {
+    if (this.canRefresh) await this.refresh();
+    else this.use(this.host.token);
+  }
+
+  use(token: string): void {
+    this.token = token;
+    this.claims = readClaims(token);
+    this.schedule();
+    this.host.requestUpdate();
+  }
+
+  /** A fresh token; concurrent callers (a 401 on the list and on the stream) share one fetchToken() call. */
+  refresh(): Promise<string> {
+    const fetchToken = this.host.fetchToken;
+    if (!fetchToken) return Promise.reject(new TokenError('no fetchToken'));
+    return (this.pending ??= (async () => {
+      try {
+        const token = String(await fetchToken()).trim();
+        if (!token) throw new TokenError('empty token');
+        this.use(token);
+        return token;
+      } catch (err) {
+        throw err instanceof TokenError ? err : new TokenError(String(err));
+      } finally {
+        this.pending = null;
+      }
+    })());
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    const c = this.claims;
+    if (!this.canRefresh || !c?.exp) return;
+    // The life is measured from iat to exp and counted from receipt, so a skewed page clock does not matter.
+    const lifeMs = (c.exp - (c.iat ?? Date.now() / 1000)) * 1000;
+    this.timer = setTimeout(
+      () => this.refresh().catch((err: unknown) => this.host.tokenRefreshFailed(err)),
+      Math.max(1000, lifeMs * REFRESH_AT),
+    );
+  }
+}

@@ -1,0 +1,137 @@
+// One SSE connection per BFF + candidate, shared by every widget instance on the page (module-level registry).
+// Reads /v1/events with fetch so the token stays in the Authorization header; never puts it in a URL.
+import type { OrderEvent } from '@ca/shared';
+import { SseParser, type SseMessage } from './sse.js';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting';
+
+export interface StreamListener {
+  token(): string;
+  /** A fresh token after a 401; rejects when none can be had. */
+  refreshToken(): Promise<string>;
+  event(e: OrderEvent): void;
+  /** The stream may have missed events: refetch /v1/orders. */
+  resync(): void;
+  state(s: Connection): void;
+  /** The stream gave up (the token cannot be renewed). */
+  failed(code: string): void;
+}
+
+const MAX_DELAY_MS = 30_000;
+const streams = new Map<string, LiveStream>();
+
+/** Joins (or opens) the shared stream for `key`; returns the function that leaves it. */
+export function joinStream(api: string, key: string, listener: StreamListener): () => void {
+  let s = streams.get(key);
+  if (!s) streams.set(key, (s = new LiveStream(api, () => streams.delete(key))));
+  const stream = s;
+  stream.add(listener);
+  return () => stream.remove(listener);
+}
+
+/** How many shared streams are open on this page (diagnostics and tests). */
+export const openStreamCount = (): number => streams.size;
+
+class TokenGone extends Error {}
+
+class LiveStream {
+  private readonly listeners = new Set<StreamListener>();
+  private abort: AbortController | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private attempt = 0;
+  private lastEventId = '';
+  private retry: number | undefined;
+  private opened = false;
+  private current: Connection = 'connecting';
+
+  constructor(
+    private readonly api: string,
+    private readonly onEmpty: () => void,
+  ) {}
+
+  add(l: StreamListener): void {
+    this.listeners.add(l);
+    l.state(this.current);
+    if (this.listeners.size === 1) void this.connect();
+  }
+
+  remove(l: StreamListener): void {
+    this.listeners.delete(l);
+    if (this.listeners.size) return;
+    this.abort?.abort();
+    clearTimeout(this.timer);
+    this.onEmpty();
+  }
+
+  private set(s: Connection): void {
+    this.current = s;
+    for (const l of this.listeners) l.state(s);
+  }
+
+  private async connect(): Promise<void> {
+    const lead = this.listeners.values().next().value;
+    if (!lead) return;
+    const ctl = (this.abort = new AbortController());
+    const parser = new SseParser((m) => this.message(m));
+    parser.lastEventId = this.lastEventId;
+    const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${lead.token()}` };
+    if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
+    try {
+      const res = await fetch(`${this.api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
+      if (res.status === 401) {
+        await res.body?.cancel();
+        await lead.refreshToken().catch(() => {
+          throw new TokenGone();
+        });
+        this.attempt++;
+        return this.again(0);
+      }
+      if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
+      this.set('live');
+      // Without an id to resume from, events sent while we were away are gone: ask for a refetch.
+      if (this.opened && !this.lastEventId) for (const l of this.listeners) l.resync();
+      this.opened = true;
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        this.attempt = 0;
+        parser.feed(value);
+        this.lastEventId = parser.lastEventId;
+        this.retry = parser.retry ?? this.retry;
+      }
+    } catch (err) {
+      if (ctl.signal.aborted) return;
+      if (err instanceof TokenGone) {
+        for (const l of this.listeners) l.failed('token_expired');
+        return;
+      }
+    }
+    if (ctl.signal.aborted || !this.listeners.size) return;
+    // Exponential backoff with jitter so many widgets do not reconnect in lockstep after an outage.
+    const base = Math.min(MAX_DELAY_MS, (this.retry ?? 1000) * 2 ** this.attempt++);
+    this.again(base / 2 + (Math.random() * base) / 2);
+  }
+
+  private again(delay: number): void {
+    this.set('reconnecting');
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private message(m: SseMessage): void {
+    if (m.event === 'resync') {
+      for (const l of this.listeners) l.resync();
+      return;
+    }
+    if (m.event !== 'order.created' && m.event !== 'order.updated') return;
+    let e: OrderEvent;
+    try {
+      e = JSON.parse(m.data) as OrderEvent;
+    } catch {
+      return;
+    }
+    if (!e?.order?.id) return;
+    for (const l of this.listeners) l.event(e);
+  }
+}

@@ -1,0 +1,75 @@
+// Builds the widget into ONE minified ES module (Lit bundled in) that the BFF serves as /widget.js.
+// Lit's html`` and css`` literals are squeezed at build time; nothing else about the code changes.
+import ts from 'typescript';
+import { defineConfig, type Plugin } from 'vite';
+
+/** Collapses layout whitespace inside html`` / css`` tagged templates (the minifier leaves template text alone). */
+function minifyLitTemplates(): Plugin {
+  return {
+    name: 'ca-minify-lit-templates',
+    apply: 'build',
+    transform(code, id) {
+      if (!/\/src\/[^/]+(\/[^/]+)?\.ts$/.test(id) || id.endsWith('.test.ts')) return null;
+      const file = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, true);
+      const edits: { start: number; end: number; text: string }[] = [];
+      const squeeze = (lit: ts.Node, isCss: boolean) => {
+        const start = lit.getStart(file);
+        let text = code.slice(start, lit.end).replace(/\s*\n\s*/g, ' ');
+        if (isCss) text = text.replace(/\s*([{};,>:])\s*/g, '$1').replace(/;}/g, '}');
+        edits.push({ start, end: lit.end, text });
+      };
+      const visit = (node: ts.Node): void => {
+        if (ts.isTaggedTemplateExpression(node) && ts.isIdentifier(node.tag) && (node.tag.text === 'html' || node.tag.text === 'css')) {
+          const isCss = node.tag.text === 'css';
+          const t = node.template;
+          if (ts.isNoSubstitutionTemplateLiteral(t)) squeeze(t, isCss);
+          else {
+            squeeze(t.head, isCss);
+            for (const span of t.templateSpans) squeeze(span.literal, isCss);
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      if (!edits.length) return null;
+      let out = code;
+      for (const e of edits.sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+      return { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * Runs the bundle only where there is a window: Lit's classes extend HTMLElement, which a server does not have.
+ * A block around the whole chunk is smaller than the lazy-module wrappers a dynamic import would cost.
+ */
+function onlyWithWindow(): Plugin {
+  return {
+    name: 'ca-only-with-window',
+    apply: 'build',
+    renderChunk(code, chunk) {
+      if (chunk.imports.length || chunk.exports.length) throw new Error('the widget bundle must not import or export');
+      const body = code.replaceAll('/* @__PURE__ */ ', '');
+      return { code: `if(typeof window<"u"&&typeof customElements<"u"){${body}}`, map: null };
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [minifyLitTemplates(), onlyWithWindow()],
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    minify: true,
+    sourcemap: false,
+    lib: {
+      entry: 'src/bundle.ts',
+      formats: ['es'],
+      fileName: () => 'widget.js',
+    },
+    rolldownOptions: {
+      output: { codeSplitting: false, minify: true },
+    },
+  },
+});
