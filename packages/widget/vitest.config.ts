@@ -3,6 +3,14 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
+  plugins: [
+    {
+      // @open-wc/testing-helpers tries a Web Test Runner socket (only for its sendKeys helpers, unused here).
+      name: 'ca-no-wtr-socket',
+      resolveId: (id) => (id.endsWith('__web-dev-server__web-socket.js') ? '\0wtr-socket' : null),
+      load: (id) => (id === '\0wtr-socket' ? 'export const sendMessageWaitForResponse = undefined;' : null),
+    },
+  ],
   test: {
     name: 'widget',
     root: import.meta.dirname,

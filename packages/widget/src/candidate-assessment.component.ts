@@ -119,7 +119,7 @@ export class CandidateAssessment extends LitElement {
   private readonly clock = new ClockController(this);
   private readonly stream = new StreamController(this, {
     token: () => this.tokens.token,
-    refreshToken: () => this.tokens.refresh(),
+    refreshToken: (refused) => this.tokens.refresh(refused),
     event: (e) => this.onEvent(e),
     resync: () => void this.reload(),
     state: (s) => (this.connection = s),
@@ -288,8 +288,9 @@ export class CandidateAssessment extends LitElement {
     let code = typeof e?.code === 'string' ? e.code : 'generic';
     if (code === 'token_invalid' || code === 'token_missing' || code === 'unauthorized') code = 'token_expired';
     const own = (m as unknown as Record<string, unknown>)[code];
-    const message = typeof own === 'string' ? own : e?.message || m.generic;
-    return { code, message };
+    if (typeof own !== 'string') return { code, message: e?.message || m.generic };
+    // The vendor's own reason, when it gave one, follows our sentence.
+    return { code, message: code === 'vendor_rejected' && e?.message ? `${own} ${e.message}` : own };
   }
 
   private emitError(code: string, message: string): void {
@@ -436,7 +437,7 @@ export class CandidateAssessment extends LitElement {
     if (this.phase === 'error' && this.problem) {
       const retry = this.problem.code !== 'config' && (this.problem.code !== 'token_expired' || this.fetchToken);
       return html`<div part="error" role="alert">
-        <p class="err">${this.phase === 'error' && this.problem.code === 'generic' ? m.loadError : this.problem.message}</p>
+        <p class="err">${this.problem.code === 'config' ? '' : m.loadError} ${this.problem.message}</p>
         ${retry ? html`<button part="retry" type="button" @click=${() => void this.boot()}>${m.retry}</button>` : nothing}
       </div>`;
     }

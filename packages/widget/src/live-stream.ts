@@ -7,8 +7,8 @@ export type Connection = 'connecting' | 'live' | 'reconnecting';
 
 export interface StreamListener {
   token(): string;
-  /** A fresh token after a 401; rejects when none can be had. */
-  refreshToken(): Promise<string>;
+  /** A fresh token after `refused` got a 401; rejects when none can be had. */
+  refreshToken(refused: string): Promise<string>;
   event(e: OrderEvent): void;
   /** The stream may have missed events: refetch /v1/orders. */
   resync(): void;
@@ -74,13 +74,14 @@ class LiveStream {
     const ctl = (this.abort = new AbortController());
     const parser = new SseParser((m) => this.message(m));
     parser.lastEventId = this.lastEventId;
-    const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${lead.token()}` };
+    const token = lead.token();
+    const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
     if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
     try {
       const res = await fetch(`${this.api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
       if (res.status === 401) {
         await res.body?.cancel();
-        await lead.refreshToken().catch(() => {
+        await lead.refreshToken(token).catch(() => {
           throw new TokenGone();
         });
         this.attempt++;

@@ -51,7 +51,8 @@ export class ApiController implements ReactiveController {
 
   private async call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
     for (let retried = false; ; retried = true) {
-      const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${this.tokens.token}`, ...extra };
+      const token = this.tokens.token;
+      const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}`, ...extra };
       if (body) headers['Content-Type'] = 'application/json';
       let res: Response;
       try {
@@ -66,7 +67,7 @@ export class ApiController implements ReactiveController {
         throw new ApiFailure('network', 'The assessment service cannot be reached.');
       }
       if (res.status === 401 && !retried && this.tokens.canRefresh) {
-        await this.tokens.refresh();
+        await this.tokens.refresh(token);
         continue;
       }
       const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;

@@ -48,10 +48,14 @@ export class TokenController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  /** A fresh token; concurrent callers (a 401 on the list and on the stream) share one fetchToken() call. */
-  refresh(): Promise<string> {
+  /**
+   * A fresh token. Callers pass the token that was refused: if it has been replaced meanwhile, the newer one is
+   * returned, and concurrent callers (a 401 on the list and on the stream) share one fetchToken() call.
+   */
+  refresh(refused?: string): Promise<string> {
     const fetchToken = this.host.fetchToken;
     if (!fetchToken) return Promise.reject(new TokenError('no fetchToken'));
+    if (refused && refused !== this.token && !this.pending) return Promise.resolve(this.token);
     return (this.pending ??= (async () => {
       try {
         const token = String(await fetchToken()).trim();
