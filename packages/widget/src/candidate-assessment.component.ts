@@ -171,14 +171,12 @@ export class CandidateAssessment extends LitElement {
     this.emitError('token_expired', this.loc.m.token_expired);
   }
 
+  /** Derives the locale and (re)starts I/O when its inputs change; state set here joins this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lang') || !this.hasUpdated) {
       const page = this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
       this.loc = resolveLocale(this.lang || page || navigator.language || 'en');
     }
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('api') || changed.has('fetchToken')) void this.boot();
     else if (changed.has('token') && !this.fetchToken) {
       // A new token for the same candidate just replaces the old one; another candidate starts over.
