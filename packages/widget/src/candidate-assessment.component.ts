@@ -191,7 +191,7 @@ export class CandidateAssessment extends LitElement {
     const gen = ++this.generation;
     this.stream.stop();
     if (!this.isConnected) return;
-    if (!this.api) return this.fail({ code: 'config', message: this.loc.m.config });
+    if (!this.api) return this.fail({ code: 'config', message: 'The widget has no api attribute.' });
     if (!this.token && !this.fetchToken) {
       this.phase = 'idle';
       return;
@@ -405,10 +405,8 @@ export class CandidateAssessment extends LitElement {
     >
       <header part="header">
         <h2 id="t" part="title">${m.title}</h2>
-        ${this.phase === 'ready'
-          ? html`<span part="connection" class="conn ${this.connection}"
-              >${this.connection === 'live' ? m.live : this.connection === 'reconnecting' ? m.reconnecting : m.connecting}</span
-            >`
+        ${this.phase === 'ready' && this.connection !== 'connecting'
+          ? html`<span part="connection" class="conn ${this.connection}">${this.connection === 'live' ? m.live : m.reconnecting}</span>`
           : nothing}
       </header>
       ${recruiter && this.phase === 'ready' ? this.renderCatalog(m) : nothing} ${this.renderBody(m, recruiter)}

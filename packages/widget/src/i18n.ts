@@ -6,7 +6,6 @@ const en = {
   title: 'Assessments',
   live: 'Live',
   reconnecting: 'Reconnecting…',
-  connecting: 'Connecting…',
   requested: 'Requested',
   invited: 'Invited',
   scheduled: 'Scheduled',
@@ -49,12 +48,9 @@ const en = {
   newTab: '(opens in a new tab)',
   token_expired: 'Your session has expired. Reload the page to continue.',
   network: 'The assessment service cannot be reached.',
-  config: 'The widget has no api attribute.',
   vendor_rejected: 'The vendor refused this order.',
   vendor_unavailable: 'The vendor cannot be reached right now. Try again later.',
   package_not_found: 'This assessment is no longer offered.',
-  rate_limited: 'Too many requests. Try again in a moment.',
-  forbidden: 'You are not allowed to do this.',
   launch_unavailable: 'This assessment cannot be opened right now.',
   report_unavailable: 'The report is not available yet.',
   generic: 'Something went wrong.',
@@ -77,7 +73,6 @@ const fr = pack(`
 Évaluations
 En direct
 Reconnexion…
-Connexion…
 Demandée
 Invitation envoyée
 Planifiée
@@ -120,12 +115,9 @@ Chargement des évaluations
 (s'ouvre dans un nouvel onglet)
 Votre session a expiré. Rechargez la page pour continuer.
 Le service d'évaluation est injoignable.
-Le widget n'a pas d'attribut api.
 Le fournisseur a refusé cette commande.
 Le fournisseur est injoignable pour le moment. Réessayez plus tard.
 Cette évaluation n'est plus proposée.
-Trop de demandes. Réessayez dans un instant.
-Vous n'avez pas le droit de faire cela.
 Cette évaluation ne peut pas être ouverte pour le moment.
 Le rapport n'est pas encore disponible.
 Une erreur est survenue.`);
@@ -135,7 +127,6 @@ const ar = pack(`
 التقييمات
 مباشر
 جارٍ إعادة الاتصال…
-جارٍ الاتصال…
 مطلوب
 تمت الدعوة
 محجوز
@@ -178,12 +169,9 @@ const ar = pack(`
 (يفتح في علامة تبويب جديدة)
 انتهت جلستك. أعد تحميل الصفحة للمتابعة.
 تعذّر الوصول إلى خدمة التقييم.
-لا يحتوي العنصر على السمة api.
 رفض المزوّد هذا الطلب.
 المزوّد غير متاح حاليًا. حاول لاحقًا.
 لم يعد هذا التقييم متاحًا.
-طلبات كثيرة جدًا. حاول بعد قليل.
-ليس لديك إذن بذلك.
 لا يمكن فتح هذا التقييم الآن.
 التقرير غير متاح بعد.
 حدث خطأ ما.`);
