@@ -15,6 +15,7 @@ export default defineProject({
     name: 'widget',
     root: import.meta.dirname,
     include: ['src/**/*.test.ts'],
+    globalSetup: ['src/testing/real-bff.global.ts'],
     testTimeout: 20_000,
     browser: {
       enabled: true,

@@ -1,0 +1,74 @@
+// Vitest globalSetup (runs in Node): a control server the browser tests call to start a REAL BFF (startTestBff,
+// in-memory vendor) that allows the test page's origin, mint tokens and move an order along. Test-only.
+import { createServer, type Server } from 'node:http';
+import type { OrderStatus, Result } from '@ca/shared';
+import type { TestProject } from 'vitest/node';
+import { startTestBff, type TestBff } from '../../../bff/src/testing/harness.js';
+import { createMemoryVendor, type MemoryVendor } from '../../../bff/src/testing/memory-vendor.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    bffControl: string;
+  }
+}
+
+let server: Server | undefined;
+let bff: TestBff | undefined;
+let vendor: MemoryVendor | undefined;
+
+async function handle(op: string, body: Record<string, unknown>): Promise<unknown> {
+  if (op === 'start') {
+    await bff?.stop();
+    vendor = createMemoryVendor();
+    bff = await startTestBff({
+      vendors: { berke: {} },
+      packages: [
+        { id: 'sales', vendor: 'berke', name: 'Sales personality' },
+        { id: 'lead', vendor: 'berke', name: 'Leadership' },
+      ],
+      factories: { berke: vendor.factory },
+      allowedOrigins: [String(body.origin)],
+    });
+    return { url: bff.url };
+  }
+  if (!bff || !vendor) throw new Error('start the BFF first');
+  if (op === 'token') return { token: await bff.token({ role: body.role as 'recruiter' | 'candidate', candidateId: 'cand-widget' }) };
+  if (op === 'advance') {
+    const order = await bff.getOrder(String(body.orderId));
+    vendor.set(order.vendorRef!, body.status as OrderStatus, body.result ? { result: body.result as Result } : {});
+    await bff.pollNow();
+    return { ok: true };
+  }
+  if (op === 'follow') {
+    const res = await fetch(String(body.url), { redirect: 'manual' });
+    return { status: res.status, location: res.headers.get('location') };
+  }
+  if (op === 'stop') {
+    await bff.stop();
+    bff = undefined;
+    return { ok: true };
+  }
+  throw new Error(`unknown op ${op}`);
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  server = createServer((req, res) => {
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'content-type', 'Content-Type': 'application/json' };
+    if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
+    let raw = '';
+    req.on('data', (c) => (raw += c));
+    req.on('end', () => {
+      handle(req.url!.slice(1), raw ? (JSON.parse(raw) as Record<string, unknown>) : {}).then(
+        (out) => res.writeHead(200, cors).end(JSON.stringify(out)),
+        (err: unknown) => res.writeHead(500, cors).end(JSON.stringify({ error: String(err) })),
+      );
+    });
+  });
+  await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  project.provide('bffControl', `http://127.0.0.1:${port}`);
+  return async () => {
+    await bff?.stop();
+    await new Promise((r) => server?.close(r));
+  };
+}
