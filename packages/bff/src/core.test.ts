@@ -230,6 +230,15 @@ for (const db of testDatabases()) {
         expect(failed.error).toEqual({ code: 'vendor_rejected', message: 'Unknown sourceJobId "nope".' });
       });
 
+      it('waits as long as the vendor asks without using up retries', async () => {
+        const before = mv.placeCalls;
+        mv.failNext(4, true, 'rate limited', 300); // more than the retry limit of 2, each asking for a short wait
+        const order = await t.order('p1', { token: await t.token({ candidateId: 'wait-1' }) });
+        const placed = await t.waitForOrder(order.id, (o) => o.status !== 'requested', 30_000);
+        expect(placed.status).toBe('invited');
+        expect(mv.placeCalls - before).toBe(5);
+      });
+
       it('gives up with a reason after the retry limit', async () => {
         mv.failNext(10, true, 'connect ECONNREFUSED');
         const order = await t.order('p1', { token: await t.token({ candidateId: 'gaveup-1' }) });

@@ -78,7 +78,10 @@ export function createJobRunner(opts: JobRunnerOptions) {
 
   const pollSeconds = (a: VendorAdapter) => opts.pollIntervalSeconds ?? a.pollIntervalSeconds;
 
-  async function place(orderId: string, attempt: number): Promise<void> {
+  /** Longest vendor-requested wait we honour by deferring the job (Berke's daily limit asks for hours). */
+  const MAX_DEFERRALS = 48;
+
+  async function place(orderId: string, attempt: number, deferrals: number): Promise<void> {
     const row = await getOrder(db, orderId);
     if (!row || row.status !== 'requested' || row.vendor_ref) return; // already placed or gone: nothing to do
     const adapter = adapters.get(row.tenant_id, row.vendor);
@@ -102,6 +105,13 @@ export function createJobRunner(opts: JobRunnerOptions) {
       if (ve && !ve.retryable) {
         log.warn({ order: orderId, vendor: row.vendor, code: ve.code }, 'vendor refused the order');
         await opts.orders().fail(row, { code: ve.code, message: ve.message });
+        return;
+      }
+      if (ve?.retryAfterMs && deferrals < MAX_DEFERRALS) {
+        // The vendor said when to come back (a rate limit): wait that long without using up a retry.
+        const seconds = Math.ceil((ve.retryAfterMs * (1 + Math.random() * 0.1)) / 1000); // up to 10 % jitter
+        log.warn({ order: orderId, vendor: row.vendor, seconds }, 'vendor asked us to wait; placement deferred');
+        await boss.send(Q.place, { orderId, deferrals: deferrals + 1 }, { startAfter: seconds } as never);
         return;
       }
       if (attempt >= retryLimit) {
@@ -180,17 +190,18 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, notify: true } as never);
       // NOTIFY wakes workers for new jobs; delayed retries are found by polling, so poll often (a cheap indexed query).
       const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
-      await boss.work<{ orderId: string }>(Q.place, { includeMetadata: true, batchSize: 1, ...polling }, async ([job]) => {
-        await place(job!.data.orderId, (job as unknown as { retryCount: number }).retryCount ?? 0);
+      // Several placements at once: each waits on a vendor round trip, not on this process.
+      await boss.work<{ orderId: string; deferrals?: number }>(Q.place, { includeMetadata: true, batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
+        await place(job!.data.orderId, (job as unknown as { retryCount: number }).retryCount ?? 0, job!.data.deferrals ?? 0);
       });
       await boss.work<RefreshData>(Q.refresh, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor);
       });
-      await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, ...polling }, async ([job]) => {
+      await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, localConcurrency: 2, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
       });
       await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, notify: true } as never);
-      await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, ...polling }, async ([job]) => {
+      await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
         await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId);
       });
       await schedulePolls();

@@ -7,7 +7,7 @@ export interface MemoryVendor {
   factory: VendorAdapterFactory;
   placeCalls: number;
   /** The next N placements fail with a retryable error (an outage). */
-  failNext(n: number, retryable?: boolean, message?: string): void;
+  failNext(n: number, retryable?: boolean, message?: string, retryAfterMs?: number): void;
   /** What the vendor will report for an order on the next refresh. */
   set(vendorRef: string, status: OrderStatus, extra?: { at?: Date; result?: Result; progress?: number }): void;
   refs(): string[];
@@ -15,11 +15,11 @@ export interface MemoryVendor {
 
 export function createMemoryVendor(vendorStatusOf: (s: OrderStatus) => string = (s) => s.toUpperCase()): MemoryVendor {
   const state = new Map<string, { status: OrderStatus; at: Date; result?: Result; progress?: number }>();
-  let failures: { n: number; retryable: boolean; message: string } = { n: 0, retryable: true, message: '' };
+  let failures: { n: number; retryable: boolean; message: string; retryAfterMs?: number } = { n: 0, retryable: true, message: '' };
   const mv: MemoryVendor = {
     placeCalls: 0,
-    failNext(n, retryable = true, message = 'vendor down') {
-      failures = { n, retryable, message };
+    failNext(n, retryable = true, message = 'vendor down', retryAfterMs) {
+      failures = { n, retryable, message, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) };
     },
     set(ref, status, extra = {}) {
       state.set(ref, { status, at: extra.at ?? new Date(), ...(extra.result ? { result: extra.result } : {}), ...(extra.progress !== undefined ? { progress: extra.progress } : {}) });
@@ -34,7 +34,10 @@ export function createMemoryVendor(vendorStatusOf: (s: OrderStatus) => string = 
           mv.placeCalls += 1;
           if (failures.n > 0) {
             failures.n -= 1;
-            throw new VendorError(failures.message, { retryable: failures.retryable });
+            throw new VendorError(failures.message, {
+              retryable: failures.retryable,
+              ...(failures.retryAfterMs !== undefined ? { retryAfterMs: failures.retryAfterMs } : {}),
+            });
           }
           const ref = `mem-${order.id}`;
           const at = ctx.now();
