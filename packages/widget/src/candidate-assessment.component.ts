@@ -272,9 +272,10 @@ export class CandidateAssessment extends LitElement {
     return this.effectiveView === 'candidate' && s === 'scored' ? m.done : m[s];
   }
 
+  /** Shows a failure: in place of the list before it loaded, above it (data kept) afterwards. */
   private fail(err: unknown): void {
     this.problem = this.explain(err);
-    this.phase = 'error';
+    if (this.phase !== 'ready') this.phase = 'error';
     this.stream.stop();
     this.emitError(this.problem.code, this.problem.message);
   }
@@ -316,6 +317,7 @@ export class CandidateAssessment extends LitElement {
       const order = await this.http.createOrder(this.selected, this.intentKey);
       this.intentKey = newKey();
       this.upsert(order, true, true);
+      this.announcement = this.loc.t(this.loc.m.sent, order.packageName);
     } catch (err) {
       const p = this.explain(err);
       // A definite refusal ends this intent; a network error or 5xx keeps the key so a retry cannot order twice.
@@ -430,20 +432,25 @@ export class CandidateAssessment extends LitElement {
   }
 
   private renderBody(m: Messages, recruiter: boolean): TemplateResult {
-    if (this.phase === 'error' && this.problem) {
-      const retry = this.problem.code !== 'config' && (this.problem.code !== 'token_expired' || this.fetchToken);
-      return html`<div part="error" role="alert">
-        <p class="err">${this.problem.code === 'config' ? '' : m.loadError} ${this.problem.message}</p>
-        ${retry ? html`<button part="retry" type="button" @click=${() => void this.boot()}>${m.retry}</button>` : nothing}
-      </div>`;
-    }
+    const p = this.problem;
+    const problem = p
+      ? html`<div part="error" role="alert">
+          <p class="err">${p.code === 'config' ? '' : m.loadError} ${p.message}</p>
+          ${p.code !== 'config' && (p.code !== 'token_expired' || this.fetchToken)
+            ? html`<button part="retry" type="button" @click=${() => void this.boot()}>${m.retry}</button>`
+            : nothing}
+        </div>`
+      : nothing;
+    if (this.phase === 'error') return html`${problem}`;
     if (this.phase !== 'ready') {
       return html`<div part="skeleton"><span class="sr">${m.loading}</span><div class="sk"></div><div class="sk"></div></div>`;
     }
-    if (!this.orders.length) return html`<p part="empty" class="empty">${m.empty}</p>`;
-    return html`<ul part="list">
-      ${this.orders.map((o) => this.renderOrder(o, m, recruiter))}
-    </ul>`;
+    return html`${problem}
+    ${this.orders.length
+      ? html`<ul part="list">
+          ${this.orders.map((o) => this.renderOrder(o, m, recruiter))}
+        </ul>`
+      : html`<p part="empty" class="empty">${m.empty}</p>`}`;
   }
 
   private renderOrder(o: Order, m: Messages, recruiter: boolean): TemplateResult {

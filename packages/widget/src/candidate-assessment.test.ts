@@ -473,7 +473,7 @@ describe('behaviour', () => {
     bff.emit('order.created', order('o-new-1'));
     await aTimeout(50);
     expect(created).toHaveBeenCalledTimes(1);
-    expect(text(el.shadowRoot!.querySelector('[aria-live]'))).toBe('Java coding test: Requested');
+    expect(text(el.shadowRoot!.querySelector('[aria-live]'))).toBe('Assessment sent: Java coding test');
 
     // A new intent gets a new key.
     await userEvent.click(part(el, 'send')!);
@@ -663,6 +663,19 @@ describe('behaviour', () => {
     await userEvent.click(part(el, 'retry')!);
     await waitUntil(() => part(el, 'list'));
     expect(parts(el, 'order')).toHaveLength(4);
+  });
+
+  it('keeps the list and says so when the token cannot be renewed later', async () => {
+    const token = makeToken();
+    const el = await mount({ token });
+    await waitUntil(() => bff.streams.length === 1);
+    bff.valid.delete(token);
+    bff.expired.add(token);
+    bff.dropStreams();
+    await waitUntil(() => part(el, 'error'), 'no message', { timeout: 5000 });
+    expect(text(part(el, 'error'))).toContain('Your session has expired. Reload the page to continue.');
+    expect(parts(el, 'order')).toHaveLength(4);
+    await assert.isAccessible(el);
   });
 
   it('says what is wrong when the api attribute is missing', async () => {
