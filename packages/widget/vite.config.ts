@@ -15,7 +15,10 @@ function minifyLitTemplates(): Plugin {
       const squeeze = (lit: ts.Node, isCss: boolean) => {
         const start = lit.getStart(file);
         let text = code.slice(start, lit.end).replace(/\s*\n\s*/g, ' ');
-        if (isCss) text = text.replace(/\s*([{};,>:])\s*/g, '$1').replace(/;}/g, '}');
+        if (isCss) {
+          // Safe for our own stylesheet: no descendant pseudo-class selectors, no `+`/`-` inside calc().
+          text = text.replace(/\s*([{};,>:/*+])\s*/g, '$1').replace(/;}/g, '}').replace(/([^\d])0\.(\d)/g, '$1.$2');
+        }
         edits.push({ start, end: lit.end, text });
       };
       const visit = (node: ts.Node): void => {

@@ -114,23 +114,23 @@ export class CandidateAssessment extends LitElement {
   declare protected sendError: string;
   declare protected linkErrors: Record<string, string>;
 
-  private readonly tokens = new TokenController(this);
-  private readonly http = new ApiController(this, this.tokens);
-  private readonly clock = new ClockController(this);
-  private readonly stream = new StreamController(this, {
-    token: () => this.tokens.token,
-    refreshToken: (refused) => this.tokens.refresh(refused),
-    event: (e) => this.onEvent(e),
-    resync: () => void this.reload(),
+  readonly #tokens = new TokenController(this);
+  readonly #http = new ApiController(this, this.#tokens);
+  readonly #clock = new ClockController(this);
+  readonly #stream = new StreamController(this, {
+    token: () => this.#tokens.token,
+    refreshToken: (refused) => this.#tokens.refresh(refused),
+    event: (e) => this.#onEvent(e),
+    resync: () => void this.#reload(),
     state: (s) => (this.connection = s),
-    failed: (code) => this.fail({ code, message: '' }),
+    failed: (code) => this.#fail({ code, message: '' }),
   });
-  private loc: Locale = resolveLocale('en');
-  private generation = 0;
+  #loc: Locale = resolveLocale('en');
+  #generation = 0;
   /** One key per ordering intent: a double click or a retry of the same intent orders once. */
-  private intentKey = newKey();
-  private readonly tickets = new Map<string, LinkResponse>();
-  private readonly ticketsInFlight = new Map<string, Promise<LinkResponse>>();
+  #intentKey = newKey();
+  readonly #tickets = new Map<string, LinkResponse>();
+  readonly #ticketsInFlight = new Map<string, Promise<LinkResponse>>();
 
   constructor() {
     super();
@@ -151,47 +151,47 @@ export class CandidateAssessment extends LitElement {
 
   /** The view shown: a candidate token never gets the recruiter view. */
   get effectiveView(): 'recruiter' | 'candidate' {
-    const role = this.tokens.claims?.role;
+    const role = this.#tokens.claims?.role;
     if (role === 'candidate' || this.view === 'candidate') return 'candidate';
     return role === 'recruiter' || this.view === 'recruiter' ? 'recruiter' : 'candidate';
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    if (this.hasUpdated) void this.boot();
+    if (this.hasUpdated) void this.#boot();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.generation++;
+    this.#generation++;
   }
 
   /** Called by the token controller when a scheduled refresh fails. */
   tokenRefreshFailed(): void {
-    this.emitError('token_expired', this.loc.m.token_expired);
+    this.#emitError('token_expired', this.#loc.m.token_expired);
   }
 
   /** Derives the locale and (re)starts I/O when its inputs change; state set here joins this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lang') || !this.hasUpdated) {
       const page = this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
-      this.loc = resolveLocale(this.lang || page || navigator.language || 'en');
+      this.#loc = resolveLocale(this.lang || page || navigator.language || 'en');
     }
-    if (changed.has('api') || changed.has('fetchToken')) void this.boot();
+    if (changed.has('api') || changed.has('fetchToken')) void this.#boot();
     else if (changed.has('token') && !this.fetchToken) {
       // A new token for the same candidate just replaces the old one; another candidate starts over.
       const sub = readClaims(this.token)?.sub;
-      if (this.phase === 'ready' && sub && sub === this.tokens.claims?.sub) this.tokens.use(this.token);
-      else void this.boot();
+      if (this.phase === 'ready' && sub && sub === this.#tokens.claims?.sub) this.#tokens.use(this.token);
+      else void this.#boot();
     }
   }
 
   /** (Re)starts: token, list, catalog, live stream. */
-  private async boot(): Promise<void> {
-    const gen = ++this.generation;
-    this.stream.stop();
+  async #boot(): Promise<void> {
+    const gen = ++this.#generation;
+    this.#stream.stop();
     if (!this.isConnected) return;
-    if (!this.api) return this.fail({ code: 'config', message: 'The widget has no api attribute.' });
+    if (!this.api) return this.#fail({ code: 'config', message: 'The widget has no api attribute.' });
     if (!this.token && !this.fetchToken) {
       this.phase = 'idle';
       return;
@@ -199,90 +199,90 @@ export class CandidateAssessment extends LitElement {
     this.phase = 'loading';
     this.problem = null;
     try {
-      await this.tokens.start();
+      await this.#tokens.start();
     } catch (err) {
-      if (gen === this.generation) this.fail(err);
+      if (gen === this.#generation) this.#fail(err);
       return;
     }
-    if (gen !== this.generation) return;
-    this.stream.join(this.http.base, this.tokens.claims, this.tokens.token);
-    if (this.effectiveView === 'recruiter') void this.loadPackages(gen);
-    await this.reload(gen);
+    if (gen !== this.#generation) return;
+    this.#stream.join(this.#http.base, this.#tokens.claims, this.#tokens.token);
+    if (this.effectiveView === 'recruiter') void this.#loadPackages(gen);
+    await this.#reload(gen);
   }
 
-  private async loadPackages(gen: number): Promise<void> {
+  async #loadPackages(gen: number): Promise<void> {
     try {
-      const packages = await this.http.packages();
-      if (gen !== this.generation) return;
+      const packages = await this.#http.packages();
+      if (gen !== this.#generation) return;
       this.packages = packages;
       if (!packages.some((p) => p.id === this.selected)) this.selected = packages[0]?.id ?? '';
     } catch (err) {
-      if (gen === this.generation) this.sendError = this.explain(err).message;
+      if (gen === this.#generation) this.sendError = this.#explain(err).message;
     }
   }
 
   /** Fetches the list; on a refetch (resync) changes are merged so they raise the usual events. */
-  private async reload(gen = this.generation): Promise<void> {
+  async #reload(gen = this.#generation): Promise<void> {
     const first = this.phase !== 'ready';
     let list: Order[];
     try {
-      list = await this.http.orders();
+      list = await this.#http.orders();
     } catch (err) {
-      if (gen === this.generation && first) this.fail(err);
-      else if (gen === this.generation) this.emitError(this.explain(err).code, this.explain(err).message);
+      if (gen === this.#generation && first) this.#fail(err);
+      else if (gen === this.#generation) this.#emitError(this.#explain(err).code, this.#explain(err).message);
       return;
     }
-    if (gen !== this.generation) return;
-    for (const o of list) this.upsert(o, false, !first);
+    if (gen !== this.#generation) return;
+    for (const o of list) this.#upsert(o, false, !first);
     if (first) {
       this.phase = 'ready';
-      this.dispatch('ca-ready', { orders: this.orders.length });
+      this.#dispatch('ca-ready', { orders: this.orders.length });
     }
   }
 
-  private onEvent(e: OrderEvent): void {
-    this.upsert(e.order, e.type === 'order.created', true);
+  #onEvent(e: OrderEvent): void {
+    this.#upsert(e.order, e.type === 'order.created', true);
   }
 
   /** Puts a snapshot in the list unless an equal-or-newer one is there; raises events when `notify`. */
-  private upsert(order: Order, created: boolean, notify: boolean): void {
+  #upsert(order: Order, created: boolean, notify: boolean): void {
     const prev = this.orders.find((o) => o.id === order.id);
     if (!prev) {
       this.orders = [order, ...this.orders].sort(newestFirst);
       if (notify) {
-        if (created || this.phase === 'ready') this.dispatch('ca-order-created', { order });
-        this.announce(order);
+        if (created || this.phase === 'ready') this.#dispatch('ca-order-created', { order });
+        this.#announce(order);
       }
       return;
     }
     if (time(order.statusChangedAt) < time(prev.statusChangedAt)) return;
     this.orders = this.orders.map((o) => (o.id === order.id ? order : o));
     if (prev.status !== order.status && notify) {
-      this.dispatch('ca-status-change', { order, previous: prev.status });
-      this.announce(order);
+      this.#dispatch('ca-status-change', { order, previous: prev.status });
+      this.#announce(order);
     }
   }
 
-  private announce(o: Order): void {
-    this.announcement = `${o.packageName}: ${this.statusLabel(o.status)}`;
+  #announce(o: Order): void {
+    this.announcement = `${o.packageName}: ${this.#statusLabel(o.status)}`;
   }
 
-  private statusLabel(s: OrderStatus): string {
-    const m = this.loc.m;
+  #statusLabel(s: OrderStatus): string {
+    const m = this.#loc.m;
     return this.effectiveView === 'candidate' && s === 'scored' ? m.done : m[s];
   }
 
   /** Shows a failure: in place of the list before it loaded, above it (data kept) afterwards. */
-  private fail(err: unknown): void {
-    this.problem = this.explain(err);
+  #fail(err: unknown): void {
+    this.problem = this.#explain(err);
     if (this.phase !== 'ready') this.phase = 'error';
-    this.stream.stop();
-    this.emitError(this.problem.code, this.problem.message);
+    this.#stream.stop();
+    this.#emitError(this.problem.code, this.problem.message);
   }
 
   /** A failure as a sentence in the widget's language (the BFF's own message when we have no better one). */
-  private explain(err: unknown): Problem {
-    const m = this.loc.m;
+  #explain(err: unknown): Problem {
+    const m = this.#loc.m;
     const e = err as Partial<ApiFailure>;
     let code = typeof e?.code === 'string' ? e.code : 'generic';
     if (code === 'token_invalid' || code === 'token_missing' || code === 'unauthorized') code = 'token_expired';
@@ -292,38 +292,38 @@ export class CandidateAssessment extends LitElement {
     return { code, message: code === 'vendor_rejected' && e?.message ? `${own} ${e.message}` : own };
   }
 
-  private emitError(code: string, message: string): void {
-    this.dispatch('ca-error', { code, message });
+  #emitError(code: string, message: string): void {
+    this.#dispatch('ca-error', { code, message });
   }
 
-  private dispatch<K extends keyof CandidateAssessmentEventMap>(
+  #dispatch<K extends keyof CandidateAssessmentEventMap>(
     type: K,
     detail: CandidateAssessmentEventMap[K]['detail'],
   ): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
-  private onSelect(e: Event): void {
+  #onSelect(e: Event): void {
     this.selected = (e.target as HTMLSelectElement).value;
-    this.intentKey = newKey();
+    this.#intentKey = newKey();
   }
 
-  private async onSend(e: Event): Promise<void> {
+  async #onSend(e: Event): Promise<void> {
     e.preventDefault();
     if (this.sending || !this.selected) return;
     this.sending = true;
     this.sendError = '';
     try {
-      const order = await this.http.createOrder(this.selected, this.intentKey);
-      this.intentKey = newKey();
-      this.upsert(order, true, true);
-      this.announcement = this.loc.t(this.loc.m.sent, order.packageName);
+      const order = await this.#http.createOrder(this.selected, this.#intentKey);
+      this.#intentKey = newKey();
+      this.#upsert(order, true, true);
+      this.announcement = this.#loc.t(this.#loc.m.sent, order.packageName);
     } catch (err) {
-      const p = this.explain(err);
+      const p = this.#explain(err);
       // A definite refusal ends this intent; a network error or 5xx keeps the key so a retry cannot order twice.
-      if (err instanceof ApiFailure && err.status >= 400 && err.status < 500) this.intentKey = newKey();
+      if (err instanceof ApiFailure && err.status >= 400 && err.status < 500) this.#intentKey = newKey();
       this.sendError = p.message;
-      this.emitError(p.code, p.message);
+      this.#emitError(p.code, p.message);
     } finally {
       this.sending = false;
     }
@@ -332,27 +332,27 @@ export class CandidateAssessment extends LitElement {
   /**
    * A single-use link ticket: cached until shortly before it expires, one request per order and kind at a time.
    */
-  private ticket(orderId: string, kind: LinkKind): Promise<LinkResponse> {
+  #ticket(orderId: string, kind: LinkKind): Promise<LinkResponse> {
     const key = `${orderId}|${kind}`;
-    const t = this.tickets.get(key);
+    const t = this.#tickets.get(key);
     if (t && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) return Promise.resolve(t);
-    let p = this.ticketsInFlight.get(key);
+    let p = this.#ticketsInFlight.get(key);
     if (!p) {
-      p = this.http.link(orderId, kind).then((fresh) => {
-        this.tickets.set(key, fresh);
+      p = this.#http.link(orderId, kind).then((fresh) => {
+        this.#tickets.set(key, fresh);
         this.requestUpdate();
         return fresh;
       });
-      p.finally(() => this.ticketsInFlight.delete(key)).catch(() => {});
-      this.ticketsInFlight.set(key, p);
+      p.finally(() => this.#ticketsInFlight.delete(key)).catch(() => {});
+      this.#ticketsInFlight.set(key, p);
     }
     return p;
   }
 
   /** Pointer over, focus or press on a link: fetch its ticket now so the real href is ready at click time. */
-  private readonly prefetch = (e: Event): void => {
+  readonly #prefetch = (e: Event): void => {
     const { order, kind } = (e.currentTarget as HTMLElement).dataset;
-    if (order && kind) this.ticket(order, kind as LinkKind).catch(() => {});
+    if (order && kind) this.#ticket(order, kind as LinkKind).catch(() => {});
   };
 
   /**
@@ -360,17 +360,17 @@ export class CandidateAssessment extends LitElement {
    * tab, whatever the person asked for) and the ticket is dropped afterwards, being single use. Without one, a blank
    * tab is opened now, inside the user gesture so no popup blocker stops it, and sent to the ticket when it arrives.
    */
-  private readonly follow = (e: MouseEvent): void => {
+  readonly #follow = (e: MouseEvent): void => {
     if (e.type === 'auxclick' && e.button !== 1) return;
     const a = e.currentTarget as HTMLAnchorElement;
     const { order, kind } = a.dataset as { order: string; kind: LinkKind };
     const key = `${order}|${kind}`;
-    const t = this.tickets.get(key);
+    const t = this.#tickets.get(key);
     this.linkErrors = { ...this.linkErrors, [key]: '' };
     if (t && a.href === t.url && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) {
       // Drop it a task later: re-rendering now would change href before the browser reads it.
       setTimeout(() => {
-        if (this.tickets.get(key) === t) this.tickets.delete(key);
+        if (this.#tickets.get(key) === t) this.#tickets.delete(key);
         this.requestUpdate();
       });
       return;
@@ -378,23 +378,23 @@ export class CandidateAssessment extends LitElement {
     e.preventDefault();
     const tab = window.open('', '_blank');
     if (tab) tab.opener = null;
-    this.ticket(order, kind).then(
+    this.#ticket(order, kind).then(
       (fresh) => {
-        this.tickets.delete(key);
+        this.#tickets.delete(key);
         this.requestUpdate();
         if (tab) tab.location.href = fresh.url;
       },
       (err: unknown) => {
         tab?.close();
-        const p = this.explain(err);
+        const p = this.#explain(err);
         this.linkErrors = { ...this.linkErrors, [key]: p.message };
-        this.emitError(p.code, p.message);
+        this.#emitError(p.code, p.message);
       },
     );
   };
 
   protected override render(): TemplateResult {
-    const { m, rtl, tag } = this.loc;
+    const { m, rtl, tag } = this.#loc;
     const recruiter = this.effectiveView === 'recruiter';
     const busy = this.phase === 'loading' || this.phase === 'idle';
     return html`<section
@@ -411,15 +411,15 @@ export class CandidateAssessment extends LitElement {
           ? html`<span part="connection" class="conn ${this.connection}">${this.connection === 'live' ? m.live : m.reconnecting}</span>`
           : nothing}
       </header>
-      ${recruiter && this.phase === 'ready' ? this.renderCatalog(m) : nothing} ${this.renderBody(m, recruiter)}
+      ${recruiter && this.phase === 'ready' ? this.#renderCatalog(m) : nothing} ${this.#renderBody(m, recruiter)}
       <div class="sr" role="status" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
 
-  private renderCatalog(m: Messages): TemplateResult {
-    return html`<form part="catalog" @submit=${this.onSend}>
+  #renderCatalog(m: Messages): TemplateResult {
+    return html`<form part="catalog" @submit=${this.#onSend}>
       <label for="pkg">${m.pkg}</label>
-      <select id="pkg" part="package-select" .value=${this.selected} @change=${this.onSelect}>
+      <select id="pkg" part="package-select" .value=${this.selected} @change=${this.#onSelect}>
         ${this.packages.map(
           (p) => html`<option value=${p.id} ?selected=${p.id === this.selected}>${p.name} · ${VENDOR_NAMES[p.vendor] ?? p.vendor}</option>`,
         )}
@@ -431,13 +431,13 @@ export class CandidateAssessment extends LitElement {
     </form>`;
   }
 
-  private renderBody(m: Messages, recruiter: boolean): TemplateResult {
+  #renderBody(m: Messages, recruiter: boolean): TemplateResult {
     const p = this.problem;
     const problem = p
       ? html`<div part="error" role="alert">
           <p class="err">${p.code === 'config' ? '' : m.loadError} ${p.message}</p>
           ${p.code !== 'config' && (p.code !== 'token_expired' || this.fetchToken)
-            ? html`<button part="retry" type="button" @click=${() => void this.boot()}>${m.retry}</button>`
+            ? html`<button part="retry" type="button" @click=${() => void this.#boot()}>${m.retry}</button>`
             : nothing}
         </div>`
       : nothing;
@@ -448,46 +448,46 @@ export class CandidateAssessment extends LitElement {
     return html`${problem}
     ${this.orders.length
       ? html`<ul part="list">
-          ${this.orders.map((o) => this.renderOrder(o, m, recruiter))}
+          ${this.orders.map((o) => this.#renderOrder(o, m, recruiter))}
         </ul>`
       : html`<p part="empty" class="empty">${m.empty}</p>`}`;
   }
 
-  private renderOrder(o: Order, m: Messages, recruiter: boolean): TemplateResult {
-    const { t, relative, dateTime } = this.loc;
+  #renderOrder(o: Order, m: Messages, recruiter: boolean): TemplateResult {
+    const { t, relative, dateTime } = this.#loc;
     const done = o.status === 'completed' || o.status === 'scored';
     const showBadge = recruiter || !done;
     return html`<li part="order" class="order" data-id=${o.id} data-status=${o.status}>
       <div class="top">
         <span><span class="pkg">${o.packageName}</span> <span class="vendor">${VENDOR_NAMES[o.vendor] ?? o.vendor}</span></span>
-        ${showBadge ? html`<span part="badge" class="badge ${o.status}">${this.statusLabel(o.status)}</span>` : nothing}
+        ${showBadge ? html`<span part="badge" class="badge ${o.status}">${this.#statusLabel(o.status)}</span>` : nothing}
       </div>
       <p class="muted">
         <time datetime=${o.statusChangedAt} title=${dateTime(o.statusChangedAt)}
-          >${t(m.changed, relative(o.statusChangedAt, this.clock.now))}</time
+          >${t(m.changed, relative(o.statusChangedAt, this.#clock.now))}</time
         >
       </p>
       ${o.progress != null && !done && o.status === 'in_progress'
         ? html`<progress part="progress" max="100" .value=${o.progress} aria-label=${m.progress}></progress>`
         : nothing}
-      ${o.booking ? this.renderBooking(o.booking, m) : nothing}
-      ${o.error && o.status === 'failed' ? html`<p class="err">${this.explain(o.error).message}</p>` : nothing}
-      ${recruiter ? this.renderResult(o, m) : this.renderCandidateAction(o, m, done)}
+      ${o.booking ? this.#renderBooking(o.booking, m) : nothing}
+      ${o.error && o.status === 'failed' ? html`<p class="err">${this.#explain(o.error).message}</p>` : nothing}
+      ${recruiter ? this.#renderResult(o, m) : this.#renderCandidateAction(o, m, done)}
     </li>`;
   }
 
-  private renderBooking(b: NonNullable<Order['booking']>, m: Messages): TemplateResult {
+  #renderBooking(b: NonNullable<Order['booking']>, m: Messages): TemplateResult {
     const extra = [b.location, b.deliveryMode ? m[b.deliveryMode] : ''].filter(Boolean).join(' · ');
     return html`<p part="booking" class="booking">
-      ${m.booking}: <time datetime=${b.startsAt}>${this.loc.dateTime(b.startsAt, b.timeZone)}</time>
+      ${m.booking}: <time datetime=${b.startsAt}>${this.#loc.dateTime(b.startsAt, b.timeZone)}</time>
       <span class="muted">(${b.timeZone})</span>${extra ? html` · ${extra}` : nothing}
     </p>`;
   }
 
-  private renderResult(o: Order, m: Messages): TemplateResult | typeof nothing {
+  #renderResult(o: Order, m: Messages): TemplateResult | typeof nothing {
     const r = o.result;
     if (!r) return nothing;
-    const { number: n, pct } = this.loc;
+    const { number: n, pct } = this.#loc;
     const fits = [...r.jobFits].sort((a, b) => Number(b.primary) - Number(a.primary) || (b.fitPct ?? -1) - (a.fitPct ?? -1));
     return html`<div part="result" class="result">
       <dl>
@@ -525,19 +525,19 @@ export class CandidateAssessment extends LitElement {
               )}
             </ul>`
         : nothing}
-      ${r.reportAvailable ? html`<div class="actions">${this.renderLink(o, 'report', m.report, m)}</div>` : nothing}
+      ${r.reportAvailable ? html`<div class="actions">${this.#renderLink(o, 'report', m.report, m)}</div>` : nothing}
     </div>`;
   }
 
-  private renderCandidateAction(o: Order, m: Messages, done: boolean): TemplateResult | typeof nothing {
+  #renderCandidateAction(o: Order, m: Messages, done: boolean): TemplateResult | typeof nothing {
     if (done) return html`<p part="completed" class="done">✓ ${m.done}</p>`;
     if (o.status !== 'invited' && o.status !== 'in_progress') return nothing;
-    return html`<div class="actions">${this.renderLink(o, 'launch', o.status === 'invited' ? m.start : m.resume, m)}</div>`;
+    return html`<div class="actions">${this.#renderLink(o, 'launch', o.status === 'invited' ? m.start : m.resume, m)}</div>`;
   }
 
-  private renderLink(o: Order, kind: LinkKind, label: string, m: Messages): TemplateResult {
+  #renderLink(o: Order, kind: LinkKind, label: string, m: Messages): TemplateResult {
     const key = `${o.id}|${kind}`;
-    const t = this.tickets.get(key);
+    const t = this.#tickets.get(key);
     const err = this.linkErrors[key];
     return html`<a
         part=${kind}
@@ -547,11 +547,11 @@ export class CandidateAssessment extends LitElement {
         rel="noopener noreferrer"
         data-order=${o.id}
         data-kind=${kind}
-        @pointerenter=${this.prefetch}
-        @pointerdown=${this.prefetch}
-        @focus=${this.prefetch}
-        @click=${this.follow}
-        @auxclick=${this.follow}
+        @pointerenter=${this.#prefetch}
+        @pointerdown=${this.#prefetch}
+        @focus=${this.#prefetch}
+        @click=${this.#follow}
+        @auxclick=${this.#follow}
         >${label}<span class="sr"> ${m.newTab}</span></a
       >${err ? html`<p class="err" role="alert">${err}</p>` : nothing}`;
   }

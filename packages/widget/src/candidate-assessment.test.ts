@@ -224,9 +224,9 @@ describe('properties', () => {
   });
 
   it('has every message in every language', () => {
-    const expected = lineCounts()[0];
-    expect(expected).toBeGreaterThan(50);
-    expect(new Set(lineCounts())).toEqual(new Set([expected]));
+    const { messages, languages } = lineCounts();
+    expect(messages).toBeGreaterThan(40);
+    expect(languages).toEqual([messages, messages]);
   });
 
   it('is defined once: loading the module again leaves the first definition in place', async () => {

@@ -35,94 +35,97 @@ export const openStreamCount = (): number => streams.size;
 class TokenGone extends Error {}
 
 class LiveStream {
-  private readonly listeners = new Set<StreamListener>();
-  private abort: AbortController | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private attempt = 0;
-  private lastEventId = '';
-  private retry: number | undefined;
-  private opened = false;
-  private current: Connection = 'connecting';
+  readonly #listeners = new Set<StreamListener>();
+  #abort: AbortController | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #attempt = 0;
+  #lastEventId = '';
+  #retry: number | undefined;
+  #opened = false;
+  #current: Connection = 'connecting';
 
-  constructor(
-    private readonly api: string,
-    private readonly onEmpty: () => void,
-  ) {}
+  readonly #api: string;
+  readonly #onEmpty: () => void;
+
+  constructor(api: string, onEmpty: () => void) {
+    this.#api = api;
+    this.#onEmpty = onEmpty;
+  }
 
   add(l: StreamListener): void {
-    this.listeners.add(l);
-    l.state(this.current);
-    if (this.listeners.size === 1) void this.connect();
+    this.#listeners.add(l);
+    l.state(this.#current);
+    if (this.#listeners.size === 1) void this.#connect();
   }
 
   remove(l: StreamListener): void {
-    this.listeners.delete(l);
-    if (this.listeners.size) return;
-    this.abort?.abort();
-    clearTimeout(this.timer);
-    this.onEmpty();
+    this.#listeners.delete(l);
+    if (this.#listeners.size) return;
+    this.#abort?.abort();
+    clearTimeout(this.#timer);
+    this.#onEmpty();
   }
 
-  private set(s: Connection): void {
-    this.current = s;
-    for (const l of this.listeners) l.state(s);
+  #set(s: Connection): void {
+    this.#current = s;
+    for (const l of this.#listeners) l.state(s);
   }
 
-  private async connect(): Promise<void> {
-    const lead = this.listeners.values().next().value;
+  async #connect(): Promise<void> {
+    const lead = this.#listeners.values().next().value;
     if (!lead) return;
-    const ctl = (this.abort = new AbortController());
-    const parser = new SseParser((m) => this.message(m));
-    parser.lastEventId = this.lastEventId;
+    const ctl = (this.#abort = new AbortController());
+    const parser = new SseParser((m) => this.#message(m));
+    parser.lastEventId = this.#lastEventId;
     const token = lead.token();
     const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
-    if (this.lastEventId) headers['Last-Event-ID'] = this.lastEventId;
+    if (this.#lastEventId) headers['Last-Event-ID'] = this.#lastEventId;
     try {
-      const res = await fetch(`${this.api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
+      const res = await fetch(`${this.#api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
       if (res.status === 401) {
         await res.body?.cancel();
         await lead.refreshToken(token).catch(() => {
           throw new TokenGone();
         });
-        this.attempt++;
-        return this.again(0);
+        this.#attempt++;
+        return this.#again(0);
       }
       if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
-      this.set('live');
+      this.#set('live');
       // Without an id to resume from, events sent while we were away are gone: ask for a refetch.
-      if (this.opened && !this.lastEventId) for (const l of this.listeners) l.resync();
-      this.opened = true;
+      if (this.#opened && !this.#lastEventId) for (const l of this.#listeners) l.resync();
+      this.#opened = true;
       const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
-        this.attempt = 0;
+        this.#attempt = 0;
         parser.feed(value);
-        this.lastEventId = parser.lastEventId;
-        this.retry = parser.retry ?? this.retry;
+        this.#lastEventId = parser.lastEventId;
+        this.#retry = parser.retry ?? this.#retry;
       }
     } catch (err) {
       if (ctl.signal.aborted) return;
       if (err instanceof TokenGone) {
-        for (const l of this.listeners) l.failed('token_expired');
+        for (const l of this.#listeners) l.failed('token_expired');
         return;
       }
     }
-    if (ctl.signal.aborted || !this.listeners.size) return;
+    if (ctl.signal.aborted || !this.#listeners.size) return;
     // Exponential backoff with jitter so many widgets do not reconnect in lockstep after an outage.
-    const base = Math.min(MAX_DELAY_MS, (this.retry ?? 1000) * 2 ** this.attempt++);
-    this.again(base / 2 + (Math.random() * base) / 2);
+    const base = Math.min(MAX_DELAY_MS, (this.#retry ?? 1000) * 2 ** this.#attempt++);
+    this.#again(base / 2 + (Math.random() * base) / 2);
   }
 
-  private again(delay: number): void {
-    this.set('reconnecting');
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), delay);
+  #again(delay: number): void {
+    this.#set('reconnecting');
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#connect(), delay);
   }
 
-  private message(m: SseMessage): void {
+  #message(m: SseMessage): void {
     if (m.event === 'resync') {
-      for (const l of this.listeners) l.resync();
+      for (const l of this.#listeners) l.resync();
       return;
     }
     if (m.event !== 'order.created' && m.event !== 'order.updated') return;
@@ -133,6 +136,6 @@ class LiveStream {
       return;
     }
     if (!e?.order?.id) return;
-    for (const l of this.listeners) l.event(e);
+    for (const l of this.#listeners) l.event(e);
   }
 }

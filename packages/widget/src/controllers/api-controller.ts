@@ -16,42 +16,44 @@ export class ApiFailure extends Error {
 }
 
 export class ApiController implements ReactiveController {
-  constructor(
-    private readonly host: ReactiveControllerHost & { api: string },
-    private readonly tokens: TokenController,
-  ) {
+  readonly #host: ReactiveControllerHost & { api: string };
+  readonly #tokens: TokenController;
+
+  constructor(host: ReactiveControllerHost & { api: string }, tokens: TokenController) {
+    this.#host = host;
+    this.#tokens = tokens;
     host.addController(this);
   }
 
   hostConnected(): void {}
 
   get base(): string {
-    return this.host.api.replace(/\/+$/, '');
+    return this.#host.api.replace(/\/+$/, '');
   }
 
   orders(): Promise<Order[]> {
-    return this.call<OrdersResponse>('GET', '/v1/orders').then((r) => r.orders);
+    return this.#call<OrdersResponse>('GET', '/v1/orders').then((r) => r.orders);
   }
 
   packages(): Promise<Package[]> {
-    return this.call<PackagesResponse>('GET', '/v1/packages').then((r) => r.packages);
+    return this.#call<PackagesResponse>('GET', '/v1/packages').then((r) => r.packages);
   }
 
   /** Places an order; the same `idempotencyKey` for the same intent makes a repeat harmless. */
   createOrder(packageId: string, idempotencyKey: string): Promise<Order> {
-    return this.call<OrderResponse>('POST', '/v1/orders', { packageId }, { 'Idempotency-Key': idempotencyKey }).then(
+    return this.#call<OrderResponse>('POST', '/v1/orders', { packageId }, { 'Idempotency-Key': idempotencyKey }).then(
       (r) => r.order,
     );
   }
 
   /** A single-use ticket URL for launching the assessment or opening the report. */
   link(orderId: string, kind: LinkKind): Promise<LinkResponse> {
-    return this.call<LinkResponse>('POST', `/v1/orders/${encodeURIComponent(orderId)}/links`, { kind });
+    return this.#call<LinkResponse>('POST', `/v1/orders/${encodeURIComponent(orderId)}/links`, { kind });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  async #call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
     for (let retried = false; ; retried = true) {
-      const token = this.tokens.token;
+      const token = this.#tokens.token;
       const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}`, ...extra };
       if (body) headers['Content-Type'] = 'application/json';
       let res: Response;
@@ -66,8 +68,8 @@ export class ApiController implements ReactiveController {
       } catch {
         throw new ApiFailure('network', 'The assessment service cannot be reached.');
       }
-      if (res.status === 401 && !retried && this.tokens.canRefresh) {
-        await this.tokens.refresh(token);
+      if (res.status === 401 && !retried && this.#tokens.canRefresh) {
+        await this.#tokens.refresh(token);
         continue;
       }
       const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;

@@ -3,24 +3,26 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export class ClockController implements ReactiveController {
   now = Date.now();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly everyMs = 15_000,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #everyMs: number;
+
+  constructor(host: ReactiveControllerHost, everyMs = 15_000) {
+    this.#host = host;
+    this.#everyMs = everyMs;
     host.addController(this);
   }
 
   hostConnected(): void {
     this.now = Date.now();
-    this.timer = setInterval(() => {
+    this.#timer = setInterval(() => {
       this.now = Date.now();
-      this.host.requestUpdate();
-    }, this.everyMs);
+      this.#host.requestUpdate();
+    }, this.#everyMs);
   }
 
   hostDisconnected(): void {
-    clearInterval(this.timer);
+    clearInterval(this.#timer);
   }
 }

@@ -4,12 +4,12 @@ import type { TokenClaims } from '../claims.js';
 import { joinStream, type StreamListener } from '../live-stream.js';
 
 export class StreamController implements ReactiveController {
-  private leave: (() => void) | undefined;
+  #leave: (() => void) | undefined;
 
-  constructor(
-    host: ReactiveControllerHost,
-    private readonly listener: StreamListener,
-  ) {
+  readonly #listener: StreamListener;
+
+  constructor(host: ReactiveControllerHost, listener: StreamListener) {
+    this.#listener = listener;
     host.addController(this);
   }
 
@@ -17,12 +17,12 @@ export class StreamController implements ReactiveController {
   join(api: string, claims: TokenClaims | null, token: string): void {
     this.stop();
     const who = claims?.iss && claims.sub ? `${claims.iss}|${claims.sub}` : token;
-    this.leave = joinStream(api, `${api}|${who}`, this.listener);
+    this.#leave = joinStream(api, `${api}|${who}`, this.#listener);
   }
 
   stop(): void {
-    this.leave?.();
-    this.leave = undefined;
+    this.#leave?.();
+    this.#leave = undefined;
   }
 
   hostDisconnected(): void {

@@ -20,32 +20,35 @@ export class TokenError extends Error {
 export class TokenController implements ReactiveController {
   token = '';
   claims: TokenClaims | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private pending: Promise<string> | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #pending: Promise<string> | null = null;
 
-  constructor(private readonly host: TokenHost) {
+  readonly #host: TokenHost;
+
+  constructor(host: TokenHost) {
+    this.#host = host;
     host.addController(this);
   }
 
   get canRefresh(): boolean {
-    return typeof this.host.fetchToken === 'function';
+    return typeof this.#host.fetchToken === 'function';
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
   }
 
   /** The first token: from fetchToken() when the page gave one, else the `token` attribute. */
   async start(): Promise<void> {
     if (this.canRefresh) await this.refresh();
-    else this.use(this.host.token);
+    else this.use(this.#host.token);
   }
 
   use(token: string): void {
     this.token = token;
     this.claims = readClaims(token);
-    this.schedule();
-    this.host.requestUpdate();
+    this.#schedule();
+    this.#host.requestUpdate();
   }
 
   /**
@@ -53,10 +56,10 @@ export class TokenController implements ReactiveController {
    * returned, and concurrent callers (a 401 on the list and on the stream) share one fetchToken() call.
    */
   refresh(refused?: string): Promise<string> {
-    const fetchToken = this.host.fetchToken;
+    const fetchToken = this.#host.fetchToken;
     if (!fetchToken) return Promise.reject(new TokenError('no fetchToken'));
-    if (refused && refused !== this.token && !this.pending) return Promise.resolve(this.token);
-    return (this.pending ??= (async () => {
+    if (refused && refused !== this.token && !this.#pending) return Promise.resolve(this.token);
+    return (this.#pending ??= (async () => {
       try {
         const token = String(await fetchToken()).trim();
         if (!token) throw new TokenError('empty token');
@@ -65,19 +68,19 @@ export class TokenController implements ReactiveController {
       } catch (err) {
         throw err instanceof TokenError ? err : new TokenError(String(err));
       } finally {
-        this.pending = null;
+        this.#pending = null;
       }
     })());
   }
 
-  private schedule(): void {
-    clearTimeout(this.timer);
+  #schedule(): void {
+    clearTimeout(this.#timer);
     const c = this.claims;
     if (!this.canRefresh || !c?.exp) return;
     // The life is measured from iat to exp and counted from receipt, so a skewed page clock does not matter.
     const lifeMs = (c.exp - (c.iat ?? Date.now() / 1000)) * 1000;
-    this.timer = setTimeout(
-      () => this.refresh().catch((err: unknown) => this.host.tokenRefreshFailed(err)),
+    this.#timer = setTimeout(
+      () => this.refresh().catch((err: unknown) => this.#host.tokenRefreshFailed(err)),
       Math.max(1000, lifeMs * REFRESH_AT),
     );
   }
