@@ -1,10 +1,9 @@
 // A Berke-compatible server for the demo and tests: the REST methods with Berke's headers, JSON/XML bodies and
 // burst limit, a candidate page, and a `/_sandbox/...` control API. Never used in production config.
 import { createHash, randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
+import { listenSandbox } from '../sandbox-http.js';
 
 export interface SandboxJob {
   sourceJobId: string;
@@ -604,11 +603,8 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     return c.json({ outage });
   });
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  const listening = await listenSandbox(app, opts.host, opts.port);
+  url = listening.url;
 
   return {
     url,
@@ -624,10 +620,6 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     setOutage: (on) => {
       outage = on;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    stop: () => listening.close(),
   };
 }

@@ -2,12 +2,11 @@
 // schedules and candidates, issues one-time candidate URLs and posts the real notification JSON
 // (VENDOR-NOTES §1.7) when told to move a candidate on. Test tool only: never point production at it.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { signature, type Params } from './signer.js';
 import { formatGmt } from './time.js';
+import { listenSandbox } from '../sandbox-http.js';
 
 export interface MettlSandboxOptions {
   publicKey?: string;
@@ -725,11 +724,8 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     return { ...counters, calls: { ...counters.calls } };
   }
 
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: opts.host ?? '127.0.0.1', port: opts.port ?? 0 }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  const listening = await listenSandbox(app, opts.host, opts.port);
+  url = listening.url;
 
   return {
     url,
@@ -746,13 +742,11 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     setOutage: (on) => {
       outage = on;
     },
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
-        if ('closeAllConnections' in server) server.closeAllConnections();
-        server.close((e) => (e ? reject(e) : resolve()));
-      }),
+    stop: () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      return listening.close();
+    },
   };
 }
 

@@ -1,14 +1,13 @@
 // PSI sandbox: PSI pushes to us, so the sandbox is a sender (OAuth2 token + PUT of NotificationRequests, seed 004)
 // plus a candidate-facing scheduling page and a /_sandbox control API. Test and demo only; never put a secret in a URL or a page.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { ChangeReason } from './status.js';
 import type { PsiNotification } from './webhook.js';
+import { listenSandbox } from '../sandbox-http.js';
 
 export type { PsiNotification };
 
@@ -505,7 +504,8 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
     return c.json({ delivered: delivery.status, response: delivery.body, notification: delivery.notification });
   });
 
-  const { server, url } = await listen(app, opts.host ?? '127.0.0.1', opts.port ?? 0);
+  const listening = await listenSandbox(app, opts.host, opts.port);
+  const { url } = listening;
   return {
     url,
     schedulingUrl: `${url}/schedule?eligibility={eligibilityId}&candidate={candidateId}&exam={examCode}`,
@@ -515,11 +515,7 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
     act,
     candidates: () => [...byEligibility.values()],
     deliveries,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+    stop: () => listening.close(),
   };
 }
 
@@ -530,15 +526,6 @@ class SandboxError extends Error {
   ) {
     super(message);
   }
-}
-
-async function listen(app: Hono, hostname: string, port: number): Promise<{ server: ServerType; url: string }> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, (info: AddressInfo) => {
-      resolve({ server, url: `http://${hostname}:${info.port}` });
-    });
-    server.once('error', reject);
-  });
 }
 
 interface PageQuery {
