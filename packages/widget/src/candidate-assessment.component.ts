@@ -20,6 +20,8 @@ interface Problem {
 }
 
 const VENDOR_NAMES: Record<VendorId, string> = { pymetrics: 'pymetrics', mettl: 'Mercer | Mettl', berke: 'Berke', psi: 'PSI' };
+/** Error codes the widget explains in its own words (and language); others show the BFF's message. */
+const OWN_WORDS: readonly string[] = ['token_expired', 'network', 'vendor_rejected', 'vendor_unavailable'];
 /** A ticket this close to its expiry is fetched anew rather than followed. */
 const TICKET_MARGIN_MS = 30_000;
 
@@ -286,8 +288,8 @@ export class CandidateAssessment extends LitElement {
     const e = err as Partial<ApiFailure>;
     let code = typeof e?.code === 'string' ? e.code : 'generic';
     if (code === 'token_invalid' || code === 'token_missing' || code === 'unauthorized') code = 'token_expired';
-    const own = (m as unknown as Record<string, unknown>)[code];
-    if (typeof own !== 'string') return { code, message: e?.message || m.generic };
+    const own = OWN_WORDS.includes(code) ? m[code as 'network'] : '';
+    if (!own) return { code, message: e?.message || m.generic };
     // The vendor's own reason, when it gave one, follows our sentence.
     return { code, message: code === 'vendor_rejected' && e?.message ? `${own} ${e.message}` : own };
   }
@@ -366,7 +368,7 @@ export class CandidateAssessment extends LitElement {
     const { order, kind } = a.dataset as { order: string; kind: LinkKind };
     const key = `${order}|${kind}`;
     const t = this.#tickets.get(key);
-    this.linkErrors = { ...this.linkErrors, [key]: '' };
+    if (this.linkErrors[key]) this.linkErrors = { ...this.linkErrors, [key]: '' };
     if (t && a.href === t.url && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) {
       // Drop it a task later: re-rendering now would change href before the browser reads it.
       setTimeout(() => {

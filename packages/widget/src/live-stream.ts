@@ -80,6 +80,7 @@ class LiveStream {
     const token = lead.token();
     const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
     if (this.#lastEventId) headers['Last-Event-ID'] = this.#lastEventId;
+    let renewed = false;
     try {
       const res = await fetch(`${this.#api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
       if (res.status === 401) {
@@ -87,23 +88,9 @@ class LiveStream {
         await lead.refreshToken(token).catch(() => {
           throw new TokenGone();
         });
-        this.#attempt++;
-        return this.#again(0);
-      }
-      if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
-      this.#set('live');
-      // Without an id to resume from, events sent while we were away are gone: ask for a refetch.
-      if (this.#opened && !this.#lastEventId) for (const l of this.#listeners) l.resync();
-      this.#opened = true;
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        this.#attempt = 0;
-        parser.feed(value);
-        this.#lastEventId = parser.lastEventId;
-        this.#retry = parser.retry ?? this.#retry;
-      }
+        renewed = true;
+      } else if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
+      else await this.#read(res.body, parser);
     } catch (err) {
       if (ctl.signal.aborted) return;
       if (err instanceof TokenGone) {
@@ -112,9 +99,27 @@ class LiveStream {
       }
     }
     if (ctl.signal.aborted || !this.#listeners.size) return;
-    // Exponential backoff with jitter so many widgets do not reconnect in lockstep after an outage.
-    const base = Math.min(MAX_DELAY_MS, (this.#retry ?? 1000) * 2 ** this.#attempt++);
-    this.#again(base / 2 + (Math.random() * base) / 2);
+    // Exponential backoff with jitter so many widgets do not reconnect in lockstep after an outage; right away
+    // after a first token renewal (a second 401 in a row waits like any failure).
+    const base = Math.min(MAX_DELAY_MS, (this.#retry ?? 1000) * 2 ** this.#attempt);
+    this.#again(renewed && this.#attempt === 0 ? 0 : base / 2 + (Math.random() * base) / 2);
+    this.#attempt++;
+  }
+
+  async #read(body: ReadableStream, parser: SseParser): Promise<void> {
+    this.#set('live');
+    // Without an id to resume from, events sent while we were away are gone: ask for a refetch.
+    if (this.#opened && !this.#lastEventId) for (const l of this.#listeners) l.resync();
+    this.#opened = true;
+    const reader = (body as ReadableStream<BufferSource>).pipeThrough(new TextDecoderStream()).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      this.#attempt = 0;
+      parser.feed(value);
+      this.#lastEventId = parser.lastEventId;
+      this.#retry = parser.retry ?? this.#retry;
+    }
   }
 
   #again(delay: number): void {
