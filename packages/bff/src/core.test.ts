@@ -268,6 +268,14 @@ for (const db of testDatabases()) {
           ['in_progress', false],
           ['completed', true],
         ]);
+        const viaApi = (await (await t.api(`/v1/orders/${order.id}/history`, { token: tok })).json()) as { history: { status: string; source: string; applied: boolean }[] };
+        expect(viaApi.history.map((h) => [h.status, h.source, h.applied])).toEqual([
+          ['invited', 'placement', true],
+          ['in_progress', 'poll', false],
+          ['completed', 'poll', true],
+        ]);
+        const cand = await t.token({ role: 'candidate', candidateId: 'hist-1' });
+        expect((await t.api(`/v1/orders/${order.id}/history`, { token: cand })).status).toBe(403);
       });
 
       it('replays exactly the missed events, in order, to a client resuming with Last-Event-ID', async () => {

@@ -1,6 +1,7 @@
 // Request and response bodies of the HTTP API (DESIGN.md §4.3). These also generate /openapi.json.
 import { z } from 'zod';
 import { Order, Package } from './order.js';
+import { OrderStatus } from './status.js';
 import { CandidateInfo, JobInfo, MAX_TOKEN_TTL_SECONDS, Role } from './token.js';
 
 export const WidgetSessionRequest = z.object({
@@ -52,3 +53,19 @@ export type LinkResponse = z.infer<typeof LinkResponse>;
 /** Longest life of a single-use link ticket. */
 export const LINK_TTL_SECONDS = 10 * 60;
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+export const HistoryEntry = z.object({
+  status: OrderStatus,
+  vendorStatus: z.string(),
+  /** When the vendor says it happened. */
+  vendorTime: z.string().datetime({ offset: true }),
+  /** When we received it. */
+  receivedAt: z.string().datetime({ offset: true }),
+  source: z.enum(['placement', 'webhook', 'poll', 'job']),
+  /** False when it arrived after a newer fact and went to history only. */
+  applied: z.boolean(),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+
+export const HistoryResponse = z.object({ history: z.array(HistoryEntry) });
+export type HistoryResponse = z.infer<typeof HistoryResponse>;

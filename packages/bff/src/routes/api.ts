@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { AppError, badRequest, forbidden, orderNotFound, packageNotFound } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
 import { forRole, type Audience } from '../orders/view.js';
-import { getOrder, listCandidateOrders, toOrder, type OrderRow } from '../store/orders.js';
+import { getOrder, listCandidateOrders, listHistory, toOrder, type OrderRow } from '../store/orders.js';
 import { insertLink } from '../store/links.js';
 import { readJson } from './body.js';
 import type { AppDeps, Env } from './context.js';
@@ -128,6 +128,21 @@ export function apiRoutes(deps: AppDeps) {
     const p = c.get('principal');
     const row = await visibleOrder(p, c.req.param('id'));
     return c.json({ order: view(p, toOrder(row)) });
+  });
+
+  app.get('/orders/:id/history', async (c) => {
+    const p = c.get('principal');
+    requireRecruiterOrKey(p);
+    const row = await visibleOrder(p, c.req.param('id'));
+    const history = (await listHistory(db, row.id)).map((h) => ({
+      status: h.status,
+      vendorStatus: h.vendor_status,
+      vendorTime: new Date(h.vendor_time).toISOString(),
+      receivedAt: new Date(h.received_at).toISOString(),
+      source: h.source,
+      applied: h.applied,
+    }));
+    return c.json({ history });
   });
 
   app.post('/orders/:id/links', async (c) => {

@@ -4,6 +4,7 @@ import {
   ApiError,
   CreateLinkRequest,
   CreateOrderRequest,
+  HistoryResponse,
   LinkResponse,
   OrderEvent,
   OrderResponse,
@@ -83,6 +84,13 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
       },
       '/v1/orders/{id}': {
         get: { summary: 'One order', parameters: [idParam], responses: { '200': { description: 'Order', content: json(OrderResponse) }, ...errors } },
+      },
+      '/v1/orders/{id}/history': {
+        get: {
+          summary: "The order's status history: every update with vendor time and receive time (recruiter or API key)",
+          parameters: [idParam],
+          responses: { '200': { description: 'History, in vendor-time order', content: json(HistoryResponse) }, ...errors },
+        },
       },
       '/v1/orders/{id}/links': {
         post: {
