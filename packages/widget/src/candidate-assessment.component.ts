@@ -27,6 +27,8 @@ const TICKET_MARGIN_MS = 30_000;
 
 const newKey = (): string => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 const time = (iso: string | undefined): number => (iso ? Date.parse(iso) : 0);
+/** "18 / 25" kept left to right, or an RTL page would show "25 / 18". */
+const ratio = (a: string, b: string): TemplateResult => html`<span dir="ltr">${a} / ${b}</span>`;
 const newestFirst = (a: Order, b: Order): number => time(b.createdAt) - time(a.createdAt);
 
 /**
@@ -493,7 +495,7 @@ export class CandidateAssessment extends LitElement {
     const fits = [...r.jobFits].sort((a, b) => Number(b.primary) - Number(a.primary) || (b.fitPct ?? -1) - (a.fitPct ?? -1));
     return html`<div part="result" class="result">
       <dl>
-        ${r.score != null ? html`<div><dt>${m.score}</dt><dd>${n(r.score)} / ${n(r.maxScore ?? 100)}</dd></div>` : nothing}
+        ${r.score != null ? html`<div><dt>${m.score}</dt><dd>${ratio(n(r.score), n(r.maxScore ?? 100))}</dd></div>` : nothing}
         ${r.band ? html`<div><dt>${m.band}</dt><dd>${r.band}</dd></div>` : nothing}
         ${r.passed != null ? html`<div><dt>${m.passed}</dt><dd>${r.passed ? m.passed : m.notPassed}</dd></div>` : nothing}
         ${r.level ? html`<div><dt>${m.fit}</dt><dd>${m[r.level]}</dd></div>` : nothing}
@@ -511,7 +513,7 @@ export class CandidateAssessment extends LitElement {
       ${r.subScores.length
         ? html`<h3>${m.subScores}</h3>
             <ul class="subs">
-              ${r.subScores.map((s) => html`<li>${s.label}: ${n(s.value)}${s.max != null ? html` / ${n(s.max)}` : nothing}</li>`)}
+              ${r.subScores.map((s) => html`<li>${s.label}: ${s.max != null ? ratio(n(s.value), n(s.max)) : n(s.value)}</li>`)}
             </ul>`
         : nothing}
       ${fits.length

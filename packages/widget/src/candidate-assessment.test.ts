@@ -582,24 +582,25 @@ describe('behaviour', () => {
     expect(bff.streams[0]!.token).toBe(fresh);
   });
 
-  it('refreshes the token at about 80 % of its life', async () => {
-    let n = 0;
+  it('refreshes the token at about 80 % of its life, before it expires', async () => {
+    const received: number[] = [];
     const tokens: string[] = [];
     const fetchToken = vi.fn(async () => {
-      const t = makeToken({ lifeSeconds: 2, n: ++n });
+      const t = makeToken({ lifeSeconds: 4, n: tokens.length });
       bff.valid.add(t);
       tokens.push(t);
+      received.push(Date.now());
       return t;
     });
     const el = create({ api: API });
     el.fetchToken = fetchToken;
-    const start = Date.now();
     await attach(el);
     expect(fetchToken).toHaveBeenCalledTimes(1);
-    await waitUntil(() => fetchToken.mock.calls.length === 2, 'no refresh', { timeout: 4000 });
-    const elapsed = Date.now() - start;
-    expect(elapsed).toBeGreaterThanOrEqual(1500);
-    expect(elapsed).toBeLessThan(2000);
+    await waitUntil(() => fetchToken.mock.calls.length === 2, 'no refresh', { timeout: 6000 });
+    const after = received[1]! - received[0]!;
+    // 80 % of 4 s is 3.2 s; the token would expire at 4 s.
+    expect(after).toBeGreaterThanOrEqual(3100);
+    expect(after).toBeLessThan(4000);
     await userEvent.click(part(el, 'send')!);
     await waitUntil(() => bff.count('POST', '/v1/orders') === 1);
     expect(bff.requests.at(-1)!.headers.get('Authorization')).toBe(`Bearer ${tokens[1]}`);

@@ -27,20 +27,20 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-async function shoot(role: 'recruiter' | 'candidate', themed: boolean): Promise<void> {
+async function shoot(role: 'recruiter' | 'candidate', themed: boolean, lang = 'en'): Promise<void> {
   const bff = new FakeBff().install();
   bff.orders = [makeOrder({ id: 'o-invited', packageName: 'Java coding test', status: 'invited', createdAt: new Date().toISOString() }), ...sampleOrders()];
   const token = makeToken({ role });
   bff.valid.add(token);
   await page.viewport(720, 1100);
   const el = await fixture<CandidateAssessment>(
-    html`<div style="padding:16px;width:640px;background:${themed ? '#fff7ed' : '#f3f4f6'}">
-      <candidate-assessment api=${API} token=${token} lang="en" style=${themed ? THEME : ''}></candidate-assessment>
+    html`<div dir=${lang === 'ar' ? 'rtl' : 'ltr'} style="padding:16px;width:640px;background:${themed ? '#fff7ed' : '#f3f4f6'}">
+      <candidate-assessment api=${API} token=${token} lang=${lang} style=${themed ? THEME : ''}></candidate-assessment>
     </div>`,
   );
   const widget = el.querySelector('candidate-assessment')!;
-  await waitUntil(() => widget.shadowRoot?.querySelector('[part~="list"]') && widget.shadowRoot.querySelector('[part~="connection"]')?.textContent === 'Live');
-  const name = `${role}${themed ? '-themed' : ''}.png`;
+  await waitUntil(() => widget.shadowRoot?.querySelector('[part~="list"]') && widget.shadowRoot.querySelector('[part~="connection"]'));
+  const name = `${role}${themed ? '-themed' : ''}${lang === 'en' ? '' : `-${lang}`}.png`;
   const path = await page.screenshot({ path: `${DIR}/${name}`, element: el });
   expect(path).toMatch(new RegExp(`docs/screenshots/${name}$`));
 }
@@ -50,4 +50,5 @@ describe('screenshots', () => {
   it('writes the recruiter view, themed through --ca-* properties', () => shoot('recruiter', true));
   it('writes the candidate view, default theme', () => shoot('candidate', false));
   it('writes the candidate view, themed through --ca-* properties', () => shoot('candidate', true));
+  it('writes the recruiter view in Arabic, right to left', () => shoot('recruiter', false, 'ar'));
 });
