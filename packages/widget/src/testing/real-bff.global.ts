@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { OrderStatus, Result } from '@ca/shared';
 import type { TestProject } from 'vitest/node';
-import { startTestBff, type TestBff } from '../../../bff/src/testing/harness.js';
-import { createMemoryVendor, type MemoryVendor } from '../../../bff/src/testing/memory-vendor.js';
+import type { TestBff } from '../../../bff/src/testing/harness.js';
+import type { MemoryVendor } from '../../../bff/src/testing/memory-vendor.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +18,9 @@ let vendor: MemoryVendor | undefined;
 
 async function handle(op: string, body: Record<string, unknown>): Promise<unknown> {
   if (op === 'start') {
+    // Imported here, not at the top, so a BFF that does not load fails only the test that needs it.
+    const { startTestBff } = await import('../../../bff/src/testing/harness.js');
+    const { createMemoryVendor } = await import('../../../bff/src/testing/memory-vendor.js');
     await bff?.stop();
     vendor = createMemoryVendor();
     bff = await startTestBff({
