@@ -181,6 +181,9 @@ export class CandidateAssessment extends LitElement {
       const page = this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
       this.#loc = resolveLocale(this.lang || page || navigator.language || 'en');
     }
+    if (changed.has('view') && this.phase === 'ready' && this.effectiveView === 'recruiter' && !this.packages.length) {
+      void this.#loadPackages(this.#generation);
+    }
     if (changed.has('api') || changed.has('fetchToken')) void this.#boot();
     else if (changed.has('token') && !this.fetchToken) {
       // A new token for the same candidate just replaces the old one; another candidate starts over.

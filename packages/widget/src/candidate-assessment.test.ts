@@ -193,6 +193,16 @@ describe('properties', () => {
     }
   });
 
+  it('accepts the JSON body of POST /v1/widget-sessions from fetchToken', async () => {
+    const token = makeToken({ n: 3 });
+    bff.valid.add(token);
+    const el = create({ api: API });
+    el.fetchToken = async () => JSON.stringify({ token, expiresAt: new Date(Date.now() + 600_000).toISOString() });
+    await attach(el);
+    expect(part(el, 'list')).not.toBeNull();
+    expect(bff.requests[0]!.headers.get('Authorization')).toBe(`Bearer ${token}`);
+  });
+
   it('picks up a fetchToken set on the element before it was upgraded', async () => {
     const token = makeToken({ n: 2 });
     bff.valid.add(token);
@@ -206,6 +216,13 @@ describe('properties', () => {
     await attach(el);
     expect(el instanceof CandidateAssessment).toBe(true);
     expect(part(el, 'list')).not.toBeNull();
+  });
+
+  it('loads the catalog when view changes to recruiter later', async () => {
+    const el = await mount({ role: 'recruiter', view: 'candidate' });
+    expect(bff.count('GET', '/v1/packages')).toBe(0);
+    el.view = 'recruiter';
+    await waitUntil(() => (part(el, 'package-select') as HTMLSelectElement | null)?.options.length === 3);
   });
 
   it('takes its language from the lang attribute, else from the page', async () => {

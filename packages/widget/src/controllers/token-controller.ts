@@ -61,10 +61,13 @@ export class TokenController implements ReactiveController {
     if (refused && refused !== this.token && !this.#pending) return Promise.resolve(this.token);
     return (this.#pending ??= (async () => {
       try {
-        const token = String(await fetchToken()).trim();
+        // Accept what an ATS most likely hands back: the token, or the body of POST /v1/widget-sessions.
+        let token: unknown = await fetchToken();
+        if (typeof token === 'string' && token.trim().startsWith('{')) token = JSON.parse(token) as unknown;
+        token = String((token as { token?: unknown })?.token ?? token ?? '').trim();
         if (!token) throw new TokenError('empty token');
-        this.use(token);
-        return token;
+        this.use(token as string);
+        return token as string;
       } catch (err) {
         throw err instanceof TokenError ? err : new TokenError(String(err));
       } finally {
