@@ -4,11 +4,12 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import type { LinkKind, LinkResponse, Order, OrderEvent, OrderStatus, Package, VendorId } from '@ca/shared';
 import styles from './candidate-assessment.styles.js';
 import { readClaims } from './claims.js';
-import { ApiController, ApiFailure } from './controllers/api-controller.js';
+import { ApiController } from './controllers/api-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { StreamController } from './controllers/stream-controller.js';
 import { TokenController } from './controllers/token-controller.js';
 import type { CandidateAssessmentEventMap } from './events.js';
+import { Failure } from './failure.js';
 import { resolveLocale, type Locale, type Messages } from './i18n.js';
 import type { Connection } from './live-stream.js';
 
@@ -198,7 +199,7 @@ export class CandidateAssessment extends LitElement {
     const gen = ++this.#generation;
     this.#stream.stop();
     if (!this.isConnected) return;
-    if (!this.api) return this.#fail({ code: 'config', message: 'The widget has no api attribute.' });
+    if (!this.api) return this.#fail(new Failure('config', 'The widget has no api attribute.'));
     if (!this.token && !this.fetchToken) {
       this.phase = 'idle';
       return;
@@ -290,7 +291,7 @@ export class CandidateAssessment extends LitElement {
   /** A failure as a sentence in the widget's language (the BFF's own message when we have no better one). */
   #explain(err: unknown): Problem {
     const m = this.#loc.m;
-    const e = err as Partial<ApiFailure>;
+    const e = err as Partial<Failure>;
     let code = typeof e?.code === 'string' ? e.code : 'generic';
     if (code === 'token_invalid' || code === 'token_missing' || code === 'unauthorized') code = 'token_expired';
     const own = OWN_WORDS.includes(code) ? m[code as 'network'] : '';
@@ -328,7 +329,7 @@ export class CandidateAssessment extends LitElement {
     } catch (err) {
       const p = this.#explain(err);
       // A definite refusal ends this intent; a network error or 5xx keeps the key so a retry cannot order twice.
-      if (err instanceof ApiFailure && err.status >= 400 && err.status < 500) this.#intentKey = newKey();
+      if (err instanceof Failure && err.status >= 400 && err.status < 500) this.#intentKey = newKey();
       this.sendError = p.message;
       this.#emitError(p.code, p.message);
     } finally {

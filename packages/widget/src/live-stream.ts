@@ -89,7 +89,7 @@ class LiveStream {
           throw new TokenGone();
         });
         renewed = true;
-      } else if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`);
+      } else if (!res.ok || !res.body) throw res.status;
       else await this.#read(res.body, parser);
     } catch (err) {
       if (ctl.signal.aborted) return;

@@ -2,18 +2,8 @@
 // Never sends the token anywhere but the Authorization header, never sends cookies.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LinkKind, LinkResponse, Order, OrderResponse, OrdersResponse, Package, PackagesResponse } from '@ca/shared';
+import { Failure } from '../failure.js';
 import type { TokenController } from './token-controller.js';
-
-/** A failed call: `code` is the BFF's error code, or `network`. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly status = 0,
-  ) {
-    super(message);
-  }
-}
 
 export class ApiController implements ReactiveController {
   readonly #host: ReactiveControllerHost & { api: string };
@@ -66,7 +56,7 @@ export class ApiController implements ReactiveController {
           cache: 'no-store',
         });
       } catch {
-        throw new ApiFailure('network', 'The assessment service cannot be reached.');
+        throw new Failure('network');
       }
       if (res.status === 401 && !retried && this.#tokens.canRefresh) {
         await this.#tokens.refresh(token);
@@ -75,7 +65,7 @@ export class ApiController implements ReactiveController {
       const json = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
       if (res.ok && json) return json as T;
       const e = json?.error;
-      throw new ApiFailure(e?.code ?? (res.status === 401 ? 'token_invalid' : 'generic'), e?.message ?? res.statusText, res.status);
+      throw new Failure(e?.code ?? (res.status === 401 ? 'token_invalid' : 'generic'), e?.message ?? res.statusText, res.status);
     }
   }
 }

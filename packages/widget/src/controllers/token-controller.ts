@@ -2,6 +2,7 @@
 // Never verifies the token (the BFF does) and never puts it anywhere but an Authorization header.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { readClaims, type TokenClaims } from '../claims.js';
+import { Failure } from '../failure.js';
 
 export interface TokenHost extends ReactiveControllerHost {
   token: string;
@@ -12,10 +13,6 @@ export interface TokenHost extends ReactiveControllerHost {
 
 /** Refresh at this share of the token's life. */
 const REFRESH_AT = 0.8;
-
-export class TokenError extends Error {
-  readonly code = 'token_expired';
-}
 
 export class TokenController implements ReactiveController {
   token = '';
@@ -57,7 +54,7 @@ export class TokenController implements ReactiveController {
    */
   refresh(refused?: string): Promise<string> {
     const fetchToken = this.#host.fetchToken;
-    if (!fetchToken) return Promise.reject(new TokenError('no fetchToken'));
+    if (!fetchToken) return Promise.reject(new Failure('token_expired'));
     if (refused && refused !== this.token && !this.#pending) return Promise.resolve(this.token);
     return (this.#pending ??= (async () => {
       try {
@@ -65,11 +62,11 @@ export class TokenController implements ReactiveController {
         let token: unknown = await fetchToken();
         if (typeof token === 'string' && token.trim().startsWith('{')) token = JSON.parse(token) as unknown;
         token = String((token as { token?: unknown })?.token ?? token ?? '').trim();
-        if (!token) throw new TokenError('empty token');
+        if (!token) throw new Failure('token_expired');
         this.use(token as string);
         return token as string;
       } catch (err) {
-        throw err instanceof TokenError ? err : new TokenError(String(err));
+        throw err instanceof Failure ? err : new Failure('token_expired');
       } finally {
         this.#pending = null;
       }
