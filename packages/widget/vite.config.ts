@@ -60,6 +60,9 @@ function onlyWithWindow(): Plugin {
 
 export default defineConfig({
   plugins: [minifyLitTemplates(), onlyWithWindow()],
+  // Always Lit's production build, even when started from a test runner that sets NODE_ENV=test.
+  resolve: { conditions: ['module', 'browser', 'production'] },
+  define: { 'process.env.NODE_ENV': '"production"' },
   build: {
     target: 'es2022',
     outDir: 'dist',

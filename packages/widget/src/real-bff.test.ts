@@ -92,4 +92,26 @@ describe('against a real BFF', () => {
     expect(part(candidate, 'result')).toBeNull();
     expect(text(candidate.shadowRoot!.querySelector('ul'))).not.toContain('81');
   });
+
+  it('embeds the built /widget.js from the BFF origin into a page with a strict CSP', async () => {
+    const t = await token('candidate');
+    const policy = `default-src 'none'; script-src ${api}; connect-src ${api}; style-src 'none'; img-src 'none'`;
+    const iframe = document.createElement('iframe');
+    elements.push(iframe);
+    iframe.srcdoc = `<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="${policy}">
+      <script type="module" src="${api}/widget.js"></script></head><body></body></html>`;
+    document.body.append(iframe);
+    await waitUntil(() => iframe.contentWindow?.customElements?.get('candidate-assessment'), 'widget.js did not load', { timeout: 10_000 });
+    const doc = iframe.contentDocument!;
+    const violations: string[] = [];
+    doc.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    const el = doc.createElement('candidate-assessment');
+    el.setAttribute('api', api);
+    el.setAttribute('token', t);
+    doc.body.append(el);
+    await waitUntil(() => text(part(el, 'connection')) === 'Live', 'not live', { timeout: 10_000 });
+    expect(text(part(el, 'completed'))).toBe('✓ Completed');
+    expect(iframe.contentWindow!.getComputedStyle(part(el, 'base')!).borderTopLeftRadius).toBe('8px');
+    expect(violations).toEqual([]);
+  });
 });

@@ -18,6 +18,10 @@ let vendor: MemoryVendor | undefined;
 
 async function handle(op: string, body: Record<string, unknown>): Promise<unknown> {
   if (op === 'start') {
+    // The BFF serves dist/widget.js at /widget.js: build it now if the sources are newer.
+    // @ts-expect-error: a plain .mjs script of the repository, without type declarations.
+    const { ensureWidgetBuilt } = (await import('../../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
+    ensureWidgetBuilt(new URL('../../../../', import.meta.url).pathname);
     // Imported here, not at the top, so a BFF that does not load fails only the test that needs it.
     const { startTestBff } = await import('../../../bff/src/testing/harness.js');
     const { createMemoryVendor } = await import('../../../bff/src/testing/memory-vendor.js');
