@@ -375,7 +375,7 @@ export class CandidateAssessment extends LitElement {
     const key = `${order}|${kind}`;
     const t = this.#tickets.get(key);
     if (this.linkErrors[key]) this.linkErrors = { ...this.linkErrors, [key]: '' };
-    if (t && a.href === t.url && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) {
+    if (t && a.getAttribute('href') === t.url && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) {
       // Drop it a task later: re-rendering now would change href before the browser reads it.
       setTimeout(() => {
         if (this.#tickets.get(key) === t) this.#tickets.delete(key);
