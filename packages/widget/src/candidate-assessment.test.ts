@@ -665,6 +665,12 @@ describe('behaviour', () => {
     bff.emit('order.updated', later(order('o-pym'), { status: 'completed' }));
     await waitUntil(() => text(row(a, 'o-pym').querySelector('[part=badge]')) === 'Completed');
     await waitUntil(() => text(row(b, 'o-pym').querySelector('[part=completed]')) === '✓ Completed');
+    // Another candidate on the same page gets a stream of its own.
+    const other = await mount({ token: makeToken({ sub: 'cand-456' }) });
+    await waitUntil(() => bff.streams.length === 2);
+    expect(openStreamCount()).toBe(2);
+    other.remove();
+    await waitUntil(() => bff.streams.length === 1);
     a.remove();
     await aTimeout(20);
     expect(bff.streams).toHaveLength(1);
