@@ -1,0 +1,71 @@
+// `npx pnpm@10 demo`: starts everything (startDemo), prints the URLs, and stops it all on Ctrl-C / SIGTERM.
+// Ports come from DEMO_BFF_PORT / DEMO_ATS_PORT; secrets are made up at start and never printed.
+import { PortInUseError, startDemo } from './demo.js';
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) {
+    process.stderr.write(`demo: ${name} must be a port number (0–65535), not "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+async function main() {
+  const started = performance.now();
+  const demo = await startDemo({
+    bffPort: portFromEnv('DEMO_BFF_PORT', 8787),
+    atsPort: portFromEnv('DEMO_ATS_PORT', 5173),
+    logLevel: (process.env.DEMO_LOG_LEVEL as 'info' | undefined) ?? 'warn',
+  });
+  const [ada, grace] = demo.candidates;
+  const s = demo.sandboxes;
+  const lines = [
+    '',
+    `candidate-assessment demo is running (started in ${Math.round(performance.now() - started)} ms)`,
+    '',
+    `  Demo ATS (recruiter)     ${demo.atsUrl}/`,
+    ...(ada ? [`  Candidate profile        ${demo.recruiterUrl(ada.id)}   (${ada.firstName} ${ada.lastName}, recruiter view + "Simulate the candidate")`] : []),
+    ...(ada ? [`  Candidate portal         ${demo.portalUrl(ada.id)}   (what ${ada.firstName} sees)`] : []),
+    ...(grace ? [`  Second candidate         ${demo.recruiterUrl(grace.id)}   and ${demo.portalUrl(grace.id)}`] : []),
+    '',
+    `  BFF                      ${demo.bffUrl}   (/widget.js, /openapi.json, /healthz, /metrics)`,
+    `  pymetrics sandbox (SOAP) ${s.pymetrics.endpoint}`,
+    `  Mettl sandbox (REST)     ${s.mettl.baseUrl}`,
+    `  Berke sandbox (REST)     ${s.berke.baseUrl}`,
+    `  PSI sandbox (scheduling) ${s.psi.url}/schedule`,
+    '',
+    '  Open the candidate profile, send an assessment, then follow it in the candidate portal or use the',
+    '  "Simulate the candidate" panel. Secrets were generated for this run and are not shown. Ctrl-C stops everything.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the demo…\n`);
+    const force = setTimeout(() => {
+      process.stderr.write('demo: did not stop within 10 s; exiting\n');
+      process.exit(1);
+    }, 10_000).unref();
+    demo.stop().then(
+      () => {
+        clearTimeout(force);
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`demo: could not start: ${err instanceof PortInUseError ? err.message : err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
