@@ -1,6 +1,5 @@
 // startDemo(): the BFF on an embedded database, the four vendor sandboxes and the demo ATS on another origin,
 // with secrets generated at start. Used by `pnpm demo` and by the end-to-end tests. Never prints a secret.
-import { serve, type ServerType } from '@hono/node-server';
 import { parseConfig, startBff, vendorFactories, type RunningBff } from '@ca/bff';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -10,9 +9,8 @@ import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/ven
 import { startMettlSandbox, type MettlSandbox } from '../../packages/bff/src/vendors/mettl/sandbox.js';
 import { startPsiSandbox, type PsiSandbox } from '../../packages/bff/src/vendors/psi/sandbox.js';
 import { startPymetricsSandbox, type PymetricsSandbox } from '../../packages/bff/src/vendors/pymetrics/sandbox.js';
-import { createAtsApp } from './ats/app.js';
 import { DEMO_CANDIDATES, type AtsCandidate } from './ats/candidates.js';
-import { createSimulator } from './ats/simulator.js';
+import { startAtsServer } from './ats/server.js';
 
 export interface DemoOptions {
   host?: string;
@@ -146,22 +144,16 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     let bff = await startBff({ config, factories: vendorFactories });
     stops.push(() => bff.stop());
 
-    const simulator = createSimulator({
+    const ats = await startAtsServer({
+      host,
+      port: atsPort,
+      bffUrl,
+      apiKey: keys.apiKey,
+      candidates,
       sandboxes: { pymetrics: pymetrics.url, mettl: mettl.url, berke: berke.url, psi: psi.url },
       examCodes: Object.fromEntries(PACKAGES.flatMap((p) => ('examCode' in p ? [[p.id, p.examCode]] : []))),
     });
-    const ats = createAtsApp({ bffUrl: () => bffUrl, apiKey: keys.apiKey, company: 'Acme', candidates, simulator });
-    const atsServer = await new Promise<ServerType>((ok, fail) => {
-      const s = serve({ fetch: ats.fetch, hostname: host, port: atsPort }, () => ok(s));
-      s.once('error', fail);
-    });
-    stops.push(
-      () =>
-        new Promise<void>((done) => {
-          atsServer.close(() => done());
-          (atsServer as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
-    );
+    stops.push(() => ats.stop());
 
     return {
       bffUrl,

@@ -86,9 +86,9 @@ export function profilePage(ctx: PageContext, c: AtsCandidate): string {
 </section>
 <div class="cols">
 <div class="primary">
-<section class="card" aria-labelledby="assess-h"><h2 id="assess-h">Pre-employment assessments</h2>
+<div class="slot">
 <candidate-assessment api="${esc(ctx.bffUrl)}" data-role="recruiter" data-candidate="${esc(c.id)}"></candidate-assessment>
-</section>
+</div>
 <section class="card"><h2>Notes</h2><p class="note">${esc(c.note)}</p><p class="muted small">Riley Chen · recruiter</p></section>
 </div>
 <aside class="secondary">
@@ -113,10 +113,10 @@ export function portalPage(ctx: PageContext, c: AtsCandidate): string {
 <p class="muted">Your application for <strong>${esc(c.job.title)}</strong> at ${esc(ctx.company)}</p></div>
 <div class="cols">
 <div class="primary">
-<section class="card" aria-labelledby="todo-h"><h2 id="todo-h">Your assessments</h2>
-<p class="small">Some roles ask for an assessment from one of our partners. Start each one from here; it opens in a new tab.</p>
+<p class="small intro">Some roles ask for an assessment from one of our partners. Start each one from here; it opens in a new tab.</p>
+<div class="slot">
 <candidate-assessment api="${esc(ctx.bffUrl)}" data-role="candidate" data-candidate="${esc(c.id)}"></candidate-assessment>
-</section>
+</div>
 </div>
 <aside class="secondary">
 <section class="card"><h2>Application status</h2><p><span class="stage stage-${esc(c.stage.toLowerCase())}">${esc(c.stage)}</span></p>
