@@ -2,7 +2,7 @@
 // with secrets generated at start. Used by `pnpm demo` and by the end-to-end tests. Never prints a secret.
 import { parseConfig, startBff, vendorFactories, type RunningBff } from '@ca/bff';
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/vendors/berke/sandbox.js';
@@ -73,6 +73,26 @@ async function portFor(port: number, host: string, what: string, envName: string
   });
 }
 
+/** Empties the demo's data directory, unless a live process holds it (the BFF's lock file names that process). */
+function wipe(dir: string): void {
+  let holder = 0;
+  try {
+    holder = Number(readFileSync(`${dir}.lock`, 'utf8').trim());
+  } catch {
+    // no lock file: nobody holds it
+  }
+  if (holder && holder !== process.pid) {
+    let alive = true;
+    try {
+      process.kill(holder, 0);
+    } catch (err) {
+      alive = (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (alive) throw new Error(`${dir} is in use by another demo or BFF (process ${holder}); stop it first`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const host = opts.host ?? '127.0.0.1';
   const candidates = opts.candidates ?? DEMO_CANDIDATES;
@@ -81,7 +101,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const bffUrl = `http://${host}:${bffPort}`;
   const atsUrl = `http://${host}:${atsPort}`;
   const database = opts.database ?? 'embedded:./.data/demo';
-  if (database.startsWith('embedded:') && opts.fresh !== false) rmSync(resolve(database.slice('embedded:'.length)), { recursive: true, force: true });
+  if (database.startsWith('embedded:') && opts.fresh !== false) wipe(resolve(database.slice('embedded:'.length)));
 
   const keys = {
     apiKey: `ak_${secret()}`,

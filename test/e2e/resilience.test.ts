@@ -52,8 +52,8 @@ describe('the widget across a BFF restart', () => {
       await page.locator('candidate-assessment [part=connection]', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
       demo.sandboxes.berke.advance(berkeRef, 'start');
       demo.sandboxes.berke.advance(berkeRef, 'progress', { percent: 40 });
-      // Two refused reconnects: the widget's back-off now waits a second or more before the next try.
-      await expect.poll(() => refused, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(2);
+      // A refused reconnect: the widget's back-off now waits a second or more before the next try.
+      await expect.poll(() => refused, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(1);
     });
     const upAt = Date.now();
     // Right after the restart, before the widget's back-off lets it reconnect: PSI books, Berke finishes and scores.

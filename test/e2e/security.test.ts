@@ -2,7 +2,7 @@
 // opened) every response the browser received, the live event streams included, and widget.js are searched for
 // every secret the demo generated. None may appear.
 import { Buffer } from 'node:buffer';
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { Browser, BrowserContext, CDPSession, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '../../demo/src/demo.js';
 import { followToNewTab, launchBrowser, openAtsPage, orderFromWidget, orderRow, simulate, waitForStatus } from './support/browser.js';
@@ -50,10 +50,11 @@ describe('no secret reaches the browser', () => {
   });
 
   it('finds no vendor secret, API key or widget key in any response of a full run or in widget.js', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // The recruiter and the candidate: two people, two browser profiles.
+    const [context, candidateContext] = await Promise.all([0, 1].map(() => browser.newContext({ viewport: { width: 1280, height: 900 } })));
     const responses: Captured[] = [];
     const reading: Promise<void>[] = [];
-    context.on('response', (r) => {
+    const record = (r: Response) => {
       const type = r.headers()['content-type'] ?? '';
       if (type.includes('event-stream') || (r.status() >= 300 && r.status() < 400)) {
         responses.push({ url: r.url(), body: `${r.status()} ${JSON.stringify(r.headers())}` });
@@ -65,13 +66,15 @@ describe('no secret reaches the browser', () => {
           () => undefined,
         ),
       );
-    });
+    };
+    context!.on('response', record);
+    candidateContext!.on('response', record);
     const streams: Captured[] = [];
     const candidateId = 'cand-1006';
-    const recruiter = await openAtsPage(context, demo.recruiterUrl(candidateId));
-    await captureStreams(context, recruiter, streams);
-    const portal = await openAtsPage(context, demo.portalUrl(candidateId));
-    await captureStreams(context, portal, streams);
+    const recruiter = await openAtsPage(context!, demo.recruiterUrl(candidateId));
+    await captureStreams(context!, recruiter, streams);
+    const portal = await openAtsPage(candidateContext!, demo.portalUrl(candidateId));
+    await captureStreams(candidateContext!, portal, streams);
     const s = demo.sandboxes;
 
     const pym = await orderFromWidget(recruiter, 'pym-games');
@@ -89,7 +92,8 @@ describe('no secret reaches the browser', () => {
     await waitForStatus(recruiter, pym, 'completed');
     await simulate(recruiter, pym, 'score');
 
-    // Mettl's first status may come from the list rather than the stream; the launch link needs an invited order.
+    // A page open while a Mettl order is placed keeps showing it as requested (its invited update carries an earlier
+    // statusChangedAt, see the Mettl test); the launch link needs invited, so both pages load the list again.
     await recruiter.reload();
     await portal.reload();
     await waitForStatus(portal, mettl, 'invited');
@@ -137,6 +141,6 @@ describe('no secret reaches the browser', () => {
     const leaks = secrets.flatMap((secret) => all.filter((r) => r.body.includes(secret.value) || r.url.includes(secret.value)).map((r) => `${secret.name} in ${r.url}`));
     expect(leaks).toEqual([]);
     console.info(`searched ${all.length} responses (${streams.length} event streams, ${Math.round(all.reduce((n, r) => n + r.body.length, 0) / 1024)} KB) for ${secrets.length} secrets`);
-    await context.close();
+    await Promise.all([context!.close(), candidateContext!.close()]);
   });
 });

@@ -26,7 +26,7 @@ const SHOTS = join(ROOT, 'docs/screenshots/e2e');
 describe('each vendor, end to end in the browser', () => {
   let demo: Demo;
   let browser: Browser;
-  let context: BrowserContext;
+  let contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     [demo, browser] = await Promise.all([
@@ -40,21 +40,24 @@ describe('each vendor, end to end in the browser', () => {
     await demo?.stop();
   });
   afterEach(async () => {
-    await context?.close();
+    await Promise.all(contexts.map((c) => c.close()));
+    contexts = [];
   });
 
-  /** The recruiter's profile page and the candidate's portal, in one browser profile (two tabs). */
+  /** The recruiter's profile page and the candidate's portal: two people, so two browser profiles. */
   async function pages(candidateId: string): Promise<{ recruiter: Page; portal: Page }> {
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const recruiter = await openAtsPage(context, demo.recruiterUrl(candidateId));
-    const portal = await openAtsPage(context, demo.portalUrl(candidateId));
+    contexts = await Promise.all([0, 1].map(() => browser.newContext({ viewport: { width: 1280, height: 900 } })));
+    const [recruiter, portal] = await Promise.all([
+      openAtsPage(contexts[0]!, demo.recruiterUrl(candidateId)),
+      openAtsPage(contexts[1]!, demo.portalUrl(candidateId)),
+    ]);
     return { recruiter, portal };
   }
 
   /** What every journey ends with: statuses seen live in order, no reload, no script or CSP error, a screenshot. */
   async function finish(vendor: string, recruiter: Page, portal: Page, orderId: string, expected: string[]) {
-    await recruiter.bringToFront();
     await recruiter.screenshot({ path: join(SHOTS, `${vendor}.png`), fullPage: true });
+    await portal.screenshot({ path: join(SHOTS, `${vendor}-candidate.png`), fullPage: true });
     const seen = (await changesOf(recruiter, orderId)).map((c) => c.status);
     expect(seen).toEqual(expected);
     await changesOf(portal, orderId); // the portal never reloaded either

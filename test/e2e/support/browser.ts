@@ -7,7 +7,9 @@ export const STEP_MS = 20_000;
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+    ],
   });
 }
 
@@ -74,7 +76,12 @@ export async function widgetErrors(page: Page): Promise<string[]> {
 }
 
 /** Recruiter: picks a package in the widget's catalog and sends it; returns the new order's id. */
+/**
+ * Recruiter and candidate pages are tabs side by side. Each helper that clicks brings its tab to the front first:
+ * a background tab gets about one animation frame a second, and Playwright waits for frames before it clicks.
+ */
 export async function orderFromWidget(page: Page, packageId: string): Promise<string> {
+  await page.bringToFront();
   const before = await page.evaluate(() => (window as unknown as { __ca: { created: string[] } }).__ca.created.length);
   await page.locator('candidate-assessment select[part=package-select]').selectOption(packageId);
   await page.locator('candidate-assessment button[part=send]').click();
@@ -95,6 +102,7 @@ export async function waitForStatus(page: Page, orderId: string, status: string,
 
 /** Clicks one step of the "Simulate the candidate" panel and waits for the ATS to confirm it. */
 export async function simulate(page: Page, orderId: string, action: string): Promise<void> {
+  await page.bringToFront();
   const button = page.locator(`#sim-orders button[data-order="${orderId}"][data-action="${action}"]`);
   await button.click();
   await page.locator('#sim-status.ok, #sim-status.bad').first().waitFor();
@@ -110,6 +118,7 @@ export async function simulate(page: Page, orderId: string, action: string): Pro
 
 /** Clicks a link that opens a new tab (launch, report) and returns that tab once it has loaded `urlPrefix`. */
 export async function followToNewTab(page: Page, link: Locator, urlPrefix: string): Promise<Page> {
+  await page.bringToFront();
   const [tab] = await Promise.all([page.context().waitForEvent('page', { timeout: STEP_MS }), link.click()]);
   tab.setDefaultTimeout(STEP_MS);
   await tab.waitForURL((u) => u.href.startsWith(urlPrefix), { timeout: STEP_MS });
