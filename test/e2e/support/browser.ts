@@ -97,7 +97,12 @@ export const orderRow = (page: Page, orderId: string): Locator => page.locator(`
 
 /** Waits until the widget shows the order in this status (the row's data-status and its badge text). */
 export async function waitForStatus(page: Page, orderId: string, status: string, timeout = STEP_MS): Promise<void> {
-  await page.locator(`candidate-assessment li[part=order][data-id="${orderId}"][data-status="${status}"]`).waitFor({ timeout });
+  try {
+    await page.locator(`candidate-assessment li[part=order][data-id="${orderId}"][data-status="${status}"]`).waitFor({ timeout });
+  } catch (err) {
+    const shown = await orderRow(page, orderId).getAttribute('data-status', { timeout: 1000 }).catch(() => 'no row');
+    throw new Error(`${page.url()}: order ${orderId} still shows "${shown}" after ${timeout} ms; expected "${status}"`, { cause: err });
+  }
 }
 
 /** Clicks one step of the "Simulate the candidate" panel and waits for the ATS to confirm it. */

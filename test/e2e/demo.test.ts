@@ -1,0 +1,86 @@
+// The demo itself, without a browser: its ATS pages carry a strict CSP and no inline script or secret, its token
+// endpoint mints a token for the right candidate and role, the simulation refuses what a sandbox refuses, and a
+// taken port gives a clear message.
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type Demo } from '../../demo/src/demo.js';
+
+/** The claims of a JWT, unverified (the BFF verifies; here we only read what the ATS was given). */
+const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown> & { iat: number; exp: number };
+
+describe('the demo ATS', () => {
+  let demo: Demo;
+  beforeAll(async () => {
+    demo = await startDemo({ bffPort: 0, atsPort: 0, database: 'memory:', logLevel: 'silent' });
+  });
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('serves its pages from another origin with a strict CSP, no inline script and no secret', async () => {
+    expect(new URL(demo.atsUrl).origin).not.toBe(new URL(demo.bffUrl).origin);
+    for (const url of [`${demo.atsUrl}/`, demo.recruiterUrl('cand-1001'), demo.portalUrl('cand-1001'), `${demo.atsUrl}/ats.js`]) {
+      const res = await fetch(url);
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy')!;
+      expect(csp).toContain(`script-src 'self' ${demo.bffUrl}`);
+      expect(csp).not.toContain('unsafe-inline');
+      expect(csp).not.toContain('unsafe-eval');
+      const body = await res.text();
+      expect(body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      expect(body).not.toMatch(/\sstyle="|\son[a-z]+="/);
+      for (const s of demo.secrets()) expect(body).not.toContain(s.value);
+    }
+    const profile = await (await fetch(demo.recruiterUrl('cand-1001'))).text();
+    expect(profile).toContain(`<script type="module" src="${demo.bffUrl}/widget.js"></script>`);
+    expect(profile).toContain(`<candidate-assessment api="${demo.bffUrl}" data-role="recruiter" data-candidate="cand-1001">`);
+  });
+
+  it('mints a widget token through POST /v1/widget-sessions for the asked role and candidate only', async () => {
+    const res = await fetch(`${demo.atsUrl}/ats/token?role=candidate&candidate=cand-1002`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const claims = claimsOf(await res.text());
+    expect(claims).toMatchObject({ iss: 'acme', sub: 'cand-1002', role: 'candidate', cand: { firstName: 'Grace', lastName: 'Hopper' } });
+    expect(claims.exp - claims.iat).toBeLessThanOrEqual(900);
+    expect((await fetch(`${demo.atsUrl}/ats/token?role=admin&candidate=cand-1002`)).status).toBe(400);
+    expect((await fetch(`${demo.atsUrl}/ats/token?role=recruiter&candidate=nobody`)).status).toBe(400);
+  });
+
+  it('passes on a sandbox refusal as a sentence, not the sandbox answer', async () => {
+    const apiKey = demo.secrets().find((s) => s.name === 'tenant API key')!.value;
+    const placed = await fetch(`${demo.bffUrl}/v1/orders`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ packageId: 'pym-games', candidateId: 'cand-1003', candidate: { firstName: 'Alan', lastName: 'Turing', email: 'alan.turing@example.com' } }),
+    });
+    const { order } = (await placed.json()) as { order: { id: string } };
+    const sim = (action: string) =>
+      fetch(`${demo.atsUrl}/ats/simulation?candidate=cand-1003`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: order.id, action }) });
+    let res = await sim('complete');
+    for (let i = 0; i < 50 && res.status === 409 && (await res.clone().text()).includes('not received'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      res = await sim('complete');
+    }
+    expect(res.status).toBe(200); // PENDING → COMPLETED is allowed by the sandbox
+    const back = await sim('accept');
+    expect(back.status).toBe(409);
+    expect(await back.json()).toEqual({ error: expect.stringContaining('cannot go back') });
+    expect((await sim('launch-rockets')).status).toBe(400);
+    const list = await (await fetch(`${demo.atsUrl}/ats/simulation?candidate=cand-1003`)).json();
+    expect(list).toMatchObject({ orders: [{ id: order.id, vendor: 'pymetrics', actions: expect.arrayContaining([{ id: 'score', label: 'Results released' }]) }] });
+  });
+
+  it('explains a taken port instead of failing obscurely', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      await expect(startDemo({ bffPort: port, atsPort: 0, database: 'memory:', logLevel: 'silent' })).rejects.toThrow(
+        `Port ${port} (BFF) is already in use on 127.0.0.1. Stop what uses it, or choose another port: DEMO_BFF_PORT=${port + 1} npx pnpm@10 demo`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
