@@ -71,10 +71,8 @@ describe('no secret reaches the browser', () => {
     candidateContext!.on('response', record);
     const streams: Captured[] = [];
     const candidateId = 'cand-1006';
-    const recruiter = await openAtsPage(context!, demo.recruiterUrl(candidateId));
-    await captureStreams(context!, recruiter, streams);
-    const portal = await openAtsPage(candidateContext!, demo.portalUrl(candidateId));
-    await captureStreams(candidateContext!, portal, streams);
+    const recruiter = await openAtsPage(context!, demo.recruiterUrl(candidateId), { beforeLoad: (p) => captureStreams(context!, p, streams) });
+    const portal = await openAtsPage(candidateContext!, demo.portalUrl(candidateId), { beforeLoad: (p) => captureStreams(candidateContext!, p, streams) });
     const s = demo.sandboxes;
 
     const pym = await orderFromWidget(recruiter, 'pym-games');
@@ -131,6 +129,8 @@ describe('no secret reaches the browser', () => {
     expect(urls.some((u) => u.startsWith(`${demo.atsUrl}/ats/token`))).toBe(true);
     expect(urls.some((u) => u.startsWith(`${demo.bffUrl}/v1/orders`))).toBe(true);
     for (const vendorUrl of [s.pymetrics.url, s.mettl.url, s.berke.url, s.psi.url]) expect(urls.some((u) => u.startsWith(vendorUrl))).toBe(true);
+    expect(streams.length).toBeGreaterThanOrEqual(4); // both pages, before and after their reload
+    expect(streams.every((x) => x.body.includes('event: ready') || x.body.includes('event: order.'))).toBe(true);
     const streamed = streams.map((x) => x.body).join('\n');
     expect(streamed).toContain('event: order.updated');
     expect(streamed).toContain('"status":"scored"');

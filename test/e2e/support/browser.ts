@@ -28,8 +28,9 @@ export interface StatusChange {
  * Opens an ATS page and starts recording the widget's events in the page itself. The record lives in the page's
  * window: a reload would lose it, so finding it intact later proves the page never reloaded.
  */
-export async function openAtsPage(context: BrowserContext, url: string): Promise<Page> {
+export async function openAtsPage(context: BrowserContext, url: string, o: { beforeLoad?: (page: Page) => Promise<unknown> } = {}): Promise<Page> {
   const page = await context.newPage();
+  await o.beforeLoad?.(page);
   page.setDefaultTimeout(STEP_MS);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
