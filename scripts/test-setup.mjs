@@ -25,4 +25,4 @@ if (missing.length) {
     process.exit(1);
   }
 }
-ensureWidgetBuilt(root);
+ensureWidgetBuilt(root, { strict: true });
