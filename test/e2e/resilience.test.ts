@@ -1,95 +1,188 @@
-// Resilience seen from the page: the BFF stops in the middle of a candidate's assessments and starts again on
-// the same embedded database and port. The widget says it is reconnecting, then shows every change it missed,
-// in order, without a reload.
+// Resilience seen from the page: the BFF goes away in the middle of a candidate's assessments (stopped in the
+// demo, or its process killed with SIGKILL) and starts again on the same embedded database and port. The widget
+// says it is reconnecting, then shows every change it missed, in order, without a reload.
 import type { Order, OrderEvent } from '@ca/shared';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAtsServer, type AtsServer } from '../../demo/src/ats/server.js';
 import { startDemo, type Demo } from '../../demo/src/demo.js';
 import { openSse } from '../../packages/bff/src/testing/sse-client.js';
+import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/vendors/berke/sandbox.js';
+import { startPsiSandbox, type PsiSandbox } from '../../packages/bff/src/vendors/psi/sandbox.js';
+import { acmeConfig, API_KEY } from '../support/config.js';
+import { freePort, startBffProcess, writeConfig, type BffProcess } from '../support/process.js';
 import { changesOf, launchBrowser, openAtsPage, orderFromWidget, problemsOf, waitForStatus } from './support/browser.js';
 
-describe('the widget across a BFF restart', () => {
-  let demo: Demo;
-  let browser: Browser;
+const tmpData = () => join(mkdtempSync(join(tmpdir(), 'ca-e2e-')), 'bff');
 
+interface Setup {
+  page: Page;
+  bffUrl: string;
+  apiKey: string;
+  berke: BerkeSandbox;
+  psi: PsiSandbox;
+  /** Takes the BFF away, runs `whileDown`, brings it back on the same port and database. */
+  outage(whileDown: () => Promise<void>): Promise<void>;
+}
+
+/**
+ * The flow both variants share: Berke and PSI orders invited, the BFF goes away; while it is down the candidate
+ * moves on at Berke; once it is back (the page still cut off) PSI books and reschedules and Berke finishes and
+ * is scored (found by the BFF's poll). The page must end equal to the server, having announced exactly the
+ * status changes of the event log.
+ */
+async function outageFlow(s: Setup, candidateId: string): Promise<{ downMs: number; catchUpMs: number }> {
+  const { page } = s;
+  const berkeId = await orderFromWidget(page, 'berke-sales');
+  const psiId = await orderFromWidget(page, 'psi-cert');
+  await waitForStatus(page, berkeId, 'invited');
+  await waitForStatus(page, psiId, 'invited');
+  await page.locator('candidate-assessment [part=connection]', { hasText: 'Live' }).waitFor();
+  const orders = async () =>
+    ((await (await fetch(`${s.bffUrl}/v1/orders?candidateId=${candidateId}`, { headers: { Authorization: `Bearer ${s.apiKey}` } })).json()) as { orders: Order[] }).orders;
+  const refs = new Map((await orders()).map((o) => [o.id, o.vendorRef!]));
+  const [berkeRef, psiRef] = [refs.get(berkeId)!, refs.get(psiId)!];
+
+  let refused = 0;
+  page.on('requestfailed', (r) => {
+    if (r.url().startsWith(`${s.bffUrl}/v1/events`) && r.failure()?.errorText === 'net::ERR_CONNECTION_REFUSED') refused++;
+  });
+  // Once the BFF is gone, the page's network path to its stream stays cut until the changes below are committed
+  // (a restart can finish just as a reconnect fires); then the page can learn them only by resuming.
+  const cut = (route: Route) => route.abort('connectionrefused');
+  const downAt = Date.now();
+  await s.outage(async () => {
+    await page.locator('candidate-assessment [part=connection]', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
+    await page.route(`${s.bffUrl}/v1/events*`, cut);
+    s.berke.advance(berkeRef, 'start');
+    s.berke.advance(berkeRef, 'progress', { percent: 40 });
+    await expect.poll(() => refused, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(1);
+  });
+  const upAt = Date.now();
+  await s.psi.act(psiRef, 'book', { candidateId, examCode: 'CERT-1', slotId: 'nyc-site' });
+  s.berke.advance(berkeRef, 'complete');
+  s.berke.advance(berkeRef, 'score', { fitPct: 0.81 });
+  await s.psi.act(psiRef, 'reschedule', { candidateId, examCode: 'CERT-1', slotId: 'berlin-site' });
+  await expect
+    .poll(async () => (await orders()).find((o) => o.id === berkeId)?.status, { timeout: 20_000, message: 'the restarted BFF polls Berke again and finds the order scored' })
+    .toBe('scored');
+  const connection = await page.locator('candidate-assessment [part=connection]').textContent();
+  const shownPsi = await page.locator(`candidate-assessment li[data-id="${psiId}"]`).getAttribute('data-status');
+  await page.unroute(`${s.bffUrl}/v1/events*`, cut);
+
+  await waitForStatus(page, psiId, 'scheduled', 30_000);
+  await waitForStatus(page, berkeId, 'scored', 30_000);
+  await page.locator('candidate-assessment [part=connection]', { hasText: 'Live' }).waitFor();
+  await page.locator(`candidate-assessment li[data-id="${psiId}"] [part=booking]`, { hasText: 'Europe/Berlin' }).waitFor();
+  const catchUpMs = Date.now() - upAt;
+  // The changes were committed while the page was away: it showed none of them before it resumed.
+  expect(connection).toContain('Reconnecting');
+  expect(shownPsi).toBe('invited');
+
+  const server = await orders();
+  for (const o of server) await page.locator(`candidate-assessment li[data-id="${o.id}"][data-status="${o.status}"]`).waitFor();
+  const log = await openSse(`${s.bffUrl}/v1/events`, { token: s.apiKey, lastEventId: '0' });
+  for (const o of server) await log.waitFor((e) => e.orderId === o.id && e.order.status === o.status && e.order.statusChangedAt === o.statusChangedAt, 10_000);
+  log.close();
+  const inIdOrder = [...log.events].sort((x, y) => (BigInt(x.id) < BigInt(y.id) ? -1 : 1));
+  const transitions = (id: string) =>
+    inIdOrder
+      .filter((e: OrderEvent) => e.orderId === id)
+      .map((e) => e.order.status)
+      .filter((st, i, all) => i > 0 && st !== all[i - 1]);
+  for (const id of [berkeId, psiId]) expect((await changesOf(page, id)).map((c) => c.status)).toEqual(transitions(id));
+  expect(transitions(psiId)).toEqual(['invited', 'scheduled']);
+  // A replay from the start of the log comes oldest first (ids are numbers: 4 before 34).
+  expect(log.events.map((e) => e.id), 'the event log replays in id order').toEqual(inIdOrder.map((e) => e.id));
+  expect(transitions(berkeId).at(-1)).toBe('scored');
+  // Refused connections while the BFF is away are expected; nothing else may go wrong on the page.
+  expect(problemsOf(page).filter((p) => !/ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED|ERR_EMPTY_RESPONSE|Failed to load resource/.test(p))).toEqual([]);
+  return { downMs: upAt - downAt, catchUpMs };
+}
+
+describe('the widget across a BFF outage', () => {
+  let browser: Browser;
   beforeAll(async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'ca-e2e-')), 'bff');
-    [demo, browser] = await Promise.all([
-      startDemo({ bffPort: 0, atsPort: 0, database: `embedded:${dir}`, pollIntervalSeconds: 1, logLevel: 'silent' }),
-      launchBrowser(),
-    ]);
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
-    await demo?.stop();
   });
 
-  it('shows "reconnecting" while the BFF is down, then catches up with every missed change, no reload', async () => {
-    const candidateId = 'cand-1005';
+  it('shows "reconnecting" while the demo BFF is stopped, then catches up with every missed change, no reload', async () => {
+    const demo: Demo = await startDemo({ bffPort: 0, atsPort: 0, database: `embedded:${tmpData()}`, pollIntervalSeconds: 1, logLevel: 'silent' });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await openAtsPage(context, demo.recruiterUrl(candidateId));
-    const berkeId = await orderFromWidget(page, 'berke-sales');
-    const psiId = await orderFromWidget(page, 'psi-cert');
-    await waitForStatus(page, berkeId, 'invited');
-    await waitForStatus(page, psiId, 'invited');
-    await page.locator('candidate-assessment [part=connection]', { hasText: 'Live' }).waitFor();
-    const apiKey = demo.secrets().find((s) => s.name === 'tenant API key')!.value;
-    const orders = async () =>
-      ((await (await fetch(`${demo.bffUrl}/v1/orders?candidateId=${candidateId}`, { headers: { Authorization: `Bearer ${apiKey}` } })).json()) as { orders: Order[] }).orders;
-    const berkeRef = (await orders()).find((o) => o.id === berkeId)!.vendorRef!;
-    const psiRef = (await orders()).find((o) => o.id === psiId)!.vendorRef!;
-
-    let refused = 0;
-    page.on('requestfailed', (r) => {
-      if (r.url().startsWith(`${demo.bffUrl}/v1/events`) && r.failure()?.errorText === 'net::ERR_CONNECTION_REFUSED') refused++;
-    });
-    const downAt = Date.now();
-    await demo.restartBff(async () => {
-      // While the BFF is down the page says so, and the candidate moves on at Berke (found by the next poll).
-      await page.locator('candidate-assessment [part=connection]', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
-      demo.sandboxes.berke.advance(berkeRef, 'start');
-      demo.sandboxes.berke.advance(berkeRef, 'progress', { percent: 40 });
-      // A refused reconnect: the widget's back-off now waits a second or more before the next try.
-      await expect.poll(() => refused, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(1);
-    });
-    const upAt = Date.now();
-    // Right after the restart, before the widget's back-off lets it reconnect: PSI books, Berke finishes and scores.
-    await demo.sandboxes.psi.act(psiRef, 'book', { candidateId, examCode: 'CERT-1', slotId: 'nyc-site' });
-    demo.sandboxes.berke.advance(berkeRef, 'complete');
-    demo.sandboxes.berke.advance(berkeRef, 'score', { fitPct: 0.81 });
-    await demo.sandboxes.psi.act(psiRef, 'reschedule', { candidateId, examCode: 'CERT-1', slotId: 'berlin-site' });
-    // These changes were committed while the page was still away: it can only learn them by resuming.
-    expect(await page.locator('candidate-assessment [part=connection]').textContent()).toContain('Reconnecting');
-    expect(await page.locator(`candidate-assessment li[data-id="${psiId}"]`).getAttribute('data-status')).toBe('invited');
-
-    await waitForStatus(page, psiId, 'scheduled', 30_000);
-    await waitForStatus(page, berkeId, 'scored', 30_000);
-    await page.locator('candidate-assessment [part=connection]', { hasText: 'Live' }).waitFor();
-    await page.locator(`candidate-assessment li[data-id="${psiId}"] [part=booking]`, { hasText: 'Europe/Berlin' }).waitFor();
-
-    // The page's view equals the server's, and it saw exactly the status changes the event log holds.
-    const server = await orders();
-    for (const o of server) {
-      await page.locator(`candidate-assessment li[data-id="${o.id}"][data-status="${o.status}"]`).waitFor();
+    try {
+      const page = await openAtsPage(context, demo.recruiterUrl('cand-1005'));
+      const t = await outageFlow(
+        {
+          page,
+          bffUrl: demo.bffUrl,
+          apiKey: demo.secrets().find((x) => x.name === 'tenant API key')!.value,
+          berke: demo.sandboxes.berke,
+          psi: demo.sandboxes.psi,
+          outage: (whileDown) => demo.restartBff(whileDown),
+        },
+        'cand-1005',
+      );
+      console.info(`stopped BFF: down ${t.downMs} ms; page caught up ${t.catchUpMs} ms after the restart`);
+    } finally {
+      await context.close();
+      await demo.stop();
     }
-    const log = await openSse(`${demo.bffUrl}/v1/events`, { token: apiKey, lastEventId: '0' });
-    for (const o of server) await log.waitFor((e) => e.orderId === o.id && e.order.status === o.status && e.order.statusChangedAt === o.statusChangedAt, 10_000);
-    log.close();
-    const transitions = (id: string) =>
-      log.events
-        .filter((e: OrderEvent) => e.orderId === id)
-        .map((e) => e.order.status)
-        .filter((s, i, all) => i > 0 && s !== all[i - 1]);
-    for (const id of [berkeId, psiId]) {
-      expect((await changesOf(page, id)).map((c) => c.status)).toEqual(transitions(id));
+  });
+
+  it('does the same when the BFF process is killed with SIGKILL and started again', async () => {
+    const [berke, psi] = await Promise.all([startBerkeSandbox(), startPsiSandbox()]);
+    const [port, atsPort] = [await freePort(), await freePort()];
+    const psiSecret = 'psi-kill-test-secret-0123456789';
+    const config = writeConfig(
+      acmeConfig({
+        port,
+        database: `embedded:${tmpData()}`,
+        allowedOrigins: [`http://127.0.0.1:${atsPort}`],
+        vendors: {
+          berke: { baseUrl: berke.baseUrl, apiToken: berke.apiToken, pollIntervalSeconds: 1 },
+          psi: { clients: [{ clientId: 'psi-acme', clientSecret: psiSecret }], schedulingUrl: psi.schedulingUrl },
+        },
+        packages: [
+          { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
+          { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' },
+        ],
+      }),
+    );
+    let bff: BffProcess = await startBffProcess(config);
+    psi.connect({ bffUrl: bff.url, tenantId: 'acme', clientId: 'psi-acme', clientSecret: psiSecret });
+    const sandboxes = { pymetrics: 'http://127.0.0.1:9', mettl: 'http://127.0.0.1:9', berke: berke.url, psi: psi.url };
+    const ats: AtsServer = await startAtsServer({ port: atsPort, bffUrl: bff.url, apiKey: API_KEY, sandboxes, examCodes: { 'psi-cert': 'CERT-1' } });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await openAtsPage(context, `${ats.url}/candidates/cand-1006`);
+      const t = await outageFlow(
+        {
+          page,
+          bffUrl: bff.url,
+          apiKey: API_KEY,
+          berke,
+          psi,
+          async outage(whileDown) {
+            bff.child.kill('SIGKILL');
+            expect(await bff.exited).toBeNull(); // killed, no clean shutdown
+            await whileDown();
+            bff = await startBffProcess(config);
+          },
+        },
+        'cand-1006',
+      );
+      console.info(`killed BFF: down ${t.downMs} ms; page caught up ${t.catchUpMs} ms after the restart`);
+    } finally {
+      await context.close();
+      await ats.stop();
+      await bff.kill();
+      await Promise.all([berke.stop(), psi.stop()]);
     }
-    expect(transitions(psiId)).toEqual(['invited', 'scheduled']);
-    expect(transitions(berkeId).at(-1)).toBe('scored');
-    expect(problemsOf(page).filter((p) => !/ERR_CONNECTION_REFUSED|ERR_INCOMPLETE_CHUNKED|ERR_EMPTY_RESPONSE|network error|Failed to load resource/.test(p))).toEqual([]);
-    console.info(`BFF down ${upAt - downAt} ms; page live again ${Date.now() - upAt} ms after the restart`);
-    await context.close();
   });
 });
