@@ -262,6 +262,9 @@ for (const db of testDatabases()) {
         await t.pollNow();
         const final = await t.getOrder(order.id, tok);
         expect(final.status).toBe('completed');
+        expect(final.version).toBeGreaterThan(inv.version); // every change raises the version
+        expect(inv.version).toBeGreaterThan(order.version);
+        expect(Date.parse(inv.statusChangedAt)).toBeGreaterThanOrEqual(Date.parse(order.statusChangedAt)); // never before the previous change
         const history = await listHistory(t.bff.db, order.id);
         expect(history.map((h) => [h.status, h.applied])).toEqual([
           ['invited', true],

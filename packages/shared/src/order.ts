@@ -79,6 +79,8 @@ export const Order = z.object({
   vendorStatus: z.string().nullable(),
   /** 0–100 when the vendor reports progress. */
   progress: z.number().min(0).max(100).nullable().default(null),
+  /** Raised by every change: of two snapshots of one order, the higher version is the newer. */
+  version: z.number().int().min(1),
   statusChangedAt: z.string().datetime({ offset: true }),
   createdAt: z.string().datetime({ offset: true }),
   booking: Booking.nullable().default(null),

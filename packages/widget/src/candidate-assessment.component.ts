@@ -263,7 +263,8 @@ export class CandidateAssessment extends LitElement {
       }
       return;
     }
-    if (time(order.statusChangedAt) < time(prev.statusChangedAt)) return;
+    // The order's version orders snapshots (a 202 answer can arrive after the event of a later change).
+    if (order.version <= prev.version) return;
     this.orders = this.orders.map((o) => (o.id === order.id ? order : o));
     if (prev.status !== order.status && notify) {
       this.#dispatch('ca-status-change', { order, previous: prev.status });

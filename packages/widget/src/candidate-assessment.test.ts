@@ -70,7 +70,7 @@ const parts = (el: Element, name: string): HTMLElement[] => [...el.shadowRoot!.q
 const row = (el: Element, id: string): HTMLElement => el.shadowRoot!.querySelector<HTMLElement>(`li[data-id="${id}"]`)!;
 const text = (node: Element | null): string => (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const shadowText = (el: Element): string => (el.shadowRoot!.textContent ?? '').replace(/\s+/g, ' ').trim();
-const later = (o: Order, over: Partial<Order>): Order => ({ ...o, statusChangedAt: new Date().toISOString(), ...over });
+const later = (o: Order, over: Partial<Order>): Order => ({ ...o, version: o.version + 1, statusChangedAt: new Date().toISOString(), ...over });
 const order = (id: string): Order => bff.orders.find((o) => o.id === id)!;
 
 function allStatuses(): Order[] {
@@ -363,6 +363,17 @@ describe('events', () => {
 });
 
 describe('behaviour', () => {
+  it('keeps the newer snapshot when an older one of the same order arrives after it', async () => {
+    const el = await mount();
+    const current = order('o-pym');
+    bff.emit('order.updated', later(current, { status: 'completed', progress: null }));
+    await waitUntil(() => row(el, 'o-pym').dataset.status === 'completed');
+    // e.g. the 202 answer to the order request, overtaken by the event of the vendor's first word
+    bff.emit('order.updated', { ...current, status: 'invited', statusChangedAt: new Date(Date.now() + 60_000).toISOString() });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(row(el, 'o-pym').dataset.status).toBe('completed');
+  });
+
   it('lists orders newest first with vendor, status and how long ago it changed', async () => {
     const el = await mount();
     expect(parts(el, 'order').map((li) => li.dataset.id)).toEqual(['o-psi', 'o-pym', 'o-berke', 'o-mettl']);

@@ -13,6 +13,9 @@ import type { Metrics } from '../metrics.js';
 import type { AtsWebhooks } from '../events/ats-webhooks.js';
 import type { OrderEvent } from '@ca/shared';
 
+/** Seconds without a worker heartbeat after which an active job counts as orphaned. */
+const HEARTBEAT = 10;
+
 const Q = {
   place: 'place-order',
   refresh: 'refresh-vendor',
@@ -69,6 +72,10 @@ export function createJobRunner(opts: JobRunnerOptions) {
     ...(db.kind === 'pglite' ? { backend: 'pglite' as const } : {}),
     useListenNotify: true,
     supervise: true,
+    // A job left active by a killed process is failed (and retried) once its heartbeat is 10 s stale;
+    // otherwise it would hold a `stately` poll queue for its whole expiry.
+    superviseIntervalSeconds: 5,
+    monitorIntervalSeconds: 10,
     schedule: false,
     migrate: true,
   } as ConstructorParameters<typeof PgBoss>[0]);
@@ -184,10 +191,11 @@ export function createJobRunner(opts: JobRunnerOptions) {
         retryBackoff: true,
         retryDelayMax: 300,
         expireInSeconds: 120,
+        heartbeatSeconds: HEARTBEAT,
         notify: true,
       } as never);
-      await boss.createQueue(Q.refresh, { policy: 'stately', retryLimit: 0, expireInSeconds: 600, notify: true } as never);
-      await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, notify: true } as never);
+      await boss.createQueue(Q.refresh, { policy: 'stately', retryLimit: 0, expireInSeconds: 600, heartbeatSeconds: HEARTBEAT, notify: true } as never);
+      await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT, notify: true } as never);
       // NOTIFY wakes workers for new jobs; delayed retries are found by polling, so poll often (a cheap indexed query).
       const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
       // Several placements at once: each waits on a vendor round trip, not on this process.
@@ -200,7 +208,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, localConcurrency: 2, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
       });
-      await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, notify: true } as never);
+      await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, heartbeatSeconds: HEARTBEAT, notify: true } as never);
       await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
         await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId);
       });

@@ -126,8 +126,10 @@ export function createOrderService(deps: OrderServiceDeps) {
     const vendorRef = u.vendorRef ?? row.vendor_ref;
     const vendorData = u.vendorData ? { ...row.vendor_data, ...u.vendorData } : row.vendor_data;
     const statusChanged = state.status !== row.status;
+    // When the vendor says it happened, but never in the future and never before the previous change
+    // (Mettl's whole-second times can fall before our own order time).
     const statusChangedAt = statusChanged
-      ? new Date(Math.min(state.statusVendorTime.getTime(), receivedAt.getTime()))
+      ? new Date(Math.max(new Date(row.status_changed_at).getTime(), Math.min(state.statusVendorTime.getTime(), receivedAt.getTime())))
       : row.status_changed_at;
     const updated = await updateOrder(tx, row.id, {
       ...state,
@@ -137,7 +139,7 @@ export function createOrderService(deps: OrderServiceDeps) {
       now: receivedAt,
     });
     const after = toOrder(updated);
-    const visible = JSON.stringify(before) !== JSON.stringify(after);
+    const visible = JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...after, version: 0 });
     if (visible) await deps.onEvent?.(tx, await appendEvent(tx, 'order.updated', after, receivedAt));
     const applied = state.statusVendorTime.getTime() === u.vendorTime.getTime() && state.status === u.status;
     if (applied) await markApplied(tx, row.id, u.dedupeKey);

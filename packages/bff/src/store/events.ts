@@ -51,16 +51,16 @@ export async function eventsAfter(sql: Sql, afterId: bigint, limit: number, filt
   const cols = `id::text AS id, tenant_id, candidate_id, order_id, type, payload, at`;
   let rows: EventRow[];
   if (!filter) {
-    rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE id > $1 ORDER BY id LIMIT $2`, [afterId.toString(), limit]);
+    rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE id > $1 ORDER BY ca_events.id LIMIT $2`, [afterId.toString(), limit]);
   } else if (filter.candidateId === undefined) {
-    rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE tenant_id = $1 AND id > $2 ORDER BY id LIMIT $3`, [
+    rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE tenant_id = $1 AND id > $2 ORDER BY ca_events.id LIMIT $3`, [
       filter.tenantId,
       afterId.toString(),
       limit,
     ]);
   } else {
     rows = await sql.query<EventRow>(
-      `SELECT ${cols} FROM ca_events WHERE tenant_id = $1 AND candidate_id = $2 AND id > $3 ORDER BY id LIMIT $4`,
+      `SELECT ${cols} FROM ca_events WHERE tenant_id = $1 AND candidate_id = $2 AND id > $3 ORDER BY ca_events.id LIMIT $4`,
       [filter.tenantId, filter.candidateId, afterId.toString(), limit],
     );
   }

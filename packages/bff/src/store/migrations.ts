@@ -103,6 +103,11 @@ CREATE INDEX ca_events_candidate ON ca_events (tenant_id, candidate_id, id);
 CREATE INDEX ca_events_tenant ON ca_events (tenant_id, id);
 `,
   },
+  {
+    version: 2,
+    name: 'order version: a counter every change raises, so readers can tell newer snapshots from older',
+    sql: `ALTER TABLE ca_orders ADD COLUMN version integer NOT NULL DEFAULT 1;`,
+  },
 ];
 
 /** Applies missing migrations in order, in one transaction holding an advisory lock. */

@@ -26,6 +26,7 @@ export interface OrderRow {
   result: Result | null;
   error: OrderError | null;
   vendor_data: Record<string, unknown>;
+  version: number;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -46,6 +47,7 @@ export function toOrder(r: OrderRow): Order {
     status: r.status,
     vendorStatus: r.vendor_status,
     progress: r.progress === null ? null : Number(r.progress),
+    version: Number(r.version),
     statusChangedAt: iso(r.status_changed_at),
     createdAt: iso(r.created_at),
     booking: r.booking,
@@ -137,7 +139,8 @@ export interface OrderPatch {
 export async function updateOrder(sql: Sql, id: string, p: OrderPatch): Promise<OrderRow> {
   const rows = await sql.query<OrderRow>(
     `UPDATE ca_orders SET status = $2, vendor_status = $3, progress = $4, status_vendor_time = $5, status_changed_at = $6,
-       booking = $7, result = $8, error = $9, vendor_ref = $10, vendor_data = $11, updated_at = $12, last_update_at = $12
+       booking = $7, result = $8, error = $9, vendor_ref = $10, vendor_data = $11, updated_at = $12, last_update_at = $12,
+       version = version + 1
      WHERE id = $1 RETURNING *`,
     [id, p.status, p.vendorStatus, p.progress, p.statusVendorTime, p.statusChangedAt, json(p.booking), json(p.result), json(p.error), p.vendorRef, json(p.vendorData), p.now],
   );
@@ -190,7 +193,7 @@ export interface HistoryRow {
 export async function listHistory(sql: Sql, orderId: string): Promise<HistoryRow[]> {
   return sql.query<HistoryRow>(
     `SELECT id::text AS id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key
-     FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, id`,
+     FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, ca_status_history.id`,
     [orderId],
   );
 }
@@ -216,7 +219,7 @@ export async function insertIdempotency(sql: Sql, tenantId: string, key: string,
 /** The order's recorded updates in the order the state machine folds them: vendor time, then arrival. */
 export async function listHistoryFacts(sql: Sql, orderId: string): Promise<Fact[]> {
   const rows = await sql.query<{ status: OrderStatus; vendor_status: string; vendor_time: Date; detail: FactDetail | null }>(
-    `SELECT status, vendor_status, vendor_time, detail FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, id`,
+    `SELECT status, vendor_status, vendor_time, detail FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, ca_status_history.id`,
     [orderId],
   );
   return rows.map((r) => ({

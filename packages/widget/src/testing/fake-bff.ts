@@ -32,8 +32,12 @@ export function makeToken(claims: { role?: 'recruiter' | 'candidate'; sub?: stri
 
 const ago = (minutes: number): string => new Date(Date.now() - minutes * 60_000).toISOString();
 
+let versions = 0;
+
+/** Later calls make newer snapshots, as the BFF's versions do; pass `version` to make an older one. */
 export function makeOrder(over: Partial<Order> & Pick<Order, 'id'>): Order {
   return {
+    version: ++versions,
     tenantId: 'acme',
     candidateId: 'cand-123',
     packageId: 'mettl-java',
