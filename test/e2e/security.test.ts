@@ -90,8 +90,7 @@ describe('no secret reaches the browser', () => {
     await waitForStatus(recruiter, pym, 'completed');
     await simulate(recruiter, pym, 'score');
 
-    // A page open while a Mettl order is placed keeps showing it as requested (its invited update carries an earlier
-    // statusChangedAt, see the Mettl test); the launch link needs invited, so both pages load the list again.
+    // Both pages load again mid-run, so the check also covers a fresh page's list and event stream.
     await recruiter.reload();
     await portal.reload();
     await waitForStatus(portal, mettl, 'invited');
