@@ -3,10 +3,9 @@
 import type { OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext } from './testing.js';
-import { makeTestOrder } from './testing.js';
+import { applyChange, makeTestOrder, placeTestOrder } from './testing.js';
 import {
   VendorError,
-  type OrderChange,
   type PackageConfig,
   type StatusUpdate,
   type VendorAdapter,
@@ -36,17 +35,6 @@ export interface ConformanceFixture {
   teardown(): Promise<void>;
 }
 
-/** Applies an order change to the adapter's view of an order, the way the core would. */
-function applyChange(order: VendorOrder, change: OrderChange): VendorOrder {
-  return {
-    ...order,
-    status: change.status,
-    vendorStatus: change.vendorStatus,
-    vendorRef: change.vendorRef ?? order.vendorRef,
-    vendorData: { ...order.vendorData, ...change.vendorData },
-  };
-}
-
 export function runAdapterConformance(name: string, setup: () => Promise<ConformanceFixture>): void {
   describe(`${name} adapter conformance`, () => {
     let f: ConformanceFixture;
@@ -59,11 +47,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
       await f?.teardown();
     });
 
-    async function place(): Promise<VendorOrder> {
-      const order = makeTestOrder(f.package, { tenantId: f.ctx.tenantId });
-      const placed = await f.adapter.placeOrder(order);
-      return applyChange({ ...order, vendorRef: placed.vendorRef, vendorData: placed.vendorData ?? {} }, placed.change);
-    }
+    const place = () => placeTestOrder(f.adapter, f.package, { tenantId: f.ctx.tenantId });
 
     it('places an order and returns a vendor reference and a starting status', async () => {
       const order = await place();

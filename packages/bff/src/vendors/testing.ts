@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { VendorId } from '@ca/shared';
 import { createTicketSigner } from '../auth/tickets.js';
-import type { PackageConfig, VendorContext, VendorLogger, VendorOrder } from './types.js';
+import type { OrderChange, PackageConfig, VendorAdapter, VendorContext, VendorLogger, VendorOrder } from './types.js';
 
 export interface TestContextOptions {
   vendor: VendorId;
@@ -65,4 +65,23 @@ export function makeTestOrder(pkg: PackageConfig, over: Partial<VendorOrder> = {
     statusChangedAt: now,
     ...over,
   };
+}
+
+/** Applies an order change to an adapter's view of an order, the way the core would. */
+export function applyChange(order: VendorOrder, change: OrderChange): VendorOrder {
+  return {
+    ...order,
+    status: change.status,
+    vendorStatus: change.vendorStatus,
+    vendorRef: change.vendorRef ?? order.vendorRef,
+    vendorData: { ...order.vendorData, ...change.vendorData },
+    statusChangedAt: change.status === order.status ? order.statusChangedAt : new Date(),
+  };
+}
+
+/** Places a test order with the adapter and returns the order as the core would then hold it. */
+export async function placeTestOrder(adapter: VendorAdapter, pkg: PackageConfig, over: Partial<VendorOrder> = {}): Promise<VendorOrder> {
+  const order = makeTestOrder(pkg, over);
+  const placed = await adapter.placeOrder(order);
+  return applyChange({ ...order, vendorRef: placed.vendorRef, vendorData: placed.vendorData ?? {} }, placed.change);
 }

@@ -4,12 +4,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
-import { makeTestContext, makeTestOrder, type TestContext } from '../testing.js';
+import { makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
 import {
   VendorError,
   WebhookInvalid,
   WebhookUnauthorized,
-  type OrderChange,
   type PackageConfig,
   type StatusUpdate,
   type VendorAdapter,
@@ -98,21 +97,8 @@ async function rig(sandboxOpts: MettlSandboxOptions = {}, config: Record<string,
   };
 }
 
-function apply(order: VendorOrder, change: OrderChange): VendorOrder {
-  return {
-    ...order,
-    status: change.status,
-    vendorStatus: change.vendorStatus,
-    vendorRef: change.vendorRef ?? order.vendorRef,
-    vendorData: { ...order.vendorData, ...change.vendorData },
-    statusChangedAt: new Date(),
-  };
-}
-
 async function place(r: Rig, over: Partial<VendorOrder> = {}): Promise<VendorOrder> {
-  const order = makeTestOrder(PKG, over);
-  const placed = await r.adapter.placeOrder(order);
-  return apply({ ...order, vendorRef: placed.vendorRef, vendorData: placed.vendorData ?? {} }, placed.change);
+  return placeTestOrder(r.adapter, PKG, over);
 }
 
 const keyOf = (o: VendorOrder) => ({ accessKey: String(o.vendorData.accessKey), email: String(o.vendorData.email) });

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
-import { makeTestContext, makeTestOrder, type TestContext } from '../testing.js';
-import { VendorError, type OrderChange, type PackageConfig, type VendorAdapter, type VendorOrder } from '../types.js';
+import { applyChange, makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
+import { VendorError, type PackageConfig, type VendorAdapter, type VendorOrder } from '../types.js';
 import createPymetricsAdapter from './adapter.js';
 import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions, type SandboxStep } from './sandbox.js';
 
@@ -35,21 +35,8 @@ async function rig(opts: PymetricsSandboxOptions = {}, extra: Record<string, unk
   return { sandbox, ctx, adapter: createPymetricsAdapter(ctx) };
 }
 
-/** Applies a change the way the core would. */
-function apply(order: VendorOrder, change: OrderChange): VendorOrder {
-  return {
-    ...order,
-    status: change.status,
-    vendorStatus: change.vendorStatus,
-    vendorRef: change.vendorRef ?? order.vendorRef,
-    vendorData: { ...order.vendorData, ...change.vendorData },
-  };
-}
-
 async function place(r: Rig, pkg = GAMES, over: Partial<VendorOrder> = {}): Promise<VendorOrder> {
-  const order = makeTestOrder(pkg, over);
-  const placed = await r.adapter.placeOrder(order);
-  return apply({ ...order, vendorRef: placed.vendorRef, vendorData: placed.vendorData ?? {} }, placed.change);
+  return placeTestOrder(r.adapter, pkg, over);
 }
 
 /** Moves an order on through the sandbox's HTTP control API. */
@@ -123,7 +110,7 @@ describe('pymetrics adapter against the sandbox', () => {
     const observe = async () => {
       for (const u of await r!.adapter.refresh!([order])) {
         seen.push(`${u.status}:${u.vendorStatus}`);
-        order = apply(order, u);
+        order = applyChange(order, u);
       }
     };
     await observe();
