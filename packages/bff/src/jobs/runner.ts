@@ -6,8 +6,9 @@ import { PgBoss } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { OrderService } from '../orders/service.js';
 import type { Database, Sql } from '../store/db.js';
-import { getOrder, listOpenOrders, type OrderRow } from '../store/orders.js';
+import { getOrder, listOpenOrders } from '../store/orders.js';
 import type { Adapters } from '../vendors/adapters.js';
+import { toVendorOrder } from '../vendors/adapters.js';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../vendors/types.js';
 import type { Metrics } from '../metrics.js';
 import type { AtsWebhooks } from '../events/ats-webhooks.js';
@@ -41,26 +42,6 @@ export interface JobRunnerOptions {
 interface RefreshData {
   tenantId: string;
   vendor: VendorId;
-}
-
-export function toVendorOrder(r: OrderRow, adapters: Adapters): VendorOrder | null {
-  const entry = adapters.all().find((e) => e.tenantId === r.tenant_id && e.vendor === r.vendor);
-  const pkg = entry?.ctx.packages.find((p) => p.id === r.package_id);
-  if (!pkg) return null;
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    candidateId: r.candidate_id,
-    candidate: r.candidate,
-    ...(r.job ? { job: r.job } : {}),
-    package: pkg,
-    vendorRef: r.vendor_ref,
-    vendorData: r.vendor_data,
-    status: r.status,
-    vendorStatus: r.vendor_status,
-    createdAt: new Date(r.created_at),
-    statusChangedAt: new Date(r.status_changed_at),
-  };
 }
 
 export function createJobRunner(opts: JobRunnerOptions) {

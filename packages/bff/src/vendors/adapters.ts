@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import { createTicketSigner } from '../auth/tickets.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
-import { VendorConfigError, type PackageConfig, type VendorAdapter, type VendorAdapterFactory, type VendorContext } from './types.js';
+import type { OrderRow } from '../store/orders.js';
+import { VendorConfigError, type VendorOrder, type PackageConfig, type VendorAdapter, type VendorAdapterFactory, type VendorContext } from './types.js';
 
 export interface AdapterEntry {
   tenantId: string;
@@ -74,5 +75,26 @@ export function createAdapters(opts: {
     async close() {
       await Promise.all(entries.map((e) => e.adapter.close?.()));
     },
+  };
+}
+
+/** The order as an adapter sees it, or null when its package is no longer configured. */
+export function toVendorOrder(r: OrderRow, adapters: Adapters): VendorOrder | null {
+  const entry = adapters.all().find((e) => e.tenantId === r.tenant_id && e.vendor === r.vendor);
+  const pkg = entry?.ctx.packages.find((p) => p.id === r.package_id);
+  if (!pkg) return null;
+  return {
+    id: r.id,
+    tenantId: r.tenant_id,
+    candidateId: r.candidate_id,
+    candidate: r.candidate,
+    ...(r.job ? { job: r.job } : {}),
+    package: pkg,
+    vendorRef: r.vendor_ref,
+    vendorData: r.vendor_data,
+    status: r.status,
+    vendorStatus: r.vendor_status,
+    createdAt: new Date(r.created_at),
+    statusChangedAt: new Date(r.status_changed_at),
   };
 }
