@@ -1,7 +1,6 @@
 // Starts real BFF processes (the same command operators run) for multi-process tests, and stops them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -15,16 +14,7 @@ export interface BffProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => res(port));
-    });
-  });
-}
+export { freePort } from '../../packages/bff/src/testing/harness.js';
 
 export function writeConfig(config: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'ca-cfg-'));

@@ -1,8 +1,8 @@
 // The demo ATS's HTML pages: a candidate list, a recruiter's candidate profile and the candidate's own portal,
 // each embedding <candidate-assessment> with a script tag. Plain HTML: no inline script or style, and no secret.
+import { escapeHtml as esc } from '@ca/bff';
 import type { AtsCandidate } from './candidates.js';
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const initials = (c: AtsCandidate) => `${c.firstName[0] ?? ''}${c.lastName[0] ?? ''}`;
 const fullName = (c: AtsCandidate) => `${c.firstName} ${c.lastName}`;
 const STAGES = ['Applied', 'Screening', 'Assessment', 'Interview', 'Offer'] as const;

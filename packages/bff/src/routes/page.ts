@@ -1,5 +1,5 @@
 // Small HTML pages the BFF shows people directly (link errors, "thank you" after a vendor). No scripts.
-const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+import { escapeHtml as esc } from '../html.js';
 
 export function messagePage(title: string, message: string, link?: { href: string; label: string }): string {
   return `<!doctype html>

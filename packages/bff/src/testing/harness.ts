@@ -55,7 +55,8 @@ export interface TestBff {
 export const TEST_API_KEY = 'test-api-key-acme-0123456789';
 export const TEST_WIDGET_KEY = 'test-widget-key-acme-0123456789abcdef';
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
   return new Promise((resolve, reject) => {
     const s = createServer();

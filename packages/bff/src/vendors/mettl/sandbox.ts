@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { signature, type Params } from './signer.js';
 import { formatGmt } from './time.js';
 import { listenSandbox } from '../sandbox-http.js';
+import { escapeHtml as esc } from '../../html.js';
 
 export interface MettlSandboxOptions {
   publicKey?: string;
@@ -766,6 +767,3 @@ function ist(d: Date): string {
   return new Date(d.getTime() + 330 * 60_000).toUTCString().replace(/GMT$/, 'IST');
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}

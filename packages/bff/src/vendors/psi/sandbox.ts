@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { ChangeReason } from './status.js';
 import type { PsiNotification } from './webhook.js';
 import { listenSandbox } from '../sandbox-http.js';
+import { escapeHtml as esc } from '../../html.js';
 
 export type { PsiNotification };
 
@@ -540,9 +541,6 @@ function pageQuery(q: Record<string, string | undefined>): PageQuery | null {
   return { eligibility, candidate: (q.candidate ?? '').trim() || eligibility, exam: (q.exam ?? '').trim() };
 }
 
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-}
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>

@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listen } from 'soap';
 import { SESSION_EXPIRED, WSDL_PATH } from './client.js';
+import { escapeHtml as esc } from '../../html.js';
 
 export const SANDBOX_STATUSES = ['PENDING', 'ACCEPTED', 'NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FULFILLED'] as const;
 export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
@@ -99,9 +100,6 @@ const DEFAULT_ASSESSMENTS = [
   { id: '2019', name: 'Data Scientist', type: 'Games' }, // seed 000, get_bulk_status sample
   { id: '2025', name: 'Video interview', type: 'Video' }, // seed 000: video orders carry evaluation_url
 ];
-
-const esc = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 class SoapFault {
   constructor(
