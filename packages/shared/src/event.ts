@@ -16,7 +16,3 @@ export const OrderEvent = z.object({
   at: z.string().datetime({ offset: true }),
 });
 export type OrderEvent = z.infer<typeof OrderEvent>;
-
-/** SSE event names besides the order events. */
-export const SSE_RESYNC = 'resync';
-export const SSE_READY = 'ready';

@@ -18,9 +18,6 @@ export const ORDER_STATUSES = [
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-/** Statuses after which nothing changes the status any more. */
-export const STICKY_STATUSES: readonly OrderStatus[] = ['scored', 'failed'];
-
 /** Statuses in which the vendor still has work to do: these orders are polled. */
 export const OPEN_STATUSES: readonly OrderStatus[] = ['requested', 'invited', 'scheduled', 'in_progress', 'completed'];
 

@@ -91,10 +91,6 @@ export async function listCandidateOrders(sql: Sql, tenantId: string, candidateI
   );
 }
 
-export async function listTenantOrders(sql: Sql, tenantId: string, limit = 500): Promise<OrderRow[]> {
-  return sql.query<OrderRow>(`SELECT * FROM ca_orders WHERE tenant_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [tenantId, limit]);
-}
-
 export async function findOrderByVendorRef(sql: Sql, tenantId: string, vendor: VendorId, vendorRef: string): Promise<OrderRow | null> {
   const rows = await sql.query<OrderRow>(
     `SELECT * FROM ca_orders WHERE tenant_id = $1 AND vendor = $2 AND vendor_ref = $3 ORDER BY created_at DESC LIMIT 1 FOR UPDATE`,
@@ -172,11 +168,6 @@ export async function insertHistory(sql: Sql, h: HistoryEntry): Promise<boolean>
     [h.orderId, h.status, h.vendorStatus, h.vendorTime, h.receivedAt, h.source, h.applied, h.dedupeKey, json(h.detail ?? null)],
   );
   return rows.length === 1;
-}
-
-export async function hasHistory(sql: Sql, orderId: string, dedupeKey: string): Promise<boolean> {
-  const rows = await sql.query(`SELECT 1 FROM ca_status_history WHERE order_id = $1 AND dedupe_key = $2`, [orderId, dedupeKey]);
-  return rows.length > 0;
 }
 
 export interface HistoryRow {
