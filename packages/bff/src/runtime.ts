@@ -19,7 +19,7 @@ import { pruneLinks } from './store/links.js';
 import { serverSecret } from './store/meta.js';
 import { migrate } from './store/migrations.js';
 import { createAdapters } from './vendors/adapters.js';
-import type { VendorAdapterFactory } from './vendors/types.js';
+import type { VendorAdapterFactory } from './core/vendor-port.js';
 import type { VendorId } from '@ca/shared';
 
 export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../../widget/dist/widget.js', import.meta.url));

@@ -9,7 +9,7 @@ import type { Database, Sql } from '../store/db.js';
 import { getOrder, listOpenOrders } from '../store/orders.js';
 import type { Adapters } from '../vendors/adapters.js';
 import { toVendorOrder } from '../vendors/adapters.js';
-import { VendorError, type VendorAdapter, type VendorOrder } from '../vendors/types.js';
+import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
 import type { Metrics } from '../metrics.js';
 import type { AtsWebhooks } from '../events/ats-webhooks.js';
 import type { OrderEvent } from '@ca/shared';

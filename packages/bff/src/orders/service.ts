@@ -18,7 +18,7 @@ import {
   updateOrder,
   type OrderRow,
 } from '../store/orders.js';
-import type { OrderChange, StatusUpdate } from '../vendors/types.js';
+import type { OrderChange, StatusUpdate } from '../core/vendor-port.js';
 import { idempotencyConflict } from '../errors.js';
 import { fold, initialState } from './state-machine.js';
 

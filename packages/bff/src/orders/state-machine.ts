@@ -1,6 +1,9 @@
 // The order status state machine of DESIGN.md §3: ordering by vendor time, sticky terminal states,
 // and the few reopenings vendors really do. Pure: no I/O, no clock.
 import type { Booking, OrderError, OrderStatus, Result } from '@ca/shared';
+import type { Fact, Incoming } from '../core/facts.js';
+
+export type { Fact, Incoming } from '../core/facts.js';
 
 /** Progress of an open order. Closed and terminal states are handled apart. */
 const RANK: Partial<Record<OrderStatus, number>> = {
@@ -35,11 +38,6 @@ export interface Current {
   statusVendorTime: Date;
 }
 
-export interface Incoming {
-  status: OrderStatus;
-  vendorTime: Date;
-}
-
 /** Decides whether an update changes the order or only goes to its history. */
 export function decide(current: Current, update: Incoming): Decision {
   const same = update.status === current.status;
@@ -59,15 +57,6 @@ export function decide(current: Current, update: Incoming): Decision {
   const from = RANK[current.status]!;
   const to = RANK[update.status]!;
   return to > from ? { apply: true, statusChanges: true } : { apply: false, reason: 'backwards' };
-}
-
-/** What one recorded update says, as the fold needs it. */
-export interface Fact extends Incoming {
-  vendorStatus: string;
-  progress?: number | undefined;
-  booking?: Booking | undefined;
-  result?: Result | undefined;
-  error?: OrderError | undefined;
 }
 
 export interface OrderState {

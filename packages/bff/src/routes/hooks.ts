@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import type { ApplyOutcome } from '../orders/service.js';
 import { insertDelivery } from '../store/deliveries.js';
 import { getOrder } from '../store/orders.js';
-import { WebhookInvalid, WebhookUnauthorized, type VendorAdapter } from '../vendors/types.js';
+import { WebhookInvalid, WebhookUnauthorized, type VendorAdapter } from '../core/vendor-port.js';
 import { readText } from './body.js';
 import type { AppDeps, Env } from './context.js';
 import { messagePage } from './page.js';

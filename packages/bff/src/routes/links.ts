@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { consumeLink } from '../store/links.js';
 import { getOrder, mergeVendorData } from '../store/orders.js';
 import { toVendorOrder } from '../vendors/adapters.js';
-import { VendorError } from '../vendors/types.js';
+import { VendorError } from '../core/vendor-port.js';
 import type { AppDeps, Env } from './context.js';
 import { messagePage } from './page.js';
 

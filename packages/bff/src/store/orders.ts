@@ -1,6 +1,6 @@
 // Every query on orders, their status history and idempotency keys. Services call these by name.
 import type { Booking, CandidateInfo, JobInfo, Order, OrderError, OrderStatus, Result, VendorId } from '@ca/shared';
-import type { Fact } from '../orders/state-machine.js';
+import type { Fact } from '../core/facts.js';
 import type { Sql } from './db.js';
 
 export interface OrderRow {

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { parseConfig } from '../config.js';
 import { REDACT, startBff, type RunningBff } from '../runtime.js';
 import { vendorFactories } from '../vendors/registry.js';
-import type { PackageConfig, VendorAdapterFactory } from '../vendors/types.js';
+import type { PackageConfig, VendorAdapterFactory } from '../core/vendor-port.js';
 import { openSse, type SseClient } from './sse-client.js';
 
 export type { SseClient } from './sse-client.js';

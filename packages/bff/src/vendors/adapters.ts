@@ -6,7 +6,7 @@ import { createTicketSigner } from '../auth/tickets.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import type { OrderRow } from '../store/orders.js';
-import { VendorConfigError, type VendorOrder, type PackageConfig, type VendorAdapter, type VendorAdapterFactory, type VendorContext } from './types.js';
+import { VendorConfigError, type VendorOrder, type PackageConfig, type VendorAdapter, type VendorAdapterFactory, type VendorContext } from '../core/vendor-port.js';
 
 export interface AdapterEntry {
   tenantId: string;

@@ -1,6 +1,6 @@
 // Validates a vendor's config block or package fields with the vendor's own zod schema.
 import type { z } from 'zod';
-import { VendorConfigError } from './types.js';
+import { VendorConfigError } from '../core/vendor-port.js';
 
 /** Parses `value` or throws `VendorConfigError` naming the first bad field (path relative to the block). */
 export function parseVendorConfig<S extends z.ZodType>(schema: S, value: unknown, prefix = ''): z.infer<S> {

@@ -10,7 +10,7 @@ import {
   type StatusUpdate,
   type VendorAdapter,
   type VendorOrder,
-} from './types.js';
+} from '../core/vendor-port.js';
 
 export interface ConformanceFixture {
   adapter: VendorAdapter;

@@ -1,6 +1,6 @@
 // Vendor id → adapter factory. The one place that names every vendor.
 import type { VendorId } from '@ca/shared';
-import type { VendorAdapterFactory } from './types.js';
+import type { VendorAdapterFactory } from '../core/vendor-port.js';
 import berke from './berke/adapter.js';
 import mettl from './mettl/adapter.js';
 import psi from './psi/adapter.js';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { VendorId } from '@ca/shared';
 import { createTicketSigner } from '../auth/tickets.js';
-import type { OrderChange, PackageConfig, VendorAdapter, VendorContext, VendorLogger, VendorOrder } from './types.js';
+import type { OrderChange, PackageConfig, VendorAdapter, VendorContext, VendorLogger, VendorOrder } from '../core/vendor-port.js';
 
 export interface TestContextOptions {
   vendor: VendorId;

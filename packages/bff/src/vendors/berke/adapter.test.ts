@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
 import { makeTestContext, makeTestOrder, type TestContext } from '../testing.js';
-import { VendorConfigError, VendorError, type PackageConfig, type StatusUpdate, type VendorOrder } from '../types.js';
+import { VendorConfigError, VendorError, type PackageConfig, type StatusUpdate, type VendorOrder } from '../../core/vendor-port.js';
 import berke, { sourceCandidateIdFor, type BerkeAdapter } from './adapter.js';
 import { maxInWindow } from './limiter.js';
 import { startBerkeSandbox, type BerkeSandbox, type BerkeSandboxOptions, type SandboxStep } from './sandbox.js';

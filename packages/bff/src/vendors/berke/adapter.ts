@@ -11,7 +11,7 @@ import {
   type VendorAdapter,
   type VendorAdapterFactory,
   type VendorOrder,
-} from '../types.js';
+} from '../../core/vendor-port.js';
 import { createBerkeClient, type BerkeAssessmentResponse, type BerkeClient } from './client.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
 import { toOrderChanges } from './status.js';

@@ -1,7 +1,7 @@
 import type { Order, OrderEvent } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
-import type { PackageConfig } from '../types.js';
+import type { PackageConfig } from '../../core/vendor-port.js';
 import { startBerkeSandbox, type BerkeSandbox } from './sandbox.js';
 
 const packages: PackageConfig[] = [

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { VendorError } from '../types.js';
+import { VendorError } from '../../core/vendor-port.js';
 import { createBerkeClient, decodeBody, parseBerkeBody, parseResponseCode, type BerkeClient } from './client.js';
 import { createRateLimiter } from './limiter.js';
 

@@ -2,7 +2,7 @@
 // Never puts the API token anywhere but the request body, and never lets it into a message, log line or URL.
 import { XMLParser } from 'fast-xml-parser';
 import { z } from 'zod';
-import { VendorError, type VendorLogger } from '../types.js';
+import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import type { RateLimiter } from './limiter.js';
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // Berke assessment status → unified order changes and result (a table). Decides only on statusId and
 // jobFitScoresAvailable, never on the status label or percentComplete (seed 002); never keeps a reportUrl.
 import type { JobFit, Level, OrderStatus, Result } from '@ca/shared';
-import type { OrderChange } from '../types.js';
+import type { OrderChange } from '../../core/vendor-port.js';
 import type { BerkeAssessmentResponse, BerkeJobFit } from './client.js';
 
 /** seed 002: "statusId will be one of the following values: 5 = Not Started, 1 = In Progress, 2 = Complete". */

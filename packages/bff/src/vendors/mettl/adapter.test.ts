@@ -13,7 +13,7 @@ import {
   type StatusUpdate,
   type VendorAdapter,
   type VendorOrder,
-} from '../types.js';
+} from '../../core/vendor-port.js';
 import mettl from './adapter.js';
 import { startMettlSandbox, type MettlSandbox, type MettlSandboxOptions } from './sandbox.js';
 import { basicAuthValue } from './webhook.js';

@@ -10,7 +10,7 @@ import {
   type VendorContext,
   type VendorLink,
   type VendorOrder,
-} from '../types.js';
+} from '../../core/vendor-port.js';
 import { createMettlClient, type MettlClient } from './client.js';
 import { MettlConfig, MettlPackage } from './config.js';
 import { resultOf } from './result.js';

@@ -1,7 +1,7 @@
 // The signed client against a scripted fetch: wire format, Mettl error bodies → VendorError, no secret leaks.
 import { describe, expect, it } from 'vitest';
 import { makeTestContext } from '../testing.js';
-import { VendorError } from '../types.js';
+import { VendorError } from '../../core/vendor-port.js';
 import { createMettlClient } from './client.js';
 
 const PRIVATE = 'private-key-never-shown';

@@ -1,7 +1,7 @@
 // Signed HTTP calls to the Mettl REST API (the wire). Never logs or throws a URL with its query, a
 // parameter value or a key: log lines carry the operation name, HTTP status and duration only.
 import type { z } from 'zod';
-import { VendorError, type VendorLogger } from '../types.js';
+import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import { encodeParams, pathSegment, signParams, type Params } from './signer.js';
 import {
   AssessmentsPage,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { OrderStatus } from '@ca/shared';
 import { describe, expect, it } from 'vitest';
 import { makeTestContext } from '../testing.js';
-import { WebhookInvalid, WebhookUnauthorized, type InboundRequest } from '../types.js';
+import { WebhookInvalid, WebhookUnauthorized, type InboundRequest } from '../../core/vendor-port.js';
 import { basicAuthValue, createWebhookParser } from './webhook.js';
 
 const USER = 'mettl-hooks';

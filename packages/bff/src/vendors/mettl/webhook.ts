@@ -8,7 +8,7 @@ import {
   type InboundRequest,
   type StatusUpdate,
   type VendorContext,
-} from '../types.js';
+} from '../../core/vendor-port.js';
 import { resultOf } from './result.js';
 import { FACT_STATUS, factKey, factOfEvent, type MettlFact } from './status.js';
 import { parseGmt } from './time.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
 import { makeTestContext, makeTestOrder } from '../testing.js';
-import { VendorConfigError, type PackageConfig, type VendorOrder } from '../types.js';
+import { VendorConfigError, type PackageConfig, type VendorOrder } from '../../core/vendor-port.js';
 import psi from './adapter.js';
 import { startPsiSandbox, type CandidateAction } from './sandbox.js';
 import { startTestReceiver } from './test-receiver.js';

@@ -10,7 +10,7 @@ import {
   type VendorAdapter,
   type VendorAdapterFactory,
   type VendorOrder,
-} from '../types.js';
+} from '../../core/vendor-port.js';
 import { ELIGIBILITY_CREATED } from './status.js';
 import { parseNotification, toStatusUpdate } from './webhook.js';
 

@@ -7,7 +7,7 @@ import { countDeliveries } from '../../store/deliveries.js';
 import { serverSecret } from '../../store/meta.js';
 import { listHistory } from '../../store/orders.js';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
-import type { PackageConfig } from '../types.js';
+import type { PackageConfig } from '../../core/vendor-port.js';
 import {
   createPsiSender,
   mulberry32,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestContext } from '../testing.js';
-import type { PackageConfig } from '../types.js';
+import type { PackageConfig } from '../../core/vendor-port.js';
 import psi from './adapter.js';
 import {
   createPsiSender,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createOAuthIssuer } from '../../auth/oauth.js';
-import { WebhookInvalid, type StatusUpdate, type VendorAdapter } from '../types.js';
+import { WebhookInvalid, type StatusUpdate, type VendorAdapter } from '../../core/vendor-port.js';
 
 export interface TestReceiver {
   url: string;

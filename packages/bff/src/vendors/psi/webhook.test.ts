@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { WebhookInvalid, type PackageConfig } from '../types.js';
+import { WebhookInvalid, type PackageConfig } from '../../core/vendor-port.js';
 import { parseNotification, toStatusUpdate } from './webhook.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

@@ -2,7 +2,7 @@
 // Never authenticates (the core has verified the bearer token before) and never guesses an order it cannot match.
 import type { Booking } from '@ca/shared';
 import { z } from 'zod';
-import { WebhookInvalid, type PackageConfig, type StatusUpdate } from '../types.js';
+import { WebhookInvalid, type PackageConfig, type StatusUpdate } from '../../core/vendor-port.js';
 import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON } from './status.js';
 
 /**

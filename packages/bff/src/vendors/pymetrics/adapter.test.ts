@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
 import { applyChange, makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
-import { VendorError, type PackageConfig, type VendorAdapter, type VendorOrder } from '../types.js';
+import { VendorError, type PackageConfig, type VendorAdapter, type VendorOrder } from '../../core/vendor-port.js';
 import createPymetricsAdapter from './adapter.js';
 import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions, type SandboxStep } from './sandbox.js';
 

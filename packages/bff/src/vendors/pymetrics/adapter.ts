@@ -12,7 +12,7 @@ import {
   type VendorContext,
   type VendorLink,
   type VendorOrder,
-} from '../types.js';
+} from '../../core/vendor-port.js';
 import { PymetricsClient } from './client.js';
 import type { AssessmentResult, AssessmentStatus } from './codec.js';
 import { hasResults } from './status.js';

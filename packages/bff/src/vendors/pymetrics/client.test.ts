@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VendorError, type VendorLogger } from '../types.js';
+import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import { PymetricsClient, SESSION_EXPIRED } from './client.js';
 import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions } from './sandbox.js';
 

@@ -2,7 +2,7 @@
 // Never puts the client secret or a session id in a log line, an error or a returned value; never hangs on a bad peer.
 import { fileURLToPath } from 'node:url';
 import { createClientAsync, type Client, type IHttpClient } from 'soap';
-import { VendorError, type VendorLogger } from '../types.js';
+import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import {
   MAX_RESPONSE_BYTES,
   PymetricsWireError,

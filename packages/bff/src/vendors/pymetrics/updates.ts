@@ -1,7 +1,7 @@
 // Turns parsed pymetrics status and result records into unified order changes. Pure: no I/O, no clock of its own.
 // Never reports `scored` without the result it stands for.
 import type { Result } from '@ca/shared';
-import type { OrderChange } from '../types.js';
+import type { OrderChange } from '../../core/vendor-port.js';
 import type { AssessmentResult, AssessmentStatus } from './codec.js';
 import { mapStatus } from './status.js';
 
