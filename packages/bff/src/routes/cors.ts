@@ -1,5 +1,6 @@
 // CORS from each tenant's allowedOrigins. Preflights (no credentials yet) pass for any tenant's origin;
-// a real request must come from an origin of the caller's own tenant.
+// a real request must come from an origin of the caller's own tenant. An error raised before the caller is known
+// (a 401) is readable by any tenant's origin, so the widget can renew its token. Never `*`.
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../config.js';
 import { forbidden } from '../errors.js';
@@ -27,9 +28,14 @@ export function cors(config: Config): MiddlewareHandler<Env> {
       });
     }
     await next();
+    if (!origin) return;
     const p = c.get('principal');
-    if (origin && p) {
+    if (p) {
       for (const [k, v] of Object.entries(corsHeadersFor(config, origin, p.tenantId))) c.res.headers.set(k, v);
+    } else if (c.res.status >= 400 && anyTenant.has(origin)) {
+      // Without this a 401 looks like a network error to the browser, and the widget never renews its token.
+      c.res.headers.set('Access-Control-Allow-Origin', origin);
+      c.res.headers.append('Vary', 'Origin');
     }
   };
 }
