@@ -1,6 +1,6 @@
 // startDemo(): the BFF on an embedded database, the four vendor sandboxes and the demo ATS on another origin,
 // with secrets generated at start. Used by `pnpm demo` and by the end-to-end tests. Never prints a secret.
-import { parseConfig, startBff, vendorFactories, type RunningBff } from '@ca/bff';
+import { parseConfig, startBff, type RunningBff } from '@ca/bff';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -161,7 +161,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       },
     });
 
-    let bff = await startBff({ config, factories: vendorFactories });
+    let bff = await startBff({ config });
     stops.push(() => bff.stop());
 
     const ats = await startAtsServer({
@@ -196,7 +196,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       async restartBff(whileDown) {
         await bff.stop();
         await whileDown?.();
-        bff = await startBff({ config, factories: vendorFactories });
+        bff = await startBff({ config });
       },
       stop: stopAll,
     };

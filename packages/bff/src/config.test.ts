@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ConfigError, loadConfig, parseConfig } from './config.js';
-import { createAdapters } from './vendors/adapters.js';
-import { vendorFactories } from './vendors/registry.js';
+import { checkVendorConfig, createAdapters } from './vendors/adapters.js';
+import { vendorModules } from './vendors/registry.js';
 
 const base = () => ({
   publicUrl: 'http://127.0.0.1:8787/',
@@ -37,7 +37,7 @@ describe('config', () => {
     ['a short widget key', (c) => (c.tenants.acme.widgetKeys.k1 = 'short'), /^tenants\.acme\.widgetKeys\.k1: must be at least 32/],
     ['an origin with a path', (c) => (c.tenants.acme.allowedOrigins = ['http://x.example/page']), /^tenants\.acme\.allowedOrigins\.0: must be an origin/],
     ['a package of an unconfigured vendor', (c) => c.tenants.acme.packages.push({ id: 'm', vendor: 'mettl', name: 'M', sourceJobId: '' }), /^tenants\.acme\.packages\.1\.vendor: vendor mettl is not configured/],
-    ['an unknown vendor', (c) => ((c.tenants.acme.vendors as Record<string, unknown>).acmeTests = {}), /^tenants\.acme\.vendors: .*acmeTests/],
+    ['a vendor id that is not an id', (c) => ((c.tenants.acme.vendors as Record<string, unknown>).AcmeTests = {}), /^tenants\.acme\.vendors\.AcmeTests: /],
     ['a bad database URL', (c) => ((c as Record<string, unknown>).database = 'mysql://x'), /^database: must be embedded/],
     ['no tenants', (c) => ((c as { tenants: unknown }).tenants = {}), /^tenants: needs at least one tenant/],
   ];
@@ -55,6 +55,18 @@ describe('config', () => {
     const c = base() as { tenants: Record<string, unknown> };
     c.tenants.beta = { ...(c.tenants.acme as object), name: 'Beta', packages: [] };
     expect(() => parseConfig(c, env)).toThrow(/tenants\.beta\.apiKeys\.0: is also an API key of tenant acme/);
+  });
+
+  const badVendor: [string, (c: ReturnType<typeof base>) => void, RegExp][] = [
+    ['an unknown vendor', (c) => ((c.tenants.acme.vendors as Record<string, unknown>)['acme-tests'] = {}), /^tenants\.acme\.vendors\.acme-tests: unknown vendor; known vendors: pymetrics, mettl, berke, psi$/],
+    ['a vendor block missing a field', (c) => delete (c.tenants.acme.vendors.berke as { apiToken?: string }).apiToken, /^tenants\.acme\.vendors\.berke\.apiToken: /],
+    ['a vendor block with a bad value', (c) => (c.tenants.acme.vendors.berke.baseUrl = 'ftp://x'), /^tenants\.acme\.vendors\.berke\.baseUrl: /],
+    ['a package with a bad vendor field', (c) => (c.tenants.acme.packages[0] = { id: 'b', vendor: 'berke', name: 'B', sourceJobId: 'x'.repeat(60) }), /^tenants\.acme\.vendors\.berke\.packages\.b\.sourceJobId: /],
+  ];
+  it.each(badVendor)('checks vendor blocks before anything is opened, naming the field of %s', async (_, mutate, message) => {
+    const c = base();
+    mutate(c);
+    await expect(checkVendorConfig(parseConfig(c, env), vendorModules)).rejects.toThrow(message);
   });
 
   it('reports unreadable and malformed files', () => {
@@ -79,6 +91,22 @@ describe('config', () => {
     expect(r.stderr).toMatch(/tenants\.acme\.widgetKeys\.k1: must be at least 32 characters/);
     expect(r.stderr).not.toContain('a'.repeat(20));
   });
+
+  it('exits 2 naming the field of a bad vendor block, before opening the database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const c = { ...base(), database: `embedded:${join(dir, 'data')}` };
+    c.tenants.acme.vendors.berke.baseUrl = 'not a url';
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(c));
+    const root = resolve(import.meta.dirname, '../../..');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/bff.mjs'), '--config', join(dir, 'bad.json')], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.stderr).toMatch(/tenants\.acme\.vendors\.berke\.baseUrl: /);
+    expect(r.status).toBe(2);
+    expect(existsSync(join(dir, 'data'))).toBe(false);
+  });
 });
 
 describe('bff.config.example.json', () => {
@@ -88,7 +116,7 @@ describe('bff.config.example.json', () => {
     const c = loadConfig(join(root, 'bff.config.example.json'), Object.fromEntries(vars.map((v) => [v, `${v.toLowerCase()}-0123456789abcdefghijklmnop`])));
     expect(c.tenants.acme!.packages.map((p) => p.vendor)).toEqual(['pymetrics', 'mettl', 'berke', 'psi']);
     // every vendor adapter accepts its block and packages
-    const adapters = createAdapters({ config: c, factories: vendorFactories, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
+    const adapters = createAdapters({ config: c, vendors: vendorModules, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
     expect(adapters.all().map((a) => a.vendor).sort()).toEqual(['berke', 'mettl', 'psi', 'pymetrics']);
     return adapters.close();
   });

@@ -33,14 +33,8 @@ const Tenant = z.object({
   widgetKeys: z
     .record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/), z.string().min(32, 'must be at least 32 characters'))
     .refine((r) => Object.keys(r).length > 0, 'needs at least one key'),
-  vendors: z
-    .strictObject({
-      pymetrics: VendorBlock.optional(),
-      mettl: VendorBlock.optional(),
-      berke: VendorBlock.optional(),
-      psi: VendorBlock.optional(),
-    })
-    .default({}),
+  /** `vendor id → block`; each block is validated by that vendor's module before anything is opened. */
+  vendors: z.record(VendorId, VendorBlock).default({}),
   packages: z.array(PackageEntry).default([]),
   atsWebhook: z
     .object({
@@ -80,7 +74,6 @@ export const Config = z
   })
   .superRefine((cfg, ctx) => {
     const apiKeyOwner = new Map<string, string>();
-    const psiClientOwner = new Map<string, string>();
     for (const [tid, t] of Object.entries(cfg.tenants)) {
       t.apiKeys.forEach((k, i) => {
         const other = apiKeyOwner.get(k);
@@ -94,15 +87,6 @@ export const Config = z
         if (!t.vendors[p.vendor]) {
           ctx.addIssue({ code: 'custom', path: ['tenants', tid, 'packages', i, 'vendor'], message: `vendor ${p.vendor} is not configured for this tenant` });
         }
-      });
-      const clients = (t.vendors.psi as { clients?: { clientId?: unknown }[] } | undefined)?.clients ?? [];
-      clients.forEach((c, i) => {
-        if (typeof c?.clientId !== 'string') return;
-        const other = psiClientOwner.get(c.clientId);
-        if (other) {
-          ctx.addIssue({ code: 'custom', path: ['tenants', tid, 'vendors', 'psi', 'clients', i, 'clientId'], message: `is also a client of tenant ${other}` });
-        }
-        psiClientOwner.set(c.clientId, tid);
       });
     }
   });

@@ -2,5 +2,8 @@
 export { createApp } from './app.js';
 export { loadConfig, parseConfig, ConfigError, type Config } from './config.js';
 export { startBff, type RunningBff, type StartOptions } from './runtime.js';
-export { vendorFactories } from './vendors/registry.js';
+export { vendorModules } from './vendors/registry.js';
+export { checkVendorConfig } from './vendors/adapters.js';
+export type { VendorModule, VendorAdapter, VendorContext, StatusUpdate, OrderChange, VendorOrder } from './core/vendor-port.js';
+export { VendorError, VendorConfigError, WebhookInvalid, WebhookUnauthorized } from './core/vendor-port.js';
 export { escapeHtml } from './html.js';

@@ -18,9 +18,9 @@ import { pruneEvents } from './store/events.js';
 import { pruneLinks } from './store/links.js';
 import { serverSecret } from './store/meta.js';
 import { migrate } from './store/migrations.js';
-import { createAdapters } from './vendors/adapters.js';
-import type { VendorAdapterFactory } from './core/vendor-port.js';
-import type { VendorId } from '@ca/shared';
+import { checkVendorConfig, createAdapters } from './vendors/adapters.js';
+import { vendorModules } from './vendors/registry.js';
+import type { VendorModule } from './core/vendor-port.js';
 
 export const DEFAULT_WIDGET_FILE = fileURLToPath(new URL('../../widget/dist/widget.js', import.meta.url));
 
@@ -48,7 +48,8 @@ export const REDACT = [
 
 export interface StartOptions {
   config: Config;
-  factories: Partial<Record<VendorId, VendorAdapterFactory>>;
+  /** The vendors this BFF knows; default every vendor in vendors/registry.ts. */
+  vendors?: readonly VendorModule[];
   log?: Logger;
   now?: () => Date;
   widgetFile?: string;
@@ -76,6 +77,8 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
   const { config } = opts;
   const log = opts.log ?? pino({ level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' } });
   const now = opts.now ?? (() => new Date());
+  const vendors = opts.vendors ?? vendorModules;
+  await checkVendorConfig(config, vendors);
   const db = await openDatabase(config.database, { onError: (err) => log.warn({ err: err.message }, 'database connection error') });
   const closers: (() => Promise<void>)[] = [() => db.close()];
   const stopAll = async () => {
@@ -86,7 +89,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     if (applied.length) log.info({ versions: applied }, 'applied migrations');
     const secret = await serverSecret(db);
     const metrics = createMetrics();
-    const adapters = createAdapters({ config, factories: opts.factories, secret, log, now });
+    const adapters = createAdapters({ config, vendors, secret, log, now });
     closers.push(() => adapters.close());
     let orders!: OrderService;
     let jobsStarted = false;

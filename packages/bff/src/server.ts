@@ -2,7 +2,8 @@
 // logs one line when ready, and stops cleanly on SIGTERM/SIGINT. The only place that reads the environment.
 import { ConfigError, loadConfig } from './config.js';
 import { startBff } from './runtime.js';
-import { vendorFactories } from './vendors/registry.js';
+import { checkVendorConfig } from './vendors/adapters.js';
+import { vendorModules } from './vendors/registry.js';
 
 function configPath(argv: string[]): string {
   const i = argv.indexOf('--config');
@@ -20,6 +21,7 @@ async function main() {
   let config;
   try {
     config = loadConfig(configPath(process.argv.slice(2)));
+    await checkVendorConfig(config, vendorModules);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`candidate-assessment: invalid configuration\n${err.message}\n`);
@@ -27,7 +29,7 @@ async function main() {
     }
     throw err;
   }
-  const bff = await startBff({ config, factories: vendorFactories });
+  const bff = await startBff({ config, vendors: vendorModules });
   bff.log.info({ url: bff.url, publicUrl: config.publicUrl, database: config.database.split(':')[0] }, `candidate-assessment BFF listening on ${bff.url}`);
   let stopping = false;
   const stop = (signal: string) => {

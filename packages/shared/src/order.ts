@@ -2,8 +2,11 @@
 import { z } from 'zod';
 import { OrderStatus } from './status.js';
 
-export const VENDORS = ['pymetrics', 'mettl', 'berke', 'psi'] as const;
-export const VendorId = z.enum(VENDORS);
+/**
+ * A vendor's id (`pymetrics`, `mettl`, `berke`, `psi`, …). Open on purpose: the BFF's vendor registry decides which
+ * exist, so a new vendor needs no change here and no widget rebuild; display names travel as `vendorName`.
+ */
+export const VendorId = z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be 2–32 lower-case letters, digits or -');
 export type VendorId = z.infer<typeof VendorId>;
 
 export const Level = z.enum(['high', 'medium', 'low']);
@@ -74,6 +77,8 @@ export const Order = z.object({
   packageId: z.string(),
   packageName: z.string(),
   vendor: VendorId,
+  /** The vendor's display name, e.g. `Mercer | Mettl`. */
+  vendorName: z.string(),
   vendorRef: z.string().nullable(),
   status: OrderStatus,
   vendorStatus: z.string().nullable(),
@@ -94,6 +99,8 @@ export type PackageKind = z.infer<typeof PackageKind>;
 export const Package = z.object({
   id: z.string(),
   vendor: VendorId,
+  /** The vendor's display name, e.g. `Mercer | Mettl`. */
+  vendorName: z.string(),
   name: z.string(),
   kind: PackageKind,
   description: z.string().optional(),

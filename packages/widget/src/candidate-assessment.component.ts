@@ -1,7 +1,7 @@
 // The <candidate-assessment> element class: state and rendering. No side effects on import (registration is in
 // candidate-assessment.ts); all I/O sits in the controllers. Never shows scores or reports in the candidate view.
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { LinkKind, LinkResponse, Order, OrderEvent, OrderStatus, Package, VendorId } from '@ca/shared';
+import type { LinkKind, LinkResponse, Order, OrderEvent, OrderStatus, Package } from '@ca/shared';
 import styles from './candidate-assessment.styles.js';
 import { readClaims } from './claims.js';
 import { ApiController } from './controllers/api-controller.js';
@@ -20,7 +20,6 @@ interface Problem {
   message: string;
 }
 
-const VENDOR_NAMES: Record<VendorId, string> = { pymetrics: 'pymetrics', mettl: 'Mercer | Mettl', berke: 'Berke', psi: 'PSI' };
 /** Error codes the widget explains in its own words (and language); others show the BFF's message. */
 const OWN_WORDS: readonly string[] = ['token_expired', 'network', 'vendor_rejected', 'vendor_unavailable'];
 /** A ticket this close to its expiry is fetched anew rather than followed. */
@@ -125,10 +124,15 @@ export class CandidateAssessment extends LitElement {
   readonly #stream = new StreamController(this, {
     token: () => this.#tokens.token,
     refreshToken: (refused) => this.#tokens.refresh(refused),
+    tokenExpired: () => this.#tokens.expired,
     event: (e) => this.#onEvent(e),
     resync: () => void this.#reload(),
-    state: (s) => (this.connection = s),
-    failed: (code) => this.#fail({ code, message: '' }),
+    state: (s) => {
+      this.connection = s;
+      if (s === 'live' && this.problem?.code === 'token_expired') this.problem = null;
+    },
+    // Without fetchToken nothing can renew the token: stop. With it, say so and let the stream keep trying.
+    failed: (code) => (this.fetchToken ? (this.problem = this.#explain({ code })) : this.#fail({ code, message: '' })),
   });
   #loc: Locale = resolveLocale('en');
   #generation = 0;
@@ -430,7 +434,7 @@ export class CandidateAssessment extends LitElement {
       <label for="pkg">${m.pkg}</label>
       <select id="pkg" part="package-select" .value=${this.selected} @change=${this.#onSelect}>
         ${this.packages.map(
-          (p) => html`<option value=${p.id} ?selected=${p.id === this.selected}>${p.name} · ${VENDOR_NAMES[p.vendor] ?? p.vendor}</option>`,
+          (p) => html`<option value=${p.id} ?selected=${p.id === this.selected}>${p.name} · ${p.vendorName ?? p.vendor}</option>`,
         )}
       </select>
       <button part="send" type="submit" aria-disabled=${this.sending || !this.selected ? 'true' : 'false'}>
@@ -468,7 +472,7 @@ export class CandidateAssessment extends LitElement {
     const showBadge = recruiter || !done;
     return html`<li part="order" class="order" data-id=${o.id} data-status=${o.status}>
       <div class="top">
-        <span><span class="pkg">${o.packageName}</span> <span class="vendor">${VENDOR_NAMES[o.vendor] ?? o.vendor}</span></span>
+        <span><span class="pkg">${o.packageName}</span> <span class="vendor">${o.vendorName ?? o.vendor}</span></span>
         ${showBadge ? html`<span part="badge" class="badge ${o.status}">${this.#statusLabel(o.status)}</span>` : nothing}
       </div>
       <p class="muted">

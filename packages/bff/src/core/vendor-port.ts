@@ -163,6 +163,19 @@ export interface VendorAdapter {
 
 export type VendorAdapterFactory = (ctx: VendorContext) => VendorAdapter;
 
+/**
+ * A vendor as the core registers it: its id, the name recruiters and candidates see, and the factory.
+ * Each vendor folder's `index.ts` exports one; `vendors/registry.ts` lists them. Nothing else names a vendor.
+ */
+export interface VendorModule {
+  /** Lower-case id used in config (`vendors.<id>`, `packages[].vendor`), URLs and orders. */
+  readonly id: string;
+  /** Shown in the catalog and on orders, e.g. `Mercer | Mettl`. */
+  readonly displayName: string;
+  /** Builds the tenant's adapter. Validates its config block and packages; throws `VendorConfigError`. */
+  readonly create: VendorAdapterFactory;
+}
+
 /** A vendor call failed. The job runner retries when `retryable`; the order service decides the status. */
 export class VendorError extends Error {
   readonly retryable: boolean;

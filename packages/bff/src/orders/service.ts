@@ -41,6 +41,7 @@ export interface CreateOrderInput {
   packageId: string;
   packageName: string;
   vendor: VendorId;
+  vendorName: string;
   idempotencyKey?: string | undefined;
 }
 

@@ -82,6 +82,7 @@ export function apiRoutes(deps: AppDeps) {
     const packages: Package[] = tenantOf(p).packages.map((pkg) => ({
       id: pkg.id,
       vendor: pkg.vendor,
+      vendorName: adapters.displayName(pkg.vendor),
       name: pkg.name,
       kind: pkg.kind ?? adapters.get(p.tenantId, pkg.vendor)?.defaultKind ?? 'test',
       ...(pkg.description ? { description: pkg.description } : {}),
@@ -119,6 +120,7 @@ export function apiRoutes(deps: AppDeps) {
       packageId: pkg.id,
       packageName: pkg.name,
       vendor: pkg.vendor,
+      vendorName: adapters.displayName(pkg.vendor),
       idempotencyKey: key,
     });
     return c.json({ order: view(p, order) }, 202);

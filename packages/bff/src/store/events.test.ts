@@ -12,6 +12,7 @@ const order = (candidateId: string, n: number): Order => ({
   packageId: 'p',
   packageName: 'P',
   vendor: 'berke',
+  vendorName: 'Berke',
   vendorRef: null,
   status: 'requested',
   vendorStatus: null,

@@ -108,6 +108,11 @@ CREATE INDEX ca_events_tenant ON ca_events (tenant_id, id);
     name: 'order version: a counter every change raises, so readers can tell newer snapshots from older',
     sql: `ALTER TABLE ca_orders ADD COLUMN version integer NOT NULL DEFAULT 1;`,
   },
+  {
+    version: 3,
+    name: 'vendor display name kept with the order, like its package name, so the widget needs no list of vendors',
+    sql: `ALTER TABLE ca_orders ADD COLUMN vendor_name text;`,
+  },
 ];
 
 /** Applies missing migrations in order, in one transaction holding an advisory lock. */

@@ -10,6 +10,8 @@ export interface OrderRow {
   package_id: string;
   package_name: string;
   vendor: VendorId;
+  /** Null for orders placed before migration 3. */
+  vendor_name: string | null;
   vendor_ref: string | null;
   status: OrderStatus;
   vendor_status: string | null;
@@ -43,6 +45,7 @@ export function toOrder(r: OrderRow): Order {
     packageId: r.package_id,
     packageName: r.package_name,
     vendor: r.vendor,
+    vendorName: r.vendor_name ?? r.vendor,
     vendorRef: r.vendor_ref,
     status: r.status,
     vendorStatus: r.vendor_status,
@@ -63,6 +66,7 @@ export interface NewOrder {
   packageId: string;
   packageName: string;
   vendor: VendorId;
+  vendorName: string;
   candidate: CandidateInfo;
   job?: JobInfo | undefined;
   actor?: string | undefined;
@@ -71,10 +75,10 @@ export interface NewOrder {
 
 export async function insertOrder(sql: Sql, o: NewOrder): Promise<OrderRow> {
   const rows = await sql.query<OrderRow>(
-    `INSERT INTO ca_orders (id, tenant_id, candidate_id, package_id, package_name, vendor, status,
+    `INSERT INTO ca_orders (id, tenant_id, candidate_id, package_id, package_name, vendor, vendor_name, status,
        status_vendor_time, status_changed_at, created_at, updated_at, candidate, job, actor)
-     VALUES ($1,$2,$3,$4,$5,$6,'requested',$7,$7,$7,$7,$8,$9,$10) RETURNING *`,
-    [o.id, o.tenantId, o.candidateId, o.packageId, o.packageName, o.vendor, o.now, json(o.candidate), json(o.job ?? null), o.actor ?? null],
+     VALUES ($1,$2,$3,$4,$5,$6,$7,'requested',$8,$8,$8,$8,$9,$10,$11) RETURNING *`,
+    [o.id, o.tenantId, o.candidateId, o.packageId, o.packageName, o.vendor, o.vendorName, o.now, json(o.candidate), json(o.job ?? null), o.actor ?? null],
   );
   return rows[0]!;
 }

@@ -6,8 +6,8 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { parseConfig } from '../config.js';
 import { REDACT, startBff, type RunningBff } from '../runtime.js';
-import { vendorFactories } from '../vendors/registry.js';
-import type { PackageConfig, VendorAdapterFactory } from '../core/vendor-port.js';
+import { vendorModules } from '../vendors/registry.js';
+import type { PackageConfig, VendorAdapterFactory, VendorModule } from '../core/vendor-port.js';
 import { openSse, type SseClient } from './sse-client.js';
 
 export type { SseClient } from './sse-client.js';
@@ -19,7 +19,9 @@ export interface TestBffOptions {
   database?: string;
   /** Overrides every vendor's poll interval; default 3600 (poll only when asked: pollNow()). */
   pollIntervalSeconds?: number;
-  /** Replaces adapter factories (core tests use an in-process adapter). */
+  /** The vendors the BFF knows; default every registered vendor. A module replaces the registered one of its id. */
+  modules?: readonly VendorModule[];
+  /** Shorthand: these vendor ids get an in-process adapter (core tests), their config block taken as is. */
   factories?: Partial<Record<VendorId, VendorAdapterFactory>>;
   placeRetryLimit?: number;
   placeRetryDelay?: number;
@@ -68,6 +70,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The registered vendors with those of `overrides` replacing the ones of the same id, new ids appended. */
+export function withOverrides(base: readonly VendorModule[], overrides: readonly VendorModule[]): VendorModule[] {
+  const byId = new Map(base.map((m) => [m.id, m]));
+  for (const m of overrides) byId.set(m.id, m);
+  return [...byId.values()];
+}
+
 export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -99,7 +108,10 @@ export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
   const log = pino({ level: 'debug', redact: { paths: REDACT, censor: '[redacted]' } }, sink);
   const bff = await startBff({
     config,
-    factories: opts.factories ?? vendorFactories,
+    vendors: withOverrides(vendorModules, [
+      ...(opts.modules ?? []),
+      ...Object.entries(opts.factories ?? {}).map(([id, create]) => ({ id, displayName: id, create: create! })),
+    ]),
     log,
     pollIntervalSeconds: opts.pollIntervalSeconds ?? 3600,
     ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),

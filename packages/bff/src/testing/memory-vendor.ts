@@ -1,10 +1,12 @@
 // An in-process vendor for core tests: implements VendorAdapter over a controllable in-memory state
 // (orders placed, statuses to report, outages). Proves the core path without any vendor's wire format.
 import type { OrderStatus, Result } from '@ca/shared';
-import { VendorError, type StatusUpdate, type VendorAdapter, type VendorAdapterFactory } from '../core/vendor-port.js';
+import { VendorError, type StatusUpdate, type VendorAdapter, type VendorAdapterFactory, type VendorModule } from '../core/vendor-port.js';
 
 export interface MemoryVendor {
   factory: VendorAdapterFactory;
+  /** The same adapter as a vendor module of its own (id `memory` unless given). */
+  module(id?: string, displayName?: string): VendorModule;
   placeCalls: number;
   /** The next N placements fail with a retryable error (an outage). */
   failNext(n: number, retryable?: boolean, message?: string, retryAfterMs?: number): void;
@@ -25,6 +27,7 @@ export function createMemoryVendor(vendorStatusOf: (s: OrderStatus) => string = 
       state.set(ref, { status, at: extra.at ?? new Date(), ...(extra.result ? { result: extra.result } : {}), ...(extra.progress !== undefined ? { progress: extra.progress } : {}) });
     },
     refs: () => [...state.keys()],
+    module: (id = 'memory', displayName = 'In-memory vendor') => ({ id, displayName, create: (ctx) => ({ ...mv.factory(ctx), vendor: id }) }),
     factory: (ctx) => {
       const adapter: VendorAdapter = {
         vendor: 'berke',

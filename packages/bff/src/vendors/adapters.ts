@@ -1,12 +1,13 @@
 // Builds one adapter per tenant and configured vendor, each with its own context (links, signed
 // tickets, logger). The core reaches vendors only through this.
 import type { VendorId } from '@ca/shared';
-import type { Logger } from 'pino';
+import { randomBytes } from 'node:crypto';
+import pino, { type Logger } from 'pino';
 import { createTicketSigner } from '../auth/tickets.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import type { OrderRow } from '../store/orders.js';
-import { VendorConfigError, type VendorOrder, type PackageConfig, type VendorAdapter, type VendorAdapterFactory, type VendorContext } from '../core/vendor-port.js';
+import { VendorConfigError, type VendorOrder, type PackageConfig, type VendorAdapter, type VendorContext, type VendorModule } from '../core/vendor-port.js';
 
 export interface AdapterEntry {
   tenantId: string;
@@ -18,6 +19,8 @@ export interface AdapterEntry {
 export interface Adapters {
   get(tenantId: string, vendor: VendorId): VendorAdapter | undefined;
   all(): readonly AdapterEntry[];
+  /** The vendor's display name (`Mercer | Mettl`); the id itself for a vendor no module names. */
+  displayName(vendor: VendorId): string;
   /** Verifies a per-order ticket from a hook or return URL; the order id, or null. */
   verifyOrderTicket(purpose: 'hook' | 'return', tenantId: string, vendor: VendorId, ticket: string): string | null;
   close(): Promise<void>;
@@ -27,20 +30,23 @@ const DEFAULT_POLL_SECONDS = 300;
 
 export function createAdapters(opts: {
   config: Config;
-  factories: Partial<Record<VendorId, VendorAdapterFactory>>;
+  vendors: readonly VendorModule[];
   secret: Uint8Array;
   log: Logger;
   now: () => Date;
   fetch?: typeof fetch;
 }): Adapters {
   const { config, secret } = opts;
+  const modules = new Map(opts.vendors.map((m) => [m.id, m]));
   const signer = (purpose: string, vendor: VendorId, tenantId: string) => createTicketSigner(secret, `${purpose}:${vendor}:${tenantId}`);
   const entries: AdapterEntry[] = [];
   for (const [tenantId, tenant] of Object.entries(config.tenants)) {
     for (const [vendor, block] of Object.entries(tenant.vendors) as [VendorId, Record<string, unknown> | undefined][]) {
       if (!block) continue;
-      const factory = opts.factories[vendor];
-      if (!factory) throw new ConfigError(`tenants.${tenantId}.vendors.${vendor}: no adapter for vendor ${vendor}`);
+      const module = modules.get(vendor);
+      if (!module) {
+        throw new ConfigError(`tenants.${tenantId}.vendors.${vendor}: unknown vendor; known vendors: ${[...modules.keys()].join(', ')}`);
+      }
       const base = config.publicUrl;
       const ctx: VendorContext = {
         tenantId,
@@ -58,7 +64,7 @@ export function createAdapters(opts: {
         now: opts.now,
       };
       try {
-        entries.push({ tenantId, vendor, adapter: factory(ctx), ctx });
+        entries.push({ tenantId, vendor, adapter: module.create(ctx), ctx });
       } catch (err) {
         if (err instanceof VendorConfigError) {
           const prefix = `tenants.${tenantId}.vendors.${vendor}`;
@@ -68,14 +74,33 @@ export function createAdapters(opts: {
       }
     }
   }
+  const oauthOwner = new Map<string, string>();
+  for (const { tenantId, vendor, adapter } of entries) {
+    for (const c of adapter.oauthClients ?? []) {
+      const other = oauthOwner.get(c.clientId);
+      if (other) throw new ConfigError(`tenants.${tenantId}.vendors.${vendor}: OAuth client id ${c.clientId} is also a client of ${other}`);
+      oauthOwner.set(c.clientId, `tenant ${tenantId}`);
+    }
+  }
   return {
     get: (tenantId, vendor) => entries.find((e) => e.tenantId === tenantId && e.vendor === vendor)?.adapter,
     all: () => entries,
+    displayName: (vendor) => modules.get(vendor)?.displayName ?? vendor,
     verifyOrderTicket: (purpose, tenantId, vendor, ticket) => signer(purpose, vendor, tenantId).verify(ticket),
     async close() {
       await Promise.all(entries.map((e) => e.adapter.close?.()));
     },
   };
+}
+
+/**
+ * Builds every tenant's adapters with a throw-away ticket key and closes them again: the whole config, each
+ * vendor block and package included, is checked before a database or port is opened. Adapter factories do
+ * no I/O, so this costs only the validation. Throws `ConfigError` naming the field.
+ */
+export async function checkVendorConfig(config: Config, vendors: readonly VendorModule[]): Promise<void> {
+  const adapters = createAdapters({ config, vendors, secret: randomBytes(32), log: pino({ level: 'silent' }), now: () => new Date() });
+  await adapters.close();
 }
 
 /** The order as an adapter sees it, or null when its package is no longer configured. */

@@ -1,9 +1,9 @@
-// Vendor id → adapter factory. The one place that names every vendor.
-import type { VendorId } from '@ca/shared';
-import type { VendorAdapterFactory } from '../core/vendor-port.js';
-import berke from './berke/adapter.js';
-import mettl from './mettl/adapter.js';
-import psi from './psi/adapter.js';
-import pymetrics from './pymetrics/adapter.js';
+// Every vendor the BFF knows, in catalog order. The one place that lists them: a new vendor is a folder
+// under vendors/ with an index.ts exporting its VendorModule, plus one line here.
+import type { VendorModule } from '../core/vendor-port.js';
+import berke from './berke/index.js';
+import mettl from './mettl/index.js';
+import psi from './psi/index.js';
+import pymetrics from './pymetrics/index.js';
 
-export const vendorFactories: Record<VendorId, VendorAdapterFactory> = { pymetrics, mettl, berke, psi };
+export const vendorModules: readonly VendorModule[] = [pymetrics, mettl, berke, psi];

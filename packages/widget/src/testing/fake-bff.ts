@@ -43,6 +43,7 @@ export function makeOrder(over: Partial<Order> & Pick<Order, 'id'>): Order {
     packageId: 'mettl-java',
     packageName: 'Java coding test',
     vendor: 'mettl',
+    vendorName: 'Mercer | Mettl',
     vendorRef: 'ref-1',
     status: 'invited',
     vendorStatus: 'ToBeTaken',
@@ -64,6 +65,7 @@ export function sampleOrders(): Order[] {
       packageId: 'psi-cert',
       packageName: 'Certification exam',
       vendor: 'psi',
+      vendorName: 'PSI',
       status: 'scheduled',
       vendorStatus: 'BOOKING_CREATED',
       createdAt: ago(5),
@@ -80,6 +82,7 @@ export function sampleOrders(): Order[] {
       packageId: 'pym-games',
       packageName: 'Job fit games',
       vendor: 'pymetrics',
+      vendorName: 'pymetrics',
       status: 'in_progress',
       vendorStatus: 'IN_PROGRESS',
       progress: 40,
@@ -91,6 +94,7 @@ export function sampleOrders(): Order[] {
       packageId: 'berke-sales',
       packageName: 'Sales personality',
       vendor: 'berke',
+      vendorName: 'Berke',
       status: 'scored',
       vendorStatus: 'jobFitScoresAvailable',
       createdAt: ago(600),
@@ -131,9 +135,9 @@ export function sampleOrders(): Order[] {
 }
 
 export const samplePackages: Package[] = [
-  { id: 'mettl-java', vendor: 'mettl', name: 'Java coding test', kind: 'test' },
-  { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', kind: 'personality' },
-  { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', kind: 'exam' },
+  { id: 'mettl-java', vendor: 'mettl', vendorName: 'Mercer | Mettl', name: 'Java coding test', kind: 'test' },
+  { id: 'berke-sales', vendor: 'berke', vendorName: 'Berke', name: 'Sales personality', kind: 'personality' },
+  { id: 'psi-cert', vendor: 'psi', vendorName: 'PSI', name: 'Certification exam', kind: 'exam' },
 ];
 
 export interface SeenRequest {
@@ -160,6 +164,8 @@ export class FakeBff {
   /** Tokens the fake accepts; anything else is a 401. */
   readonly valid = new Set<string>();
   readonly expired = new Set<string>();
+  /** Answer a 401 as a browser shows one that lacks CORS headers: a network error with nothing to read. */
+  opaque401 = false;
   /** Make the next N calls to this path fail with this response. */
   failNext: { method: string; path: string; times: number; status: number; code: string; message: string } | null = null;
   /** Delay before answering (per path prefix). */
@@ -189,6 +195,7 @@ export class FakeBff {
     for (const [prefix, gate] of this.delays) if (path.startsWith(prefix)) await gate;
 
     const token = headers.get('Authorization')?.replace(/^Bearer /, '') ?? '';
+    if (this.opaque401 && (this.expired.has(token) || !this.valid.has(token))) throw new TypeError('Failed to fetch');
     if (this.expired.has(token)) return json(401, { error: { code: 'token_expired', message: 'The token has expired.' } });
     if (!this.valid.has(token)) return json(401, { error: { code: 'token_invalid', message: 'The token is invalid.' } });
     const f = this.failNext;
