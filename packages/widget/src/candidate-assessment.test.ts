@@ -665,17 +665,16 @@ describe('behaviour', () => {
     expect(text(row(el, 'o-psi').querySelector('[part=badge]'))).toBe('Completed');
   });
 
-  it('shares one live stream between instances for the same candidate', async () => {
-    const token = makeToken();
-    const a = await mount({ token });
-    const b = await mount({ token: makeToken({ role: 'candidate' }) });
+  it('shares one live stream between instances for the same candidate and role', async () => {
+    const a = await mount({ token: makeToken() });
+    const b = await mount({ token: makeToken() });
     await waitUntil(() => bff.streams.length >= 1);
     await aTimeout(50);
     expect(bff.count('GET', '/v1/events')).toBe(1);
     expect(openStreamCount()).toBe(1);
     bff.emit('order.updated', later(order('o-pym'), { status: 'completed' }));
     await waitUntil(() => text(row(a, 'o-pym').querySelector('[part=badge]')) === 'Completed');
-    await waitUntil(() => text(row(b, 'o-pym').querySelector('[part=completed]')) === '✓ Completed');
+    await waitUntil(() => text(row(b, 'o-pym').querySelector('[part=badge]')) === 'Completed');
     // Another candidate on the same page gets a stream of its own.
     const other = await mount({ token: makeToken({ sub: 'cand-456' }) });
     await waitUntil(() => bff.streams.length === 2);
@@ -689,6 +688,75 @@ describe('behaviour', () => {
     await aTimeout(20);
     expect(bff.streams).toHaveLength(0);
     expect(openStreamCount()).toBe(0);
+  });
+
+  it('gives the candidate view and the recruiter view of one candidate a stream each, so results are never stripped', async () => {
+    const candidateToken = makeToken({ role: 'candidate' });
+    const recruiterToken = makeToken({ role: 'recruiter' });
+    const candidate = await mount({ token: candidateToken });
+    await waitUntil(() => bff.streams.length === 1);
+    const recruiter = await mount({ token: recruiterToken });
+    await waitUntil(() => bff.streams.length === 2, 'the recruiter view joined the candidate view’s stream');
+    expect(openStreamCount()).toBe(2);
+    expect(bff.streams.map((s) => s.token).sort()).toEqual([candidateToken, recruiterToken].sort());
+    // The BFF strips results from what it sends on a candidate's stream; the recruiter view must not get those.
+    const scored = later(order('o-pym'), {
+      status: 'scored',
+      result: { score: 64, maxScore: 100, subScores: [], flags: [], jobFits: [], reportAvailable: false },
+    });
+    for (const s of bff.streams) {
+      const o = s.token === candidateToken ? { ...scored, result: null } : scored;
+      const e = { id: '90', type: 'order.updated', orderId: o.id, candidateId: o.candidateId, tenantId: o.tenantId, order: o, at: o.statusChangedAt };
+      s.controller.enqueue(new TextEncoder().encode(`id: 90\nevent: order.updated\ndata: ${JSON.stringify(e)}\n\n`));
+    }
+    await waitUntil(() => text(row(recruiter, 'o-pym').querySelector('[part=badge]')) === 'Results ready');
+    await waitUntil(() => text(row(candidate, 'o-pym').querySelector('[part=completed]')) === '✓ Completed');
+    await aTimeout(50);
+    expect(text(row(recruiter, 'o-pym').querySelector('[part=result]'))).toContain('64 / 100');
+  });
+
+  it('renews the token when a request fails with no readable answer after the token expired (a 401 without CORS)', async () => {
+    bff.opaque401 = true;
+    const stale = makeToken({ lifeSeconds: -60, n: 20 });
+    const fresh = makeToken({ n: 21 });
+    bff.expired.add(stale);
+    bff.valid.add(fresh);
+    const fetchToken = vi.fn<() => Promise<string>>().mockResolvedValueOnce(stale).mockResolvedValue(fresh);
+    const el = create({ api: API });
+    el.fetchToken = fetchToken;
+    await attach(el);
+    expect(part(el, 'list')).not.toBeNull();
+    expect(fetchToken).toHaveBeenCalledTimes(2);
+    await waitUntil(() => bff.streams.length === 1);
+    expect(bff.streams[0]!.token).toBe(fresh);
+  });
+
+  it('tries a failed token refresh again with backoff, tells the page once, and the stream goes on with the new token', async () => {
+    const first = makeToken({ lifeSeconds: 2, n: 30 });
+    const second = makeToken({ n: 31 });
+    bff.valid.add(first);
+    bff.valid.add(second);
+    const fetchToken = vi
+      .fn<() => Promise<string>>()
+      .mockResolvedValueOnce(first)
+      .mockRejectedValueOnce(new Error('ATS down'))
+      .mockResolvedValue(second);
+    const el = create({ api: API });
+    el.fetchToken = fetchToken;
+    const errors: CaErrorDetail[] = [];
+    el.addEventListener('ca-error', (e) => errors.push(e.detail));
+    await attach(el);
+    await waitUntil(() => bff.streams.length === 1);
+    // 80 % of 2 s, then 1–2 s of backoff.
+    await waitUntil(() => fetchToken.mock.calls.length === 3, 'the failed refresh was not tried again', { timeout: 6000 });
+    expect(errors.map((e) => e.code)).toEqual(['token_expired']);
+    bff.valid.delete(first);
+    bff.expired.add(first);
+    bff.dropStreams();
+    await waitUntil(() => bff.streams.length === 1 && bff.streams[0]!.token === second, 'no stream with the new token', { timeout: 5000 });
+    await userEvent.click(part(el, 'send')!);
+    await waitUntil(() => bff.count('POST', '/v1/orders') === 1);
+    expect(bff.requests.at(-1)!.headers.get('Authorization')).toBe(`Bearer ${second}`);
   });
 
   it('shows an error with a retry that works', async () => {

@@ -9,11 +9,13 @@ export interface StreamListener {
   token(): string;
   /** A fresh token after `refused` got a 401; rejects when none can be had. */
   refreshToken(refused: string): Promise<string>;
+  /** Whether the current token is past its exp (a failure with no answer is then taken as a 401). */
+  tokenExpired(): boolean;
   event(e: OrderEvent): void;
   /** The stream may have missed events: refetch /v1/orders. */
   resync(): void;
   state(s: Connection): void;
-  /** The stream gave up (the token cannot be renewed). */
+  /** The token could not be renewed; the stream keeps trying with backoff while the listener stays. */
   failed(code: string): void;
 }
 
@@ -81,22 +83,29 @@ class LiveStream {
     const headers: Record<string, string> = { Accept: 'text/event-stream', Authorization: `Bearer ${token}` };
     if (this.#lastEventId) headers['Last-Event-ID'] = this.#lastEventId;
     let renewed = false;
-    try {
-      const res = await fetch(`${this.#api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
-      if (res.status === 401) {
-        await res.body?.cancel();
-        await lead.refreshToken(token).catch(() => {
+    const renew = () =>
+      lead.refreshToken(token).then(
+        () => (renewed = true),
+        () => {
           throw new TokenGone();
-        });
-        renewed = true;
+        },
+      );
+    try {
+      let res: Response | undefined;
+      try {
+        res = await fetch(`${this.#api}/v1/events`, { headers, signal: ctl.signal, cache: 'no-store', credentials: 'omit' });
+      } catch (err) {
+        // After exp, no readable answer most likely means a 401 without CORS headers: renew rather than retry as is.
+        if (ctl.signal.aborted || !lead.tokenExpired()) throw err;
+      }
+      if (!res || res.status === 401) {
+        await res?.body?.cancel();
+        await renew();
       } else if (!res.ok || !res.body) throw res.status;
       else await this.#read(res.body, parser);
     } catch (err) {
       if (ctl.signal.aborted) return;
-      if (err instanceof TokenGone) {
-        for (const l of this.#listeners) l.failed('token_expired');
-        return;
-      }
+      if (err instanceof TokenGone) for (const l of this.#listeners) l.failed('token_expired');
     }
     if (ctl.signal.aborted || !this.#listeners.size) return;
     // Exponential backoff with jitter so many widgets do not reconnect in lockstep after an outage; right away

@@ -2,7 +2,7 @@
 // Proves the wire contract end to end at component level; the demo's end-to-end tests live in /test.
 import type { Order } from '@ca/shared';
 import { waitUntil } from '@open-wc/testing';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import './candidate-assessment.js';
 import type { CandidateAssessment } from './candidate-assessment.component.js';
@@ -14,7 +14,8 @@ const control = async <T,>(op: string, body: Record<string, unknown> = {}): Prom
   if (!res.ok) throw new Error(out.error);
   return out;
 };
-const token = (role: 'recruiter' | 'candidate') => control<{ token: string }>('token', { role }).then((r) => r.token);
+const token = (role: 'recruiter' | 'candidate', more: { candidateId?: string; expiresIn?: number } = {}) =>
+  control<{ token: string }>('token', { role, ...more }).then((r) => r.token);
 
 const part = (el: Element, name: string): HTMLElement | null => el.shadowRoot!.querySelector(`[part~="${name}"]`);
 const text = (n: Element | null | undefined): string => (n?.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -26,8 +27,12 @@ beforeAll(async () => {
   ({ url: api } = await control<{ url: string }>('start', { origin: location.origin }));
 });
 
+// Each widget holds an event stream open: remove them after each test, or Chromium's six connections per host run out.
+afterEach(() => {
+  for (const el of elements.splice(0)) el.remove();
+});
+
 afterAll(async () => {
-  for (const el of elements) el.remove();
   await control('stop');
 });
 
@@ -91,6 +96,56 @@ describe('against a real BFF', () => {
     await waitUntil(() => text(part(candidate, 'completed')) === '✓ Completed');
     expect(part(candidate, 'result')).toBeNull();
     expect(text(candidate.shadowRoot!.querySelector('ul'))).not.toContain('81');
+  });
+
+  it('renews an expired token after the BFF answers 401 across origins, tries a failed fetchToken again, and the stream resumes', async () => {
+    const candidateId = 'cand-expiry';
+    // The BFF accepts a token up to 30 s past exp: this one is refused about 3 s from now.
+    const expiring = await token('recruiter', { candidateId, expiresIn: -27 });
+    const calls: string[] = [];
+    const fetchToken = vi.fn(async () => {
+      calls.push(new Date().toISOString());
+      if (calls.length === 1) return expiring;
+      if (calls.length === 2) throw new Error('the ATS is briefly down');
+      return token('recruiter', { candidateId });
+    });
+    const el = mount('recruiter', fetchToken);
+    await waitUntil(() => part(el, 'empty'), 'no empty state', { timeout: 10_000 });
+
+    // A cross-origin 401 is readable (CORS headers on errors), so the widget can tell it from a network failure.
+    await new Promise((r) => setTimeout(r, 3500));
+    const refused = await fetch(`${api}/v1/orders`, { headers: { Authorization: `Bearer ${expiring}` } });
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('token_expired');
+
+    await waitUntil(() => fetchToken.mock.calls.length >= 3, 'fetchToken was not called again', { timeout: 15_000 });
+    await waitUntil(() => text(part(el, 'connection')) === 'Live', 'the stream did not resume', { timeout: 10_000 });
+    await waitUntil(() => (part(el, 'package-select') as HTMLSelectElement | null)?.options.length === 2);
+    await userEvent.click(part(el, 'send')!);
+    // "Invited" only arrives over the stream (the order is answered as requested).
+    await waitUntil(() => text(part(el, 'badge')) === 'Invited', 'no live update after the renewal', { timeout: 10_000 });
+    expect(part(el, 'error')).toBeNull();
+  });
+
+  it('keeps the recruiter view’s results when a candidate view of the same candidate connected first', async () => {
+    const candidateId = 'cand-two-views';
+    const candidate = mount('candidate', () => token('candidate', { candidateId }));
+    await waitUntil(() => text(part(candidate, 'connection')) === 'Live', 'candidate not live', { timeout: 10_000 });
+    const recruiter = mount('recruiter', () => token('recruiter', { candidateId }));
+    await waitUntil(() => text(part(recruiter, 'connection')) === 'Live', 'recruiter not live', { timeout: 10_000 });
+    await waitUntil(() => (part(recruiter, 'package-select') as HTMLSelectElement | null)?.options.length === 2);
+    await userEvent.click(part(recruiter, 'send')!);
+    await waitUntil(() => text(part(recruiter, 'badge')) === 'Invited', 'recruiter did not see Invited', { timeout: 10_000 });
+    const id = part(recruiter, 'order')!.dataset.id!;
+    await control('advance', {
+      orderId: id,
+      status: 'scored',
+      result: { score: 67, maxScore: 100, subScores: [], flags: [], jobFits: [], reportAvailable: false },
+    });
+    await waitUntil(() => text(part(candidate, 'completed')) === '✓ Completed', 'candidate did not see it', { timeout: 10_000 });
+    await waitUntil(() => text(part(recruiter, 'badge')) === 'Results ready', 'recruiter did not see it', { timeout: 10_000 });
+    expect(text(part(recruiter, 'result'))).toContain('67 / 100');
+    expect(part(candidate, 'result')).toBeNull();
   });
 
   it('embeds the built /widget.js from the BFF origin into a page with a strict CSP', async () => {

@@ -1,4 +1,5 @@
-// Calls the BFF's HTTP API with the widget token; retries once with a fresh token after a 401.
+// Calls the BFF's HTTP API with the widget token; retries once with a fresh token after a 401 (or after a failure
+// with no answer once the token is past its exp).
 // Never sends the token anywhere but the Authorization header, never sends cookies.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LinkKind, LinkResponse, Order, OrderResponse, OrdersResponse, Package, PackagesResponse } from '@ca/shared';
@@ -56,6 +57,11 @@ export class ApiController implements ReactiveController {
           cache: 'no-store',
         });
       } catch {
+        // After exp, a request with no readable answer was most likely refused (a 401 without CORS headers).
+        if (!retried && this.#tokens.canRefresh && this.#tokens.expired) {
+          await this.#tokens.refresh(token);
+          continue;
+        }
         throw new Failure('network');
       }
       if (res.status === 401 && !retried && this.#tokens.canRefresh) {

@@ -13,10 +13,13 @@ export class StreamController implements ReactiveController {
     host.addController(this);
   }
 
-  /** Shares one stream per BFF + tenant + candidate (the token's iss and sub). */
+  /**
+   * Shares one stream per BFF + tenant + candidate + role (the token's iss, sub and role): the BFF strips results
+   * from a candidate's stream, so a recruiter view must never read from it.
+   */
   join(api: string, claims: TokenClaims | null, token: string): void {
     this.stop();
-    const who = claims?.iss && claims.sub ? `${claims.iss}|${claims.sub}` : token;
+    const who = claims?.iss && claims.sub ? `${claims.iss}|${claims.sub}|${claims.role}` : token;
     this.#leave = joinStream(api, `${api}|${who}`, this.#listener);
   }
 

@@ -1,5 +1,6 @@
-// Holds the widget token: asks the page's fetchToken() at start, at ~80 % of the token's life and after a 401.
-// Never verifies the token (the BFF does) and never puts it anywhere but an Authorization header.
+// Holds the widget token: asks the page's fetchToken() at start, at ~80 % of the token's life, after a 401, and
+// again with backoff when a refresh failed. Never verifies the token (the BFF does) and never puts it anywhere
+// but an Authorization header.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { readClaims, type TokenClaims } from '../claims.js';
 import { Failure } from '../failure.js';
@@ -13,12 +14,18 @@ export interface TokenHost extends ReactiveControllerHost {
 
 /** Refresh at this share of the token's life. */
 const REFRESH_AT = 0.8;
+/** A failed refresh is tried again after 1 s × 2ⁿ (with jitter), at most this long. */
+const MAX_RETRY_MS = 60_000;
 
 export class TokenController implements ReactiveController {
   token = '';
   claims: TokenClaims | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #pending: Promise<string> | null = null;
+  /** When the token expires by the page's clock, counted from receipt (a skewed clock does not matter). */
+  #expiresAt = 0;
+  /** Scheduled refreshes that failed in a row. */
+  #failures = 0;
 
   readonly #host: TokenHost;
 
@@ -44,8 +51,20 @@ export class TokenController implements ReactiveController {
   use(token: string): void {
     this.token = token;
     this.claims = readClaims(token);
+    const c = this.claims;
+    this.#expiresAt = c?.exp ? Date.now() + (c.exp - (c.iat ?? Date.now() / 1000)) * 1000 : 0;
+    this.#failures = 0;
     this.#schedule();
     this.#host.requestUpdate();
+  }
+
+  /**
+   * Whether the token is past its `exp`, by its life counted from receipt or by the page's clock. A request that
+   * fails without an answer after that was most likely a 401 the browser could not read (no CORS headers on it).
+   */
+  get expired(): boolean {
+    const exp = this.claims?.exp;
+    return !!exp && (Date.now() >= this.#expiresAt || Date.now() >= exp * 1000);
   }
 
   /**
@@ -66,6 +85,7 @@ export class TokenController implements ReactiveController {
         this.use(token as string);
         return token as string;
       } catch (err) {
+        this.#retryLater(err);
         throw err instanceof Failure ? err : new Failure('token_expired');
       } finally {
         this.#pending = null;
@@ -79,9 +99,22 @@ export class TokenController implements ReactiveController {
     if (!this.canRefresh || !c?.exp) return;
     // The life is measured from iat to exp and counted from receipt, so a skewed page clock does not matter.
     const lifeMs = (c.exp - (c.iat ?? Date.now() / 1000)) * 1000;
-    this.#timer = setTimeout(
-      () => this.refresh().catch((err: unknown) => this.#host.tokenRefreshFailed(err)),
-      Math.max(1000, lifeMs * REFRESH_AT),
-    );
+    this.#at(Math.max(1000, lifeMs * REFRESH_AT));
+  }
+
+  #at(delay: number): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => this.refresh().catch(() => {}), delay);
+  }
+
+  /**
+   * A refresh failed: tell the page once, then try again with backoff (the ATS may be back before the token runs
+   * out, and a token past exp must not be used until reload). Not at start: the element shows that failure itself.
+   */
+  #retryLater(err: unknown): void {
+    if (!this.token || !this.canRefresh) return;
+    if (!this.#failures++) this.#host.tokenRefreshFailed(err);
+    const base = Math.min(MAX_RETRY_MS, 1000 * 2 ** this.#failures);
+    this.#at(base / 2 + (Math.random() * base) / 2);
   }
 }

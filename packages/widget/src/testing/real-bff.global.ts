@@ -39,7 +39,24 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     return { url: bff.url };
   }
   if (!bff || !vendor) throw new Error('start the BFF first');
-  if (op === 'token') return { token: await bff.token({ role: body.role as 'recruiter' | 'candidate', candidateId: 'cand-widget' }) };
+  if (op === 'token') {
+    const role = body.role as 'recruiter' | 'candidate';
+    const candidateId = typeof body.candidateId === 'string' ? body.candidateId : 'cand-widget';
+    if (typeof body.expiresIn !== 'number') return { token: await bff.token({ role, candidateId }) };
+    // A token that expires `expiresIn` seconds from now (negative: already expired), as if issued a minute earlier.
+    const { mintWidgetToken } = await import('@ca/shared/server');
+    const { TEST_WIDGET_KEY } = await import('../../../bff/src/testing/harness.js');
+    const { token } = await mintWidgetToken({
+      tenantId: 'acme',
+      kid: 'k1',
+      secret: TEST_WIDGET_KEY,
+      role,
+      candidate: { id: candidateId, firstName: 'Ada', lastName: 'Lovelace', email: `${candidateId}@example.com` },
+      ttlSeconds: 60,
+      now: new Date(Date.now() + (body.expiresIn - 60) * 1000),
+    });
+    return { token };
+  }
   if (op === 'advance') {
     const order = await bff.getOrder(String(body.orderId));
     vendor.set(order.vendorRef!, body.status as OrderStatus, body.result ? { result: body.result as Result } : {});
