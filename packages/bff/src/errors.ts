@@ -7,11 +7,17 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 429 | 500 | 502 | 503,
     message: string,
-    options?: { cause?: unknown },
+    options?: {
+      cause?: unknown;
+      /** `WWW-Authenticate` of a 401 when it is not the widget/API bearer challenge; null sends none. */
+      challenge?: string | null;
+    },
   ) {
-    super(message, options);
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
+    if (options?.challenge !== undefined) this.challenge = options.challenge;
   }
+  readonly challenge?: string | null;
 }
 
 export const badRequest = (message: string) => new AppError('bad_request', 400, message);

@@ -12,6 +12,8 @@ import { createAtsWebhooks } from './events/ats-webhooks.js';
 import { createSseHub } from './events/hub.js';
 import { createJobRunner } from './jobs/runner.js';
 import { createMetrics } from './metrics.js';
+import { createDeliveryService } from './deliveries/service.js';
+import { createLinkService } from './links/service.js';
 import { createOrderService, type OrderService } from './orders/service.js';
 import { openDatabase } from './store/db.js';
 import { pruneEvents } from './store/events.js';
@@ -125,15 +127,27 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     }, 15 * 60_000).unref();
     closers.push(async () => clearInterval(maintenance));
 
+    const oauth = createOAuthIssuer({ secret, now });
     const app = createApp({
       config,
       db,
       orders,
+      deliveries: createDeliveryService({
+        db,
+        orders,
+        adapters,
+        oauth,
+        refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o),
+        metrics,
+        log,
+        now,
+      }),
+      links: createLinkService({ db, adapters, metrics, log, now, publicUrl: config.publicUrl }),
       jobs: { refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o), ready: () => jobsStarted },
       hub,
       adapters,
       auth: createAuthenticator(config, now),
-      oauth: createOAuthIssuer({ secret, now }),
+      oauth,
       metrics,
       log,
       now,

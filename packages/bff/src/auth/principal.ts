@@ -53,7 +53,8 @@ export type Authenticator = ReturnType<typeof createAuthenticator>;
 
 /** 401 responses carry RFC 6750 `WWW-Authenticate`. */
 export function wwwAuthenticate(err: AppError): string | undefined {
-  if (err.status !== 401) return undefined;
+  if (err.status !== 401 || err.challenge === null) return undefined;
+  if (err.challenge !== undefined) return err.challenge;
   const e = err.code === 'token_missing' ? '' : `, error="invalid_token", error_description="${err.message.replace(/"/g, "'")}"`;
   return `Bearer realm="candidate-assessment"${e}`;
 }

@@ -4,22 +4,18 @@ import {
   CreateLinkRequest,
   CreateOrderRequest,
   IDEMPOTENCY_HEADER,
-  LINK_TTL_SECONDS,
   WidgetSessionRequest,
   type Order,
   type Package,
 } from '@ca/shared';
 import { mintWidgetToken } from '@ca/shared/server';
 import { Hono, type Context } from 'hono';
-import { randomBytes } from 'node:crypto';
-import { AppError, badRequest, forbidden, orderNotFound, packageNotFound } from '../errors.js';
+import { badRequest, forbidden, orderNotFound, packageNotFound } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
 import { forRole, type Audience } from '../orders/view.js';
 import { getOrder, listCandidateOrders, listHistory, toOrder, type OrderRow } from '../store/orders.js';
-import { insertLink } from '../store/links.js';
 import { readJson } from './body.js';
 import type { AppDeps, Env } from './context.js';
-import { isOpenStatus } from '@ca/shared';
 
 export const audienceOf = (p: Principal): Audience => (p.kind === 'apiKey' ? 'api' : p.role);
 
@@ -151,21 +147,8 @@ export function apiRoutes(deps: AppDeps) {
     const p = c.get('principal');
     const { kind } = await readJson(c, CreateLinkRequest);
     const row = await visibleOrder(p, c.req.param('id'));
-    const adapter = adapters.get(row.tenant_id, row.vendor);
-    if (kind === 'report') {
-      requireRecruiterOrKey(p);
-      if (!adapter?.reportUrl || !row.result?.reportAvailable) {
-        throw new AppError('report_unavailable', 409, 'No report is available for this assessment yet.');
-      }
-    } else if (!row.vendor_ref || !isOpenStatus(row.status) || row.status === 'completed') {
-      const msg = row.status === 'requested' ? 'The assessment is still being set up; try again in a moment.' : 'This assessment can no longer be launched.';
-      throw new AppError('launch_unavailable', 409, msg);
-    }
-    const at = now();
-    const id = randomBytes(24).toString('base64url');
-    const expiresAt = new Date(at.getTime() + LINK_TTL_SECONDS * 1000);
-    await insertLink(db, { id, tenantId: row.tenant_id, candidateId: row.candidate_id, orderId: row.id, kind, now: at, expiresAt });
-    return c.json({ url: `${config.publicUrl}/v1/links/${id}`, expiresAt: expiresAt.toISOString() });
+    if (kind === 'report') requireRecruiterOrKey(p);
+    return c.json(await deps.links.issue(row, kind));
   });
 
   return app;

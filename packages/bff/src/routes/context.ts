@@ -4,7 +4,9 @@ import type { Principal } from '../auth/principal.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { OAuthIssuer } from '../auth/oauth.js';
 import type { Config } from '../config.js';
+import type { DeliveryService } from '../deliveries/service.js';
 import type { SseHub } from '../events/hub.js';
+import type { LinkService } from '../links/service.js';
 import type { Metrics } from '../metrics.js';
 import type { OrderService } from '../orders/service.js';
 import type { Database } from '../store/db.js';
@@ -15,6 +17,8 @@ export interface AppDeps {
   config: Config;
   db: Database;
   orders: OrderService;
+  deliveries: DeliveryService;
+  links: LinkService;
   jobs: {
     refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string): Promise<void>;
     ready(): boolean;

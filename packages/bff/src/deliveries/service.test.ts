@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createOAuthIssuer } from '../auth/oauth.js';
+import { WebhookInvalid, WebhookUnauthorized, type StatusUpdate, type VendorAdapter } from '../core/vendor-port.js';
+import type { AppError } from '../errors.js';
+import { countDeliveries } from '../store/deliveries.js';
+import { getOrder } from '../store/orders.js';
+import { createTicketSigner } from '../auth/tickets.js';
+import { startServiceFixture, type ServiceFixture } from '../testing/services.js';
+import { createDeliveryService, type InboundDelivery } from './service.js';
+
+let f: ServiceFixture;
+let oauth: ReturnType<typeof createOAuthIssuer>;
+const refreshed: string[] = [];
+let deliveries: ReturnType<typeof createDeliveryService>;
+
+beforeAll(async () => {
+  f = await startServiceFixture();
+  oauth = createOAuthIssuer({ secret: f.secret });
+  deliveries = createDeliveryService({
+    db: f.db,
+    orders: f.orders,
+    adapters: f.adapters,
+    oauth,
+    refreshOrderSoon: async (_t, _v, orderId) => {
+      refreshed.push(orderId);
+    },
+    metrics: f.metrics,
+    log: f.log,
+    now: () => new Date(),
+  });
+});
+afterAll(() => f?.close());
+
+const stored = () => countDeliveries(f.db, 'acme', 'testvendor');
+
+function delivery(body: string, headers: Record<string, string> = {}): InboundDelivery & { readBody: ReturnType<typeof vi.fn> } {
+  return {
+    tenantId: 'acme',
+    vendor: 'testvendor',
+    method: 'POST',
+    path: '/hooks/testvendor/acme',
+    headers: new Headers({ 'content-type': 'application/json', ...headers }),
+    query: new URLSearchParams(),
+    readBody: vi.fn(async () => body),
+  };
+}
+
+async function refused(p: Promise<unknown>): Promise<AppError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toMatchObject({ name: 'AppError' });
+  return err as AppError;
+}
+
+/** A vendor whose notification body is `{"ref": …, "status": …, "at": …}`. */
+const jsonVendor = (extra: Partial<VendorAdapter> = {}): Partial<VendorAdapter> => ({
+  async parseWebhook(req): Promise<StatusUpdate[]> {
+    const b = JSON.parse(req.body) as { ref: string; status: 'in_progress' | 'completed'; at: string };
+    if (!b.ref) throw new WebhookInvalid('ref is required');
+    return [{ match: { vendorRef: b.ref }, status: b.status, vendorStatus: b.status.toUpperCase(), vendorTime: new Date(b.at), dedupeKey: `${b.status}@${b.at}` }];
+  },
+  ...extra,
+});
+
+describe('delivery service', () => {
+  it('applies a notification and stores it; the same delivery again is a duplicate that changes nothing', async () => {
+    f.use(jsonVendor());
+    const order = await f.order();
+    const body = JSON.stringify({ ref: order.vendor_ref, status: 'in_progress', at: '2026-01-01T10:00:00Z' });
+    const before = await stored();
+    expect(await deliveries.receive(delivery(body))).toBe('applied');
+    const after = await getOrder(f.db, order.id);
+    expect(after!.status).toBe('in_progress');
+    expect(await deliveries.receive(delivery(body))).toBe('duplicate');
+    expect((await getOrder(f.db, order.id))!.version).toBe(after!.version);
+    expect(await stored()).toBe(before + 2);
+  });
+
+  it('answers 400 no_matching_order for a notification about no order, and keeps it', async () => {
+    f.use(jsonVendor());
+    const before = await stored();
+    const err = await refused(deliveries.receive(delivery(JSON.stringify({ ref: 'nobody', status: 'completed', at: '2026-01-01T10:00:00Z' }))));
+    expect([err.status, err.code]).toEqual([400, 'no_matching_order']);
+    expect(await stored()).toBe(before + 1);
+  });
+
+  it('refuses an unauthenticated notification with 401 and stores nothing', async () => {
+    f.use({
+      async parseWebhook() {
+        throw new WebhookUnauthorized();
+      },
+    });
+    const before = await stored();
+    const err = await refused(deliveries.receive(delivery('{}')));
+    expect([err.status, err.code, err.challenge]).toEqual([401, 'webhook_unauthorized', null]);
+    expect(await stored()).toBe(before);
+  });
+
+  it('checks the bearer token before reading the body when the vendor calls with OAuth tokens', async () => {
+    f.use(jsonVendor({ oauthClients: [{ clientId: 'psi-like', clientSecret: 's'.repeat(20) }] }));
+    const before = await stored();
+    const d = delivery('{"ref":"x"}', { authorization: 'Bearer forged' });
+    const err = await refused(deliveries.receive(d));
+    expect([err.status, err.challenge]).toEqual([401, 'Bearer realm="candidate-assessment-hooks", error="invalid_token"']);
+    expect(d.readBody).not.toHaveBeenCalled();
+    expect(await stored()).toBe(before);
+
+    const issued = await oauth.token(
+      { headers: new Headers({ 'content-type': 'application/x-www-form-urlencoded' }), body: `grant_type=client_credentials&client_id=psi-like&client_secret=${'s'.repeat(20)}` },
+      () => ({ tenantId: 'acme', vendor: 'testvendor', clientSecret: 's'.repeat(20) }),
+    );
+    const token = (issued.body as { access_token: string }).access_token;
+    // Authenticated but malformed: 400, and kept for audit since the sender is known.
+    const invalid = await refused(deliveries.receive(delivery('{"status":"completed"}', { authorization: `Bearer ${token}` })));
+    expect([invalid.status, invalid.message]).toEqual([400, 'ref is required']);
+    expect(await stored()).toBe(before + 1);
+  });
+
+  it('answers 500 only when it could not store the delivery, so the vendor sends it again', async () => {
+    f.use(jsonVendor());
+    const order = await f.order();
+    const spy = vi.spyOn(f.orders, 'applyIn').mockRejectedValueOnce(new Error('disk full'));
+    const err = await refused(deliveries.receive(delivery(JSON.stringify({ ref: order.vendor_ref, status: 'completed', at: '2026-01-01T11:00:00Z' }))));
+    spy.mockRestore();
+    expect([err.status, err.code]).toEqual([500, 'internal']);
+    expect((await getOrder(f.db, order.id))!.status).toBe('invited');
+  });
+
+  it('answers 404 where the vendor takes no notifications', async () => {
+    f.use({});
+    expect((await refused(deliveries.receive(delivery('{}')))).status).toBe(404);
+  });
+
+  it('takes a per-order ping with a ticket we issued as a hint to poll that order, and nothing else', async () => {
+    f.use({});
+    const order = await f.order();
+    const ticket = createTicketSigner(f.secret, 'hook:testvendor:acme').sign(order.id);
+    await deliveries.ping({ ...delivery(''), ticket });
+    expect(refreshed).toContain(order.id);
+    expect((await getOrder(f.db, order.id))!.status).toBe('invited');
+    const forged = `${order.id}.AAAAAAAAAAAAAAAAAAAAAA`;
+    expect((await refused(deliveries.ping({ ...delivery(''), ticket: forged }))).status).toBe(404);
+  });
+
+  it('polls the order of a returning candidate only for a return ticket we issued', async () => {
+    const order = await f.order();
+    refreshed.length = 0;
+    expect(await deliveries.candidateReturned('acme', 'testvendor', createTicketSigner(f.secret, 'hook:testvendor:acme').sign(order.id))).toBe(false);
+    expect(await deliveries.candidateReturned('acme', 'testvendor', createTicketSigner(f.secret, 'return:testvendor:acme').sign(order.id))).toBe(true);
+    expect(refreshed).toEqual([order.id]);
+  });
+});

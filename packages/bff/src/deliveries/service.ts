@@ -1,0 +1,158 @@
+// Inbound vendor deliveries: notifications, per-order pings and candidates returning from a vendor.
+// Authenticates first (nothing unauthenticated is stored), stores the raw delivery with its effect in one
+// transaction, and is idempotent: the same delivery twice changes nothing the second time.
+import type { VendorId } from '@ca/shared';
+import type { Logger } from 'pino';
+import type { OAuthIssuer } from '../auth/oauth.js';
+import { WebhookInvalid, WebhookUnauthorized, type VendorAdapter } from '../core/vendor-port.js';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { ApplyOutcome, OrderService } from '../orders/service.js';
+import type { Database } from '../store/db.js';
+import { insertDelivery } from '../store/deliveries.js';
+import { getOrder } from '../store/orders.js';
+import type { Adapters } from '../vendors/adapters.js';
+
+/** An inbound HTTP request, already size-limited by the route. */
+export interface InboundDelivery {
+  tenantId: string;
+  vendor: string;
+  method: string;
+  /** Stored for audit; a path carrying a ticket is stored without it. */
+  path: string;
+  headers: Headers;
+  query: URLSearchParams;
+  /** Reads the size-limited body; called only once the sender is known to this endpoint. */
+  readBody(): Promise<string>;
+}
+
+/** How a stored notification changed things: `applied`, `history_only`, `duplicate` or `empty`. */
+export type DeliveryOutcome = 'applied' | 'history_only' | 'duplicate' | 'empty';
+
+export interface DeliveryServiceDeps {
+  db: Database;
+  orders: OrderService;
+  adapters: Adapters;
+  oauth: OAuthIssuer;
+  /** Polls one order soon (a hint: a ping or a returning candidate proves nothing by itself). */
+  refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string): Promise<void>;
+  metrics: Metrics;
+  log: Logger;
+  now: () => Date;
+}
+
+/** Thrown for a delivery that reached no endpoint: unknown tenant, vendor or ticket. */
+export const unknownEndpoint = (message: string) => new AppError('not_found', 404, message);
+
+export function createDeliveryService(deps: DeliveryServiceDeps) {
+  const { db, adapters, metrics, log } = deps;
+  const count = (vendor: string, outcome: string) => metrics.webhooks.inc({ vendor, outcome });
+
+  function adapterOf(tenantId: string, vendor: string): VendorAdapter | undefined {
+    return adapters.get(tenantId, vendor);
+  }
+
+  return {
+    /**
+     * A notification POSTed or PUT to `/hooks/{vendor}/{tenant}`. Resolves to what it changed; throws an
+     * `AppError` the route answers with: 401 unauthenticated, 400 malformed or matching no order (PSI sends
+     * those to a manual queue), 500 only when it could not be stored (the vendor sends it again).
+     */
+    async receive(d: InboundDelivery): Promise<DeliveryOutcome> {
+      const adapter = adapterOf(d.tenantId, d.vendor);
+      if (!adapter?.parseWebhook) throw unknownEndpoint('No notification endpoint here.');
+      if (adapter.oauthClients) {
+        const claims = await deps.oauth.verify(d.headers.get('authorization'));
+        if (!claims || claims.tenantId !== d.tenantId || claims.vendor !== d.vendor) {
+          count(d.vendor, 'unauthorized');
+          throw new AppError('webhook_unauthorized', 401, 'A valid bearer token for this tenant is required.', {
+            challenge: 'Bearer realm="candidate-assessment-hooks", error="invalid_token"',
+          });
+        }
+      }
+      const body = await d.readBody();
+      const stored = {
+        tenantId: d.tenantId,
+        vendor: d.vendor,
+        receivedAt: deps.now(),
+        method: d.method,
+        path: d.path,
+        contentType: d.headers.get('content-type'),
+        body,
+      };
+      let updates;
+      try {
+        updates = await adapter.parseWebhook({ method: d.method, headers: d.headers, query: d.query, body });
+      } catch (e) {
+        if (e instanceof WebhookUnauthorized) {
+          count(d.vendor, 'unauthorized');
+          throw new AppError('webhook_unauthorized', 401, e.message, { challenge: null });
+        }
+        if (e instanceof WebhookInvalid) {
+          count(d.vendor, 'invalid');
+          // Authenticated by bearer token before parsing: keep it for audit. Others proved nothing yet.
+          if (adapter.oauthClients) await insertDelivery(db, { ...stored, outcome: 'invalid', orderIds: [] });
+          throw new AppError('bad_request', 400, e.message);
+        }
+        throw e;
+      }
+      let outcome: DeliveryOutcome | 'no_match';
+      try {
+        outcome = await db.transaction(async (tx) => {
+          const results: ApplyOutcome[] = [];
+          for (const u of updates) results.push(await deps.orders.applyIn(tx, d.tenantId, d.vendor, u, 'webhook'));
+          const summary = summarize(results);
+          const orderIds = results.flatMap((r) => (r.outcome === 'no_match' ? [] : [r.order.id]));
+          await insertDelivery(tx, { ...stored, outcome: summary, orderIds });
+          return summary;
+        });
+      } catch (e) {
+        count(d.vendor, 'store_failed');
+        log.error({ tenant: d.tenantId, vendor: d.vendor, err: String((e as Error).message) }, 'could not store a vendor notification');
+        throw new AppError('internal', 500, 'The notification could not be stored; send it again.', { cause: e });
+      }
+      count(d.vendor, outcome);
+      if (outcome === 'no_match') throw new AppError('no_matching_order', 400, 'No order matches this notification.');
+      return outcome;
+    },
+
+    /** A per-order ping (pymetrics `callback_url`): stored, then that order is polled soon. Never a status by itself. */
+    async ping(d: InboundDelivery & { ticket: string }): Promise<void> {
+      const orderId = adapterOf(d.tenantId, d.vendor) ? adapters.verifyOrderTicket('hook', d.tenantId, d.vendor, d.ticket) : null;
+      if (!orderId) throw unknownEndpoint('Unknown callback.');
+      await insertDelivery(db, {
+        tenantId: d.tenantId,
+        vendor: d.vendor,
+        receivedAt: deps.now(),
+        method: d.method,
+        path: d.path,
+        contentType: d.headers.get('content-type'),
+        body: await d.readBody(),
+        outcome: 'hint',
+        orderIds: [orderId],
+      });
+      await deps.refreshOrderSoon(d.tenantId, d.vendor, orderId);
+      count(d.vendor, 'hint');
+    },
+
+    /**
+     * The candidate's browser back from a vendor (Berke's redirect). Proves nothing: it only asks for a
+     * status check of the order its ticket names. Resolves to false for a ticket we did not issue.
+     */
+    async candidateReturned(tenantId: string, vendor: string, ticket: string): Promise<boolean> {
+      const orderId = adapters.verifyOrderTicket('return', tenantId, vendor, ticket);
+      if (!orderId) return false;
+      if (await getOrder(db, orderId)) await deps.refreshOrderSoon(tenantId, vendor, orderId);
+      return true;
+    },
+  };
+}
+
+export type DeliveryService = ReturnType<typeof createDeliveryService>;
+
+function summarize(results: ApplyOutcome[]): DeliveryOutcome | 'no_match' {
+  if (results.length === 0) return 'empty';
+  if (results.some((r) => r.outcome === 'no_match')) return 'no_match';
+  if (results.every((r) => r.outcome === 'duplicate')) return 'duplicate';
+  return results.some((r) => r.outcome === 'applied') ? 'applied' : 'history_only';
+}

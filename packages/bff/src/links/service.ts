@@ -1,0 +1,102 @@
+// Single-use links (DESIGN.md §4.3): issued for an order the caller may see, followed by a browser. Following
+// consumes the ticket before the vendor is asked, then fetches a fresh vendor URL. Never returns a vendor URL
+// that is not http(s).
+import { LINK_TTL_SECONDS, isOpenStatus, type LinkKind } from '@ca/shared';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { VendorError } from '../core/vendor-port.js';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { Database } from '../store/db.js';
+import { consumeLink, insertLink } from '../store/links.js';
+import { getOrder, mergeVendorData, type OrderRow } from '../store/orders.js';
+import { toVendorOrder, type Adapters } from '../vendors/adapters.js';
+
+export interface LinkServiceDeps {
+  db: Database;
+  adapters: Adapters;
+  metrics: Metrics;
+  log: Logger;
+  now: () => Date;
+  /** The BFF's public base URL, no trailing slash. */
+  publicUrl: string;
+}
+
+/** Why a followed link led nowhere; `status` is what the browser gets. */
+export class LinkRefused extends Error {
+  constructor(
+    readonly status: 404 | 410 | 502,
+    readonly code: 'not_found' | 'link_used' | 'link_expired' | 'vendor_unavailable',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LinkRefused';
+  }
+}
+
+const TICKET = /^[A-Za-z0-9_-]{20,64}$/;
+
+/** Only http(s) URLs are redirected to: a vendor answer of `javascript:` or `data:` must never become a Location. */
+export function isWebUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export function createLinkService(deps: LinkServiceDeps) {
+  const { db, adapters, now } = deps;
+  return {
+    /**
+     * A ticket URL for an order the caller was allowed to see (authorization is the route's). Refuses a report
+     * that does not exist yet and a launch of an order that cannot be started.
+     */
+    async issue(order: OrderRow, kind: LinkKind): Promise<{ url: string; expiresAt: string }> {
+      const adapter = adapters.get(order.tenant_id, order.vendor);
+      if (kind === 'report') {
+        if (!adapter?.reportUrl || !order.result?.reportAvailable) {
+          throw new AppError('report_unavailable', 409, 'No report is available for this assessment yet.');
+        }
+      } else if (!order.vendor_ref || !isOpenStatus(order.status) || order.status === 'completed') {
+        const msg = order.status === 'requested' ? 'The assessment is still being set up; try again in a moment.' : 'This assessment can no longer be launched.';
+        throw new AppError('launch_unavailable', 409, msg);
+      }
+      const at = now();
+      const id = randomBytes(24).toString('base64url');
+      const expiresAt = new Date(at.getTime() + LINK_TTL_SECONDS * 1000);
+      await insertLink(db, { id, tenantId: order.tenant_id, candidateId: order.candidate_id, orderId: order.id, kind, now: at, expiresAt });
+      return { url: `${deps.publicUrl}/v1/links/${id}`, expiresAt: expiresAt.toISOString() };
+    },
+
+    /** Consumes the ticket and returns a fresh vendor URL to redirect to; throws `LinkRefused`. */
+    async follow(ticket: string): Promise<string> {
+      if (!TICKET.test(ticket)) throw new LinkRefused(404, 'not_found', 'This link is not valid.');
+      const link = await consumeLink(db, ticket, now());
+      if (link === 'unknown') throw new LinkRefused(404, 'not_found', 'This link is not valid.');
+      if (link === 'used') throw new LinkRefused(410, 'link_used', 'This link was already used. Go back and open the assessment again.');
+      if (link === 'expired') throw new LinkRefused(410, 'link_expired', 'This link has expired. Go back and open the assessment again.');
+
+      const row = await getOrder(db, link.order_id);
+      const adapter = row && adapters.get(row.tenant_id, row.vendor);
+      const order = row && toVendorOrder(row, adapters);
+      if (!row || !adapter || !order) throw new LinkRefused(404, 'not_found', 'This assessment is no longer available.');
+      const op = link.kind;
+      try {
+        const got = op === 'report' ? await adapter.reportUrl!(order) : await adapter.launchUrl(order);
+        if (!isWebUrl(got.url)) throw new VendorError('The assessment provider sent a link we cannot open.', { retryable: false });
+        if (got.vendorData) await mergeVendorData(db, row.id, got.vendorData, now());
+        deps.metrics.vendorCalls.inc({ vendor: row.vendor, op, outcome: 'ok' });
+        return got.url;
+      } catch (err) {
+        deps.metrics.vendorCalls.inc({ vendor: row.vendor, op, outcome: 'error' });
+        deps.log.warn({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, `could not get a ${op} URL`);
+        const message = err instanceof VendorError ? err.message : 'The assessment provider did not answer.';
+        throw new LinkRefused(502, 'vendor_unavailable', `${message} Go back and try again in a moment.`);
+      }
+    },
+  };
+}
+
+export type LinkService = ReturnType<typeof createLinkService>;
