@@ -99,7 +99,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
         // The vendor said when to come back (a rate limit): wait that long without using up a retry.
         const seconds = Math.ceil((ve.retryAfterMs * (1 + Math.random() * 0.1)) / 1000); // up to 10 % jitter
         log.warn({ order: orderId, vendor: row.vendor, seconds }, 'vendor asked us to wait; placement deferred');
-        await boss.send(Q.place, { orderId, deferrals: deferrals + 1 }, { startAfter: seconds } as never);
+        await boss.send(Q.place, { orderId, deferrals: deferrals + 1 }, { startAfter: seconds });
         return;
       }
       if (attempt >= retryLimit) {
@@ -174,9 +174,9 @@ export function createJobRunner(opts: JobRunnerOptions) {
         expireInSeconds: 120,
         heartbeatSeconds: HEARTBEAT,
         notify: true,
-      } as never);
-      await boss.createQueue(Q.refresh, { policy: 'stately', retryLimit: 0, expireInSeconds: 600, heartbeatSeconds: HEARTBEAT, notify: true } as never);
-      await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT, notify: true } as never);
+      });
+      await boss.createQueue(Q.refresh, { policy: 'stately', retryLimit: 0, expireInSeconds: 600, heartbeatSeconds: HEARTBEAT, notify: true });
+      await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT, notify: true });
       // NOTIFY wakes workers for new jobs; delayed retries are found by polling, so poll often (a cheap indexed query).
       const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
       // Several placements at once: each waits on a vendor round trip, not on this process.
@@ -189,7 +189,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, localConcurrency: 2, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
       });
-      await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, heartbeatSeconds: HEARTBEAT, notify: true } as never);
+      await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, heartbeatSeconds: HEARTBEAT, notify: true });
       await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
         await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId);
       });
@@ -197,16 +197,16 @@ export function createJobRunner(opts: JobRunnerOptions) {
     },
     /** Enqueues placement inside the order's transaction, so an accepted order always has its job. */
     async enqueuePlacement(tx: Sql, orderId: string) {
-      await boss.send(Q.place, { orderId }, { db: tx.boss } as never);
+      await boss.send(Q.place, { orderId }, { db: tx.boss });
     },
     /** Enqueues the ATS webhook delivery of an event, in the event's transaction. */
     async enqueueEventDelivery(tx: Sql, event: OrderEvent) {
       if (!opts.atsWebhooks.wants(event.tenantId)) return;
-      await boss.send(Q.atsWebhook, { tenantId: event.tenantId, eventId: event.id }, { db: tx.boss } as never);
+      await boss.send(Q.atsWebhook, { tenantId: event.tenantId, eventId: event.id }, { db: tx.boss });
     },
     /** A hint (vendor callback, candidate returned): check this order now. */
     async refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string) {
-      await boss.send(Q.refreshOrder, { tenantId, vendor, orderId }, { singletonKey: orderId } as never);
+      await boss.send(Q.refreshOrder, { tenantId, vendor, orderId }, { singletonKey: orderId });
     },
     /** Runs a refresh cycle now, in this process (tests and operators). */
     async pollNow(filter?: { tenantId?: string; vendor?: VendorId }) {
@@ -219,7 +219,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
     async stop() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
-      await boss.stop({ graceful: true, wait: true, timeout: 5000 } as never);
+      await boss.stop({ graceful: true, timeout: 5000 }); // v12 resolves once workers have finished
     },
   };
 }

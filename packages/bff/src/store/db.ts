@@ -134,8 +134,8 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
   } finally {
     client.release();
   }
-  const bossOf = (q: { query: pg.Pool['query'] }): BossDb => ({
-    executeSql: (text: string, values?: unknown[]) => q.query(text, values as unknown[]) as never,
+  const bossOf = (q: pg.Pool | pg.PoolClient): BossDb => ({
+    executeSql: (text: string, values?: unknown[]) => q.query(text, values),
   });
   const listeners = new Set<() => Promise<void>>();
   return {
