@@ -1,5 +1,6 @@
 // One conformance suite every vendor adapter runs against its own sandbox (like Auth.js runBasicTests).
 // Each vendor's test file calls runAdapterConformance() once, then adds what is particular to that vendor.
+import type { VendorSandbox } from '@ca/sandboxes';
 import type { OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext } from './testing.js';
@@ -17,10 +18,10 @@ export interface ConformanceFixture {
   ctx: TestContext;
   /** A package of this vendor that the sandbox knows. */
   package: PackageConfig;
+  /** The vendor's sandbox the adapter talks to; the suite moves candidates on and breaks it through this interface. */
+  sandbox: VendorSandbox;
   /** Steps the sandbox can advance a placed order through, in order, with the status each implies. */
   lifecycle: { step: string; expect: OrderStatus }[];
-  /** Moves the candidate of a placed order on at the sandbox. */
-  advance(order: VendorOrder, step: string): Promise<void>;
   /**
    * What the vendor now says about the order: `adapter.refresh` for polled vendors, or the notifications
    * the sandbox sent (parsed with `adapter.parseWebhook`) for pushing ones.
@@ -28,8 +29,8 @@ export interface ConformanceFixture {
   observe(order: VendorOrder): Promise<StatusUpdate[]>;
   /** True when every launch URL is single use, so two calls must differ. */
   launchUrlsAreSingleUse: boolean;
-  /** Makes the vendor fail (stopped, bad credentials…); returns the undo. Absent when ordering calls no vendor. */
-  breakVendor?(): Promise<() => Promise<void>>;
+  /** Whether placing an order calls the vendor, so a vendor outage (`sandbox.outage('error')`) makes it fail. */
+  orderingCallsVendor: boolean;
   /** Secrets that must appear in no URL and no log line. */
   secrets: string[];
   teardown(): Promise<void>;
@@ -48,6 +49,8 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
     });
 
     const place = () => placeTestOrder(f.adapter, f.package, { tenantId: f.ctx.tenantId });
+    const advance = (order: VendorOrder, step: string) =>
+      f.sandbox.advance(order.vendorRef!, step, { candidateId: order.candidateId, package: order.package });
 
     it('places an order and returns a vendor reference and a starting status', async () => {
       const order = await place();
@@ -69,7 +72,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
     it('maps every lifecycle step the vendor reports to the unified status', async () => {
       let order = await place();
       for (const { step, expect: status } of f.lifecycle) {
-        await f.advance(order, step);
+        await advance(order, step);
         const updates = (await f.observe(order)).filter((u) => matches(u, order));
         expect(updates.map((u) => u.status), `after ${step}`).toContain(status);
         const last = updates.find((u) => u.status === status)!;
@@ -83,7 +86,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
     it('reports the same fact twice with the same dedupe key, so duplicates are harmless', async () => {
       const order = await place();
       const first = f.lifecycle[0]!;
-      await f.advance(order, first.step);
+      await advance(order, first.step);
       const a = (await f.observe(order)).filter((u) => matches(u, order) && u.status === first.expect);
       const b = (await f.observe(order)).filter((u) => matches(u, order) && u.status === first.expect);
       expect(a.length).toBeGreaterThan(0);
@@ -91,8 +94,8 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
     });
 
     it('fails with a VendorError that says whether to retry', async () => {
-      if (!f.breakVendor) return expect(f.adapter.placeOrder).toBeTypeOf('function');
-      const undo = await f.breakVendor();
+      if (!f.orderingCallsVendor) return expect(f.adapter.placeOrder).toBeTypeOf('function');
+      await f.sandbox.outage('error');
       try {
         const err = await f.adapter.placeOrder(makeTestOrder(f.package)).then(
           () => null,
@@ -102,7 +105,7 @@ export function runAdapterConformance(name: string, setup: () => Promise<Conform
         expect(typeof (err as VendorError).retryable).toBe('boolean');
         expect((err as VendorError).message.length).toBeGreaterThan(0);
       } finally {
-        await undo();
+        await f.sandbox.outage('none');
       }
     });
 

@@ -1,10 +1,15 @@
+// The Berke sandbox over HTTP against seed 002's samples: fields, headers, throttling, the control API, outages.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBerkeBody } from './client.js';
-import { startBerkeSandbox, type BerkeSandbox } from './sandbox.js';
+import { startBerkeSandbox, type BerkeSandbox } from './server.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const keys = (o: unknown) => Object.keys(o as object).sort();
+/** The attribute names of the first `<element …>` of an XML text, sorted. */
+const attrNames = (xml: string, element: string) => {
+  const tag = new RegExp(`<${element}\\s([^>]*)>`).exec(xml)?.[1] ?? '';
+  return [...tag.matchAll(/([A-Za-z_][\w.-]*)="/g)].map((m) => m[1]).sort();
+};
 
 describe('Berke sandbox', () => {
   let sandbox: BerkeSandbox;
@@ -50,10 +55,10 @@ describe('Berke sandbox', () => {
     expect(res.headers.get('content-type')).toContain('text/xml');
     const text = await res.text();
     expect(text.startsWith('<?xml version="1.0" encoding="utf-16"?>\n<berkeResponse status="ok" responseCode="200">')).toBe(true);
-    const body = parseBerkeBody(text);
-    const seed = parseBerkeBody(fixture('perform-assessment-scored.xml'));
-    expect(keys(body['assessmentStatus'])).toEqual(keys(seed['assessmentStatus']));
-    expect(keys((body['jobFit'] as unknown[])[0])).toEqual(keys((seed['jobFit'] as unknown[])[0]));
+    const seed = fixture('perform-assessment-scored.xml');
+    expect(attrNames(text, 'assessmentStatus')).toEqual(attrNames(seed, 'assessmentStatus'));
+    expect(attrNames(text, 'jobFit')).toEqual(attrNames(seed, 'jobFit'));
+    expect(attrNames(text, 'assessmentStatus')).toContain('invitationCode');
   });
 
   it('treats sourceCandidateId case-insensitively and counts one invitation per PerformAssessment call', async () => {
@@ -121,8 +126,50 @@ describe('Berke sandbox', () => {
     });
     expect(body['estimatedMillisecondsToNextAllowedCall']).toBeGreaterThan(0);
     const xml = await (await call('GetJobs', {})).text();
-    const seedXml = parseBerkeBody(fixture('throttled-429.xml'));
-    expect(keys(parseBerkeBody(xml))).toEqual(keys(seedXml));
+    expect(attrNames(xml, 'berkeResponse')).toEqual(attrNames(fixture('throttled-429.xml'), 'berkeResponse'));
     expect(sandbox.counters().throttled).toBe(2);
+  });
+});
+
+describe('Berke sandbox outages and call counts', () => {
+  let sandbox: BerkeSandbox;
+  beforeAll(async () => {
+    sandbox = await startBerkeSandbox();
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+  const jobs = (signal?: AbortSignal) =>
+    fetch(`${sandbox.baseUrl}/GetJobs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiToken: sandbox.apiToken, formatOutput: 'json' }),
+      ...(signal ? { signal } : {}),
+    });
+
+  it('answers 503.1500 on error, never on hang, closes the socket on drop, and recovers on none', async () => {
+    await sandbox.outage('error');
+    const down = await jobs();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('x-response-code')).toBe('503.1500');
+    await sandbox.outage('hang');
+    expect(await jobs(AbortSignal.timeout(300)).then(() => 'answered', (e: Error) => e.name)).toBe('TimeoutError');
+    await sandbox.outage('drop');
+    expect(await jobs().then(() => 'answered', (e: Error) => (e.cause as { code?: string } | undefined)?.code ?? e.name)).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    await sandbox.outage('none');
+    expect((await jobs()).status).toBe(200);
+  });
+
+  it('counts every call per method, and moves a candidate by vendorRef', async () => {
+    sandbox.resetCalls();
+    await jobs();
+    await fetch(`${sandbox.baseUrl}/PerformAssessment`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiToken: sandbox.apiToken, sourceCandidateId: 'c-9', emailAddress: 'c9@example.com', firstName: 'C', lastName: 'Nine' }),
+    });
+    expect(sandbox.calls()).toEqual({ GetJobs: 1, PerformAssessment: 1 });
+    expect(await sandbox.advance('c-9', 'complete')).toMatchObject({ statusId: 2 });
+    await expect(sandbox.advance('nobody', 'start')).rejects.toMatchObject({ name: 'StepRefused' });
   });
 });

@@ -3,7 +3,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { listenSandbox } from '../sandbox-http.js';
+import { listenSandbox, outageAnswer } from '../http.js';
+import { StepRefused, type AdvanceContext, type OutageMode, type VendorSandbox } from '../types.js';
+import { assessPage, layout, PAGE_HEADERS, reportPage } from './pages.js';
+import { BerkeFault, toXml } from './wire.js';
 
 export interface SandboxJob {
   sourceJobId: string;
@@ -36,6 +39,14 @@ export interface BerkeSandboxOptions {
 }
 
 export type SandboxStep = 'start' | 'progress' | 'complete' | 'score';
+export const SANDBOX_STEPS: readonly SandboxStep[] = ['start', 'progress', 'complete', 'score'];
+
+export interface AdvanceOptions extends AdvanceContext {
+  /** progress: percent complete to report. */
+  percent?: number;
+  /** score: fit of the primary job, 0..1. */
+  fitPct?: number;
+}
 
 export interface SandboxCandidateView {
   sourceCandidateId: string;
@@ -62,7 +73,7 @@ export interface SandboxCounters {
   invitationsSent: number;
 }
 
-export interface BerkeSandbox {
+export interface BerkeSandbox extends VendorSandbox {
   /** `http://127.0.0.1:<port>`: the candidate pages and `/_sandbox/...`. */
   url: string;
   /** `{url}/api`: what goes into the tenant's `vendors.berke.baseUrl`. */
@@ -70,10 +81,14 @@ export interface BerkeSandbox {
   apiToken: string;
   candidates(): SandboxCandidateView[];
   candidate(sourceCandidateId: string): SandboxCandidateView | null;
-  advance(sourceCandidateId: string, step: SandboxStep, opts?: { percent?: number; fitPct?: number }): SandboxCandidateView;
+  /** Moves a candidate on; `ref` is the `sourceCandidateId` (the BFF's vendorRef). */
+  advance(ref: string, step: SandboxStep, opts?: AdvanceOptions): Promise<SandboxCandidateView>;
   counters(): SandboxCounters;
-  /** While on, every API call answers 503 (maintenance), as when Berke disables its API. */
-  setOutage(on: boolean): void;
+  /** `error`: every API call answers 503 (maintenance), as when Berke disables its API. Pages stay up. */
+  outage(mode: OutageMode): Promise<void>;
+  /** API calls received per method (`PerformAssessment`, `GetAssessmentStatus`…), refused and throttled ones included. */
+  calls(): Record<string, number>;
+  resetCalls(): void;
   stop(): Promise<void>;
 }
 
@@ -110,23 +125,8 @@ const DEFAULT_JOBS: SandboxJob[] = [
   { sourceJobId: 'warehouse', name: 'Warehouse Associate', matchEnabled: false },
 ];
 
-/** Berke-style error: `X-Response-Code` `[HTTP].[Berke code]` (seed 002; codes other than 1003 are the sandbox's). */
-class BerkeFault extends Error {
-  constructor(
-    readonly http: number,
-    readonly berke: number,
-    message: string,
-    readonly headerMessage = message,
-  ) {
-    super(message);
-  }
-}
-
 const code = (n: number) => randomBytes(n).toString('hex').toUpperCase();
 const seconds = (ms: number | null) => (ms === null ? null : Number((ms / 1000).toFixed(3)));
-const escapeXml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-const escapeHtml = escapeXml;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const ControlAdvance = z.object({
@@ -134,7 +134,7 @@ const ControlAdvance = z.object({
   percent: z.number().min(0).max(100).optional(),
   fitPct: z.number().min(0).max(1).optional(),
 });
-const ControlOutage = z.object({ on: z.boolean() });
+const ControlOutage = z.union([z.object({ mode: z.enum(['none', 'error', 'hang', 'drop']) }), z.object({ on: z.boolean() })]);
 
 export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise<BerkeSandbox> {
   const apiToken = opts.apiToken ?? `sbx-${code(12)}`;
@@ -150,7 +150,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   let dailyCount = 0;
   let dailyDay = '';
   let inFlight = 0;
-  let outage = false;
+  let outage: OutageMode = 'none';
   let url = '';
 
   const jobOf = (id: string | undefined) => jobs.find((j) => j.sourceJobId.toLowerCase() === id?.toLowerCase());
@@ -277,27 +277,6 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   // -------------------------------------------------------------------------------------------------
   // Encoding answers like Berke: JSON, or XML with attributes (the default, seed 002)
   // -------------------------------------------------------------------------------------------------
-
-  /** Attributes of one element; on the root a null field is left out (seed 002's success sample has no `response`). */
-  const attrs = (o: Record<string, unknown>, root = false) =>
-    Object.entries(o)
-      .filter(([, v]) => (typeof v !== 'object' || v === null) && !(root && v === null))
-      .map(([k, v]) => `${k}="${escapeXml(v === null || v === undefined ? '' : String(v))}"`)
-      .join(' ');
-
-  function toXml(body: Record<string, unknown>): string {
-    const head = '<?xml version="1.0" encoding="utf-16"?>\n';
-    const status = body['assessmentStatus'] as Record<string, unknown> | undefined;
-    const root = attrs(body, true);
-    const jobList = (body['jobs'] as { job: Record<string, unknown>[] } | undefined)?.job;
-    if (jobList) {
-      const items = jobList.map((j) => `    <job ${attrs(j)} />`).join('\n');
-      return `${head}<berkeResponse ${root}>\n  <jobs>\n${items}\n  </jobs>\n</berkeResponse>`;
-    }
-    if (!status) return `${head}<berkeResponse ${root} />`;
-    const fits = (body['jobFit'] as Record<string, unknown>[]).map((f) => `    <jobFit ${attrs(f)} />`).join('\n');
-    return `${head}<berkeResponse ${root}>\n  <assessmentStatus ${attrs(status)} />\n  <jobFitList>\n${fits}\n  </jobFitList>\n</berkeResponse>`;
-  }
 
   function answer(c: Context, http: number, berkeCode: number, message: string, body: Record<string, unknown>, json: boolean) {
     const headers: Record<string, string> = {
@@ -476,7 +455,8 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     const fail = (f: BerkeFault) =>
       answer(c, f.http, f.berke, f.headerMessage, { status: 'error', response: f.message, responseCode: String(f.http) }, json);
 
-    if (outage) return fail(new BerkeFault(503, 1500, 'API is disabled for all companies (maintenance)'));
+    // Berke documents no maintenance code; 503.1500 is the sandbox's choice.
+    if (outage !== 'none') return outageAnswer(c, outage, () => fail(new BerkeFault(503, 1500, 'API is disabled for all companies (maintenance)')));
     const sent = str(params, 'apiToken') ?? '';
     if (sent !== apiToken) {
       // seed 002: X-Response-Message "API key '[API.Key.Sent.To.Berke]' is invalid or inactive" echoes the key.
@@ -504,42 +484,22 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   // Candidate pages (plain forms, no script) and anonymous report links
   // -------------------------------------------------------------------------------------------------
 
-  const page = (title: string, body: string) =>
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
-    `<body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
-  const pageHeaders = { 'Content-Security-Policy': "default-src 'none'; img-src 'self'", 'Cache-Control': 'no-store' };
-  const button = (action: string, label: string, name: string) =>
-    `<form method="post" action="${escapeHtml(action)}"><button type="submit" name="${name}">${escapeHtml(label)}</button></form>`;
-
   app.get('/assess/:code', (c) => {
     const cand = byInvitation.get(c.req.param('code'));
-    if (!cand) return c.html(page('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, pageHeaders);
+    if (!cand) return c.html(layout('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, PAGE_HEADERS);
     settle(cand);
     if (cand.statusId === 2) {
       // seed 002: "If the candidate re-opens his or her assessment after completion, the assessment will continue to redirect".
       const target = redirectTarget(cand);
       if (target) return c.redirect(target, 302);
-      return c.html(page('Assessment complete', '<p>Thank you. Your assessment is complete.</p>'), 200, pageHeaders);
+      return c.html(layout('Assessment complete', '<p>Thank you. Your assessment is complete.</p>'), 200, PAGE_HEADERS);
     }
-    const base = `/assess/${cand.invitationCode}`;
-    const actions =
-      cand.statusId === 5
-        ? button(`${base}/start`, 'Start assessment', 'start')
-        : button(`${base}/progress`, 'Answer next section', 'progress') + button(`${base}/finish`, 'Finish assessment', 'finish');
-    const status = cand.statusId === 5 ? 'Not started' : `In progress: ${cand.percent}% complete`;
-    return c.html(
-      page(
-        'Berke Assessment (sandbox)',
-        `<p>Welcome, ${escapeHtml(cand.firstName)} ${escapeHtml(cand.lastName)}.</p><p id="status">${status}</p>${actions}`,
-      ),
-      200,
-      pageHeaders,
-    );
+    return c.html(assessPage(cand), 200, PAGE_HEADERS);
   });
 
   app.post('/assess/:code/:action', (c) => {
     const cand = byInvitation.get(c.req.param('code'));
-    if (!cand) return c.html(page('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, pageHeaders);
+    if (!cand) return c.html(layout('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, PAGE_HEADERS);
     const action = c.req.param('action');
     if (action === 'start') start(cand);
     else if (action === 'progress') progress(cand);
@@ -548,37 +508,30 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
       settle(cand);
       const target = redirectTarget(cand);
       if (target) return c.redirect(target, 303);
-    } else return c.html(page('Unknown action', ''), 404, pageHeaders);
+    } else return c.html(layout('Unknown action', ''), 404, PAGE_HEADERS);
     return c.redirect(`/assess/${cand.invitationCode}`, 303);
   });
 
   app.get('/GetReport/:id', (c) => {
     const r = reports.get(c.req.param('id'));
-    if (!r) return c.html(page('Report not found', ''), 404, pageHeaders);
-    const job = jobOf(r.fit.sourceJobId)!;
-    return c.html(
-      page(
-        `Job Fit Report: ${job.name}`,
-        `<p>${escapeHtml(r.candidate.firstName)} ${escapeHtml(r.candidate.lastName)}</p><p>Fit: ${escapeHtml(r.fit.fit)} (${Math.round(r.fit.fitPct * 100)}%)</p>`,
-      ),
-      200,
-      pageHeaders,
-    );
+    if (!r) return c.html(layout('Report not found', ''), 404, PAGE_HEADERS);
+    return c.html(reportPage(jobOf(r.fit.sourceJobId)!.name, r.candidate, r.fit), 200, PAGE_HEADERS);
   });
 
   // -------------------------------------------------------------------------------------------------
   // Control API
   // -------------------------------------------------------------------------------------------------
 
-  const advance: BerkeSandbox['advance'] = (id, step, o = {}) => {
+  function advanceNow(id: string, step: SandboxStep, o: AdvanceOptions = {}): SandboxCandidateView {
     const cand = candidates.get(id.toLowerCase());
-    if (!cand) throw new Error(`unknown candidate ${id}`);
+    if (!cand) throw new StepRefused(`unknown candidate ${id}`);
     if (step === 'start') start(cand);
     else if (step === 'progress') progress(cand, o.percent);
     else if (step === 'complete') complete(cand);
-    else score(cand, o.fitPct);
+    else if (step === 'score') score(cand, o.fitPct);
+    else throw new StepRefused(`unknown step ${String(step)}`);
     return view(cand);
-  };
+  }
 
   app.get('/_sandbox/candidates', (c) => c.json({ candidates: [...candidates.values()].map(view) }));
   app.get('/_sandbox/candidates/:id', (c) => {
@@ -593,13 +546,13 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     const o: { percent?: number; fitPct?: number } = {};
     if (parsed.data.percent !== undefined) o.percent = parsed.data.percent;
     if (parsed.data.fitPct !== undefined) o.fitPct = parsed.data.fitPct;
-    return c.json(advance(id, parsed.data.step, o));
+    return c.json(advanceNow(id, parsed.data.step, o));
   });
   app.get('/_sandbox/counters', (c) => c.json({ ...counters, accepted: counters.accepted.length }));
   app.post('/_sandbox/outage', async (c) => {
     const parsed = ControlOutage.safeParse(await c.req.json().catch(() => null));
-    if (!parsed.success) return c.json({ error: 'body must be {"on": boolean}' }, 400);
-    outage = parsed.data.on;
+    if (!parsed.success) return c.json({ error: 'body must be {"mode": "none"|"error"|"hang"|"drop"} or {"on": boolean}' }, 400);
+    outage = 'mode' in parsed.data ? parsed.data.mode : parsed.data.on ? 'error' : 'none';
     return c.json({ outage });
   });
 
@@ -615,10 +568,14 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
       const cand = candidates.get(id.toLowerCase());
       return cand ? view(cand) : null;
     },
-    advance,
+    advance: async (ref, step, o) => advanceNow(ref, step, o),
     counters: () => ({ ...counters, calls: { ...counters.calls }, accepted: [...counters.accepted] }),
-    setOutage: (on) => {
-      outage = on;
+    async outage(mode) {
+      outage = mode;
+    },
+    calls: () => ({ ...counters.calls }),
+    resetCalls: () => {
+      counters.calls = {};
     },
     stop: () => listening.close(),
   };

@@ -1,9 +1,15 @@
-// The sandbox itself over HTTP: Mettl's signature checks and error bodies, the control API, the candidate page.
+// The sandbox itself over HTTP: Mettl's signature checks and error bodies, the control API, the candidate page,
+// outages and call counts. Requests are signed with the documented recipe (./signature.ts), not the BFF's signer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestContext } from '../testing.js';
-import { createMettlClient } from './client.js';
-import { startMettlSandbox, type MettlSandbox } from './sandbox.js';
-import { encodeParams, signParams } from './signer.js';
+import { startMettlSandbox, type MettlSandbox } from './server.js';
+import { expectedAsgn, expectedStringToSign } from './signature.js';
+
+/** `ak`, `ts` and `asgn` added to `params`, form-encoded (every value percent-encoded). */
+function signed(method: string, endpointUrl: string, params: Record<string, string>, o: { ak: string; pk: string; ts: number }): string {
+  const all = new Map(Object.entries({ ...params, ak: o.ak, ts: String(o.ts) }));
+  all.set('asgn', expectedAsgn(o.pk, expectedStringToSign(method, endpointUrl, all)));
+  return [...all].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+}
 
 describe('Mettl sandbox', () => {
   let sb: MettlSandbox;
@@ -13,12 +19,16 @@ describe('Mettl sandbox', () => {
 
   beforeAll(async () => {
     sb = await startMettlSandbox({ autoGradeMs: false });
-    const ctx = makeTestContext({ vendor: 'mettl', config: {}, packages: [] });
-    const client = createMettlClient({ baseUrl: sb.baseUrl, publicKey: sb.publicKey, privateKey: sb.privateKey, fetch, now: () => new Date(), log: ctx.log });
-    const created = await client.createSchedule('123456', { name: 'sandbox test', sourceApp: 'tests', access: { type: 'OpenForAll' } });
+    const post = async (path: string, params: Record<string, string>) => {
+      const endpointUrl = `${sb.baseUrl}${path}`;
+      const body = signed('POST', endpointUrl, params, { ak: sb.publicKey, pk: sb.privateKey, ts: Math.floor(Date.now() / 1000) });
+      const res = await fetch(endpointUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      return (await res.json()) as Record<string, any>;
+    };
+    const created = await post('/assessments/123456/schedules', { sc: JSON.stringify({ name: 'sandbox test', sourceApp: 'tests', access: { type: 'OpenForAll' } }) });
     accessKey = created.createdSchedule.accessKey;
-    const reg = await client.registerCandidates(accessKey, { registrationDetails: [{ 'Email Address': email, 'First Name': 'Lin' }] });
-    candidateUrl = reg.registrationStatus[0]!.url!;
+    const reg = await post(`/schedules/${accessKey}/candidates`, { rd: JSON.stringify({ registrationDetails: [{ 'Email Address': email, 'First Name': 'Lin' }] }) });
+    candidateUrl = reg.registrationStatus[0].url;
   });
   afterAll(async () => {
     await sb.stop();
@@ -26,15 +36,7 @@ describe('Mettl sandbox', () => {
 
   const signedUrl = (path: string, o: { ak?: string; pk?: string; ts?: number } = {}) => {
     const endpointUrl = `${sb.baseUrl}${path}`;
-    const params = signParams({
-      method: 'GET',
-      endpointUrl,
-      params: {},
-      publicKey: o.ak ?? sb.publicKey,
-      privateKey: o.pk ?? sb.privateKey,
-      ts: o.ts ?? Math.floor(Date.now() / 1000),
-    });
-    return `${endpointUrl}?${encodeParams(params)}`;
+    return `${endpointUrl}?${signed('GET', endpointUrl, {}, { ak: o.ak ?? sb.publicKey, pk: o.pk ?? sb.privateKey, ts: o.ts ?? Math.floor(Date.now() / 1000) })}`;
   };
 
   it.each([
@@ -54,8 +56,8 @@ describe('Mettl sandbox', () => {
     expect(await result.json()).toMatchObject({ status: 'SUCCESS', candidate: { email, testStatus: { status: 'ToBeTaken' } } });
     // Signed for the raw "+" but sent encoded: not the URL as called, so refused.
     const endpoint = `${sb.baseUrl}/schedules/${accessKey}/candidates/lin+sandbox@example.com`;
-    const params = signParams({ method: 'GET', endpointUrl: endpoint, params: {}, publicKey: sb.publicKey, privateKey: sb.privateKey, ts: Math.floor(Date.now() / 1000) });
-    const mismatched = await fetch(`${sb.baseUrl}/schedules/${accessKey}/candidates/${encodeURIComponent(email)}?${encodeParams(params)}`);
+    const query = signed('GET', endpoint, {}, { ak: sb.publicKey, pk: sb.privateKey, ts: Math.floor(Date.now() / 1000) });
+    const mismatched = await fetch(`${sb.baseUrl}/schedules/${accessKey}/candidates/${encodeURIComponent(email)}?${query}`);
     expect(mismatched.status).toBe(401);
   });
 
@@ -94,5 +96,34 @@ describe('Mettl sandbox', () => {
     } finally {
       await fetch(`${sb.url}/_sandbox/outage`, { method: 'POST', body: JSON.stringify({ on: false }) });
     }
+  });
+
+  it('hangs or drops API calls by outage mode, keeps the pages up, and recovers', async () => {
+    await sb.outage('hang');
+    const hung = await fetch(signedUrl('/account'), { signal: AbortSignal.timeout(300) }).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
+    expect(hung).toBe('TimeoutError');
+    await sb.outage('drop');
+    const dropped = await fetch(signedUrl('/account')).then(
+      () => 'answered',
+      (e: Error) => (e.cause as { code?: string } | undefined)?.code ?? e.name,
+    );
+    expect(dropped).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    expect((await fetch(`${sb.url}/report/nothing`)).status).toBe(404); // a page, answered
+    await sb.outage('none');
+    expect((await fetch(signedUrl('/account'))).status).toBe(200);
+  });
+
+  it('counts calls per operation and moves a candidate by vendorRef', async () => {
+    sb.resetCalls();
+    await fetch(signedUrl('/account'));
+    await fetch(signedUrl(`/schedules/${accessKey}/candidates/${encodeURIComponent(email)}`));
+    expect(sb.calls()).toEqual({ account: 1, candidateResult: 1 });
+    await sb.advance(`${accessKey}:${email}`, 'finish');
+    expect(sb.candidates().find((c) => c.email === email)).toMatchObject({ status: 'Completed' });
+    await expect(sb.advance(`${accessKey}:${email}`, 'start')).rejects.toMatchObject({ name: 'StepRefused' });
+    await expect(sb.advance('nope', 'start')).rejects.toMatchObject({ name: 'StepRefused' });
   });
 });

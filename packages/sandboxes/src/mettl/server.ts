@@ -1,13 +1,16 @@
 // A Mettl-compatible REST server for the demo and tests: checks `ak`/`ts`/`asgn`, keeps assessments,
 // schedules and candidates, issues one-time candidate URLs and posts the real notification JSON
 // (VENDOR-NOTES §1.7) when told to move a candidate on. Test tool only: never point production at it.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { signature, type Params } from './signer.js';
-import { formatGmt } from './time.js';
-import { listenSandbox } from '../sandbox-http.js';
-import { escapeHtml as esc } from '../../html.js';
+import { listenSandbox, outageAnswer } from '../http.js';
+import { StepRefused, type AdvanceContext, type OutageMode, type VendorSandbox } from '../types.js';
+import { layout, PAGE_CSP, reportPage, takePage } from './pages.js';
+import { checkMettlRequest } from './signature.js';
+import { errorBody, gmt, ist, parseJsonParam, RdSchema, redactSc, SC_URL_KEYS, ScSchema, utc } from './wire.js';
+
+type Params = Record<string, string>;
 
 export interface MettlSandboxOptions {
   publicKey?: string;
@@ -15,13 +18,16 @@ export interface MettlSandboxOptions {
   assessments?: { id: string; name: string }[];
   /** After a candidate finishes on the candidate page, grade after this many ms; `false`: only when told. */
   autoGradeMs?: number | false;
+  /** Grade percentage when a grade step names none (default 70). */
+  gradePercentage?: number;
   host?: string;
   port?: number;
 }
 
 export type SandboxAction = 'start' | 'finish' | 'expire' | 'grade' | 'resume';
+export const SANDBOX_ACTIONS: readonly SandboxAction[] = ['start', 'finish', 'expire', 'grade', 'resume'];
 
-export interface AdvanceOptions {
+export interface AdvanceOptions extends AdvanceContext {
   /** Don't deliver the notification this step sends (it is recorded as dropped). */
   drop?: boolean;
   /** Grade: percentage 0–100 of the marks (default 70). */
@@ -51,7 +57,7 @@ export interface SandboxCandidateView {
   linksIssued: number;
 }
 
-export interface MettlSandbox {
+export interface MettlSandbox extends VendorSandbox {
   /** Origin, e.g. `http://127.0.0.1:40123`. */
   url: string;
   /** What goes in `vendors.mettl.baseUrl`: `{url}/v2`. */
@@ -61,12 +67,19 @@ export interface MettlSandbox {
   candidates(): SandboxCandidateView[];
   schedules(): { accessKey: string; name: string; assessmentId: string; sc: Record<string, unknown> }[];
   deliveries(): Delivery[];
-  advance(accessKey: string, email: string, action: SandboxAction, opts?: AdvanceOptions): Promise<Delivery[]>;
+  /**
+   * Moves a candidate on and sends the notification the step causes. `ref` is `<accessKey>:<email>` (the BFF's
+   * vendorRef: Mettl knows a candidate by email within a schedule).
+   */
+  advance(ref: string, action: SandboxAction, opts?: AdvanceOptions): Promise<Delivery[]>;
   /** Sends a recorded notification again, byte for byte (a vendor retry). */
   redeliver(index: number): Promise<Delivery>;
   counters(): Counters;
-  /** Every API call answers 503 with Mettl's error body while on. */
-  setOutage(on: boolean): void;
+  /** `error`: every API call answers 503 with Mettl's error body; `hang`/`drop` as the modes say. Pages stay up. */
+  outage(mode: OutageMode): Promise<void>;
+  /** API calls per operation (`createSchedule`, `registerCandidates`, `candidateResult`…) that passed authentication. */
+  calls(): Record<string, number>;
+  resetCalls(): void;
   stop(): Promise<void>;
 }
 
@@ -110,33 +123,13 @@ interface SbCandidate {
   lastTick: number;
 }
 
-const SC_URL_KEYS = {
-  start: 'teststartnotificationurl',
-  finish: 'testfinishnotificationurl',
-  graded: 'testgradednotificationurl',
-  resume: 'testresumeenabledforexpiredtesturl',
-} as const;
-
-const ScSchema = z.object({
-  name: z.string().min(1),
-  sourceApp: z.string().min(1),
-  access: z.object({ type: z.enum(['OpenForAll', 'ByInvitation']) }).loose(),
-}).loose();
-
-const RdSchema = z.object({
-  registrationDetails: z.array(z.record(z.string(), z.unknown())).min(1).max(20),
-  optionalParams: z
-    .array(z.object({ email: z.string(), context_data: z.string().optional() }).loose())
-    .optional(),
-});
+const OutageBody = z.union([z.object({ mode: z.enum(['none', 'error', 'hang', 'drop']) }), z.object({ on: z.boolean() })]);
 
 const AdvanceBody = z.object({
   drop: z.boolean().optional(),
   percentage: z.number().min(0).max(100).optional(),
   credibility: z.string().optional(),
 });
-
-const DAY_SECONDS = 24 * 60 * 60;
 
 export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise<MettlSandbox> {
   const publicKey = opts.publicKey ?? `sandbox-ak-${randomBytes(6).toString('hex')}`;
@@ -166,7 +159,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     webhooksDropped: 0,
     webhooksFailed: 0,
   };
-  let outage = false;
+  let outage: OutageMode = 'none';
   let url = '';
   let nextInstance = 1452533;
   let nextScheduleId = 700;
@@ -181,15 +174,15 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     return new Date(cand.lastTick);
   }
   const ckey = (accessKey: string, email: string) => `${accessKey}|${email.toLowerCase()}`;
-  const err = (c: Context, http: number, code: string, message: string) =>
-    c.json({ status: 'ERROR', error: { code, message } }, http as 400);
+  const err = (c: Context, http: number, code: string, message: string) => c.json(errorBody(code, message), http as 400);
 
   const app = new Hono();
 
   // --- Mettl REST API (v2) -------------------------------------------------------------------------
   app.use('/v2/*', async (c, next) => {
     counters.requests += 1;
-    if (outage) return err(c, 503, 'E500', 'Service temporarily unavailable');
+    // Mettl documents no server-fault code; E500 with the documented error body is the sandbox's choice.
+    if (outage !== 'none') return outageAnswer(c, outage, () => err(c, 503, 'E500', 'Service temporarily unavailable'));
     const raw = new URL(c.req.url);
     const params: Params = {};
     for (const [k, v] of raw.searchParams) params[k] = v;
@@ -199,21 +192,20 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
         for (const [k, v] of new URLSearchParams(await c.req.text())) params[k] = v;
       }
     }
-    if (params.ak !== publicKey) {
-      counters.keyFailures += 1;
-      return err(c, 403, 'E403', 'Access denied. The API key is not authorized for requested resource/action');
-    }
-    const ts = Number(params.ts);
-    if (!Number.isInteger(ts) || Math.abs(Date.now() / 1000 - ts) > DAY_SECONDS) {
-      counters.timestampFailures += 1;
-      return err(c, 400, 'E504', 'Invalid Timestamp');
-    }
-    // The endpoint URL as called: scheme, host, path exactly as sent (percent-encoding kept), no query.
-    const expected = Buffer.from(signature(privateKey, c.req.method, `${raw.origin}${raw.pathname}`, params));
-    const given = Buffer.from(params.asgn ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      counters.signatureFailures += 1;
-      return err(c, 401, 'E401', 'Authentication failed/Signature Mismatch');
+    const failure = checkMettlRequest({
+      method: c.req.method,
+      // The endpoint URL as called: scheme, host, path exactly as sent (percent-encoding kept), no query.
+      endpointUrl: `${raw.origin}${raw.pathname}`,
+      params: new Map(Object.entries(params)),
+      publicKey,
+      privateKey,
+      nowSeconds: Date.now() / 1000,
+    });
+    if (failure) {
+      if (failure.code === 'E403') counters.keyFailures += 1;
+      else if (failure.code === 'E504') counters.timestampFailures += 1;
+      else counters.signatureFailures += 1;
+      return err(c, failure.http, failure.code, failure.message);
     }
     c.set('params' as never, params as never);
     await next();
@@ -258,15 +250,6 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       schedules: [...schedules.values()].filter((s) => s.assessmentId === id).map(scheduleView),
     });
   });
-
-  function parseJsonParam(value: string | undefined): unknown {
-    if (value === undefined) return undefined;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return undefined;
-    }
-  }
 
   app.post('/v2/assessments/:id/schedules', (c) => {
     count('createSchedule');
@@ -443,7 +426,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       assessment_id: Number(schedule.assessmentId) || schedule.assessmentId,
       candidate_instance_id: cand.instanceId,
       context_data: cand.contextData ?? '',
-      timestamp_GMT: formatGmt(at),
+      timestamp_GMT: gmt(at),
       source_app: String(schedule.sc.sourceApp ?? ''),
       notification_url: notifyUrl,
       name: `${cand.firstName} ${cand.lastName}`.trim(),
@@ -526,17 +509,17 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     return [await deliver(d)];
   }
 
-  class ActionError extends Error {}
-
-  async function advance(accessKey: string, email: string, action: SandboxAction, o: AdvanceOptions = {}): Promise<Delivery[]> {
-    const cand = candidates.get(ckey(accessKey, email));
-    if (!cand) throw new ActionError(`no candidate ${email} in schedule ${accessKey}`);
+  async function advance(ref: string, action: SandboxAction, o: AdvanceOptions = {}): Promise<Delivery[]> {
+    const i = ref.indexOf(':');
+    const [accessKey, email] = [ref.slice(0, i), ref.slice(i + 1)];
+    const cand = i > 0 ? candidates.get(ckey(accessKey, email)) : undefined;
+    if (!cand) throw new StepRefused(`no candidate ${email} in schedule ${accessKey}`);
     const schedule = schedules.get(cand.accessKey)!;
     const drop = o.drop ?? false;
     switch (action) {
       case 'start': {
         if (cand.status === 'InProgress') return []; // seed 001: refreshing the link continues the test
-        if (cand.status !== 'ToBeTaken') throw new ActionError(`cannot start a test that is ${cand.status}`);
+        if (cand.status !== 'ToBeTaken') throw new StepRefused(`cannot start a test that is ${cand.status}`);
         const at = tick(cand);
         cand.status = 'InProgress';
         cand.startedAt = at;
@@ -544,7 +527,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       }
       case 'finish':
       case 'expire': {
-        if (cand.status !== 'InProgress') throw new ActionError(`cannot finish a test that is ${cand.status}`);
+        if (cand.status !== 'InProgress') throw new StepRefused(`cannot finish a test that is ${cand.status}`);
         const at = tick(cand);
         cand.status = 'Completed';
         cand.endedAt = at;
@@ -555,8 +538,8 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
         return notify(cand, 'finish', (u) => ({ ...common(cand, schedule, 'finishTest', u, at), finish_mode: finishMode }), drop);
       }
       case 'grade': {
-        if (cand.status !== 'Completed') throw new ActionError(`cannot grade a test that is ${cand.status}`);
-        const pct = o.percentage ?? 70;
+        if (cand.status !== 'Completed') throw new StepRefused(`cannot grade a test that is ${cand.status}`);
+        const pct = o.percentage ?? opts.gradePercentage ?? 70;
         const max = 10;
         const marks = Math.round((pct / 100) * max * 10) / 10;
         const first = Math.min(5, Math.round(marks * 10) / 20);
@@ -574,7 +557,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
         return notify(cand, 'graded', (u) => gradedPayload(cand, schedule, u, at), drop);
       }
       case 'resume': {
-        if (cand.finishMode !== 'TestExpired') throw new ActionError('only an expired test can be resumed');
+        if (cand.finishMode !== 'TestExpired') throw new StepRefused('only an expired test can be resumed');
         const at = tick(cand);
         // seed 001: an admin re-enables the expired test; Mettl calls testResumeEnabledForExpiredTestURL.
         cand.status = 'InProgress';
@@ -585,6 +568,8 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
         // VENDOR-NOTES §7: this payload is not public; the common fields with an inferred EVENT_TYPE.
         return notify(cand, 'resume', (u) => common(cand, schedule, 'resumeEnabledForExpiredTest', u, at), drop);
       }
+      default:
+        throw new StepRefused(`unknown step ${String(action)}`);
     }
   }
 
@@ -607,14 +592,14 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
   app.get('/_sandbox/webhooks', (c) => c.json({ deliveries }));
   app.post('/_sandbox/candidates/:ak/:email/:action', async (c) => {
     const action = c.req.param('action');
-    if (!['start', 'finish', 'expire', 'grade', 'resume'].includes(action)) return c.json({ error: 'unknown action' }, 404);
+    if (!SANDBOX_ACTIONS.includes(action as SandboxAction)) return c.json({ error: 'unknown action' }, 404);
     const text = await c.req.text();
     const body = AdvanceBody.safeParse(text ? parseJsonParam(text) : {});
     if (!body.success) return c.json({ error: 'body must be {drop?, percentage?, credibility?}' }, 400);
     try {
-      return c.json({ deliveries: await advance(c.req.param('ak'), c.req.param('email'), action as SandboxAction, body.data) });
+      return c.json({ deliveries: await advance(`${c.req.param('ak')}:${c.req.param('email')}`, action as SandboxAction, body.data) });
     } catch (e) {
-      if (e instanceof ActionError) return c.json({ error: e.message }, 409);
+      if (e instanceof StepRefused) return c.json({ error: e.message }, 409);
       throw e;
     }
   });
@@ -624,9 +609,9 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     return c.json({ delivery: await redeliver(d.index) });
   });
   app.post('/_sandbox/outage', async (c) => {
-    const body = z.object({ on: z.boolean() }).safeParse(parseJsonParam(await c.req.text()));
-    if (!body.success) return c.json({ error: 'body must be {"on": boolean}' }, 400);
-    outage = body.data.on;
+    const body = OutageBody.safeParse(parseJsonParam(await c.req.text()));
+    if (!body.success) return c.json({ error: 'body must be {"mode": "none"|"error"|"hang"|"drop"} or {"on": boolean}' }, 400);
+    outage = 'mode' in body.data ? body.data.mode : body.data.on ? 'error' : 'none';
     return c.json({ outage });
   });
 
@@ -642,15 +627,9 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
 
   // --- Candidate-facing pages (plain HTML forms, no script) ----------------------------------------------
   const page = (c: Context, title: string, inner: string, status = 200) => {
-    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+    c.header('content-security-policy', PAGE_CSP);
     c.header('cache-control', 'no-store');
-    return c.html(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>` +
-        `<style>body{font:16px system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem}` +
-        `button{font:inherit;padding:.5rem 1rem;margin:.25rem 0}</style></head>` +
-        `<body><p>Mettl sandbox</p><h1>${esc(title)}</h1>${inner}</body></html>`,
-      status as 200,
-    );
+    return c.html(layout(title, inner), status as 200);
   };
 
   app.get('/test/:token', (c) => {
@@ -671,20 +650,10 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     if (!cand) return page(c, 'Session not found', '<p>Open the test from your invitation again.</p>', 404);
     const schedule = schedules.get(cand.accessKey)!;
     const assessment = assessments.find((a) => a.id === schedule.assessmentId);
-    const action = (name: string, label: string) =>
-      `<form method="post" action="/take/${esc(c.req.param('sid'))}/${name}"><button type="submit" name="go" value="${name}">${esc(label)}</button></form>`;
-    const state =
-      cand.status === 'ToBeTaken'
-        ? `<p>Ready when you are.</p>${action('start', 'Start test')}`
-        : cand.status === 'InProgress'
-          ? `<p>Your test is in progress.</p>${action('finish', 'Finish test')}${action('expire', 'Let the timer run out')}`
-          : cand.completionMode === 'Expired'
-            ? '<p>Your time ran out. Contact the recruiter to resume the test.</p>'
-            : '<p>You have finished the test. You can close this window.</p>';
     return page(
       c,
       assessment?.name ?? 'Assessment',
-      `<p>Candidate: ${esc(`${cand.firstName} ${cand.lastName}`)}</p><p>Status: <strong>${esc(cand.status)}</strong></p>${state}`,
+      takePage({ sid: c.req.param('sid'), name: `${cand.firstName} ${cand.lastName}`, status: cand.status, completionMode: cand.completionMode }),
     );
   });
 
@@ -695,14 +664,14 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     const action = c.req.param('action');
     if (!cand || !['start', 'finish', 'expire'].includes(action)) return page(c, 'Not found', '<p>Unknown test session.</p>', 404);
     try {
-      await advance(cand.accessKey, cand.email, action as SandboxAction);
+      await advance(`${cand.accessKey}:${cand.email}`, action as SandboxAction);
     } catch (e) {
-      if (!(e instanceof ActionError)) throw e;
+      if (!(e instanceof StepRefused)) throw e;
     }
     if (action !== 'start' && autoGradeMs !== false) {
       const t = setTimeout(() => {
         timers.delete(t);
-        advance(cand.accessKey, cand.email, 'grade').catch(() => undefined);
+        advance(`${cand.accessKey}:${cand.email}`, 'grade').catch(() => undefined);
       }, autoGradeMs);
       timers.add(t);
     }
@@ -712,13 +681,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
   app.get('/report/:key', (c) => {
     const cand = [...candidates.values()].find((x) => x.reportKey === c.req.param('key'));
     if (!cand?.graded) return page(c, 'Report not found', '<p>No report for this key.</p>', 404);
-    const g = cand.graded;
-    const rows = g.sections.map((s) => `<li>${esc(s.name)}: ${s.marks} / ${s.max}</li>`).join('');
-    return page(
-      c,
-      `Report: ${cand.firstName} ${cand.lastName}`,
-      `<p>Marks: ${g.marks} / ${g.max}</p><p>Credibility: ${esc(g.credibility)}</p><ul>${rows}</ul>`,
-    );
+    return page(c, `Report: ${cand.firstName} ${cand.lastName}`, reportPage(cand.graded));
   });
 
   function snapshot(): Counters {
@@ -740,8 +703,12 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     advance,
     redeliver,
     counters: snapshot,
-    setOutage: (on) => {
-      outage = on;
+    async outage(mode) {
+      outage = mode;
+    },
+    calls: () => ({ ...counters.calls }),
+    resetCalls: () => {
+      counters.calls = {};
     },
     stop: () => {
       for (const t of timers) clearTimeout(t);
@@ -750,20 +717,3 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     },
   };
 }
-
-/** The control API shows schedules without the Basic credentials Mettl was given. */
-function redactSc(sc: Record<string, unknown>): Record<string, unknown> {
-  const { testNotificationBasicAuthHeader, ...rest } = sc;
-  return { ...rest, testNotificationBasicAuthHeader: testNotificationBasicAuthHeader ? '(set)' : null };
-}
-
-/** "Fri, 16 Aug 2024 13:14:13 UTC", as the graded notification writes `*_GMT` times. */
-function utc(d: Date): string {
-  return d.toUTCString().replace(/GMT$/, 'UTC');
-}
-
-/** The local-time strings Mettl adds ("Fri, 16 Aug 2024 18:44:13 IST"); an Indian account in the sample. */
-function ist(d: Date): string {
-  return new Date(d.getTime() + 330 * 60_000).toUTCString().replace(/GMT$/, 'IST');
-}
-

@@ -1,34 +1,50 @@
+// The PSI sandbox against a small stand-in receiver (OAuth token endpoint + hook that records what arrives): the
+// scheduling page, the control API, the sender, outages and call counts. How the BFF reads these notifications is
+// tested on the BFF side (packages/bff/src/vendors/psi/sender.test.ts).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestContext } from '../testing.js';
-import type { PackageConfig } from '../../core/vendor-port.js';
-import psi from './adapter.js';
-import {
-  createPsiSender,
-  deliveryPlan,
-  PSI_SLOTS,
-  SimulatedPsiCandidate,
-  startPsiSandbox,
-  type PsiSandbox,
-} from './sandbox.js';
-import { startTestReceiver, type TestReceiver } from './test-receiver.js';
+import { createPsiSender, deliveryPlan, PSI_SLOTS, SimulatedPsiCandidate, startPsiSandbox, type PsiNotification, type PsiSandbox } from './server.js';
 
-const pkg: PackageConfig = { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' };
 const clientSecret = 'psi-client-secret-0123456789';
+
+/** Issues a token to `psi`/`clientSecret` (Basic auth), then records every PUT to /hooks/psi/acme with that token. */
+async function startReceiver() {
+  const received: PsiNotification[] = [];
+  const token = 'tok-0123456789';
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      const json = (status: number, value: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      if (req.method === 'POST' && req.url === '/oauth/token') {
+        const basic = `Basic ${Buffer.from(`psi:${clientSecret}`).toString('base64')}`;
+        if (req.headers.authorization !== basic || body !== 'grant_type=client_credentials') return json(401, { error: 'invalid_client' });
+        return json(200, { access_token: token, token_type: 'Bearer', expires_in: 300 });
+      }
+      if (req.method === 'PUT' && req.url === '/hooks/psi/acme') {
+        if (req.headers.authorization !== `Bearer ${token}`) return json(401, { error: 'unauthorized' });
+        received.push(JSON.parse(body) as PsiNotification);
+        return json(200, { ok: true });
+      }
+      json(404, { error: 'not found' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
 
 describe('PSI sandbox', () => {
   let sandbox: PsiSandbox;
-  let receiver: TestReceiver;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  const mine = (eligibility: string) => receiver.received.filter((n) => n.client_eligibility_id === eligibility);
 
   beforeAll(async () => {
-    sandbox = await startPsiSandbox();
-    const adapter = psi(
-      makeTestContext({
-        vendor: 'psi',
-        config: { clients: [{ clientId: 'psi', clientSecret }], schedulingUrl: sandbox.schedulingUrl },
-        packages: [pkg],
-      }),
-    );
-    receiver = await startTestReceiver(adapter);
+    [sandbox, receiver] = await Promise.all([startPsiSandbox(), startReceiver()]);
     sandbox.connect({ bffUrl: receiver.url, tenantId: 'acme', clientId: 'psi', clientSecret });
   });
   afterAll(async () => {
@@ -46,7 +62,7 @@ describe('PSI sandbox', () => {
     expect(html.match(/<form method="post" action="\/schedule\/book">/g)).toHaveLength(PSI_SLOTS.length);
   });
 
-  it('books, reschedules and cancels from the page and pushes each notification', async () => {
+  it('books, reschedules and cancels from the page and pushes each notification in the seed 004 shape', async () => {
     const form = (slot?: string) =>
       new URLSearchParams({ eligibility: 'ord_page2', candidate: 'c-2', exam: 'CERT-1', ...(slot ? { slot } : {}) });
     const post = (action: string, slot?: string) =>
@@ -63,12 +79,20 @@ describe('PSI sandbox', () => {
     expect((await post('reschedule', 'paris-remote')).status).toBe(303);
     expect((await post('cancel')).status).toBe(303);
 
-    const mine = receiver.updates.filter((u) => 'vendorRef' in u.match && u.match.vendorRef === 'ord_page2');
-    expect(mine.map((u) => u.status)).toEqual(['scheduled', 'scheduled', 'cancelled']);
-    expect(mine[0]!.booking).toMatchObject({ timeZone: 'Europe/Berlin', deliveryMode: 'test_center' });
-    expect(mine[1]!.booking).toMatchObject({ timeZone: 'Europe/Paris', deliveryMode: 'remote' });
-    expect(mine[1]!.booking!.code).toBe(mine[0]!.booking!.code);
-    const times = mine.map((u) => u.vendorTime.getTime());
+    const sent = mine('ord_page2');
+    expect(sent.map((n) => n.change_reason)).toEqual(['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'BOOKING_CANCELLED']);
+    expect(sent[0]).toMatchObject({
+      candidate_id: 'c-2',
+      exam_code: 'CERT-1',
+      delivery_mode: 'SITE_PROCTORED',
+      location_timezone: 'Europe/Berlin',
+      location_code: 'BE-004',
+    });
+    expect(sent[1]).toMatchObject({ delivery_mode: 'ATLAS_REMOTE_PROCTORED', location_timezone: 'Europe/Paris' });
+    expect(sent[1]).not.toHaveProperty('location_code');
+    expect(sent[1]!.booking_code).toBe(sent[0]!.booking_code);
+    for (const n of sent) expect(n.effective_date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const times = sent.map((n) => Date.parse(n.effective_date!));
     expect(times).toEqual([...times].sort((a, b) => a - b));
     expect(new Set(times).size).toBe(3);
   });
@@ -95,19 +119,48 @@ describe('PSI sandbox', () => {
     const counters = (await (await fetch(`${sandbox.url}/_sandbox/counters`)).json()) as { byStatus: Record<string, number> };
     expect(counters.byStatus['200']).toBeGreaterThanOrEqual(2);
   });
+
+  it('advances by vendorRef with the package exam code, booking the slots in turn, and refuses what PSI would not do', async () => {
+    const pkg = { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-9' };
+    await sandbox.advance('ord_adv', 'book', { candidateId: 'c-4', package: pkg });
+    await sandbox.advance('ord_adv', 'reschedule', { candidateId: 'c-4', package: pkg });
+    expect(mine('ord_adv').map((n) => [n.exam_code, n.location_timezone])).toEqual([
+      ['CERT-9', 'Europe/Berlin'],
+      ['CERT-9', 'America/New_York'],
+    ]);
+    await expect(sandbox.advance('ord_none', 'cancel', { candidateId: 'c-5' })).rejects.toMatchObject({ name: 'StepRefused' });
+    await expect(sandbox.advance('ord_adv', 'teleport' as 'book')).rejects.toMatchObject({ name: 'StepRefused' });
+  });
+
+  it('holds notifications while out, breaks the page per mode, and sends the held ones in order on recovery', async () => {
+    const page = (signal?: AbortSignal) => fetch(`${sandbox.url}/schedule?eligibility=ord_out`, signal ? { signal } : {});
+    await sandbox.outage('error');
+    expect((await page()).status).toBe(500);
+    const held = await sandbox.advance('ord_out', 'book', { candidateId: 'c-6', examCode: 'CERT-1' });
+    await sandbox.advance('ord_out', 'complete', { candidateId: 'c-6' });
+    expect(held.status).toBe(0);
+    expect(mine('ord_out')).toEqual([]);
+    await sandbox.outage('hang');
+    expect(await page(AbortSignal.timeout(300)).then(() => 'answered', (e: Error) => e.name)).toBe('TimeoutError');
+    await sandbox.outage('drop');
+    expect(await page().then(() => 'answered', (e: Error) => (e.cause as { code?: string } | undefined)?.code ?? e.name)).toMatch(/ECONNRESET|UND_ERR_SOCKET/);
+    await sandbox.outage('none');
+    expect(mine('ord_out').map((n) => n.change_reason)).toEqual(['BOOKING_CREATED', 'EXAM_COMPLETED']);
+    expect((await page()).status).toBe(200);
+  });
+
+  it('counts its calls to the receiver per operation', async () => {
+    sandbox.resetCalls();
+    await sandbox.advance('ord_calls', 'book', { candidateId: 'c-7', examCode: 'CERT-1' });
+    await sandbox.advance('ord_calls', 'cancel', { candidateId: 'c-7' });
+    expect(sandbox.calls()).toEqual({ 'PUT /notifications': 2 });
+  });
 });
 
 describe('PSI sender', () => {
-  let receiver: TestReceiver;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
   beforeAll(async () => {
-    const adapter = psi(
-      makeTestContext({
-        vendor: 'psi',
-        config: { clients: [{ clientId: 'psi', clientSecret }], schedulingUrl: 'https://x.test/{eligibilityId}' },
-        packages: [pkg],
-      }),
-    );
-    receiver = await startTestReceiver(adapter);
+    receiver = await startReceiver();
   });
   afterAll(async () => {
     await receiver?.stop();
@@ -119,35 +172,12 @@ describe('PSI sender', () => {
     const deliveries = await sender.sendAll([cand.book(), cand.reschedule(), cand.complete()], { concurrency: 3 });
     expect(deliveries.map((d) => d.status)).toEqual([200, 200, 200]);
     expect(sender.counters.tokenRequests).toBe(1);
-  });
-
-  it('reports the same event delivered twice with the same dedupe key', async () => {
-    const sender = createPsiSender({ bffUrl: receiver.url, tenantId: 'acme', clientId: 'psi', clientSecret });
-    const n = new SimulatedPsiCandidate({ eligibilityId: 'ord_dup', candidateId: 'c-dup' }).book();
-    const before = receiver.updates.length;
-    await sender.send(n);
-    await sender.send(n);
-    const [a, b] = receiver.updates.slice(before);
-    expect(a!.dedupeKey).toBe(b!.dedupeKey);
+    expect(sender.calls()).toEqual({ 'POST /oauth/token': 1, 'PUT /notifications': 3 });
   });
 
   it('is refused a token with a wrong secret', async () => {
     const sender = createPsiSender({ bffUrl: receiver.url, tenantId: 'acme', clientId: 'psi', clientSecret: 'wrong-secret-0123456789' });
     await expect(sender.token()).rejects.toThrow(/HTTP 401.*invalid_client/);
-  });
-
-  it('is refused on another tenant\'s hook with nothing parsed', async () => {
-    const sender = createPsiSender({ bffUrl: receiver.url, tenantId: 'globex', clientId: 'psi', clientSecret });
-    const before = receiver.updates.length;
-    const d = await sender.send(new SimulatedPsiCandidate({ eligibilityId: 'ord_b', candidateId: 'c-b' }).book());
-    expect(d.status).toBe(401);
-    expect(receiver.updates.length).toBe(before);
-  });
-
-  it('gets 400 for a notification that matches no package', async () => {
-    const sender = createPsiSender({ bffUrl: receiver.url, tenantId: 'acme', clientId: 'psi', clientSecret });
-    const d = await sender.send(new SimulatedPsiCandidate({ candidateId: 'c-x', examCode: 'NOPE-1' }).book());
-    expect(d.status).toBe(400);
   });
 
   it('plans shuffled deliveries with the asked share of duplicates, replayable by seed', () => {

@@ -1,7 +1,8 @@
+// The pymetrics sandbox over HTTP with the seed's own requests; answers read with plain patterns, not the BFF's codec.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseBulkResults, parseBulkStatus } from './codec.js';
-import { startPymetricsSandbox, type PymetricsSandbox } from './sandbox.js';
+import { startPymetricsSandbox, type PymetricsSandbox } from './server.js';
+import { SESSION_EXPIRED } from './wire.js';
 
 let sandbox: PymetricsSandbox;
 beforeEach(async () => {
@@ -16,6 +17,18 @@ const soap = (body: string) =>
     status: r.status,
     text: await r.text(),
   }));
+
+/** `[order_id, status]` of each `<s1:AssessmentStatus>` of a get_bulk_status answer. */
+const bulkStatus = (xml: string) =>
+  [...xml.matchAll(/<s1:AssessmentStatus>(.*?)<\/s1:AssessmentStatus>/g)].map((m) => [
+    /<s1:order_id>(.*?)<\/s1:order_id>/.exec(m[1]!)![1],
+    /<s1:status>(.*?)<\/s1:status>/.exec(m[1]!)![1],
+  ]);
+/** `order_id` of each `<s1:AssessmentResultFullResponse>` of a get_bulk_results answer. */
+const bulkResults = (xml: string) =>
+  [...xml.matchAll(/<s1:AssessmentResultFullResponse>(.*?)<\/s1:AssessmentResultFullResponse>/g)].map(
+    (m) => /<s1:order_id>(.*?)<\/s1:order_id>/.exec(m[1]!)![1],
+  );
 
 async function login(): Promise<string> {
   const { text } = await soap(
@@ -45,12 +58,12 @@ async function order(externalId: string, assessmentId = '33'): Promise<string> {
 describe('pymetrics sandbox', () => {
   it("answers the seed's get_bulk_status request in the seed's shape (soap11env/tns/s1 prefixes)", async () => {
     const [a, b] = [await order('x-1'), await order('x-2')];
-    sandbox.advance(a, 'accept');
+    await sandbox.advance(a, 'accept');
     const { status, text } = await soap(seedRequest('get-bulk-status-request.xml', await login(), [a, b]));
     expect(status).toBe(200);
     expect(text).toContain('<soap11env:Envelope');
     expect(text).toContain('<tns:get_bulk_statusResult><s1:AssessmentStatus><s1:status>ACCEPTED</s1:status>');
-    expect(parseBulkStatus(text).map((s) => [s.order_id, s.status])).toEqual([
+    expect(bulkStatus(text)).toEqual([
       [a, 'ACCEPTED'],
       [b, 'PENDING'],
     ]);
@@ -58,9 +71,9 @@ describe('pymetrics sandbox', () => {
 
   it('returns results of every order sharing the external_id and marks them FULFILLED', async () => {
     const [a, b, other] = [await order('shared'), await order('shared', '2019'), await order('someone-else')];
-    for (const id of [a, b, other]) sandbox.advance(id, 'complete');
+    for (const id of [a, b, other]) await sandbox.advance(id, 'complete');
     const { text } = await soap(seedRequest('get-bulk-status-request.xml', await login(), [a]).replace(/get_bulk_status/g, 'get_bulk_results'));
-    expect(parseBulkResults(text).map((r) => r.order_id).sort()).toEqual([a, b].sort());
+    expect(bulkResults(text).sort()).toEqual([a, b].sort());
     expect([a, b, other].map((id) => sandbox.order(id)!.status)).toEqual(['FULFILLED', 'FULFILLED', 'COMPLETED']);
   });
 
@@ -68,13 +81,13 @@ describe('pymetrics sandbox', () => {
     await sandbox.stop();
     sandbox = await startPymetricsSandbox({ callbacks: false, autoScore: false });
     const id = await order('late');
-    sandbox.advance(id, 'complete');
+    await sandbox.advance(id, 'complete');
     const session = await login();
     const withSession = async () =>
-      parseBulkResults((await soap(seedRequest('get-bulk-status-request.xml', session, [id]).replace(/get_bulk_status/g, 'get_bulk_results'))).text);
+      bulkResults((await soap(seedRequest('get-bulk-status-request.xml', session, [id]).replace(/get_bulk_status/g, 'get_bulk_results'))).text);
     expect(await withSession()).toEqual([]);
-    sandbox.advance(id, 'score');
-    expect((await withSession()).map((r) => r.order_id)).toEqual([id]);
+    await sandbox.advance(id, 'score');
+    expect(await withSession()).toEqual([id]);
   });
 
   it('counts calls per operation and resets the counters over the control API', async () => {
@@ -82,7 +95,7 @@ describe('pymetrics sandbox', () => {
     const counters = (await (await fetch(`${sandbox.url}/_sandbox/counters`)).json()) as { calls: Record<string, number> };
     expect(counters.calls).toEqual({ authenticate: 1, request_assessment_order: 1 });
     await fetch(`${sandbox.url}/_sandbox/counters/reset`, { method: 'POST' });
-    expect(sandbox.counts()).toEqual({});
+    expect(sandbox.calls()).toEqual({});
   });
 
   it('advances an order over the control API and refuses to go back', async () => {
@@ -119,6 +132,58 @@ describe('pymetrics sandbox', () => {
   it('refuses calls without a live session with the documented fault text', async () => {
     const { status, text } = await soap(seedRequest('get-bulk-status-request.xml', 'forged', ['1']));
     expect(status).toBe(500);
-    expect(text).toContain('<faultstring>Your session has expired. Please use the AuthenticationService to renew it.</faultstring>');
+    expect(text).toContain(`<faultstring>${SESSION_EXPIRED}</faultstring>`);
+  });
+
+  it('refuses a step back or an unknown order with StepRefused', async () => {
+    const id = await order('c-4');
+    await sandbox.advance(id, 'start');
+    await expect(sandbox.advance(id, 'accept')).rejects.toMatchObject({ name: 'StepRefused', message: expect.stringContaining('cannot go back') });
+    await expect(sandbox.advance('99999', 'start')).rejects.toMatchObject({ name: 'StepRefused' });
+  });
+});
+
+describe('pymetrics sandbox outages', () => {
+  const echo = async (session: string) =>
+    soap(
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:pym="pym.intg.ws.3.0.0"><soapenv:Header><pym:RequestHeader><pym:session_id>${session}</pym:session_id><pym:client_id>${sandbox.clientId}</pym:client_id></pym:RequestHeader></soapenv:Header><soapenv:Body><pym:echo><pym:echo>hi</pym:echo></pym:echo></soapenv:Body></soapenv:Envelope>`,
+    );
+
+  it('answers a SOAP Server fault with HTTP 500 on error, and recovers on none', async () => {
+    const session = await login();
+    await sandbox.outage('error');
+    const down = await echo(session);
+    expect(down.status).toBe(500);
+    expect(down.text).toContain('<faultcode>soap11env:Server</faultcode>');
+    await sandbox.outage('none');
+    const up = await echo(session);
+    expect(up.status).toBe(200);
+    expect(up.text).toContain('<tns:echoResult>hi</tns:echoResult>');
+  });
+
+  it('never answers on hang and closes the socket on drop', async () => {
+    await sandbox.outage('hang');
+    const hung = await fetch(sandbox.endpoint, { method: 'POST', body: '<x/>', signal: AbortSignal.timeout(300) }).then(
+      () => 'answered',
+      (e: Error) => e.name,
+    );
+    expect(hung).toBe('TimeoutError');
+    await sandbox.outage('drop');
+    const dropped = await fetch(sandbox.endpoint, { method: 'POST', body: '<x/>', signal: AbortSignal.timeout(5_000) }).then(
+      () => 'answered',
+      (e: Error) => (e.cause as { code?: string } | undefined)?.code ?? e.name,
+    );
+    expect(dropped).toMatch(/ECONNRESET|UND_ERR_SOCKET|other side closed/);
+    await sandbox.outage('none');
+    expect((await echo(await login())).status).toBe(200);
+  });
+
+  it('counts calls per SOAP operation', async () => {
+    const session = await login();
+    await echo(session);
+    await echo(session);
+    expect(sandbox.calls()).toEqual({ authenticate: 1, echo: 2 });
+    sandbox.resetCalls();
+    expect(sandbox.calls()).toEqual({});
   });
 });

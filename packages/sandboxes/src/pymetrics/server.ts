@@ -1,15 +1,18 @@
-// A pymetrics-compatible SOAP server (soap.listen, our WSDL) for the demo and tests, with a small `/_sandbox` control API.
-// Never reachable beyond 127.0.0.1 by default; never a place for production data. Answers like the seed's Spyne service.
+// A pymetrics-compatible SOAP server (soap.listen, the vendor's WSDL) for the demo and tests, with a small `/_sandbox`
+// control API. Never reachable beyond 127.0.0.1 by default; never a place for production data. Answers like the
+// seed's Spyne service.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listen } from 'soap';
-import { SESSION_EXPIRED, WSDL_PATH } from './client.js';
-import { escapeHtml as esc } from '../../html.js';
+import { escapeHtml as esc } from '../html.js';
+import { interruptNode } from '../http.js';
+import { StepRefused, type AdvanceContext, type OutageMode, type VendorSandbox } from '../types.js';
+import { candidatePage as candidateHtml, layout, PAGE_CSP, reportPage as reportHtml } from './pages.js';
+import { envelope, fault, record, SANDBOX_STATUSES, SESSION_EXPIRED, WSDL_FILE, type SandboxStatus } from './wire.js';
 
-export const SANDBOX_STATUSES = ['PENDING', 'ACCEPTED', 'NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FULFILLED'] as const;
-export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
+export { SANDBOX_STATUSES, SESSION_EXPIRED, type SandboxStatus };
 
 /** Steps the control API and the candidate page understand, and the status each leads to. */
 export const SANDBOX_STEPS = {
@@ -21,6 +24,13 @@ export const SANDBOX_STEPS = {
 } as const satisfies Record<string, SandboxStatus>;
 /** `score` makes results available for a COMPLETED order (when `autoScore` is off). */
 export type SandboxStep = keyof typeof SANDBOX_STEPS | 'score';
+
+/** Advance knobs: the result an order gets (kept for when results are released). */
+export interface AdvanceOptions extends AdvanceContext {
+  fitscore?: number;
+  band?: string;
+  passed?: boolean;
+}
 
 export interface SandboxResult {
   fitscore: number;
@@ -73,7 +83,7 @@ export interface CallbackDelivery {
   outcome: number | 'error';
 }
 
-export interface PymetricsSandbox {
+export interface PymetricsSandbox extends VendorSandbox {
   /** `http://127.0.0.1:<port>` */
   url: string;
   /** The SOAP endpoint to put in config as `vendors.pymetrics.endpoint`. */
@@ -81,12 +91,18 @@ export interface PymetricsSandbox {
   wsdlUrl: string;
   clientId: string;
   clientSecret: string;
-  /** Calls per SOAP operation since start or the last reset. */
-  counts(): Record<string, number>;
-  resetCounts(): void;
+  /** Calls per SOAP operation (`authenticate`, `get_bulk_status`…) since start or the last reset. */
+  calls(): Record<string, number>;
+  resetCalls(): void;
   orders(): SandboxOrder[];
   order(orderId: string): SandboxOrder | undefined;
-  advance(orderId: string, step: SandboxStep, result?: Partial<SandboxResult>): SandboxOrder;
+  /** Moves an order on; `ref` is the pymetrics `order_id` (the BFF's vendorRef). */
+  advance(ref: string, step: SandboxStep, opts?: AdvanceOptions): Promise<SandboxOrder>;
+  /**
+   * `error`: every SOAP call (and the WSDL) answers a SOAP Server fault with HTTP 500; `hang`/`drop` as the modes
+   * say. The candidate and report pages stay up.
+   */
+  outage(mode: OutageMode): Promise<void>;
   /** Ends every open session now, as a pymetrics restart or clock skew would. */
   expireSessions(): void;
   /** The next `count` SOAP calls get a hostile or broken answer instead of a real one; 0 ends it. */
@@ -100,23 +116,6 @@ const DEFAULT_ASSESSMENTS = [
   { id: '2019', name: 'Data Scientist', type: 'Games' }, // seed 000, get_bulk_status sample
   { id: '2025', name: 'Video interview', type: 'Video' }, // seed 000: video orders carry evaluation_url
 ];
-
-class SoapFault {
-  constructor(
-    readonly Fault: { faultcode: string; faultstring: string; statusCode: number },
-  ) {}
-}
-const fault = (code: 'Client' | 'Server', message: string) =>
-  new SoapFault({ faultcode: `soap11env:${code}`, faultstring: message, statusCode: 500 });
-
-/** Spyne-style payload: `tns:`/`s1:` prefixes declared on the envelope (seed 000). */
-function record(tag: string, fields: Record<string, string | number | boolean | null | undefined>): string {
-  const inner = Object.entries(fields)
-    .filter(([, v]) => v !== undefined && v !== null)
-    .map(([k, v]) => `<s1:${k}>${esc(String(v))}</s1:${k}>`)
-    .join('');
-  return `<${tag}>${inner}</${tag.split(' ')[0]}>`;
-}
 
 function defaultResult(orderId: string): SandboxResult {
   const fitscore = 40 + (Number(orderId) * 37) % 60;
@@ -145,6 +144,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   const pendingCallbacks = new Set<Promise<void>>();
   let nextOrderId = 13263; // seed 000's first order id
   let sabotage: { mode: SandboxSabotage; left: number } | null = null;
+  let outage: OutageMode = 'none';
   const hung = new Set<http.ServerResponse>();
 
   const server = http.createServer((req, res) => {
@@ -158,7 +158,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   const servicePath = '/integrations/webservice/v3/';
   const endpoint = `${url}${servicePath}`;
   const wsdlUrl = `${endpoint}wsdl/`;
-  const wsdlXml = readFileSync(WSDL_PATH, 'utf8').replace(
+  const wsdlXml = readFileSync(WSDL_FILE, 'utf8').replace(
     /<soap:address location="[^"]*"\/>/,
     `<soap:address location="${endpoint}"/>`,
   );
@@ -220,19 +220,19 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
 
   function advance(orderId: string, step: SandboxStep, result?: Partial<SandboxResult>): SandboxOrder {
     const o = orders.get(orderId);
-    if (!o) throw new Error(`no order ${orderId}`);
+    if (!o) throw new StepRefused(`no order ${orderId}`);
     if (result) o.result = { ...o.result, ...result };
     if (step === 'score') {
-      if (o.status !== 'COMPLETED' && o.status !== 'FULFILLED') throw new Error(`order ${orderId} is ${o.status}, not COMPLETED`);
+      if (o.status !== 'COMPLETED' && o.status !== 'FULFILLED') throw new StepRefused(`order ${orderId} is ${o.status}, not COMPLETED`);
       o.resultsReady = true;
       notify(o);
       return o;
     }
     const target = SANDBOX_STEPS[step];
-    if (!target) throw new Error(`unknown step ${String(step)}`);
+    if (!target) throw new StepRefused(`unknown step ${String(step)}`);
     const from = SANDBOX_STATUSES.indexOf(o.status);
     const to = SANDBOX_STATUSES.indexOf(target);
-    if (to < from) throw new Error(`order ${orderId} is ${o.status}; cannot go back to ${target}`);
+    if (to < from) throw new StepRefused(`order ${orderId} is ${o.status}; cannot go back to ${target}`);
     if (to === from) return o;
     o.status = target;
     if (target === 'FULFILLED' || (target === 'COMPLETED' && autoScore)) o.resultsReady = true;
@@ -366,10 +366,16 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     } as Parameters<typeof listen>[1]);
   });
 
-  // soap.listen took over 'request'; put the sabotage switch in front of it.
+  // soap.listen took over 'request'; put the outage and sabotage switches in front of it.
   const soapListeners = server.listeners('request') as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (outage !== 'none' && new URL(req.url ?? '/', url).pathname.startsWith(servicePath)) {
+      if (interruptNode(req, res, outage, hung)) return;
+      req.resume();
+      req.on('end', () => sendSabotage('server-fault', res, false));
+      return;
+    }
     if (req.method === 'POST' && sabotage && new URL(req.url ?? '/', url).pathname === servicePath) {
       const mode = sabotage.mode;
       sabotage.left -= 1;
@@ -381,10 +387,8 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     for (const l of soapListeners) l.call(server, req, res);
   });
 
-  function sendSabotage(mode: SandboxSabotage, res: http.ServerResponse): void {
-    count(`sabotage:${mode}`);
-    const envelope = (body: string, prolog = '') =>
-      `<?xml version='1.0' encoding='UTF-8'?>${prolog}<soap11env:Envelope xmlns:soap11env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="pym.intg.ws.3.0.0"><soap11env:Body>${body}</soap11env:Body></soap11env:Envelope>`;
+  function sendSabotage(mode: SandboxSabotage, res: http.ServerResponse, counted = true): void {
+    if (counted) count(`sabotage:${mode}`);
     const xml = { 'content-type': 'text/xml; charset=utf-8' };
     switch (mode) {
       case 'dtd': {
@@ -483,16 +487,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   }
 
   function page(res: http.ServerResponse, status: number, title: string, body: string): void {
-    res
-      .writeHead(status, {
-        'content-type': 'text/html; charset=utf-8',
-        // Plain forms only: no script at all, inline or not.
-        'content-security-policy': "default-src 'none'; form-action 'self'; base-uri 'none'",
-      })
-      .end(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title></head>` +
-          `<body><main><h1>${esc(title)}</h1>${body}</main></body></html>`,
-      );
+    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP }).end(layout(title, body));
   }
 
   async function candidatePage(
@@ -513,34 +508,13 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       res.writeHead(303, { location: `/invite/sc.${token}/` }).end();
       return;
     }
-    const form = (s: SandboxStep, label: string) =>
-      `<form method="post" action="/invite/sc.${token}/${s}"><button type="submit" name="step" value="${s}">${esc(label)}</button></form>`;
-    const next: Partial<Record<SandboxStatus, string>> = {
-      PENDING: `<p>pymetrics has not approved this invitation yet.</p>${form('accept', 'Approve invitation (sandbox)')}`,
-      ACCEPTED: form('register', 'Create my account'),
-      NOT_STARTED: form('start', 'Start the games'),
-      IN_PROGRESS: form('complete', 'Finish the games'),
-      COMPLETED: '<p>Thank you, you have finished. You can close this page.</p>',
-      FULFILLED: '<p>Thank you, you have finished. You can close this page.</p>',
-    };
-    page(
-      res,
-      200,
-      'pymetrics games (sandbox)',
-      `<p>Hello ${esc(o.firstName)} ${esc(o.lastName)}.</p>` +
-        `<p>Order <span id="order-id">${esc(o.orderId)}</span>, status <strong id="status">${o.status}</strong>.</p>` +
-        (next[o.status] ?? ''),
-    );
+    page(res, 200, 'pymetrics games (sandbox)', candidateHtml(token, o));
   }
 
   function reportPage(res: http.ServerResponse, token: string): void {
     const o = orders.get(byToken.get(token) ?? '');
     if (!o) return page(res, 404, 'pymetrics report', '<p>No such report.</p>');
-    const r = o.resultsReady
-      ? `<dl><dt>Fit score</dt><dd id="fitscore">${o.result.fitscore.toFixed(1)}</dd><dt>Band</dt><dd id="band">${esc(o.result.band)}</dd>` +
-        `<dt>Passed</dt><dd id="passed">${o.result.passed}</dd></dl>`
-      : '<p>Results are not ready yet.</p>';
-    page(res, 200, 'pymetrics report (sandbox)', `<p>${esc(o.firstName)} ${esc(o.lastName)}, order ${esc(o.orderId)}</p>${r}`);
+    page(res, 200, 'pymetrics report (sandbox)', reportHtml(o));
   }
 
   return {
@@ -549,13 +523,22 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     wsdlUrl,
     clientId,
     clientSecret,
-    counts: () => ({ ...calls }),
-    resetCounts: () => {
+    calls: () => ({ ...calls }),
+    resetCalls: () => {
       for (const k of Object.keys(calls)) delete calls[k];
     },
     orders: () => [...orders.values()],
     order: (id) => orders.get(id),
-    advance,
+    async advance(ref, step, o = {}) {
+      const result: Partial<SandboxResult> = {};
+      if (o.fitscore !== undefined) result.fitscore = o.fitscore;
+      if (o.band !== undefined) result.band = o.band;
+      if (o.passed !== undefined) result.passed = o.passed;
+      return advance(ref, step, Object.keys(result).length ? result : undefined);
+    },
+    async outage(mode) {
+      outage = mode;
+    },
     expireSessions: () => sessions.clear(),
     sabotage: (mode, n = 1) => {
       sabotage = n > 0 ? { mode, left: n } : null;

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_EXPIRED } from './client.js';
-import { startPymetricsSandbox, type PymetricsSandbox } from './sandbox.js';
+import { startPymetricsSandbox, type PymetricsSandbox } from './server.js';
+import { SESSION_EXPIRED } from './wire.js';
 
 const run = promisify(execFile);
 const SCRIPT = fileURLToPath(new URL('./zeep_walkthrough.py', import.meta.url));
@@ -60,6 +60,6 @@ describe('the sandbox WSDL with an independent SOAP client (Python zeep)', () =>
       { order_id: out.order_id, fitscore: order.result.fitscore, band: order.result.band, passed: order.result.passed },
     ]);
     expect(out.report_url).toBe(order.reportUrl);
-    expect(sandbox.counts().authenticate).toBe(2);
+    expect(sandbox.calls().authenticate).toBe(2);
   });
 });

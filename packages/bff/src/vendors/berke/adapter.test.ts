@@ -4,7 +4,8 @@ import { makeTestContext, makeTestOrder, type TestContext } from '../testing.js'
 import { VendorConfigError, VendorError, type PackageConfig, type StatusUpdate, type VendorOrder } from '../../core/vendor-port.js';
 import berke, { sourceCandidateIdFor, type BerkeAdapter } from './adapter.js';
 import { maxInWindow } from './limiter.js';
-import { startBerkeSandbox, type BerkeSandbox, type BerkeSandboxOptions, type SandboxStep } from './sandbox.js';
+import { startBerkeSandbox, type BerkeSandbox, type BerkeSandboxOptions } from '@ca/sandboxes';
+import type { SandboxStep } from '@ca/sandboxes/berke';
 
 const salesPackage: PackageConfig = { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' };
 
@@ -73,19 +74,10 @@ runAdapterConformance('berke', async () => {
     ctx,
     package: salesPackage,
     lifecycle,
-    advance: (order, step) => control(sandbox, order.vendorRef!, step as SandboxStep),
+    sandbox,
     observe: (order) => adapter.refresh!([order]),
     launchUrlsAreSingleUse: false,
-    async breakVendor() {
-      const outage = (on: boolean) =>
-        fetch(`${sandbox.url}/_sandbox/outage`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ on }),
-        });
-      await outage(true);
-      return async () => void (await outage(false));
-    },
+    orderingCallsVendor: true,
     secrets: [sandbox.apiToken],
     teardown: () => sandbox.stop(),
   };
@@ -229,7 +221,7 @@ describe('Berke adapter against the sandbox', () => {
   it('marks an outage retryable', async () => {
     const { sandbox, adapter } = await setup();
     const order = await place(adapter);
-    sandbox.setOutage(true);
+    await sandbox.outage('error');
     const err = await rejection(adapter.refresh!([order]));
     expect(err.retryable).toBe(true);
     expect(err.vendorCode).toBe('503.1500');
@@ -278,11 +270,11 @@ describe('Berke throttling at scale', () => {
     const t0 = Date.now();
     const orders = await Promise.all(Array.from({ length: 500 }, () => place(adapter)));
     const placeMs = Date.now() - t0;
-    orders.forEach((o, i) => {
-      if (i % 5 === 1) sandbox.advance(o.vendorRef!, 'progress', { percent: 40 });
-      if (i % 5 === 2) sandbox.advance(o.vendorRef!, 'complete');
-      if (i % 5 === 3) sandbox.advance(o.vendorRef!, 'score');
-    });
+    for (const [i, o] of orders.entries()) {
+      if (i % 5 === 1) await sandbox.advance(o.vendorRef!, 'progress', { percent: 40 });
+      if (i % 5 === 2) await sandbox.advance(o.vendorRef!, 'complete');
+      if (i % 5 === 3) await sandbox.advance(o.vendorRef!, 'score');
+    }
 
     const t1 = Date.now();
     const updates: StatusUpdate[] = await adapter.refresh!(orders);

@@ -2,7 +2,7 @@ import type { Order, OrderEvent } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
-import { startBerkeSandbox, type BerkeSandbox } from './sandbox.js';
+import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
 
 const packages: PackageConfig[] = [
   { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
@@ -63,7 +63,7 @@ describe('Berke through the BFF', () => {
     expect(await thanks.text()).toMatch(/thank you/i);
     await seen(order.id, (o) => o.status === 'completed');
 
-    sandbox.advance(ref, 'score', { fitPct: 0.74 });
+    await sandbox.advance(ref, 'score', { fitPct: 0.74 });
     await bff.pollNow('berke');
     const scored = await seen(order.id, (o) => o.status === 'scored');
     expect(scored.result).toMatchObject({ score: 74, level: 'high', reportAvailable: true });

@@ -15,7 +15,7 @@ import {
   type VendorOrder,
 } from '../../core/vendor-port.js';
 import mettl from './adapter.js';
-import { startMettlSandbox, type MettlSandbox, type MettlSandboxOptions } from './sandbox.js';
+import { startMettlSandbox, type MettlSandbox, type MettlSandboxOptions } from '@ca/sandboxes';
 import { basicAuthValue } from './webhook.js';
 
 const PKG: PackageConfig = { id: 'mettl-java', vendor: 'mettl', name: 'Java coding test', assessmentId: '123456' };
@@ -125,16 +125,10 @@ runAdapterConformance('mettl', async () => {
       { step: 'finish', expect: 'completed' },
       { step: 'grade', expect: 'scored' },
     ],
-    advance: async (order, step) => {
-      const { accessKey, email } = keyOf(order);
-      await r.sandbox.advance(accessKey, email, step as 'start');
-    },
+    sandbox: r.sandbox,
     observe: async () => r.receiver.updates(),
     launchUrlsAreSingleUse: true,
-    breakVendor: async () => {
-      r.sandbox.setOutage(true);
-      return async () => r.sandbox.setOutage(false);
-    },
+    orderingCallsVendor: true,
     secrets: [r.sandbox.privateKey, WEBHOOK.webhookPassword, basicAuthValue(WEBHOOK.webhookUser, WEBHOOK.webhookPassword)],
     teardown: r.stop,
   };
@@ -222,10 +216,10 @@ describe('Mettl adapter against the sandbox', () => {
   it('reopens an expired test when the admin re-enables it, and scores it after', async () => {
     const order = await place(r);
     const { accessKey, email } = keyOf(order);
-    await r.sandbox.advance(accessKey, email, 'start');
-    await r.sandbox.advance(accessKey, email, 'expire');
-    await r.sandbox.advance(accessKey, email, 'grade', { percentage: 40 });
-    await r.sandbox.advance(accessKey, email, 'resume');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'start');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'expire');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'grade', { percentage: 40 });
+    await r.sandbox.advance(`${accessKey}:${email}`, 'resume');
     const seen = forOrder(r, order);
     expect(seen.map((u) => u.status)).toEqual(['in_progress', 'expired', 'expired', 'in_progress']);
     expect(seen[2]!.result?.score).toBe(40);
@@ -233,16 +227,16 @@ describe('Mettl adapter against the sandbox', () => {
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
     expect((await r.adapter.launchUrl(order)).url).toMatch(/\/test\//);
-    await r.sandbox.advance(accessKey, email, 'finish');
-    await r.sandbox.advance(accessKey, email, 'grade', { percentage: 90 });
+    await r.sandbox.advance(`${accessKey}:${email}`, 'finish');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'grade', { percentage: 90 });
     expect(forOrder(r, order).at(-1)).toMatchObject({ status: 'scored', result: { score: 90 } });
   });
 
   it('recovers a dropped graded notification by reconciliation, with the keys the notifications have', async () => {
     const order = await place(r);
     const { accessKey, email } = keyOf(order);
-    await r.sandbox.advance(accessKey, email, 'start');
-    await r.sandbox.advance(accessKey, email, 'finish');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'start');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'finish');
     const finished = forOrder(r, order).find((u) => u.status === 'completed')!;
     const completed = { ...order, status: 'completed' as const, statusChangedAt: new Date() };
 
@@ -255,7 +249,7 @@ describe('Mettl adapter against the sandbox', () => {
     const polled = await r.adapter.refresh!([completed]);
     expect(polled).toMatchObject([{ status: 'completed', dedupeKey: finished.dedupeKey }]);
 
-    const [dropped] = await r.sandbox.advance(accessKey, email, 'grade', { drop: true, credibility: 'Low' });
+    const [dropped] = await r.sandbox.advance(`${accessKey}:${email}`, 'grade', { drop: true, credibility: 'Low' });
     expect(dropped!.dropped).toBe(true);
     expect(forOrder(r, order).map((u) => u.status)).toEqual(['in_progress', 'completed']);
     const updates = await r.adapter.refresh!([completed]);
@@ -274,7 +268,7 @@ describe('Mettl adapter against the sandbox', () => {
   it('gives a notification delivered twice the same dedupe key', async () => {
     const order = await place(r);
     const { accessKey, email } = keyOf(order);
-    const [d] = await r.sandbox.advance(accessKey, email, 'start');
+    const [d] = await r.sandbox.advance(`${accessKey}:${email}`, 'start');
     await r.sandbox.redeliver(d!.index);
     const starts = forOrder(r, order).filter((u) => u.status === 'in_progress');
     expect(starts).toHaveLength(2);
@@ -284,7 +278,7 @@ describe('Mettl adapter against the sandbox', () => {
   it('refuses notifications with a wrong Basic header or a forged context_data ticket', async () => {
     const order = await place(r);
     const { accessKey, email } = keyOf(order);
-    const [d] = await r.sandbox.advance(accessKey, email, 'start');
+    const [d] = await r.sandbox.advance(`${accessKey}:${email}`, 'start');
     const before = r.receiver.updates().length;
     const post = (body: string, authorization: string) =>
       fetch(d!.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body });
@@ -298,8 +292,8 @@ describe('Mettl adapter against the sandbox', () => {
     const candidate = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' };
     const firstOrder = await place(r, { candidate });
     const { accessKey, email } = keyOf(firstOrder);
-    await r.sandbox.advance(accessKey, email, 'start');
-    await r.sandbox.advance(accessKey, email, 'finish');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'start');
+    await r.sandbox.advance(`${accessKey}:${email}`, 'finish');
     const retake = await place(r, { candidate });
     expect(retake.vendorData.attempt).toBe(2);
     expect(retake.vendorData.accessKey).not.toBe(accessKey);

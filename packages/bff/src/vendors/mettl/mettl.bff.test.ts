@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../../store/deliveries.js';
 import { listHistory } from '../../store/orders.js';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
-import { startMettlSandbox, type MettlSandbox } from './sandbox.js';
+import { startMettlSandbox, type MettlSandbox } from '@ca/sandboxes';
 import { basicAuthValue } from './webhook.js';
 
 const WEBHOOK = { webhookUser: 'mettl-hooks', webhookPassword: 'hook-password-bff-91c2' };
@@ -86,9 +86,9 @@ describe('Mettl through the BFF', () => {
   it('changes nothing when Mettl delivers the same notification twice', async () => {
     const { sse, order, accessKey, email } = await invited('mettl-dup-1');
     try {
-      await sandbox.advance(accessKey, email, 'start');
-      await sandbox.advance(accessKey, email, 'finish');
-      const [graded] = await sandbox.advance(accessKey, email, 'grade');
+      await sandbox.advance(`${accessKey}:${email}`, 'start');
+      await sandbox.advance(`${accessKey}:${email}`, 'finish');
+      const [graded] = await sandbox.advance(`${accessKey}:${email}`, 'grade');
       expect(graded!.status).toBe(200);
       await sse.waitFor(statusIs(order.id, 'scored'));
       const before = await t.getOrder(order.id);
@@ -110,7 +110,7 @@ describe('Mettl through the BFF', () => {
   it('refuses notifications with a wrong Basic header or a forged context_data and stores them nowhere', async () => {
     const { sse, order, accessKey, email } = await invited('mettl-refuse-1');
     try {
-      const [start] = await sandbox.advance(accessKey, email, 'start', { drop: true });
+      const [start] = await sandbox.advance(`${accessKey}:${email}`, 'start', { drop: true });
       const deliveriesBefore = await countDeliveries(t.bff.db, 'acme', 'mettl');
       const historyBefore = await listHistory(t.bff.db, order.id);
       const post = (body: string, authorization: string) =>
@@ -138,15 +138,15 @@ describe('Mettl through the BFF', () => {
   it('reopens an expired test when the admin re-enables it', async () => {
     const { sse, order, accessKey, email } = await invited('mettl-expire-1');
     try {
-      await sandbox.advance(accessKey, email, 'start');
-      await sandbox.advance(accessKey, email, 'expire');
+      await sandbox.advance(`${accessKey}:${email}`, 'start');
+      await sandbox.advance(`${accessKey}:${email}`, 'expire');
       await sse.waitFor(statusIs(order.id, 'expired'));
-      await sandbox.advance(accessKey, email, 'grade', { percentage: 30 });
-      await sandbox.advance(accessKey, email, 'resume');
+      await sandbox.advance(`${accessKey}:${email}`, 'grade', { percentage: 30 });
+      await sandbox.advance(`${accessKey}:${email}`, 'resume');
       const reopened = await t.waitForOrder(order.id, (o) => o.status === 'in_progress' && o.vendorStatus === 'resumeEnabledForExpiredTest');
       expect(reopened.status).toBe('in_progress');
-      await sandbox.advance(accessKey, email, 'finish');
-      await sandbox.advance(accessKey, email, 'grade', { percentage: 85 });
+      await sandbox.advance(`${accessKey}:${email}`, 'finish');
+      await sandbox.advance(`${accessKey}:${email}`, 'grade', { percentage: 85 });
       const scored = await t.waitForOrder(order.id, (o) => o.status === 'scored');
       expect(scored.result?.score).toBe(85);
     } finally {
@@ -157,10 +157,10 @@ describe('Mettl through the BFF', () => {
   it('recovers a dropped graded notification when the poll job reconciles', async () => {
     const { sse, order, accessKey, email } = await invited('mettl-drop-1');
     try {
-      await sandbox.advance(accessKey, email, 'start');
-      await sandbox.advance(accessKey, email, 'finish');
+      await sandbox.advance(`${accessKey}:${email}`, 'start');
+      await sandbox.advance(`${accessKey}:${email}`, 'finish');
       await sse.waitFor(statusIs(order.id, 'completed'));
-      await sandbox.advance(accessKey, email, 'grade', { drop: true, credibility: 'Low' });
+      await sandbox.advance(`${accessKey}:${email}`, 'grade', { drop: true, credibility: 'Low' });
       expect((await t.getOrder(order.id)).status).toBe('completed');
       await t.pollNow('mettl');
       const scored = (await sse.waitFor(statusIs(order.id, 'scored'))).order;

@@ -17,7 +17,7 @@ import {
   type CandidateAction,
   type PsiNotification,
   type PsiSandbox,
-} from './sandbox.js';
+} from '@ca/sandboxes/psi';
 import { STATUS_BY_CHANGE_REASON, type ChangeReason } from './status.js';
 
 const pkg: PackageConfig = { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' };

@@ -5,7 +5,8 @@ import { runAdapterConformance } from '../conformance.js';
 import { applyChange, makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
 import { VendorError, type PackageConfig, type VendorAdapter, type VendorOrder } from '../../core/vendor-port.js';
 import createPymetricsAdapter from './adapter.js';
-import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions, type SandboxStep } from './sandbox.js';
+import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions } from '@ca/sandboxes';
+import type { SandboxStep } from '@ca/sandboxes/pymetrics';
 
 const GAMES: PackageConfig = { id: 'pym-games', vendor: 'pymetrics', name: 'Job fit games', assessmentId: '33' };
 const SCIENTIST: PackageConfig = { id: 'pym-ds', vendor: 'pymetrics', name: 'Data scientist', assessmentId: 2019 };
@@ -62,13 +63,10 @@ runAdapterConformance('pymetrics', async () => {
       { step: 'complete', expect: 'completed' },
       { step: 'score', expect: 'scored' },
     ],
-    advance: (order, step) => advance(sandbox, order.vendorRef!, step as SandboxStep),
+    sandbox,
     observe: async (order) => adapter.refresh!([order]),
     launchUrlsAreSingleUse: false,
-    async breakVendor() {
-      sandbox.sabotage('http503', 1_000);
-      return async () => sandbox.sabotage('http503', 0);
-    },
+    orderingCallsVendor: true,
     secrets: [sandbox.clientSecret],
     teardown: () => sandbox.stop(),
   };
@@ -143,33 +141,33 @@ describe('pymetrics adapter against the sandbox', () => {
     r = await rig({ autoAccept: true }, { batchSize: 100 });
     const orders: VendorOrder[] = [];
     for (let i = 0; i < 250; i += 25) orders.push(...(await Promise.all(Array.from({ length: 25 }, () => place(r!)))));
-    for (const o of orders.slice(0, 30)) r.sandbox.advance(o.vendorRef!, 'complete');
+    for (const o of orders.slice(0, 30)) await r.sandbox.advance(o.vendorRef!, 'complete');
     expect(r.adapter.refreshBatchSize).toBe(100);
 
     for (const cycle of [1, 2]) {
-      r.sandbox.resetCounts();
+      r.sandbox.resetCalls();
       const updates = await r.adapter.refresh!(orders);
-      expect(r.sandbox.counts().get_bulk_status, `cycle ${cycle}`).toBe(Math.ceil(250 / 100));
+      expect(r.sandbox.calls().get_bulk_status, `cycle ${cycle}`).toBe(Math.ceil(250 / 100));
       // 30 completed orders sit in the first batch: one get_bulk_results call for them.
-      expect(r.sandbox.counts().get_bulk_results).toBe(1);
+      expect(r.sandbox.calls().get_bulk_results).toBe(1);
       expect(new Set(updates.map((u) => ('vendorRef' in u.match ? u.match.vendorRef : '')))).toHaveProperty('size', 250);
       expect(updates.filter((u) => u.status === 'scored')).toHaveLength(30);
     }
 
     // The job runner splits by refreshBatchSize: same count.
-    r.sandbox.resetCounts();
+    r.sandbox.resetCalls();
     for (let i = 0; i < orders.length; i += r.adapter.refreshBatchSize!) {
       await r.adapter.refresh!(orders.slice(i, i + r.adapter.refreshBatchSize!));
     }
-    expect(r.sandbox.counts().get_bulk_status).toBe(3);
+    expect(r.sandbox.calls().get_bulk_status).toBe(3);
   });
 
   it('keeps each result with its own order when two orders share one external_id', async () => {
     r = await rig({ autoAccept: true });
     const a = await place(r, GAMES, { candidateId: 'shared-cand' });
     const b = await place(r, SCIENTIST, { candidateId: 'shared-cand' });
-    r.sandbox.advance(a.vendorRef!, 'complete', { fitscore: 91, band: 'Highly Recommend', passed: true });
-    r.sandbox.advance(b.vendorRef!, 'complete', { fitscore: 35, band: 'Not Recommended', passed: false });
+    await r.sandbox.advance(a.vendorRef!, 'complete', { fitscore: 91, band: 'Highly Recommend', passed: true });
+    await r.sandbox.advance(b.vendorRef!, 'complete', { fitscore: 35, band: 'Not Recommended', passed: false });
 
     // Asking for A alone brings B's result back too (seed 000); it must not land on A nor be lost for B.
     const onlyA = await r.adapter.refresh!([a]);
@@ -189,7 +187,7 @@ describe('pymetrics adapter against the sandbox', () => {
   it('keeps the evaluation URL of a video order and flags it in the result', async () => {
     r = await rig({ autoAccept: true });
     const order = await place(r, VIDEO);
-    r.sandbox.advance(order.vendorRef!, 'complete');
+    await r.sandbox.advance(order.vendorRef!, 'complete');
     const updates = await r.adapter.refresh!([order]);
     const scored = updates.find((u) => u.status === 'scored')!;
     expect(scored.vendorData).toMatchObject({ evaluationUrl: `${r.sandbox.url}/video/evaluation/2025/${order.vendorRef}/` });
@@ -221,7 +219,7 @@ describe('pymetrics adapter against the sandbox', () => {
     const early = await r.adapter.launchUrl(bare).catch((e: unknown) => e);
     expect(early).toBeInstanceOf(VendorError);
     expect((early as VendorError).retryable).toBe(true);
-    r.sandbox.advance(order.vendorRef!, 'accept');
+    await r.sandbox.advance(order.vendorRef!, 'accept');
     const link = await r.adapter.launchUrl(bare);
     expect(link).toEqual({ url: r.sandbox.order(order.vendorRef!)!.inviteUrl, vendorData: { assessmentUrl: link.url } });
   });
@@ -256,7 +254,7 @@ describe('pymetrics adapter against the sandbox', () => {
     r = await rig();
     const order = await place(r);
     r.sandbox.expireSessions();
-    r.sandbox.advance(order.vendorRef!, 'complete');
+    await r.sandbox.advance(order.vendorRef!, 'complete');
     const out = [
       await r.adapter.placeOrder(makeTestOrder(GAMES)),
       await r.adapter.refresh!([order]),

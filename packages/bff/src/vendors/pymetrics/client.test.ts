@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import { PymetricsClient, SESSION_EXPIRED } from './client.js';
-import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions } from './sandbox.js';
+import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions } from '@ca/sandboxes';
 
 function logger() {
   const lines: string[] = [];
@@ -47,14 +47,14 @@ describe('pymetrics client sessions', () => {
     await client.echo('a');
     await client.echo('b');
     await client.listAssessments('XYZ123');
-    expect(sandbox.counts()).toMatchObject({ authenticate: 1, echo: 2, list_assessments: 1 });
+    expect(sandbox.calls()).toMatchObject({ authenticate: 1, echo: 2, list_assessments: 1 });
   });
 
   it('renews a session that expires mid-run once, shared by concurrent calls, and loses no call', async () => {
     const client = await setup();
     const placed = await Promise.all(['a', 'b', 'c'].map((x) => client.requestAssessmentOrder(order(x))));
     sandbox.expireSessions();
-    sandbox.resetCounts();
+    sandbox.resetCalls();
     const ids = placed.map((p) => p.order_id!);
     const answers = await Promise.all([
       ...ids.map((id) => client.getBulkStatus([id])),
@@ -66,7 +66,7 @@ describe('pymetrics client sessions', () => {
     expect(answers.slice(0, 3).map((a) => (a as { order_id: string }[])[0]!.order_id)).toEqual(ids);
     expect(answers[4]).toBe('still here');
     // Each call failed once on the dead session and was retried once; one authenticate for all of them.
-    expect(sandbox.counts()).toEqual({ authenticate: 1, get_bulk_status: 8, echo: 2, get_report: 2 });
+    expect(sandbox.calls()).toEqual({ authenticate: 1, get_bulk_status: 8, echo: 2, get_report: 2 });
     expect(lines.filter((l) => l.includes('renewing once'))).toHaveLength(6);
   });
 
@@ -75,7 +75,7 @@ describe('pymetrics client sessions', () => {
     await client.echo('a');
     await new Promise((r) => setTimeout(r, 1_000));
     await client.echo('b');
-    expect(sandbox.counts()).toEqual({ authenticate: 2, echo: 2 });
+    expect(sandbox.calls()).toEqual({ authenticate: 2, echo: 2 });
     expect(lines.some((l) => l.includes('renewing once'))).toBe(false);
   });
 
@@ -84,7 +84,7 @@ describe('pymetrics client sessions', () => {
     const err = await client.echo('x').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VendorError);
     expect((err as VendorError).retryable).toBe(true);
-    expect(sandbox.counts()).toEqual({ authenticate: 2, echo: 2 });
+    expect(sandbox.calls()).toEqual({ authenticate: 2, echo: 2 });
   });
 
   it('fails with a VendorError naming no secret when the credentials are wrong', async () => {

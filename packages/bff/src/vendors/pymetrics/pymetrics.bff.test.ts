@@ -3,7 +3,7 @@
 import type { Order, OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
-import { startPymetricsSandbox, type PymetricsSandbox } from './sandbox.js';
+import { startPymetricsSandbox, type PymetricsSandbox } from '@ca/sandboxes';
 
 const PKG = { id: 'pym-games', vendor: 'pymetrics' as const, name: 'Job fit games', assessmentId: '33' };
 const BATCH = 100;
@@ -45,7 +45,7 @@ describe('pymetrics through the BFF', () => {
       expect(sandbox.order(ref)).toMatchObject({ externalId: 'pym-life-1', assessmentId: '33', firstName: 'Ada' });
 
       // pymetrics approves the order; its callback makes the BFF poll that order (no pollNow here).
-      sandbox.advance(ref, 'accept');
+      await sandbox.advance(ref, 'accept');
       await sse.waitFor(statusIs(created.id, 'invited'));
 
       const launch = await t.followLink(created.id, 'launch', token);
@@ -87,11 +87,11 @@ describe('pymetrics through the BFF', () => {
     const created = await t.order(PKG.id, { token });
     const placed = await t.waitForOrder(created.id, (o) => o.vendorRef !== null);
     sandbox.expireSessions();
-    sandbox.advance(placed.vendorRef!, 'start');
-    sandbox.resetCounts();
+    await sandbox.advance(placed.vendorRef!, 'start');
+    sandbox.resetCalls();
     await t.pollNow('pymetrics');
     await t.waitForOrder(created.id, (o) => o.status === 'in_progress');
-    expect(sandbox.counts().authenticate).toBe(1);
+    expect(sandbox.calls().authenticate).toBe(1);
   });
 
   it('puts the client secret in no log line and no API response', async () => {
@@ -133,9 +133,9 @@ describe('pymetrics polling through the BFF', () => {
     ).map((o) => o.id);
     for (const id of ids) await t.waitForOrder(id, (o) => o.vendorRef !== null, 60_000);
     for (const cycle of [1, 2]) {
-      sandbox.resetCounts();
+      sandbox.resetCalls();
       await t.pollNow('pymetrics');
-      expect(sandbox.counts().get_bulk_status, `cycle ${cycle}`).toBe(Math.ceil(ORDERS / SMALL_BATCH));
+      expect(sandbox.calls().get_bulk_status, `cycle ${cycle}`).toBe(Math.ceil(ORDERS / SMALL_BATCH));
     }
     for (const id of ids) expect((await t.getOrder(id)).status).toBe('invited');
   }, 90_000);

@@ -1,0 +1,38 @@
+// pymetrics' wire as the sandbox speaks it (seed 000): the contract WSDL, statuses, Spyne-style payloads and
+// SOAP faults. No state, no I/O beyond locating the WSDL.
+import { createRequire } from 'node:module';
+import { escapeHtml as esc } from '../html.js';
+
+/**
+ * The vendor's contract document: the one WSDL file the BFF's client is generated from, read through @ca/bff's
+ * package export (the only thing the sandboxes take from the BFF). Serving the same contract is the point; the
+ * answers behind it are the sandbox's own, and Python zeep checks them independently (zeep.test.ts).
+ */
+export const WSDL_FILE = createRequire(import.meta.url).resolve('@ca/bff/vendors/pymetrics/pymetrics.wsdl');
+
+/** seed 000: "Your session has expired. Please use the AuthenticationService to renew it." */
+export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
+
+/** seed 000's lifecycle, in order. */
+export const SANDBOX_STATUSES = ['PENDING', 'ACCEPTED', 'NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FULFILLED'] as const;
+export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
+
+/** What soap.listen turns into a `<soap11env:Fault>` with HTTP `statusCode`. */
+export class SoapFault {
+  constructor(readonly Fault: { faultcode: string; faultstring: string; statusCode: number }) {}
+}
+export const fault = (code: 'Client' | 'Server', message: string) =>
+  new SoapFault({ faultcode: `soap11env:${code}`, faultstring: message, statusCode: 500 });
+
+/** Spyne-style payload: `tns:`/`s1:` prefixes declared on the envelope (seed 000). */
+export function record(tag: string, fields: Record<string, string | number | boolean | null | undefined>): string {
+  const inner = Object.entries(fields)
+    .filter(([, v]) => v !== undefined && v !== null)
+    .map(([k, v]) => `<s1:${k}>${esc(String(v))}</s1:${k}>`)
+    .join('');
+  return `<${tag}>${inner}</${tag.split(' ')[0]}>`;
+}
+
+/** A whole Spyne-style envelope around `body`, for answers written by hand (faults, sabotage). */
+export const envelope = (body: string, prolog = '') =>
+  `<?xml version='1.0' encoding='UTF-8'?>${prolog}<soap11env:Envelope xmlns:soap11env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:tns="pym.intg.ws.3.0.0"><soap11env:Body>${body}</soap11env:Body></soap11env:Envelope>`;
