@@ -1,4 +1,5 @@
-// Builds the widget into ONE minified ES module (Lit bundled in) that the BFF serves as /widget.js.
+// Builds the widget into one minified ES module (Lit bundled in, English only) that the BFF serves as /widget.js,
+// plus one small chunk per other language in dist/widget/i18n/, imported on demand relative to widget.js.
 // Lit's html`` and css`` literals are squeezed at build time; nothing else about the code changes.
 import ts from 'typescript';
 import { defineConfig, type Plugin } from 'vite';
@@ -44,16 +45,22 @@ function minifyLitTemplates(): Plugin {
 
 /**
  * Runs the bundle only where there is a window: Lit's classes extend HTMLElement, which a server does not have.
- * A block around the whole chunk is smaller than the lazy-module wrappers a dynamic import would cost.
+ * A block around the whole entry is smaller than the lazy-module wrappers a dynamic import would cost. Language
+ * chunks are plain data (one `export default` string) and stay as they are.
  */
 function onlyWithWindow(): Plugin {
   return {
     name: 'ca-only-with-window',
     apply: 'build',
-    renderChunk(code, chunk) {
-      if (chunk.imports.length || chunk.exports.length) throw new Error('the widget bundle must not import or export');
-      const body = code.replaceAll('/* @__PURE__ */ ', '');
-      return { code: `if(typeof window<"u"&&typeof customElements<"u"){${body}}`, map: null };
+    // After minification, so the minifier's /* @__PURE__ */ marks can go too (the code inside runs once).
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        if (chunk.imports.length) throw new Error(`${chunk.fileName} must not import other chunks statically`);
+        if (!chunk.isEntry) continue;
+        if (chunk.exports.length) throw new Error('the widget bundle must not export');
+        chunk.code = `if(typeof window<"u"&&typeof customElements<"u"){${chunk.code.replaceAll('/* @__PURE__ */ ', '')}}`;
+      }
     },
   };
 }
@@ -75,7 +82,8 @@ export default defineConfig({
       fileName: () => 'widget.js',
     },
     rolldownOptions: {
-      output: { codeSplitting: false, minify: true },
+      // Hashed names: the BFF serves them with a long cache; widget.js (short cache) names the current ones.
+      output: { chunkFileNames: 'widget/i18n/[name]-[hash].js', minify: true },
     },
   },
 });

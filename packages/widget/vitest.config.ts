@@ -37,6 +37,12 @@ export default defineProject({
         },
       }),
       instances: [{ browser: 'chromium' }],
+      commands: {
+        /** Emulates user settings: forced colors (Windows high contrast), reduced motion. `null` resets one. */
+        async emulateMedia(ctx, media: { forcedColors?: 'active' | 'none' | null; reducedMotion?: 'reduce' | 'no-preference' | null }) {
+          await (ctx as unknown as { page: { emulateMedia(m: typeof media): Promise<void> } }).page.emulateMedia(media);
+        },
+      },
     },
   },
 });

@@ -10,7 +10,7 @@ import { StreamController } from './controllers/stream-controller.js';
 import { TokenController } from './controllers/token-controller.js';
 import type { CandidateAssessmentEventMap } from './events.js';
 import { Failure } from './failure.js';
-import { resolveLocale, type Locale, type Messages } from './i18n.js';
+import { languageOf, loadMessages, resolveLocale, type Locale, type Messages } from './i18n.js';
 import type { Connection } from './live-stream.js';
 
 type View = 'auto' | 'recruiter' | 'candidate';
@@ -42,6 +42,7 @@ const newestFirst = (a: Order, b: Order): number => time(b.createdAt) - time(a.c
  *
  * @csspart base - The outer box.
  * @csspart header - The title row.
+ * @csspart count - How many assessments there are.
  * @csspart title - The heading.
  * @csspart connection - The live / reconnecting indicator.
  * @csspart catalog - The "Send assessment" form (recruiter).
@@ -134,7 +135,10 @@ export class CandidateAssessment extends LitElement {
     // Without fetchToken nothing can renew the token: stop. With it, say so and let the stream keep trying.
     failed: (code) => (this.fetchToken ? (this.problem = this.#explain({ code })) : this.#fail({ code, message: '' })),
   });
-  #loc: Locale = resolveLocale('en');
+  #loc: Locale = resolveLocale('en', null);
+  /** The language asked for, and whether its chunk is still on its way (the list waits for it, in a skeleton). */
+  #wantLang = '';
+  #langPending = false;
   #generation = 0;
   /** One key per ordering intent: a double click or a retry of the same intent orders once. */
   #intentKey = newKey();
@@ -180,11 +184,35 @@ export class CandidateAssessment extends LitElement {
     this.#emitError('token_expired', this.#loc.m.token_expired);
   }
 
+  /**
+   * Keeps keyboard focus on the same control of the same order across live updates. Rows are rendered by position,
+   * so a new order at the top hands the focused element to another order: focus follows its own order. When the
+   * control is gone (a launch link once the order is done) focus goes to that order's row, and when the row is gone
+   * too (the retry button) to the heading; never to the page's body.
+   */
+  protected override update(changed: PropertyValues<this>): void {
+    const root = this.shadowRoot;
+    const active = root?.activeElement as HTMLElement | null | undefined;
+    const id = active?.closest('li')?.dataset.id;
+    super.update(changed);
+    if (!root || !active || (active.isConnected && active.closest('li')?.dataset.id === id)) return;
+    const row = id ? root.querySelector<HTMLElement>(`li[data-id="${CSS.escape(id)}"]`) : null;
+    (row?.querySelector<HTMLElement>(`[part="${active.getAttribute('part')}"]`) ?? row ?? root.querySelector('h2'))?.focus();
+  }
+
   /** Derives the locale and (re)starts I/O when its inputs change; state set here joins this same update. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('lang') || !this.hasUpdated) {
       const page = this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang;
-      this.#loc = resolveLocale(this.lang || page || navigator.language || 'en');
+      const want = (this.#wantLang = this.lang || page || navigator.language || 'en');
+      // Even a language already here arrives a microtask later, before anything is painted.
+      this.#langPending = true;
+      void loadMessages(languageOf(want)).then((m) => {
+        if (this.#wantLang !== want) return;
+        this.#loc = resolveLocale(want, m);
+        this.#langPending = false;
+        this.requestUpdate();
+      });
     }
     if (changed.has('view') && this.phase === 'ready' && this.effectiveView === 'recruiter' && !this.packages.length) {
       void this.#loadPackages(this.#generation);
@@ -298,7 +326,7 @@ export class CandidateAssessment extends LitElement {
     const m = this.#loc.m;
     const e = err as Partial<Failure>;
     let code = typeof e?.code === 'string' ? e.code : 'generic';
-    if (code === 'token_invalid' || code === 'token_missing' || code === 'unauthorized') code = 'token_expired';
+    if (/^(token_|unauthorized$)/.test(code)) code = 'token_expired';
     const own = OWN_WORDS.includes(code) ? m[code as 'network'] : '';
     if (!own) return { code, message: e?.message || m.generic };
     // The vendor's own reason, when it gave one, follows our sentence.
@@ -407,24 +435,26 @@ export class CandidateAssessment extends LitElement {
   };
 
   protected override render(): TemplateResult {
-    const { m, rtl, tag } = this.#loc;
+    const { m, rtl, tag, plural } = this.#loc;
     const recruiter = this.effectiveView === 'recruiter';
-    const busy = this.phase === 'loading' || this.phase === 'idle';
+    const phase = this.#langPending && this.phase === 'ready' ? 'loading' : this.phase;
+    const ready = phase === 'ready';
     return html`<section
       part="base"
       class="base"
       aria-labelledby="t"
-      aria-busy=${busy ? 'true' : 'false'}
+      aria-busy=${phase === 'loading' || phase === 'idle' ? 'true' : 'false'}
       lang=${tag}
-      dir=${rtl ? 'rtl' : nothing}
+      dir=${rtl ? 'rtl' : 'ltr'}
     >
       <header part="header">
-        <h2 id="t" part="title">${m.title}</h2>
-        ${this.phase === 'ready' && this.connection !== 'connecting'
+        <h2 id="t" part="title" tabindex="-1">${m.title}</h2>
+        ${ready && this.connection !== 'connecting'
           ? html`<span part="connection" class="conn ${this.connection}">${this.connection === 'live' ? m.live : m.reconnecting}</span>`
           : nothing}
       </header>
-      ${recruiter && this.phase === 'ready' ? this.#renderCatalog(m) : nothing} ${this.#renderBody(m, recruiter)}
+      ${ready && this.orders.length ? html`<p part="count" class="muted">${plural(m.count, this.orders.length)}</p>` : nothing}
+      ${recruiter && ready ? this.#renderCatalog(m) : nothing} ${this.#renderBody(m, recruiter, phase)}
       <div class="sr" role="status" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
@@ -444,7 +474,7 @@ export class CandidateAssessment extends LitElement {
     </form>`;
   }
 
-  #renderBody(m: Messages, recruiter: boolean): TemplateResult {
+  #renderBody(m: Messages, recruiter: boolean, phase: Phase): TemplateResult {
     const p = this.problem;
     const problem = p
       ? html`<div part="error" role="alert">
@@ -454,8 +484,8 @@ export class CandidateAssessment extends LitElement {
             : nothing}
         </div>`
       : nothing;
-    if (this.phase === 'error') return html`${problem}`;
-    if (this.phase !== 'ready') {
+    if (phase === 'error') return html`${problem}`;
+    if (phase !== 'ready') {
       return html`<div part="skeleton"><span class="sr">${m.loading}</span><div class="sk"></div><div class="sk"></div></div>`;
     }
     return html`${problem}
@@ -470,7 +500,7 @@ export class CandidateAssessment extends LitElement {
     const { t, relative, dateTime } = this.#loc;
     const done = o.status === 'completed' || o.status === 'scored';
     const showBadge = recruiter || !done;
-    return html`<li part="order" class="order" data-id=${o.id} data-status=${o.status}>
+    return html`<li part="order" class="order" tabindex="-1" data-id=${o.id} data-status=${o.status}>
       <div class="top">
         <span><span class="pkg">${o.packageName}</span> <span class="vendor">${o.vendorName ?? o.vendor}</span></span>
         ${showBadge ? html`<span part="badge" class="badge ${o.status}">${this.#statusLabel(o.status)}</span>` : nothing}

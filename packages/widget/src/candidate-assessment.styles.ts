@@ -1,12 +1,13 @@
 // The element's styles: only --ca-* design tokens from outside, logical properties so right-to-left just works.
-// Adopted as a constructable stylesheet (no <style> injected into the page, fine under a strict CSP).
+// Adopted as a constructable stylesheet (no <style> injected into the page, fine under a strict CSP). Reflows down
+// to 320 px, follows the browser's font size (rem), keeps its shapes in forced colors and moves only if allowed.
 import { css } from 'lit';
 
 export default css`
   :host {
     display: block;
     color: var(--ca-color-text, #1f2933);
-    font: var(--ca-font-size, 14px) / 1.45 var(--ca-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
+    font: var(--ca-font-size, 0.875rem) / 1.45 var(--ca-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
     --s: var(--ca-space, 16px);
     --r: var(--ca-radius, 8px);
     --a: var(--ca-color-accent, #1d4ed8);
@@ -20,6 +21,7 @@ export default css`
     box-sizing: border-box;
   }
   .base {
+    overflow-wrap: anywhere;
     background: var(--ca-color-bg, #fff);
     border: 1px solid var(--b);
     border-radius: var(--r);
@@ -27,6 +29,7 @@ export default css`
   }
   header {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     justify-content: space-between;
     gap: var(--s);
@@ -54,7 +57,6 @@ export default css`
   .conn {
     color: var(--m);
     font-size: 0.85em;
-    white-space: nowrap;
   }
   .conn::before {
     content: '';
@@ -84,6 +86,7 @@ export default css`
     border: 1px solid var(--b);
     background: var(--ca-color-bg, #fff);
     color: inherit;
+    max-inline-size: 100%;
   }
   button,
   .btn {
@@ -138,7 +141,6 @@ export default css`
     border-radius: 999px;
     background: #e0e8f5;
     color: #1e3a8a;
-    white-space: nowrap;
   }
   .badge.in_progress {
     background: #fdf0cc;
@@ -206,5 +208,25 @@ export default css`
     overflow: hidden;
     clip-path: inset(50%);
     white-space: nowrap;
+  }
+  @media (prefers-reduced-motion: no-preference) {
+    .sk {
+      animation: pulse 1s infinite alternate;
+    }
+  }
+  @keyframes pulse {
+    to {
+      opacity: 0.5;
+    }
+  }
+  @media (forced-colors: active) {
+    .badge,
+    .sk {
+      border: 1px solid;
+    }
+    .conn::before {
+      forced-color-adjust: none;
+      background: CanvasText;
+    }
   }
 `;

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import { CandidateAssessment } from './candidate-assessment.js';
 import type { CaErrorDetail, CaOrderCreatedDetail, CaReadyDetail, CaStatusChangeDetail } from './events.js';
-import { lineCounts } from './i18n.js';
+import { loadMessages, resolveLocale } from './i18n.js';
 import { openStreamCount } from './live-stream.js';
 import { API, FakeBff, makeOrder, makeToken } from './testing/fake-bff.js';
 
@@ -240,10 +240,50 @@ describe('properties', () => {
     expect(text(part(unknown, 'title'))).toBe('Assessments');
   });
 
-  it('has every message in every language', () => {
-    const { messages, languages } = lineCounts();
-    expect(messages).toBeGreaterThan(40);
-    expect(languages).toEqual([messages, messages]);
+  it('has every message in every language, and every plural form Intl.PluralRules asks for', async () => {
+    const keys = Object.keys(resolveLocale('en', null).m);
+    expect(keys.length).toBeGreaterThan(40);
+    for (const lang of ['fr', 'ar', 'de', 'es', 'hi']) {
+      const { default: lines } = (await import(`./locales/${lang}.ts`)) as { default: string };
+      expect(lines.split('\n'), lang).toHaveLength(keys.length);
+      const m = (await loadMessages(lang))!;
+      expect(m.title, lang).not.toBe('Assessments');
+      const forms = m.count.split('|').map((f) => f.split(':')[0]);
+      const categories = new Intl.PluralRules(lang).resolvedOptions().pluralCategories;
+      expect([...forms].sort(), lang).toEqual([...categories].sort());
+      expect(forms.at(-1), lang).toBe('other');
+    }
+  });
+
+  it('loads a language when lang asks for it and counts with its plural rules', async () => {
+    const cases: [string, number, RegExp][] = [
+      ['en', 1, /^1 assessment$/],
+      ['en', 4, /^4 assessments$/],
+      ['fr', 1, /^1 évaluation$/],
+      ['de', 4, /^4 Tests$/],
+      ['es', 1, /^1 evaluación$/],
+      ['hi', 4, /^4 आकलन$/],
+      ['ar', 2, /^تقييمان$/],
+      ['ar', 4, /^[4٤] تقييمات$/],
+      ['ar', 11, /^(11|١١) تقييمًا$/],
+    ];
+    for (const [lang, n, want] of cases) {
+      bff.orders = allStatuses().slice(0, n);
+      const el = await mount({ lang });
+      expect(text(part(el, 'count')), `${lang} ${n}`).toMatch(want);
+      el.remove();
+    }
+    bff.orders = allStatuses().slice(0, 11);
+    const el = await mount({ lang: 'hi' });
+    expect(text(part(el, 'title'))).toBe('आकलन');
+    expect(text(row(el, 'o-in_progress').querySelector('[part=badge]'))).toBe('जारी है');
+    el.lang = 'de';
+    await waitUntil(() => text(part(el, 'title')) === 'Eignungstests');
+    expect(text(row(el, 'o-in_progress').querySelector('[part=badge]'))).toBe('In Bearbeitung');
+    expect(part(el, 'base')!.getAttribute('lang')).toBe('de');
+    el.lang = 'ar';
+    await waitUntil(() => text(part(el, 'title')) === 'التقييمات');
+    expect(part(el, 'base')!.getAttribute('dir')).toBe('rtl');
   });
 
   it('is defined once: loading the module again leaves the first definition in place', async () => {

@@ -1,5 +1,6 @@
-// The widget's words in English, French and Arabic (right-to-left), plus Intl formatters for the chosen locale.
-// Never builds text by concatenating translated fragments: each sentence is one message with a `{0}` slot.
+// The widget's words in English (in the core bundle) and the loader of the other languages (one chunk each), plus
+// Intl formatters and plural rules for the chosen locale. Never builds text by concatenating translated fragments:
+// each sentence is one message with a `{0}` slot; a count is one message with a form per plural category.
 import type { OrderStatus } from '@ca/shared';
 
 const en = {
@@ -51,126 +52,54 @@ const en = {
   vendor_rejected: 'The vendor refused this order.',
   vendor_unavailable: 'The vendor cannot be reached right now. Try again later.',
   generic: 'Something went wrong.',
+  count: 'one:{0} assessment|other:{0} assessments',
 } satisfies Record<OrderStatus, string> & Record<string, string>;
 
 export type Messages = typeof en;
 const KEYS = Object.keys(en) as (keyof Messages)[];
 
-const packedLines: number[] = [];
+/**
+ * The other languages: each is its own chunk (dist/widget/i18n/<lang>-<hash>.js), fetched from next to widget.js
+ * only when `lang` asks for it. A chunk is one string, one message a line in the order of `en`.
+ */
+const CHUNKS: Record<string, () => Promise<{ default: string }>> = {
+  fr: () => import('./locales/fr.js'),
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  es: () => import('./locales/es.js'),
+  hi: () => import('./locales/hi.js'),
+};
 
-/** Other languages are stored as lines in `en`'s key order: the same words for far fewer bytes in the bundle. */
-function pack(lines: string): Messages {
-  const v = lines.split('\n').slice(1);
-  packedLines.push(v.length);
+/** A chunk's lines as messages, by `en`'s keys (a missing line falls back to English). */
+export function unpack(lines: string): Messages {
+  const v = lines.split('\n');
   return Object.fromEntries(KEYS.map((k, i) => [k, v[i] || en[k]])) as Messages;
 }
 
-/** For tests: how many messages there are, and how many lines each other language has. */
-export const lineCounts = (): { messages: number; languages: number[] } => ({ messages: KEYS.length, languages: packedLines });
+/** Per language, its messages once loaded (null after a failed load). English is always here. */
+const loaded = new Map<string, Promise<Messages | null>>([['en', Promise.resolve(en)]]);
 
-/** One message a line, in the order of `en` (the tests check the count). */
-const fr = pack(`
-Évaluations
-En direct
-Reconnexion…
-Demandée
-Invitation envoyée
-Planifiée
-En cours
-Terminée
-Résultats disponibles
-Expirée
-Annulée
-Absent
-Absence excusée
-Refusée
-Mise à jour {0}
-Progression
-Examen réservé
-Centre d'examen
-À distance
-Score
-Catégorie
-Réussi
-Non réussi
-Adéquation
-élevée
-moyenne
-faible
-Sous-scores
-Adéquation aux postes
-principal
-Voir le rapport
-Commencer l'évaluation
-Continuer
-Terminée
-Envoyer une évaluation
-Évaluation
-Envoi…
-Évaluation envoyée : {0}
-Aucune évaluation pour l'instant.
-Impossible de charger les évaluations.
-Réessayer
-Chargement des évaluations
-(s'ouvre dans un nouvel onglet)
-Votre session a expiré. Rechargez la page pour continuer.
-Le service d'évaluation est injoignable.
-Le fournisseur a refusé cette commande.
-Le fournisseur est injoignable pour le moment. Réessayez plus tard.
-Une erreur est survenue.`);
+/** `fr` for `fr-CA`; `en` for anything the widget does not speak. */
+export const languageOf = (tag: string): string => {
+  const primary = tag.toLowerCase().split(/[-_]/)[0]!;
+  return primary in CHUNKS ? primary : 'en';
+};
 
-/** One message a line, in the order of `en` (the tests check the count). */
-const ar = pack(`
-التقييمات
-مباشر
-جارٍ إعادة الاتصال…
-مطلوب
-تمت الدعوة
-محجوز
-قيد التنفيذ
-مكتمل
-النتائج متاحة
-منتهي الصلاحية
-ملغى
-لم يحضر
-غياب بعذر
-مرفوض
-آخر تغيير {0}
-التقدم
-موعد الاختبار
-مركز اختبار
-عن بُعد
-الدرجة
-الفئة
-ناجح
-غير ناجح
-الملاءمة
-عالية
-متوسطة
-منخفضة
-الدرجات الفرعية
-الملاءمة للوظائف
-رئيسية
-عرض التقرير
-ابدأ التقييم
-متابعة
-مكتمل
-إرسال تقييم
-التقييم
-جارٍ الإرسال…
-تم إرسال التقييم: {0}
-لا توجد تقييمات بعد.
-تعذّر تحميل التقييمات.
-إعادة المحاولة
-جارٍ تحميل التقييمات
-(يفتح في علامة تبويب جديدة)
-انتهت جلستك. أعد تحميل الصفحة للمتابعة.
-تعذّر الوصول إلى خدمة التقييم.
-رفض المزوّد هذا الطلب.
-المزوّد غير متاح حاليًا. حاول لاحقًا.
-حدث خطأ ما.`);
-
-const catalog: Record<string, Messages> = { en, fr, ar };
+/**
+ * A language's messages, its chunk fetched once per page. A failure resolves to null (the widget stays in English)
+ * and is not retried, so a missing chunk cannot turn into a request loop.
+ */
+export function loadMessages(lang: string): Promise<Messages | null> {
+  let m = loaded.get(lang);
+  if (!m) {
+    m = CHUNKS[lang]!().then(
+      (mod) => unpack(mod.default),
+      () => null,
+    );
+    loaded.set(lang, m);
+  }
+  return m;
+}
 
 /** Message keys that are also error codes the widget explains in its own words. */
 export type ErrorKey = Extract<keyof Messages, string>;
@@ -182,6 +111,8 @@ export interface Locale {
   rtl: boolean;
   /** A message with `{0}` replaced. */
   t(text: string, arg: string): string;
+  /** A plural message (`one:…|other:…`, `other` last) for `n`, its form chosen by Intl.PluralRules, `{0}` the number. */
+  plural(text: string, n: number): string;
   relative(iso: string, now: number): string;
   number(n: number): string;
   /** 0–100 as a percentage. */
@@ -192,18 +123,25 @@ export interface Locale {
 
 const RTL = /^(ar|he|fa|ur)\b/i;
 
-export function resolveLocale(requested: string): Locale {
-  const primary = requested.toLowerCase().split(/[-_]/)[0] ?? 'en';
-  const m = catalog[primary];
-  const tag = m ? requested : 'en';
+/** The locale for a BCP 47 tag with its language's messages; English (and the tag `en`) when they are missing. */
+export function resolveLocale(requested: string, messages: Messages | null | undefined): Locale {
+  const tag = (messages && messages !== en) || /^en\b/i.test(requested) ? requested : 'en';
+  const m = messages ?? en;
   const rel = new Intl.RelativeTimeFormat(tag, { numeric: 'auto' });
   const num = new Intl.NumberFormat(tag, { maximumFractionDigits: 1 });
   const pc = new Intl.NumberFormat(tag, { style: 'percent' });
+  const rules = new Intl.PluralRules(tag);
   return {
     tag,
-    m: m ?? en,
+    m,
     rtl: RTL.test(tag),
     t: (text, arg) => text.replace('{0}', arg),
+    plural(text, n) {
+      const forms = text.split('|');
+      // `other` comes last in every language, so it is also the fallback.
+      const f = forms.find((x) => x.startsWith(`${rules.select(n)}:`)) ?? forms.at(-1)!;
+      return f.slice(f.indexOf(':') + 1).replace('{0}', num.format(n));
+    },
     relative(iso, now) {
       const s = Math.round((Date.parse(iso) - now) / 1000);
       const a = Math.abs(s);
@@ -215,20 +153,20 @@ export function resolveLocale(requested: string): Locale {
     number: (n) => num.format(n),
     pct: (n) => pc.format(n / 100),
     dateTime(iso, timeZone) {
+      const o: Intl.DateTimeFormatOptions = {
+        weekday: 'short',
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      };
       try {
-        return new Intl.DateTimeFormat(tag, {
-          weekday: 'short',
-          year: 'numeric',
-          month: 'short',
-          day: 'numeric',
-          hour: 'numeric',
-          minute: '2-digit',
-          timeZoneName: 'short',
-          ...(timeZone ? { timeZone } : {}),
-        }).format(new Date(iso));
+        return new Intl.DateTimeFormat(tag, { ...o, timeZone }).format(new Date(iso));
       } catch {
         // An unknown IANA zone from a vendor must not blank the row: fall back to the viewer's zone.
-        return new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+        return new Intl.DateTimeFormat(tag, o).format(new Date(iso));
       }
     },
   };

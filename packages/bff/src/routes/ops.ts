@@ -1,8 +1,9 @@
 // Operations endpoints: liveness, readiness (store reachable, jobs running), Prometheus metrics, and the
-// widget bundle with an ETag and long caching.
+// widget bundle with an ETag and long caching, plus its language chunks (hashed names, cached for a year).
 import { Hono } from 'hono';
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ping } from '../store/meta.js';
 import type { AppDeps, Env } from './context.js';
 import { buildOpenApi } from './openapi.js';
@@ -45,6 +46,23 @@ export function opsRoutes(deps: AppDeps) {
     };
     if (c.req.header('if-none-match') === cached.etag) return c.body(null, 304, headers);
     return c.body(new Uint8Array(cached.body), 200, headers);
+  });
+  // widget.js imports `./widget/i18n/<lang>-<hash>.js` relative to itself: same origin, same headers, and a new
+  // name whenever the content changes, so they can be cached for good.
+  app.get('/widget/i18n/:file{[a-z]{2}-[A-Za-z0-9_-]+\\.js}', async (c) => {
+    let body: Buffer;
+    try {
+      body = await readFile(join(dirname(deps.widgetFile), 'widget/i18n', c.req.param('file')));
+    } catch {
+      return c.json({ error: { code: 'not_found', message: 'No such language chunk.' } }, 404);
+    }
+    return c.body(new Uint8Array(body), 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'X-Content-Type-Options': 'nosniff',
+    });
   });
   return app;
 }

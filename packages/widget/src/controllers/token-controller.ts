@@ -64,7 +64,7 @@ export class TokenController implements ReactiveController {
    */
   get expired(): boolean {
     const exp = this.claims?.exp;
-    return !!exp && (Date.now() >= this.#expiresAt || Date.now() >= exp * 1000);
+    return !!exp && Date.now() >= Math.min(this.#expiresAt, exp * 1000);
   }
 
   /**
