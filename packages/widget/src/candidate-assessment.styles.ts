@@ -226,7 +226,7 @@ export default css`
     }
     .conn::before {
       forced-color-adjust: none;
-      background: CanvasText;
+      background: CanvasText !important;
     }
   }
 `;
