@@ -169,4 +169,56 @@ describe('against a real BFF', () => {
     expect(iframe.contentWindow!.getComputedStyle(part(el, 'base')!).borderTopLeftRadius).toBe('8px');
     expect(violations).toEqual([]);
   });
+
+  /** A page on another origin whose CSP allows `scriptSrc` only, loading widget.js from the BFF. */
+  async function strictPage(scriptSrc: string): Promise<{ doc: Document; violations: string[] }> {
+    const policy = `default-src 'none'; script-src ${scriptSrc}; connect-src ${api}; style-src 'none'; img-src 'none'`;
+    const iframe = document.createElement('iframe');
+    elements.push(iframe);
+    iframe.srcdoc = `<!doctype html><html lang="en"><head><meta http-equiv="Content-Security-Policy" content="${policy}">
+      <script type="module" src="${api}/widget.js"></script></head><body></body></html>`;
+    document.body.append(iframe);
+    await waitUntil(() => iframe.contentWindow?.customElements?.get('candidate-assessment'), 'widget.js did not load', { timeout: 10_000 });
+    const doc = iframe.contentDocument!;
+    const violations: string[] = [];
+    doc.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+    return { doc, violations };
+  }
+
+  it('fetches a language chunk from next to widget.js under a strict CSP (script-src the BFF only)', async () => {
+    const { doc, violations } = await strictPage(api);
+    const el = doc.createElement('candidate-assessment');
+    el.setAttribute('api', api);
+    el.setAttribute('lang', 'de');
+    el.setAttribute('token', await token('recruiter'));
+    doc.body.append(el);
+    await waitUntil(() => text(part(el, 'title')) === 'Eignungstests', 'no German', { timeout: 10_000 });
+    const chunk = (doc.defaultView!.performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
+      e.name.includes('/widget/i18n/de-'),
+    );
+    expect(chunk?.name).toMatch(new RegExp(`^${api}/widget/i18n/de-[\\w-]+\\.js$`));
+    const res = await fetch(chunk!.name);
+    expect(res.headers.get('cache-control')).toContain('immutable');
+    expect(res.headers.get('content-type')).toContain('text/javascript');
+    expect(violations).toEqual([]);
+  });
+
+  it('stays in English when a language chunk cannot load, and does not try it again and again', async () => {
+    // The policy allows widget.js itself and nothing else, so the chunk is refused.
+    const { doc, violations } = await strictPage(`${api}/widget.js`);
+    const el = doc.createElement('candidate-assessment');
+    el.setAttribute('api', api);
+    el.setAttribute('lang', 'es');
+    el.setAttribute('token', await token('recruiter'));
+    doc.body.append(el);
+    await waitUntil(() => part(el, 'list') || part(el, 'empty'), 'did not load', { timeout: 10_000 });
+    expect(text(part(el, 'title'))).toBe('Assessments');
+    expect(part(el, 'base')!.getAttribute('lang')).toBe('en');
+    el.setAttribute('lang', 'en');
+    await new Promise((r) => setTimeout(r, 50));
+    el.setAttribute('lang', 'es');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(text(part(el, 'title'))).toBe('Assessments');
+    expect(violations.filter((v) => v.includes('/widget/i18n/es-'))).toHaveLength(1);
+  });
 });
