@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npx pnpm@10 bench`: benchmarks printed as tables (widget size, order latency, SSE delivery). Measures;
-// asserts nothing.
+// `npx pnpm@10 bench`: every headline figure next to its floor (widget size, SSE fan-out, webhook ingest,
+// API latency), printed as tables and written to docs/benchmarks.{json,md}. Measures; asserts nothing.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureWidgetBuilt } from './widget-build.mjs';

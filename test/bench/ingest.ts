@@ -1,0 +1,185 @@
+// Webhook ingest through the real hook endpoints with real auth (PSI: bearer from /oauth/token; Mettl:
+// Basic header + signed context_data), each delivery stored + applied + event appended in one transaction,
+// on PGlite (embedded) and PostgreSQL, next to single-row INSERT commits on the same database.
+import { startChild } from './lib/child.js';
+import { load, type Req } from './lib/load.js';
+import { dropSchema, freshSchema } from './lib/pg.js';
+import { round, summary } from './lib/stats.js';
+import { METTL_HOOK, PSI_CLIENT } from './ingest/config.js';
+
+export interface IngestRow {
+  database: 'PGlite' | 'PostgreSQL';
+  vendor: 'psi' | 'mettl' | 'floor';
+  requests: number;
+  per_s: number;
+  p50_ms: number;
+  p99_ms: number;
+  applied: number;
+  note?: string;
+}
+
+const CONNECTIONS = 16;
+const PHASES = 3;
+
+interface Prepared {
+  psi: { orderId: string; candidateId: string }[];
+  mettl: { orderId: string; candidateId: string; ticket: string }[];
+}
+
+/** seed 004 NotificationRequest, as in psi/fixtures/booking-created-site-all-fields.json. */
+function psiDelivery(o: Prepared['psi'][number], phase: number, base: number, token: string): Req {
+  const reason = ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'EXAM_COMPLETED'][phase]!;
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const body = {
+    booking_code: `BKG${o.orderId.slice(2, 10).toUpperCase()}`,
+    booking_on: iso(base + (7 + phase) * 86_400_000),
+    candidate_fname: 'Ada',
+    candidate_id: o.candidateId,
+    candidate_lname: 'Lovelace',
+    change_reason: reason,
+    client_eligibility_id: o.orderId,
+    delivery_mode: 'SITE_PROCTORED',
+    effective_date: iso(base + phase * 60_000),
+    exam_code: 'CERT-1',
+    exam_portions: [
+      { portion_code: 'P1', portion_name: 'Theory' },
+      { portion_code: 'P2', portion_name: 'Practice' },
+    ],
+    location_address: '1 Main Street, New York, NY 10001',
+    location_code: 'NY-017',
+    location_name: 'PSI Test Center Manhattan',
+    location_timezone: 'America/New_York',
+  };
+  return { method: 'PUT', path: '/hooks/psi/acme', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+/** Mettl start / finish / graded notifications, shaped as mettl/fixtures/{start-2014,finish-2024,graded-2024}.json. */
+function mettlDelivery(o: Prepared['mettl'][number], phase: number, base: number): Req {
+  const gmt = (ms: number) => new Date(ms).toUTCString();
+  const started = base;
+  const ended = base + 45 * 60_000;
+  const common = {
+    invitation_key: 'bench-access-key',
+    assessment_id: 123456,
+    candidate_instance_id: 136419634,
+    context_data: o.ticket,
+    source_app: 'candidate-assessment',
+    notification_url: 'http://127.0.0.1/hooks/mettl/acme',
+    name: 'Ada Lovelace',
+    email: `${o.candidateId}@example.com`,
+  };
+  const body =
+    phase === 0
+      ? { EVENT_TYPE: 'startAssessment', ...common, timestamp_GMT: gmt(started), start_time_GMT: gmt(started) }
+      : phase === 1
+        ? { EVENT_TYPE: 'finishTest', ...common, timestamp_GMT: gmt(ended), finish_mode: 'NormalSubmission' }
+        : {
+            EVENT_TYPE: 'gradedAssessment',
+            ...common,
+            timestamp_GMT: gmt(ended + 60_000),
+            finish_mode: 'NormalSubmission',
+            start_time_GMT: gmt(started).replace('GMT', 'UTC'),
+            end_time_GMT: gmt(ended).replace('GMT', 'UTC'),
+            marks_scored: 37.5,
+            max_marks: 50.0,
+            total_attempt_time: 2700,
+            percentile: 90.9,
+            assessment_name: 'Java coding test',
+            schedule_title: 'candidate-assessment mettl-java attempt 1',
+            sectional_scores: JSON.stringify([
+              { sectionName: 'Section #1', sectionScore: 20.0, sectionMaxScore: 25.0 },
+              { sectionName: 'Section #2', sectionScore: 17.5, sectionMaxScore: 25.0 },
+            ]),
+            grading_type: 'NormalGrading',
+            testStatus: {
+              status: 'Completed',
+              overallStatus: 'Completed',
+              completionMode: 'Completed',
+              result: { totalMarks: 37.5, maxMarks: 50.0, percentile: 90.9, candidateCredibilityIndex: 'High', performanceCategory: 'Good' },
+              htmlReport: 'https://mettl.com/analytics/share-report?key=bench',
+            },
+          };
+  const authorization = `Basic ${Buffer.from(`${METTL_HOOK.webhookUser}:${METTL_HOOK.webhookPassword}`).toString('base64')}`;
+  return { method: 'POST', path: '/hooks/mettl/acme', headers: { authorization, 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+async function psiToken(url: string): Promise<string> {
+  const res = await fetch(`${url}/oauth/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${PSI_CLIENT.clientId}:${PSI_CLIENT.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  if (res.status !== 200) throw new Error(`/oauth/token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function onDatabase(name: IngestRow['database'], database: string, ordersPerVendor: number): Promise<IngestRow[]> {
+  const server = await startChild('ingest/server.ts');
+  const rows: IngestRow[] = [];
+  try {
+    const { url } = await server.call<{ url: string }>('start', { database }, 180_000);
+    const prepared = await server.call<Prepared>('prepare', { n: ordersPerVendor }, 300_000);
+    const token = await psiToken(url);
+    // Vendor times after the orders' placement (an older one would only go to history as stale).
+    const base = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+    const n = ordersPerVendor;
+    for (const vendor of ['psi', 'mettl'] as const) {
+      // Phase by phase (every order's booking, then every reschedule, …): each delivery changes its order.
+      const next = (i: number): Req | undefined => {
+        if (i >= n * PHASES) return undefined;
+        const phase = Math.floor(i / n);
+        return vendor === 'psi' ? psiDelivery(prepared.psi[i % n]!, phase, base, token) : mettlDelivery(prepared.mettl[i % n]!, phase, base);
+      };
+      if (process.env.BENCH_SQL_TRACE) await server.call('sqlReport');
+      const r = await load(url, next, { connections: CONNECTIONS, maxRequests: n * PHASES, maxSeconds: 120, keepBodies: 0 });
+      if (process.env.BENCH_SQL_TRACE) {
+        const rep = await server.call<{ transactions: unknown; statements: { sql: string; n: number; ms: number; avg_ms: number; rows: number }[] }>('sqlReport');
+        console.error(`  SQL during ${name} ${vendor} (${r.requests} deliveries): transactions ${JSON.stringify(rep.transactions)}`);
+        console.table(rep.statements.slice(0, 16));
+      }
+      const s = summary(r.latencies);
+      rows.push({ database: name, vendor, requests: r.requests, per_s: Math.round(r.perSecond), p50_ms: s.p50, p99_ms: s.p99, applied: 0 });
+      if (r.statuses['200'] !== r.requests) console.error(`  ingest ${name} ${vendor}: statuses ${JSON.stringify(r.statuses)} ${r.bodies.slice(0, 3).join(' | ')}`);
+      console.error(`  ingest ${name} ${vendor}: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms`);
+    }
+    const counts = await server.call<{ deliveries: { vendor: string; outcome: string; n: string }[]; updatedEvents: number }>('counts');
+    for (const row of rows) row.applied = Number(counts.deliveries.find((d) => d.vendor === row.vendor && d.outcome === 'applied')?.n ?? 0);
+    const bodyBytes = Math.round(
+      [psiDelivery(prepared.psi[0]!, 0, base, token), mettlDelivery(prepared.mettl[0]!, 2, base)].reduce((a, r) => a + r.body!.length, 0) / 2,
+    );
+    const floor = await server.call<{ count: number; perSecond: number; seconds: number }>('floor', { count: n * PHASES, concurrency: CONNECTIONS, bodyBytes }, 120_000);
+    rows.push({
+      database: name,
+      vendor: 'floor',
+      requests: floor.count,
+      per_s: Math.round(floor.perSecond),
+      p50_ms: NaN,
+      p99_ms: NaN,
+      applied: 0,
+      note: `single-row INSERT commits, ${bodyBytes} B text, ${CONNECTIONS} in flight`,
+    });
+    // Diagnosis: commits one at a time (what a lock held until COMMIT allows), the rate without group commit.
+    const serial = await server.call<{ count: number; perSecond: number }>('floor', { count: 400, concurrency: 1, bodyBytes }, 120_000);
+    rows.push({ database: name, vendor: 'floor', requests: serial.count, per_s: Math.round(serial.perSecond), p50_ms: NaN, p99_ms: NaN, applied: 0, note: 'the same commits one at a time (diagnosis, not a floor)' });
+    console.error(`  ingest ${name} floor: ${Math.round(floor.perSecond)}/s (serial ${Math.round(serial.perSecond)}/s); updated events ${counts.updatedEvents}`);
+  } finally {
+    await server.stop();
+  }
+  return rows.map((r) => ({ ...r, p50_ms: round(r.p50_ms), p99_ms: round(r.p99_ms) }));
+}
+
+export async function webhookIngest(o: { ordersPerVendor: number; postgres: boolean }): Promise<{ rows: IngestRow[]; skipped?: string }> {
+  const rows = await onDatabase('PGlite', 'embedded', o.ordersPerVendor);
+  if (!o.postgres) return { rows, skipped: 'PostgreSQL not asked for' };
+  const pgUrl = await freshSchema('bench_ingest');
+  if (!pgUrl) return { rows, skipped: 'PostgreSQL unreachable (BENCH_DATABASE_URL)' };
+  try {
+    rows.push(...(await onDatabase('PostgreSQL', pgUrl, o.ordersPerVendor)));
+  } finally {
+    await dropSchema('bench_ingest');
+  }
+  return { rows };
+}

@@ -1,0 +1,105 @@
+// Webhook ingest, BFF side (a child process): the real BFF with the real PSI adapter and the real Mettl
+// webhook parser, open orders to notify about, and the floor (single-row INSERT commits on the same database).
+import { startTestBff, type TestBff } from '@ca/bff/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '../lib/child.js';
+import { seedOrders } from '../lib/seed.js';
+import { sqlReport, traceSql } from '../lib/sql-trace.js';
+import { realFactory } from '../lib/vendors.js';
+import { METTL_HOOK, PSI_CLIENT } from './config.js';
+
+const PACKAGES = [
+  { id: 'psi-cert', vendor: 'psi' as const, name: 'Certification exam', examCode: 'CERT-1' },
+  { id: 'mettl-java', vendor: 'mettl' as const, name: 'Java coding test', assessmentId: '123456' },
+];
+
+let t: TestBff | undefined;
+let dir: string | undefined;
+let mettlTickets: { sign(v: string): string } | undefined;
+
+/** The real Mettl adapter, unchanged; the bench keeps its ticket signer, the one that signs `context_data` at registration. */
+const mettlKeepingSigner = (ctx: any) => {
+  mettlTickets = ctx.tickets;
+  return realFactory('mettl')(ctx);
+};
+
+serve({
+  async start({ database }: { database: string }) {
+    if (database === 'embedded') {
+      dir = mkdtempSync(join(tmpdir(), 'ca-bench-ingest-'));
+      database = `embedded:${join(dir, 'db')}`;
+    }
+    t = await startTestBff({
+      database,
+      vendors: {
+        psi: { clients: [PSI_CLIENT], schedulingUrl: 'https://psi.example/schedule?e={eligibilityId}' },
+        mettl: { baseUrl: 'http://127.0.0.1:9/v2', publicKey: 'bench-public', privateKey: 'bench-private', ...METTL_HOOK },
+      },
+      packages: PACKAGES,
+      factories: { mettl: mettlKeepingSigner },
+    });
+    t.bff.log.level = 'warn';
+    if (process.env.BENCH_SQL_TRACE) traceSql(t.bff.db as never);
+    return { url: t.url, kind: t.bff.db.kind };
+  },
+
+  /** `n` invited orders per vendor, one candidate each (seeded by SQL); Mettl orders with their context_data ticket. */
+  async prepare({ n }: { n: number }) {
+    const db = t!.bff.db;
+    const base = { tenantId: 'acme', count: n, candidates: n, vendorStatus: 'invited' };
+    await seedOrders(db, { ...base, vendor: 'psi', vendorName: 'PSI', packageId: 'psi-cert', packageName: 'Certification exam', candidatePrefix: 'ingest-psi-', idPrefix: 'o_psi', vendorRefSql: 'id' });
+    await seedOrders(db, {
+      ...base,
+      vendor: 'mettl',
+      vendorName: 'Mercer | Mettl',
+      packageId: 'mettl-java',
+      packageName: 'Java coding test',
+      candidatePrefix: 'ingest-mettl-',
+      idPrefix: 'o_mettl',
+      vendorRefSql: `'bench-access-key:' || cand || '@example.com'`,
+    });
+    const rows = (prefix: string) =>
+      Array.from({ length: n }, (_, i) => ({ orderId: `o_${prefix}${String(i).padStart(8, '0')}`, candidateId: `ingest-${prefix}-${i}` }));
+    return { psi: rows('psi'), mettl: rows('mettl').map((r) => ({ ...r, ticket: mettlTickets!.sign(r.orderId) })) };
+  },
+
+  sqlReport: () => sqlReport(),
+
+  /** What the ingest left in the store: deliveries by outcome, events. */
+  async counts() {
+    const db = t!.bff.db;
+    const deliveries = await db.query<{ vendor: string; outcome: string; n: string }>(
+      `SELECT vendor, outcome, count(*)::text AS n FROM ca_deliveries GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    const [events] = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ca_events WHERE type = 'order.updated'`);
+    return { deliveries, updatedEvents: Number(events!.n) };
+  },
+
+  /**
+   * The floor: single-row INSERT commits (autocommit) of a delivery-sized row on the same database, with
+   * `concurrency` in flight (PGlite runs them one at a time whatever the number).
+   */
+  async floor({ count, concurrency, bodyBytes }: { count: number; concurrency: number; bodyBytes: number }) {
+    const db = t!.bff.db;
+    await db.exec(`DROP TABLE IF EXISTS bench_floor; CREATE TABLE bench_floor (id bigserial PRIMARY KEY, received_at timestamptz NOT NULL, body text NOT NULL)`);
+    const body = 'x'.repeat(bodyBytes);
+    let i = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (i++ < count) await db.query(`INSERT INTO bench_floor (received_at, body) VALUES ($1, $2)`, [new Date(), body]);
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    await db.exec(`DROP TABLE bench_floor`);
+    return { count, seconds, perSecond: count / seconds };
+  },
+
+  async stop() {
+    await t?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    return true;
+  },
+});

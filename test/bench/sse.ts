@@ -1,0 +1,97 @@
+// Live fan-out: N concurrent SSE clients on one BFF (embedded store) while the order service produces
+// ~10 events/s, next to a plain node:http broadcast of the same frames read by the same client harness.
+// Server and clients are separate processes; RSS per idle connection is the server's own.
+import { startChild, type Child } from './lib/child.js';
+import { percentile, round } from './lib/stats.js';
+
+export interface SseRow {
+  server: 'bff' | 'floor';
+  clients: number;
+  events: number;
+  deliveries: number;
+  expected: number;
+  p50_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  rss_idle_mb: number;
+  rss_per_conn_kb: number;
+  server_cpu_pct: number;
+  connect_ms: number;
+}
+
+const CLIENT_PROCS = 2;
+
+async function runOne(
+  kind: 'bff' | 'floor',
+  levels: number[],
+  o: { perSecond: number; seconds: number; template?: unknown },
+): Promise<{ rows: SseRow[]; sample?: string }> {
+  const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
+  const clients: Child[] = [];
+  const rows: SseRow[] = [];
+  let sample: string | undefined;
+  try {
+    const started = await server.call<{ url: string; token?: string }>('start', {}, 180_000);
+    for (let i = 0; i < CLIENT_PROCS; i++) clients.push(await startChild('sse/clients.ts'));
+    const headers: Record<string, string> = started.token ? { Authorization: `Bearer ${started.token}` } : {};
+    const url = `${started.url}/v1/events`;
+    // Warm-up: a few clients and events, so lazy start-up costs (JIT, store pages, first allocations) land
+    // before the baseline and are not charged to the connections.
+    await clients[0]!.call('open', { url, headers, n: 50 }, 60_000);
+    await server.call('produce', { perSecond: o.perSecond, durationMs: 2000, template: o.template }, 60_000);
+    await clients[0]!.call('closeAll');
+    await new Promise((r) => setTimeout(r, 1500));
+    const base = (await server.call<NodeJS.MemoryUsage>('rss')).rss;
+    let open = 0;
+    for (const level of levels) {
+      const t = performance.now();
+      const add = level - open;
+      await Promise.all(clients.map((c, i) => c.call('open', { url, headers, n: Math.floor(add / CLIENT_PROCS) + (i < add % CLIENT_PROCS ? 1 : 0) }, 300_000)));
+      const connectMs = Math.round(performance.now() - t);
+      open = level;
+      const serverSees = await server.call<number>('clients');
+      if (serverSees !== level) throw new Error(`${kind}: server holds ${serverSees} clients, expected ${level}`);
+      await new Promise((r) => setTimeout(r, 1000));
+      const rss = (await server.call<NodeJS.MemoryUsage>('rss')).rss;
+      await Promise.all(clients.map((c) => c.call('record')));
+      const produced = await server.call<{ t0: Record<string, number>; events: number; cpuPct: number }>(
+        'produce',
+        { perSecond: o.perSecond, durationMs: o.seconds * 1000, template: o.template },
+        o.seconds * 1000 + 120_000,
+      );
+      await new Promise((r) => setTimeout(r, 1500)); // let the last frames land
+      const parts = await Promise.all(
+        clients.map((c) => c.call<{ latencies: string; errors: number; closedByServer: number; sample?: string }>('collect', { t0: produced.t0 })),
+      );
+      sample ??= parts.find((p) => p.sample)?.sample;
+      const all = parts.flatMap((p) => Array.from(new Float64Array(new Uint8Array(Buffer.from(p.latencies, 'base64')).buffer)));
+      const sorted = Float64Array.from(all).sort();
+      rows.push({
+        server: kind,
+        clients: level,
+        events: produced.events,
+        deliveries: sorted.length,
+        expected: produced.events * level,
+        p50_ms: round(percentile(sorted, 50)),
+        p99_ms: round(percentile(sorted, 99)),
+        max_ms: round(sorted[sorted.length - 1] ?? NaN),
+        rss_idle_mb: round(rss / 2 ** 20, 1),
+        rss_per_conn_kb: round((rss - base) / level / 1024, 1),
+        server_cpu_pct: produced.cpuPct,
+        connect_ms: connectMs,
+      });
+      console.error(`  sse ${kind} ${level} clients: p50 ${rows.at(-1)!.p50_ms} ms, p99 ${rows.at(-1)!.p99_ms} ms`);
+    }
+  } finally {
+    await Promise.all(clients.map((c) => c.stop()));
+    await server.stop();
+  }
+  return { rows, ...(sample ? { sample } : {}) };
+}
+
+export async function sseFanOut(o: { levels: number[]; perSecond: number; seconds: number }): Promise<SseRow[]> {
+  const bff = await runOne('bff', o.levels, o);
+  if (!bff.sample) throw new Error('the BFF run delivered no order event to copy for the floor');
+  const floor = await runOne('floor', o.levels, { ...o, template: JSON.parse(bff.sample) });
+  return [...bff.rows, ...floor.rows];
+}
