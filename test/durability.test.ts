@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startBerkeSandbox, type BerkeSandbox } from '../packages/bff/src/vendors/berke/sandbox.js';
+import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
 import { acmeConfig, api, waitFor } from './support/config.js';
 import { freePort, startBffProcess, writeConfig, type BffProcess } from './support/process.js';
 
@@ -19,7 +19,7 @@ describe('durability on the embedded database', () => {
 
   it('keeps an accepted order across kill -9 and places it after restart', async () => {
     sandbox = await startBerkeSandbox();
-    sandbox.setOutage(true); // the vendor is down: the placement job keeps retrying
+    await sandbox.outage('error'); // the vendor is down: the placement job keeps retrying
     const port = await freePort();
     const dataDir = join(mkdtempSync(join(tmpdir(), 'ca-data-')), 'bff');
     const config = writeConfig(
@@ -37,11 +37,11 @@ describe('durability on the embedded database', () => {
     });
     expect(res.status).toBe(202);
     const { order } = (await res.json()) as { order: Order };
-    await waitFor(async () => (sandbox!.counters().calls.PerformAssessment ?? 0) >= 1, 20_000, 'a first placement attempt');
+    await waitFor(async () => (sandbox!.calls().PerformAssessment ?? 0) >= 1, 20_000, 'a first placement attempt');
 
     bff.child.kill('SIGKILL');
     expect(await bff.exited).toBeNull(); // killed by signal, no clean shutdown
-    sandbox.setOutage(false);
+    await sandbox.outage('none');
 
     bff = await startBffProcess(config); // same data directory; the stale lock of the dead process is taken over
     const survived = (await (await api(bff.url, `/v1/orders/${order.id}`)).json()) as { order: Order };

@@ -1,14 +1,12 @@
-// startDemo(): the BFF on an embedded database, the four vendor sandboxes and the demo ATS on another origin,
-// with secrets generated at start. Used by `pnpm demo` and by the end-to-end tests. Never prints a secret.
+// startDemo(): the BFF on an embedded database, every registered vendor sandbox and the demo ATS on another
+// origin, with secrets generated at start. Used by `pnpm demo` and by the end-to-end tests. Never prints a secret.
+// Knows no vendor: each sandbox module says what its tenant config block and demo packages are.
 import { parseConfig, startBff, type RunningBff } from '@ca/bff';
+import { sandboxModuleList, type DemoPackage, type StartedSandboxes, type VendorSandbox } from '@ca/sandboxes';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/vendors/berke/sandbox.js';
-import { startMettlSandbox, type MettlSandbox } from '../../packages/bff/src/vendors/mettl/sandbox.js';
-import { startPsiSandbox, type PsiSandbox } from '../../packages/bff/src/vendors/psi/sandbox.js';
-import { startPymetricsSandbox, type PymetricsSandbox } from '../../packages/bff/src/vendors/pymetrics/sandbox.js';
 import { DEMO_CANDIDATES, type AtsCandidate } from './ats/candidates.js';
 import { startAtsServer } from './ats/server.js';
 
@@ -35,7 +33,10 @@ export interface Demo {
   /** Recruiter profile and candidate portal of a candidate. */
   recruiterUrl(candidateId: string): string;
   portalUrl(candidateId: string): string;
-  sandboxes: { pymetrics: PymetricsSandbox; mettl: MettlSandbox; berke: BerkeSandbox; psi: PsiSandbox };
+  /** The started sandbox of each registered vendor. */
+  sandboxes: StartedSandboxes;
+  /** Each sandbox's title and the address worth opening, in registry order. */
+  vendors: readonly { vendor: string; title: string; entry: string }[];
   /** Every credential the demo generated (tests check that no page ever shows one). */
   secrets(): { name: string; value: string }[];
   bff(): RunningBff;
@@ -43,13 +44,6 @@ export interface Demo {
   restartBff(whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
-
-export const PACKAGES = [
-  { id: 'pym-games', vendor: 'pymetrics', name: 'Job fit games', assessmentId: '33', description: 'Neuroscience-based games, about 25 minutes.' },
-  { id: 'mettl-java', vendor: 'mettl', name: 'Java coding test', assessmentId: '123456', description: 'Proctored coding test, 60 minutes.' },
-  { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep', description: 'Personality and job-fit profile.' },
-  { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1', description: 'Proctored exam at a test center or online.' },
-] as const;
 
 const secret = (bytes = 24) => randomBytes(bytes).toString('base64url');
 
@@ -106,12 +100,6 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   const keys = {
     apiKey: `ak_${secret()}`,
     widgetKey: secret(32),
-    mettlPublic: `mettl-ak-${secret(9)}`,
-    mettlPrivate: `mettl-pk-${secret()}`,
-    mettlWebhookPassword: secret(18),
-    berkeToken: `berke-${secret()}`,
-    pymetricsSecret: `pym-${secret()}`,
-    psiSecret: `psi-${secret()}`,
   };
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
@@ -120,17 +108,23 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
   };
 
   try {
-    const pymetrics = await startPymetricsSandbox({ clientId: 'acme-demo', clientSecret: keys.pymetricsSecret, autoScore: false });
-    stops.push(() => pymetrics.stop());
-    const mettl = await startMettlSandbox({ publicKey: keys.mettlPublic, privateKey: keys.mettlPrivate, autoGradeMs: false });
-    stops.push(() => mettl.stop());
-    const berke = await startBerkeSandbox({ apiToken: keys.berkeToken });
-    stops.push(() => berke.stop());
-    const psi = await startPsiSandbox();
-    stops.push(() => psi.stop());
-    psi.connect({ bffUrl, tenantId: 'acme', clientId: 'psi-acme', clientSecret: keys.psiSecret });
-
     const poll = opts.pollIntervalSeconds ?? 3;
+    const started: Record<string, VendorSandbox> = {};
+    const vendorBlocks: Record<string, Record<string, unknown>> = {};
+    const packages: DemoPackage[] = [];
+    const vendorSecrets: { name: string; value: string }[] = [];
+    const vendors: { vendor: string; title: string; entry: string }[] = [];
+    for (const m of sandboxModuleList) {
+      const sandbox = await m.start(m.demoOptions);
+      stops.push(() => sandbox.stop());
+      const setup = m.connect(sandbox, { bffUrl, tenantId: 'acme', pollIntervalSeconds: poll });
+      started[m.vendor] = sandbox;
+      vendorBlocks[m.vendor] = setup.config;
+      packages.push(...setup.packages);
+      vendorSecrets.push(...setup.secrets);
+      vendors.push({ vendor: m.vendor, title: m.title, entry: setup.entry });
+    }
+
     const config = parseConfig({
       publicUrl: bffUrl,
       listen: { host, port: bffPort },
@@ -143,20 +137,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
           apiKeys: [keys.apiKey],
           widgetKeys: { k1: keys.widgetKey },
           candidateReturnUrl: `${atsUrl}/portal/returned`,
-          vendors: {
-            pymetrics: { endpoint: pymetrics.endpoint, clientId: pymetrics.clientId, clientSecret: keys.pymetricsSecret, organizationId: 'ACME', pollIntervalSeconds: poll },
-            mettl: {
-              baseUrl: mettl.baseUrl,
-              publicKey: keys.mettlPublic,
-              privateKey: keys.mettlPrivate,
-              webhookUser: 'acme-mettl-hooks',
-              webhookPassword: keys.mettlWebhookPassword,
-              pollIntervalSeconds: poll,
-            },
-            berke: { baseUrl: berke.baseUrl, apiToken: keys.berkeToken, pollIntervalSeconds: poll },
-            psi: { clients: [{ clientId: 'psi-acme', clientSecret: keys.psiSecret }], schedulingUrl: psi.schedulingUrl, pollIntervalSeconds: poll },
-          },
-          packages: PACKAGES,
+          vendors: vendorBlocks,
+          packages,
         },
       },
     });
@@ -170,8 +152,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       bffUrl,
       apiKey: keys.apiKey,
       candidates,
-      sandboxes: { pymetrics: pymetrics.url, mettl: mettl.url, berke: berke.url, psi: psi.url },
-      examCodes: Object.fromEntries(PACKAGES.flatMap((p) => ('examCode' in p ? [[p.id, p.examCode]] : []))),
+      sandboxes: started,
+      packages,
     });
     stops.push(() => ats.stop());
 
@@ -181,16 +163,12 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       candidates,
       recruiterUrl: (id) => `${atsUrl}/candidates/${encodeURIComponent(id)}`,
       portalUrl: (id) => `${atsUrl}/portal/${encodeURIComponent(id)}`,
-      sandboxes: { pymetrics, mettl, berke, psi },
+      sandboxes: started as StartedSandboxes,
+      vendors,
       secrets: () => [
         { name: 'tenant API key', value: keys.apiKey },
         { name: 'widget key', value: keys.widgetKey },
-        { name: 'Mettl public key', value: keys.mettlPublic },
-        { name: 'Mettl private key', value: keys.mettlPrivate },
-        { name: 'Mettl webhook password', value: keys.mettlWebhookPassword },
-        { name: 'Berke API token', value: keys.berkeToken },
-        { name: 'pymetrics client secret', value: keys.pymetricsSecret },
-        { name: 'PSI client secret', value: keys.psiSecret },
+        ...vendorSecrets,
       ],
       bff: () => bff,
       async restartBff(whileDown) {

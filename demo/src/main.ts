@@ -21,7 +21,6 @@ async function main() {
     logLevel: (process.env.DEMO_LOG_LEVEL as 'info' | undefined) ?? 'warn',
   });
   const [ada, grace] = demo.candidates;
-  const s = demo.sandboxes;
   const lines = [
     '',
     `candidate-assessment demo is running (started in ${Math.round(performance.now() - started)} ms)`,
@@ -32,10 +31,7 @@ async function main() {
     ...(grace ? [`  Second candidate         ${demo.recruiterUrl(grace.id)}   and ${demo.portalUrl(grace.id)}`] : []),
     '',
     `  BFF                      ${demo.bffUrl}   (/widget.js, /openapi.json, /healthz, /metrics)`,
-    `  pymetrics sandbox (SOAP) ${s.pymetrics.endpoint}`,
-    `  Mettl sandbox (REST)     ${s.mettl.baseUrl}`,
-    `  Berke sandbox (REST)     ${s.berke.baseUrl}`,
-    `  PSI sandbox (scheduling) ${s.psi.url}/schedule`,
+    ...demo.vendors.map((v) => `  ${v.title.padEnd(24)} ${v.entry}`),
     '',
     '  Open the candidate profile, send an assessment, then follow it in the candidate portal or use the',
     '  "Simulate the candidate" panel. Secrets were generated for this run and are not shown. Ctrl-C stops everything.',

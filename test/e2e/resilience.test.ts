@@ -9,9 +9,8 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAtsServer, type AtsServer } from '../../demo/src/ats/server.js';
 import { startDemo, type Demo } from '../../demo/src/demo.js';
-import { openSse } from '../../packages/bff/src/testing/sse-client.js';
-import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/vendors/berke/sandbox.js';
-import { startPsiSandbox, type PsiSandbox } from '../../packages/bff/src/vendors/psi/sandbox.js';
+import { openSse } from '@ca/bff/testing';
+import { startBerkeSandbox, startPsiSandbox, type BerkeSandbox, type PsiSandbox } from '@ca/sandboxes';
 import { acmeConfig, API_KEY } from '../support/config.js';
 import { freePort, startBffProcess, writeConfig, type BffProcess } from '../support/process.js';
 import { changesOf, launchBrowser, openAtsPage, orderFromWidget, problemsOf, waitForStatus } from './support/browser.js';
@@ -57,15 +56,15 @@ async function outageFlow(s: Setup, candidateId: string): Promise<{ downMs: numb
   await s.outage(async () => {
     await page.locator('candidate-assessment [part=connection]', { hasText: 'Reconnecting' }).waitFor({ timeout: 10_000 });
     await page.route(`${s.bffUrl}/v1/events*`, cut);
-    s.berke.advance(berkeRef, 'start');
-    s.berke.advance(berkeRef, 'progress', { percent: 40 });
+    await s.berke.advance(berkeRef, 'start');
+    await s.berke.advance(berkeRef, 'progress', { percent: 40 });
     await expect.poll(() => refused, { timeout: 15_000, interval: 50 }).toBeGreaterThanOrEqual(1);
   });
   const upAt = Date.now();
-  await s.psi.act(psiRef, 'book', { candidateId, examCode: 'CERT-1', slotId: 'nyc-site' });
-  s.berke.advance(berkeRef, 'complete');
-  s.berke.advance(berkeRef, 'score', { fitPct: 0.81 });
-  await s.psi.act(psiRef, 'reschedule', { candidateId, examCode: 'CERT-1', slotId: 'berlin-site' });
+  await s.psi.advance(psiRef, 'book', { candidateId, examCode: 'CERT-1', slotId: 'nyc-site' });
+  await s.berke.advance(berkeRef, 'complete');
+  await s.berke.advance(berkeRef, 'score', { fitPct: 0.81 });
+  await s.psi.advance(psiRef, 'reschedule', { candidateId, examCode: 'CERT-1', slotId: 'berlin-site' });
   await expect
     .poll(async () => (await orders()).find((o) => o.id === berkeId)?.status, { timeout: 20_000, message: 'the restarted BFF polls Berke again and finds the order scored' })
     .toBe('scored');
@@ -139,6 +138,10 @@ describe('the widget across a BFF outage', () => {
     const [berke, psi] = await Promise.all([startBerkeSandbox(), startPsiSandbox()]);
     const [port, atsPort] = [await freePort(), await freePort()];
     const psiSecret = 'psi-kill-test-secret-0123456789';
+    const packages = [
+      { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
+      { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' },
+    ];
     const config = writeConfig(
       acmeConfig({
         port,
@@ -148,16 +151,12 @@ describe('the widget across a BFF outage', () => {
           berke: { baseUrl: berke.baseUrl, apiToken: berke.apiToken, pollIntervalSeconds: 1 },
           psi: { clients: [{ clientId: 'psi-acme', clientSecret: psiSecret }], schedulingUrl: psi.schedulingUrl },
         },
-        packages: [
-          { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
-          { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' },
-        ],
+        packages,
       }),
     );
     let bff: BffProcess = await startBffProcess(config);
     psi.connect({ bffUrl: bff.url, tenantId: 'acme', clientId: 'psi-acme', clientSecret: psiSecret });
-    const sandboxes = { pymetrics: 'http://127.0.0.1:9', mettl: 'http://127.0.0.1:9', berke: berke.url, psi: psi.url };
-    const ats: AtsServer = await startAtsServer({ port: atsPort, bffUrl: bff.url, apiKey: API_KEY, sandboxes, examCodes: { 'psi-cert': 'CERT-1' } });
+    const ats: AtsServer = await startAtsServer({ port: atsPort, bffUrl: bff.url, apiKey: API_KEY, sandboxes: { berke, psi }, packages });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     try {
       const page = await openAtsPage(context, `${ats.url}/candidates/cand-1006`);

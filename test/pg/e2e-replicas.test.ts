@@ -5,10 +5,8 @@ import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAtsServer, type AtsServer } from '../../demo/src/ats/server.js';
-import { withSchema } from '../../packages/bff/src/testing/databases.js';
-import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/vendors/berke/sandbox.js';
-import { startPsiSandbox, type PsiSandbox } from '../../packages/bff/src/vendors/psi/sandbox.js';
-import { startPymetricsSandbox, type PymetricsSandbox } from '../../packages/bff/src/vendors/pymetrics/sandbox.js';
+import { withSchema } from '@ca/bff/testing';
+import { startBerkeSandbox, startPsiSandbox, startPymetricsSandbox, type BerkeSandbox, type PsiSandbox, type PymetricsSandbox } from '@ca/sandboxes';
 import { changesOf, launchBrowser, openAtsPage, orderFromWidget, problemsOf, simulate, waitForStatus } from '../e2e/support/browser.js';
 import { acmeConfig, API_KEY } from '../support/config.js';
 import { freePort, startBffProcess, writeConfig, type BffProcess } from '../support/process.js';
@@ -60,8 +58,8 @@ describe('the widget live across two replicas on PostgreSQL', () => {
       port: patS,
       bffUrl: a.url,
       apiKey: API_KEY,
-      sandboxes: { pymetrics: pym.url, mettl: 'http://127.0.0.1:9', berke: berke.url, psi: psi.url },
-      examCodes: { 'psi-cert': 'CERT-1' },
+      sandboxes: { pymetrics: pym, berke, psi },
+      packages,
     });
   });
   afterAll(async () => {

@@ -3,9 +3,8 @@
 import type { Order } from '@ca/shared';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSse } from '../../packages/bff/src/testing/sse-client.js';
-import { withSchema } from '../../packages/bff/src/testing/databases.js';
-import { startBerkeSandbox, type BerkeSandbox } from '../../packages/bff/src/vendors/berke/sandbox.js';
+import { openSse, withSchema } from '@ca/bff/testing';
+import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
 import { acmeConfig, api, waitFor } from '../support/config.js';
 import { freePort, startBffProcess, writeConfig, type BffProcess } from '../support/process.js';
 
@@ -46,10 +45,10 @@ describe('two replicas on PostgreSQL', () => {
 
     await stream.waitFor((e) => e.orderId === order.id && e.type === 'order.created', 10_000);
     const invited = await stream.waitFor((e) => e.orderId === order.id && e.order.status === 'invited', 20_000);
-    sandbox.advance(invited.order.vendorRef!, 'start');
+    await sandbox.advance(invited.order.vendorRef!, 'start');
     await stream.waitFor((e) => e.orderId === order.id && e.order.status === 'in_progress', 20_000);
-    sandbox.advance(invited.order.vendorRef!, 'complete');
-    sandbox.advance(invited.order.vendorRef!, 'score');
+    await sandbox.advance(invited.order.vendorRef!, 'complete');
+    await sandbox.advance(invited.order.vendorRef!, 'score');
     const scored = await stream.waitFor((e) => e.orderId === order.id && e.order.status === 'scored', 20_000);
     expect(scored.order.result?.jobFits.length).toBeGreaterThan(0);
     const ids = stream.events.map((e) => BigInt(e.id));
@@ -58,7 +57,7 @@ describe('two replicas on PostgreSQL', () => {
   });
 
   it('runs each poll cycle on one replica at a time', async () => {
-    const before = sandbox.counters().calls.GetAssessmentStatus ?? 0;
+    const before = sandbox.calls().GetAssessmentStatus ?? 0;
     const open = (await (await api(a.url, '/v1/orders?candidateId=rep-1')).json()) as { orders: Order[] };
     expect(open.orders.length).toBeGreaterThan(0);
     const res = await api(b.url, '/v1/orders', {
@@ -67,9 +66,9 @@ describe('two replicas on PostgreSQL', () => {
     });
     const { order } = (await res.json()) as { order: Order };
     await waitFor(async () => ((await (await api(a.url, `/v1/orders/${order.id}`)).json()) as { order: Order }).order.status === 'invited', 20_000, 'invited');
-    const start = sandbox.counters().calls.GetAssessmentStatus ?? 0;
+    const start = sandbox.calls().GetAssessmentStatus ?? 0;
     await new Promise((r) => setTimeout(r, 6000));
-    const calls = (sandbox.counters().calls.GetAssessmentStatus ?? 0) - start;
+    const calls = (sandbox.calls().GetAssessmentStatus ?? 0) - start;
     // one open order, 1 s interval: about 6 status calls in 6 s when one replica polls per slot, twice that if both did
     expect(calls).toBeGreaterThan(2);
     expect(calls).toBeLessThanOrEqual(8);

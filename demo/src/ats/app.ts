@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import type { Order } from '@ca/shared';
 import type { AtsCandidate } from './candidates.js';
 import { dashboardPage, notFoundPage, portalPage, profilePage, returnedPage, type PageContext } from './pages.js';
-import { SIM_ACTIONS, SimulationError, type Simulator } from './simulator.js';
+import { simActions, SimulationError, type Simulator } from './simulator.js';
 
 export interface AtsDeps {
   /** The BFF base URL (a function: the BFF may start after the ATS). */
@@ -110,7 +110,7 @@ export function createAtsApp(deps: AtsDeps) {
           packageName: o.packageName,
           status: o.status,
           vendorStatus: o.vendorStatus,
-          actions: SIM_ACTIONS[o.vendor],
+          actions: simActions(o.vendor),
         })),
       }, 200, { 'Cache-Control': 'no-store' });
     } catch (err) {

@@ -1,18 +1,20 @@
 // Starts the demo ATS on its own origin: the pages, the token endpoint and the simulation panel's back end.
 // The demo and the multi-replica browser test both use it; it holds the tenant API key and never sends it out.
 import { serve, type ServerType } from '@hono/node-server';
+import type { DemoPackage, VendorSandbox } from '@ca/sandboxes';
 import { createAtsApp } from './app.js';
 import { DEMO_CANDIDATES, type AtsCandidate } from './candidates.js';
-import { createSimulator, type SandboxUrls } from './simulator.js';
+import { createSimulator } from './simulator.js';
 
 export interface AtsServerOptions {
   host?: string;
   port: number;
   bffUrl: string;
   apiKey: string;
-  sandboxes: SandboxUrls;
-  /** PSI exam code of each PSI package id (the simulation sends it with PSI notifications). */
-  examCodes: Record<string, string>;
+  /** The sandboxes the simulation panel may move candidates on at (vendor id → running sandbox). */
+  sandboxes: Readonly<Record<string, VendorSandbox | undefined>>;
+  /** The tenant's catalog (a sandbox reads its own field from an order's package, e.g. PSI's examCode). */
+  packages: readonly DemoPackage[];
   candidates?: readonly AtsCandidate[];
   company?: string;
 }
@@ -29,7 +31,7 @@ export async function startAtsServer(o: AtsServerOptions): Promise<AtsServer> {
     apiKey: o.apiKey,
     company: o.company ?? 'Acme',
     candidates: o.candidates ?? DEMO_CANDIDATES,
-    simulator: createSimulator({ sandboxes: o.sandboxes, examCodes: o.examCodes }),
+    simulator: createSimulator({ sandboxes: o.sandboxes, packages: o.packages }),
   });
   const server = await new Promise<ServerType>((ok, fail) => {
     const s = serve({ fetch: app.fetch, hostname: host, port: o.port }, () => ok(s));

@@ -1,51 +1,15 @@
-// "Simulate the candidate": moves a candidate on at a vendor sandbox through that sandbox's /_sandbox control
-// API, as if the candidate or the vendor had acted. Demo only; never forwards a sandbox answer to the browser
-// (Mettl's delivery records carry the webhook credentials).
-import type { Order, VendorId } from '@ca/shared';
+// "Simulate the candidate": moves a candidate on at the order's vendor sandbox (`sandbox.advance`), as if the
+// candidate or the vendor had acted. Demo only; knows no vendor (the steps come from the sandbox registry) and never
+// forwards a sandbox's answer to the browser (Mettl's delivery records carry the webhook credentials).
+import { sandboxModuleFor, StepRefused, type DemoPackage, type SandboxStep, type VendorSandbox } from '@ca/sandboxes';
+import type { Order } from '@ca/shared';
 
-export interface SimAction {
-  id: string;
-  label: string;
+export type SimAction = SandboxStep;
+
+/** The steps the sandbox of a vendor understands, in the order a candidate usually goes through them. */
+export function simActions(vendor: string): readonly SimAction[] {
+  return sandboxModuleFor(vendor)?.steps ?? [];
 }
-
-export interface SandboxUrls {
-  pymetrics: string;
-  mettl: string;
-  berke: string;
-  psi: string;
-}
-
-/** The steps each sandbox understands, in the order a candidate usually goes through them. */
-export const SIM_ACTIONS: Record<VendorId, readonly SimAction[]> = {
-  pymetrics: [
-    { id: 'accept', label: 'pymetrics approves' },
-    { id: 'register', label: 'Creates account' },
-    { id: 'start', label: 'Starts games' },
-    { id: 'complete', label: 'Finishes games' },
-    { id: 'score', label: 'Results released' },
-  ],
-  mettl: [
-    { id: 'start', label: 'Starts test' },
-    { id: 'finish', label: 'Finishes test' },
-    { id: 'expire', label: 'Time runs out' },
-    { id: 'resume', label: 'Admin re-enables' },
-    { id: 'grade', label: 'Graded' },
-  ],
-  berke: [
-    { id: 'start', label: 'Starts' },
-    { id: 'progress', label: 'Answers a section' },
-    { id: 'complete', label: 'Finishes' },
-    { id: 'score', label: 'Job fit computed' },
-  ],
-  psi: [
-    { id: 'book', label: 'Books exam' },
-    { id: 'reschedule', label: 'Reschedules' },
-    { id: 'cancel', label: 'Cancels booking' },
-    { id: 'complete', label: 'Sits the exam' },
-    { id: 'absent', label: 'Absent' },
-    { id: 'excused', label: 'Excused absence' },
-  ],
-};
 
 export class SimulationError extends Error {
   constructor(
@@ -60,62 +24,27 @@ export interface Simulator {
   run(order: Order, action: string): Promise<string>;
 }
 
-export function createSimulator(o: { sandboxes: SandboxUrls; examCodes: Record<string, string> }): Simulator {
-  const post = async (url: string, body: unknown): Promise<void> => {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const text = await res.text();
-    if (res.ok) return;
-    // Only the sandbox's own sentence, never the whole answer.
-    let message = `the sandbox answered HTTP ${res.status}`;
-    try {
-      const parsed = JSON.parse(text) as { error?: string | { message?: string } };
-      const e = parsed.error;
-      const m = typeof e === 'string' ? e : e?.message;
-      if (m) message = m.slice(0, 200);
-    } catch {
-      // not JSON: keep the generic sentence
-    }
-    throw new SimulationError(409, message);
-  };
-
-  let bookings = 0;
+export function createSimulator(o: {
+  /** The running sandbox of each vendor the simulation may move (vendor id → sandbox). */
+  sandboxes: Readonly<Record<string, VendorSandbox | undefined>>;
+  /** The tenant's catalog: a sandbox reads its own field from the order's package (e.g. PSI's examCode). */
+  packages: readonly DemoPackage[];
+}): Simulator {
   return {
     async run(order, action) {
-      const known = SIM_ACTIONS[order.vendor].find((a) => a.id === action);
+      const known = simActions(order.vendor).find((a) => a.id === action);
       if (!known) throw new SimulationError(400, `unknown action ${action} for ${order.vendor}`);
+      const sandbox = Object.hasOwn(o.sandboxes, order.vendor) ? o.sandboxes[order.vendor] : undefined;
+      if (!sandbox) throw new SimulationError(409, `no ${order.vendor} sandbox is running`);
       const ref = order.vendorRef;
       if (!ref) throw new SimulationError(409, 'the vendor has not received this order yet; try again in a moment');
-      const s = o.sandboxes;
-      switch (order.vendor) {
-        case 'pymetrics':
-          await post(`${s.pymetrics}/_sandbox/orders/${encodeURIComponent(ref)}/advance`, { step: action });
-          break;
-        case 'berke':
-          await post(`${s.berke}/_sandbox/candidates/${encodeURIComponent(ref)}/advance`, { step: action });
-          break;
-        case 'mettl': {
-          // vendorRef is `<accessKey>:<email>` (Mettl knows a candidate by email within a schedule).
-          const i = ref.indexOf(':');
-          const [accessKey, email] = [ref.slice(0, i), ref.slice(i + 1)];
-          await post(`${s.mettl}/_sandbox/candidates/${encodeURIComponent(accessKey)}/${encodeURIComponent(email)}/${action}`, action === 'grade' ? { percentage: 82 } : {});
-          break;
-        }
-        case 'psi': {
-          const slots = ['berlin-site', 'nyc-site', 'paris-remote'];
-          const slotId = action === 'book' || action === 'reschedule' ? slots[bookings++ % slots.length] : undefined;
-          const examCode = o.examCodes[order.packageId];
-          await post(`${s.psi}/_sandbox/candidates/${encodeURIComponent(ref)}/${action}`, {
-            candidateId: order.candidateId,
-            ...(examCode ? { examCode } : {}),
-            ...(slotId ? { slotId } : {}),
-          });
-          break;
-        }
+      const pkg = o.packages.find((p) => p.id === order.packageId);
+      try {
+        await sandbox.advance(ref, action, { candidateId: order.candidateId, ...(pkg ? { package: pkg } : {}) });
+      } catch (err) {
+        // Only the sandbox's own sentence, never more.
+        if (err instanceof StepRefused) throw new SimulationError(409, err.message.slice(0, 200));
+        throw err;
       }
       return `${order.packageName}: ${known.label.toLowerCase()} (sent to the ${order.vendor} sandbox)`;
     },

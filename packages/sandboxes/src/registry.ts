@@ -15,3 +15,8 @@ export type StartedSandboxes = { [V in SandboxVendor]: Awaited<ReturnType<(typeo
 
 /** The registry as a plain list, for code that treats every vendor alike. */
 export const sandboxModuleList = Object.values(sandboxModules) as readonly SandboxModule<VendorSandbox, unknown>[];
+
+/** The module of a vendor id, or undefined for a vendor without a sandbox. */
+export function sandboxModuleFor(vendor: string): SandboxModule<VendorSandbox, unknown> | undefined {
+  return Object.hasOwn(sandboxModules, vendor) ? (sandboxModules[vendor as SandboxVendor] as SandboxModule<VendorSandbox, unknown>) : undefined;
+}
