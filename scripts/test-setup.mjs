@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Before the tests: make sure Debian's Chromium (browser tests) and python3-zeep (the independent SOAP
-// client that checks our WSDL) are installed, then build the widget bundle. Never downloads a browser
+// Before the tests: make sure Debian's Chromium (browser tests), python3-zeep (the independent SOAP
+// client that checks our WSDL) and a Devanagari font are installed, then build the widget bundle. Never downloads a browser
 // build of its own: only Debian packages, and only when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +12,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const missing = [];
 if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
 if (spawnSync('python3', ['-c', 'import zeep'], { stdio: 'ignore' }).status !== 0) missing.push('python3-zeep');
+// Devanagari glyphs for the Hindi screenshots (without them Chromium draws boxes; the tests still pass).
+if (!existsSync('/usr/share/fonts/truetype/lohit-devanagari')) missing.push('fonts-lohit-deva');
 
 if (missing.length) {
   const asRoot = process.getuid?.() === 0;
