@@ -8,6 +8,7 @@ import { wwwAuthenticate } from './auth/principal.js';
 import { apiRoutes } from './routes/api.js';
 import type { AppDeps, Env } from './routes/context.js';
 import { checkOrigin, cors } from './routes/cors.js';
+import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { hookRoutes, oauthRoutes, returnRoutes } from './routes/hooks.js';
 import { linkRoutes } from './routes/links.js';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such endpoint.' } }, 404));
 
   app.route('/', opsRoutes(deps));
+  app.route('/docs', docsRoutes());
 
   const v1 = new Hono<Env>();
   v1.use('*', cors(deps.config));

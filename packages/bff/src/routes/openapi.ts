@@ -14,12 +14,26 @@ import {
   WidgetSessionResponse,
 } from '@ca/shared';
 import { z } from 'zod';
+import { outboundWebhooks, outsidePaths, outsideSecuritySchemes } from './openapi-outside.js';
 
-const schema = (s: z.ZodType, io: 'input' | 'output' = 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+/** Named schemas (components.schemas): responses as the server writes them, requests as it reads them. */
+const OUTPUT_SCHEMAS = { ApiError, HistoryResponse, LinkResponse, OrderEvent, OrderResponse, OrdersResponse, PackagesResponse, WidgetSessionResponse };
+const INPUT_SCHEMAS = { CreateLinkRequest, CreateOrderRequest, WidgetSessionRequest };
+
+function namedSchemas(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, s] of Object.entries(named)) registry.add(s, { id });
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  // Each comes out as a standalone JSON Schema document; inside components they are plain schemas.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]));
+}
+
+type SchemaName = keyof typeof OUTPUT_SCHEMAS | keyof typeof INPUT_SCHEMAS;
+const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
 export function buildOpenApi(publicUrl: string): Record<string, unknown> {
-  const json = (s: z.ZodType, io: 'input' | 'output' = 'output') => ({ 'application/json': { schema: schema(s, io) } });
-  const error = (description: string) => ({ description, content: json(ApiError) });
+  const json = (name: SchemaName) => ({ 'application/json': { schema: ref(name) } });
+  const error = (description: string) => ({ description, content: json('ApiError') });
   const errors = {
     '400': error('Invalid input'),
     '401': error('Missing, invalid or expired credentials'),
@@ -35,15 +49,24 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
   };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
   return {
-    openapi: '3.0.3',
+    openapi: '3.1.0',
     info: {
       title: 'candidate-assessment BFF',
       version: '1.0.0',
       description: 'Orders pre-employment assessments from pymetrics, Mettl, Berke and PSI, and streams their status.',
     },
     servers: [{ url: publicUrl }],
+    tags: [
+      { name: 'Widget sessions', description: 'Tokens for the widget, minted by the ATS back end' },
+      { name: 'Orders', description: 'Catalog, orders, history, links and recruiter actions' },
+      { name: 'Events', description: 'Live order events' },
+      { name: 'Vendor hooks', description: 'Called by vendors and candidates’ browsers, not by the ATS' },
+      { name: 'Operations', description: 'Health, metrics, documents' },
+    ],
     components: {
+      schemas: { ...namedSchemas(OUTPUT_SCHEMAS, 'output'), ...namedSchemas(INPUT_SCHEMAS, 'input') },
       securitySchemes: {
+        ...outsideSecuritySchemes,
         widgetToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Widget token (HS256, one candidate)' },
         apiKey: { type: 'http', scheme: 'bearer', description: 'Tenant API key (ATS back end)' },
       },
@@ -52,22 +75,28 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
     paths: {
       '/v1/widget-sessions': {
         post: {
+          operationId: 'createWidgetSession',
+          tags: ['Widget sessions'],
           summary: 'Mint a widget token (API key only)',
           security: [{ apiKey: [] }],
-          requestBody: { required: true, content: json(WidgetSessionRequest, 'input') },
-          responses: { '201': { description: 'Token', content: json(WidgetSessionResponse) }, ...errors },
+          requestBody: { required: true, content: json('WidgetSessionRequest') },
+          responses: { '201': { description: 'Token', content: json('WidgetSessionResponse') }, ...errors },
         },
       },
       '/v1/packages': {
-        get: { summary: "The tenant's catalog (recruiter or API key)", responses: { '200': { description: 'Catalog', content: json(PackagesResponse) }, ...errors } },
+        get: { operationId: 'listPackages', tags: ['Orders'], summary: "The tenant's catalog (recruiter or API key)", responses: { '200': { description: 'Catalog', content: json('PackagesResponse') }, ...errors } },
       },
       '/v1/orders': {
         get: {
+          operationId: 'listOrders',
+          tags: ['Orders'],
           summary: "The candidate's orders, newest first",
           parameters: [candidateParam],
-          responses: { '200': { description: 'Orders', content: json(OrdersResponse) }, ...errors },
+          responses: { '200': { description: 'Orders', content: json('OrdersResponse') }, ...errors },
         },
         post: {
+          operationId: 'createOrder',
+          tags: ['Orders'],
           summary: 'Order an assessment (recruiter or API key)',
           parameters: [
             {
@@ -78,30 +107,36 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
               schema: { type: 'string', maxLength: 255 },
             },
           ],
-          requestBody: { required: true, content: json(CreateOrderRequest, 'input') },
-          responses: { '202': { description: 'Accepted', content: json(OrderResponse) }, '409': error('Idempotency-Key reused with another body'), ...errors },
+          requestBody: { required: true, content: json('CreateOrderRequest') },
+          responses: { '202': { description: 'Accepted', content: json('OrderResponse') }, '409': error('Idempotency-Key reused with another body'), ...errors },
         },
       },
       '/v1/orders/{id}': {
-        get: { summary: 'One order', parameters: [idParam], responses: { '200': { description: 'Order', content: json(OrderResponse) }, ...errors } },
+        get: { operationId: 'getOrder', tags: ['Orders'], summary: 'One order', parameters: [idParam], responses: { '200': { description: 'Order', content: json('OrderResponse') }, ...errors } },
       },
       '/v1/orders/{id}/history': {
         get: {
+          operationId: 'getOrderHistory',
+          tags: ['Orders'],
           summary: "The order's status history: every update with vendor time and receive time (recruiter or API key)",
           parameters: [idParam],
-          responses: { '200': { description: 'History, in vendor-time order', content: json(HistoryResponse) }, ...errors },
+          responses: { '200': { description: 'History, in vendor-time order', content: json('HistoryResponse') }, ...errors },
         },
       },
       '/v1/orders/{id}/links': {
         post: {
+          operationId: 'createOrderLink',
+          tags: ['Orders'],
           summary: 'A single-use launch or report link (≤ 10 min) that redirects to a fresh vendor URL',
           parameters: [idParam],
-          requestBody: { required: true, content: json(CreateLinkRequest, 'input') },
-          responses: { '200': { description: 'Link', content: json(LinkResponse) }, '409': error('Not launchable / no report yet'), ...errors },
+          requestBody: { required: true, content: json('CreateLinkRequest') },
+          responses: { '200': { description: 'Link', content: json('LinkResponse') }, '409': error('Not launchable / no report yet'), ...errors },
         },
       },
       '/v1/links/{ticket}': {
         get: {
+          operationId: 'followLink',
+          tags: ['Orders'],
           summary: 'Follow a single-use link (browser)',
           security: [],
           parameters: [{ name: 'ticket', in: 'path', required: true, schema: { type: 'string' } }],
@@ -110,6 +145,8 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
       },
       '/v1/events': {
         get: {
+          operationId: 'streamEvents',
+          tags: ['Events'],
           summary: 'SSE stream of order events (candidate, or whole tenant with an API key)',
           description:
             'text/event-stream. `id:` event id, `event:` order.created | order.updated | resync | ready, `data:` JSON. ' +
@@ -120,15 +157,17 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
             { name: 'lastEventId', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
           ],
           responses: {
-            '200': { description: 'Event stream; each order event `data:` is an OrderEvent', content: { 'text/event-stream': { schema: schema(OrderEvent) } } },
+            '200': { description: 'Event stream; each order event `data:` is an OrderEvent', content: { 'text/event-stream': { schema: ref('OrderEvent') } } },
             ...errors,
           },
         },
       },
-      '/healthz': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { summary: 'Readiness (store reachable)', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
-      '/metrics': { get: { summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain' } } } },
-      '/widget.js': { get: { summary: 'The widget bundle', security: [], responses: { '200': { description: 'ES module' } } } },
+      '/healthz': { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
+      '/readyz': { get: { operationId: 'readyz', tags: ['Operations'], summary: 'Readiness (store reachable)', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/metrics': { get: { operationId: 'metrics', tags: ['Operations'], summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain' } } } },
+      '/widget.js': { get: { operationId: 'widgetBundle', tags: ['Operations'], summary: 'The widget bundle', security: [], responses: { '200': { description: 'ES module' } } } },
+      ...outsidePaths(error),
     },
+    webhooks: outboundWebhooks(ref('OrderEvent')),
   };
 }
