@@ -2,7 +2,7 @@
 // POST /v1/widget-sessions with the tenant API key, and the simulation endpoints. The API key never leaves it.
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
-import type { Order } from '@ca/shared';
+import { createCaClient, type Order } from '@ca/client';
 import type { AtsCandidate } from './candidates.js';
 import { dashboardPage, notFoundPage, portalPage, profilePage, returnedPage, type PageContext } from './pages.js';
 import { simActions, SimulationError, type Simulator } from './simulator.js';
@@ -34,13 +34,8 @@ export function createAtsApp(deps: AtsDeps) {
   const ctx = (): PageContext => ({ bffUrl: deps.bffUrl(), company: deps.company });
   const files = { js: asset('ats.js'), css: asset('ats.css') };
 
-  /** What the ATS back end asks of the BFF, with its API key (server to server). */
-  const bff = (path: string, init: RequestInit = {}) =>
-    fetch(`${deps.bffUrl()}${path}`, {
-      ...init,
-      headers: { Authorization: `Bearer ${deps.apiKey}`, 'Content-Type': 'application/json', ...init.headers },
-      signal: AbortSignal.timeout(10_000),
-    });
+  /** What the ATS back end asks of the BFF, with its API key (server to server), through the typed @ca/client. */
+  const bff = () => createCaClient({ baseUrl: deps.bffUrl(), apiKey: deps.apiKey, fetch: (req) => fetch(req, { signal: AbortSignal.timeout(10_000) }) });
 
   app.use('*', async function pageHeaders(c, next) {
     await next();
@@ -78,24 +73,24 @@ export function createAtsApp(deps: AtsDeps) {
     const role = c.req.query('role');
     const cand = byId.get(c.req.query('candidate') ?? '');
     if (!isRole(role) || !cand) return c.json({ error: 'unknown role or candidate' }, 400);
-    const res = await bff('/v1/widget-sessions', {
-      method: 'POST',
-      body: JSON.stringify({
-        role,
-        candidate: { id: cand.id, firstName: cand.firstName, lastName: cand.lastName, email: cand.email, locale: 'en-US' },
-        job: { id: cand.job.id, title: cand.job.title },
-        ...(role === 'recruiter' ? { actor: 'riley.chen' } : {}),
-      }),
-    }).catch(() => null);
-    if (!res || res.status !== 201) return c.json({ error: 'the assessment service did not issue a token' }, 502);
-    const { token } = (await res.json()) as { token: string };
-    return c.text(token, 200, { 'Cache-Control': 'no-store' });
+    const res = await bff()
+      .POST('/v1/widget-sessions', {
+        body: {
+          role,
+          candidate: { id: cand.id, firstName: cand.firstName, lastName: cand.lastName, email: cand.email, locale: 'en-US' },
+          job: { id: cand.job.id, title: cand.job.title },
+          ...(role === 'recruiter' ? { actor: 'riley.chen' } : {}),
+        },
+      })
+      .catch(() => null);
+    if (!res?.data) return c.json({ error: 'the assessment service did not issue a token' }, 502);
+    return c.text(res.data.token, 200, { 'Cache-Control': 'no-store' });
   });
 
   async function ordersOf(candidateId: string): Promise<Order[]> {
-    const res = await bff(`/v1/orders?candidateId=${encodeURIComponent(candidateId)}`);
-    if (!res.ok) throw new SimulationError(502, 'the assessment service did not answer');
-    return ((await res.json()) as { orders: Order[] }).orders;
+    const { data } = await bff().GET('/v1/orders', { params: { query: { candidateId } } });
+    if (!data) throw new SimulationError(502, 'the assessment service did not answer');
+    return data.orders;
   }
 
   app.get('/ats/simulation', async (c) => {

@@ -1,5 +1,6 @@
 // Public entry of @ca/bff for the demo and tests.
 export { createApp } from './app.js';
+export { buildOpenApi } from './routes/openapi.js';
 export { loadConfig, parseConfig, ConfigError, type Config } from './config.js';
 export { startBff, type RunningBff, type StartOptions } from './runtime.js';
 export { vendorModules } from './vendors/registry.js';

@@ -1,0 +1,101 @@
+// @ca/client: the committed schema.ts is what the generator makes of today's /openapi.json, and the client
+// works against a real BFF: tokens, catalog, idempotent orders, history, links, typed errors, signed webhooks.
+import { createMemoryVendor, startTestBff, type TestBff } from '@ca/bff/testing';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSchema } from './generate.js';
+import { CaApiError, createCaClient, mintWidgetToken, newerOrder, verifyWebhook, type CaClient, type OrderEvent } from './index.js';
+
+describe('generated schema', () => {
+  it('is up to date with /openapi.json (run `npx -y pnpm@10 --filter @ca/client generate` when this fails)', async () => {
+    const committed = await readFile(new URL('./schema.ts', import.meta.url), 'utf8');
+    expect(committed).toBe(await generateSchema());
+  });
+});
+
+describe('client against a real BFF', () => {
+  const SECRET = 'whsec_' + Buffer.from('client-test-webhook-secret-0123456789').toString('base64');
+  const candidate = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' };
+  const deliveries: { headers: Record<string, string>; body: string }[] = [];
+  let receiver: Server;
+  let t: TestBff;
+  let ca: CaClient;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        deliveries.push({ headers: req.headers as Record<string, string>, body });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const mv = createMemoryVendor();
+    t = await startTestBff({
+      vendors: { berke: {} },
+      packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }],
+      factories: { berke: mv.factory },
+      atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret: SECRET },
+    });
+    ca = createCaClient({ baseUrl: `${t.url}/`, apiKey: t.apiKey });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    receiver?.close();
+  });
+
+  it('mints a widget token', async () => {
+    const minted = await mintWidgetToken(ca, { role: 'recruiter', candidate: { id: 'c-1', ...candidate }, actor: 'riley' });
+    expect(minted.token.split('.')).toHaveLength(3);
+    expect(Date.parse(minted.expiresAt)).toBeGreaterThan(Date.now());
+  });
+
+  it('reads the catalog and orders once per Idempotency-Key', async () => {
+    const { data: catalog } = await ca.GET('/v1/packages');
+    expect(catalog?.packages.map((p) => p.id)).toEqual(['p1']);
+    const order = () =>
+      ca.POST('/v1/orders', { params: { header: { 'Idempotency-Key': 'client-k1' } }, body: { packageId: 'p1', candidateId: 'c-1', candidate } });
+    const first = await order();
+    const again = await order();
+    expect(first.response.status).toBe(202);
+    expect(again.data?.order.id).toBe(first.data?.order.id);
+    const id = first.data!.order.id;
+    const placed = await t.waitForOrder(id, (o) => o.status === 'invited');
+    const { data: one } = await ca.GET('/v1/orders/{id}', { params: { path: { id } } });
+    expect(one?.order.status).toBe('invited');
+    expect(newerOrder(first.data!.order, one!.order)).toEqual(one!.order);
+    const { data: list } = await ca.GET('/v1/orders', { params: { query: { candidateId: 'c-1' } } });
+    expect(list?.orders.map((o) => o.id)).toEqual([id]);
+    const { data: history } = await ca.GET('/v1/orders/{id}/history', { params: { path: { id } } });
+    expect(history?.history.map((h) => h.status)).toContain('invited');
+    const { data: link } = await ca.POST('/v1/orders/{id}/links', { params: { path: { id } }, body: { kind: 'launch' } });
+    expect(link?.url).toMatch(new RegExp(`^${t.url}/v1/links/`));
+    expect(placed.version).toBeGreaterThan(first.data!.order.version);
+  });
+
+  it('gives typed errors', async () => {
+    const { error, response } = await ca.POST('/v1/orders', { body: { packageId: 'nope', candidateId: 'c-1', candidate } });
+    expect(response.status).toBe(404);
+    expect(error?.error.code).toBe('package_not_found');
+    const bad = createCaClient({ baseUrl: t.url, apiKey: 'wrong-key-0123456789' });
+    await expect(mintWidgetToken(bad, { role: 'candidate', candidate: { id: 'c-1', ...candidate } })).rejects.toMatchObject({
+      name: 'CaApiError',
+      status: 401,
+    });
+    expect(new CaApiError(500, undefined).code).toBe('http_error');
+  });
+
+  it('verifies the signed ATS webhook and refuses a tampered one', async () => {
+    const until = Date.now() + 10_000;
+    while (deliveries.length < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    const d = deliveries[0]!;
+    const event: OrderEvent = verifyWebhook(SECRET, d.headers, d.body);
+    expect(event.type).toBe('order.created');
+    expect(event.order.packageId).toBe('p1');
+    expect(() => verifyWebhook(SECRET, d.headers, d.body.replace('p1', 'p2'))).toThrow();
+    expect(() => verifyWebhook(SECRET, new Headers(d.headers), d.body)).not.toThrow();
+  });
+});
