@@ -40,8 +40,11 @@ export function createApp(deps: AppDeps) {
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
+      const headers: Record<string, string> = {};
       const www = wwwAuthenticate(err);
-      return c.json({ error: { code: err.code, message: err.message } }, err.status, www ? { 'WWW-Authenticate': www } : undefined);
+      if (www) headers['WWW-Authenticate'] = www;
+      if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
+      return c.json({ error: { code: err.code, message: err.message } }, err.status, headers);
     }
     if (err instanceof HTTPException) {
       return c.json({ error: { code: err.status === 413 ? 'payload_too_large' : 'bad_request', message: err.message || 'Bad request.' } }, err.status);

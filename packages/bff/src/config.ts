@@ -68,6 +68,15 @@ export const Config = z
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
     /** How long the event log keeps events for SSE resume, in hours. */
     eventRetentionHours: z.number().int().min(1).default(72),
+    /** SSE stream caps (answered 429 with Retry-After) and the largest replay a resuming client gets. */
+    sse: z
+      .object({
+        maxStreamsPerSubject: z.number().int().min(1).default(5),
+        maxStreamsPerTenant: z.number().int().min(1).default(1000),
+        maxStreams: z.number().int().min(1).default(10_000),
+        maxReplayEvents: z.number().int().min(1).default(1000),
+      })
+      .prefault({}),
     tenants: z
       .record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'tenant ids are lower-case letters, digits, - and _'), Tenant)
       .refine((t) => Object.keys(t).length > 0, 'needs at least one tenant'),

@@ -11,13 +11,17 @@ export class AppError extends Error {
       cause?: unknown;
       /** `WWW-Authenticate` of a 401 when it is not the widget/API bearer challenge; null sends none. */
       challenge?: string | null;
+      /** Seconds for `Retry-After` (429, 503). */
+      retryAfterSeconds?: number;
     },
   ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     if (options?.challenge !== undefined) this.challenge = options.challenge;
+    if (options?.retryAfterSeconds !== undefined) this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds));
   }
   readonly challenge?: string | null;
+  readonly retryAfterSeconds?: number;
 }
 
 export const badRequest = (message: string) => new AppError('bad_request', 400, message);
@@ -30,3 +34,4 @@ export const packageNotFound = (id: string) => new AppError('package_not_found',
 export const idempotencyConflict = () =>
   new AppError('idempotency_conflict', 409, 'This Idempotency-Key was used with a different request body.');
 export const vendorUnavailable = (message: string) => new AppError('vendor_unavailable', 502, message);
+export const rateLimited = (message: string, retryAfterSeconds: number) => new AppError('rate_limited', 429, message, { retryAfterSeconds });

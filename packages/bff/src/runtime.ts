@@ -115,7 +115,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     await jobs.start();
     jobsStarted = true;
     closers.push(() => jobs.stop());
-    const hub = createSseHub({ db, log, metrics });
+    const hub = createSseHub({ db, log, metrics, limits: config.sse });
     await hub.start();
     closers.push(() => hub.stop());
 

@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Database } from '../store/db.js';
-import { EVENTS_CHANNEL, eventsAfter, lastEventId, prunedThrough, type EventFilter } from '../store/events.js';
+import { EVENTS_CHANNEL, eventsAfter, lastEventId, replayGap, type EventFilter } from '../store/events.js';
 import { forRole } from '../orders/view.js';
 
 export interface SseSubscriber {
@@ -19,21 +19,47 @@ export interface SseSubscriber {
 interface Client extends SseSubscriber {
   key: string;
   closed: boolean;
+  /** Live frames held back while the client's replay runs; null once it is live. */
+  held: string[] | null;
+  heldBytes: number;
 }
+
+/** How many streams may be open, and how much a resuming client may ask for. */
+export interface SseLimits {
+  /** Open streams of one token subject (a candidate id of one tenant; an API key's tenant). */
+  maxStreamsPerSubject: number;
+  maxStreamsPerTenant: number;
+  /** Open streams of this process. */
+  maxStreams: number;
+  /** A resume that would replay more events than this gets `resync` instead. */
+  maxReplayEvents: number;
+}
+
+export const DEFAULT_SSE_LIMITS: SseLimits = { maxStreamsPerSubject: 5, maxStreamsPerTenant: 1000, maxStreams: 10_000, maxReplayEvents: 1000 };
 
 export interface SseHubOptions {
   db: Database;
   log: Logger;
   metrics: Metrics;
+  limits?: Partial<SseLimits>;
   /** Comment line interval; DESIGN.md §4.3 asks for at most 25 s. */
   heartbeatMs?: number;
   /** A client whose unsent bytes exceed this is dropped; it reconnects and resumes from the log. */
   maxBufferedBytes?: number;
   /** Safety poll for a missed NOTIFY (listener reconnecting). */
   safetyPollMs?: number;
+  /** Replays reading the log at once; the rest wait their turn (they share the database with live fan-out). */
+  concurrentReplays?: number;
+}
+
+/** A reserved stream slot; release it when the response closes. */
+export interface StreamSlot {
+  release(): void;
 }
 
 const PAGE = 500;
+/** Replays read short pages: a client that hung up stops after one, and live drains get the database in between. */
+const REPLAY_PAGE = 100;
 
 /** Encodes one SSE frame. Event names and ids are ours (enum, digits): no CR/LF can reach the stream. */
 export function sseFrame(id: string, event: string, data: unknown): string {
@@ -42,36 +68,61 @@ export function sseFrame(id: string, event: string, data: unknown): string {
 
 export function createSseHub(opts: SseHubOptions) {
   const { db, log, metrics } = opts;
+  const limits: SseLimits = { ...DEFAULT_SSE_LIMITS, ...opts.limits };
   const maxBuffered = opts.maxBufferedBytes ?? 1 << 20;
   const byKey = new Map<string, Set<Client>>();
+  const open = { total: 0, bySubject: new Map<string, number>(), byTenant: new Map<string, number>() };
   let cursor = 0n;
   let chain: Promise<void> = Promise.resolve();
-  let drainQueued = false;
+  let nextDrain: Promise<void> | null = null;
   let unlisten: (() => Promise<void>) | undefined;
   const timers: NodeJS.Timeout[] = [];
+  // PGlite is one connection run on this thread: concurrent replays would only queue there, ahead of live drains.
+  const replays = semaphore(opts.concurrentReplays ?? (db.kind === 'pglite' ? 1 : 4));
 
   const keyOf = (f: EventFilter) => (f.candidateId === undefined ? `t\0${f.tenantId}` : `c\0${f.tenantId}\0${f.candidateId}`);
 
-  /** Runs tasks one at a time: a replay and a fan-out never interleave, so no event is sent twice or skipped. */
+  /** Fan-out runs one drain at a time, so the cursor only moves forward and no event is sent twice or skipped. */
   function serial(task: () => Promise<void>): Promise<void> {
     chain = chain.then(task).catch((err) => log.error({ err: String(err) }, 'sse hub task failed'));
     return chain;
   }
 
-  function write(c: Client, frame: string): void {
+  /** Resolves after a drain that started after this call: every event committed before it has been fanned out. */
+  function catchUp(): Promise<void> {
+    nextDrain ??= serial(async () => {
+      nextDrain = null;
+      await drain();
+    });
+    return nextDrain;
+  }
+
+  function send(c: Client, frame: string): void {
     if (c.closed) return;
     c.res.write(frame);
-    if (c.res.writableLength > maxBuffered) {
-      metrics.sseDropped.inc();
-      log.warn({ tenant: c.filter.tenantId }, 'dropping a slow SSE client');
-      drop(c);
-      c.res.destroy();
-    }
+    if (c.res.writableLength > maxBuffered) tooSlow(c);
+  }
+
+  /** Live frames: written, or held while the client's replay is still running. */
+  function write(c: Client, frame: string): void {
+    if (c.closed) return;
+    if (!c.held) return send(c, frame);
+    c.held.push(frame);
+    c.heldBytes += frame.length;
+    if (c.heldBytes > maxBuffered) tooSlow(c);
+  }
+
+  function tooSlow(c: Client): void {
+    metrics.sseDropped.inc();
+    log.warn({ tenant: c.filter.tenantId }, 'dropping a slow SSE client');
+    drop(c);
+    c.res.destroy();
   }
 
   function drop(c: Client): void {
     if (c.closed) return;
     c.closed = true;
+    c.held = null;
     const set = byKey.get(c.key);
     set?.delete(c);
     if (set && set.size === 0) byKey.delete(c.key);
@@ -108,61 +159,119 @@ export function createSseHub(opts: SseHubOptions) {
     }
   }
 
-  function kick(): void {
-    if (drainQueued) return;
-    drainQueued = true;
-    void serial(async () => {
-      drainQueued = false;
-      await drain();
-    });
+  /** Subscribes `c` to live fan-out now; frames are held until `goLive`. */
+  function subscribe(c: Client): void {
+    let set = byKey.get(c.key);
+    if (!set) byKey.set(c.key, (set = new Set()));
+    set.add(c);
   }
+
+  /** Writes the held frames, then `ready` with the newest id fanned out, and lets live frames through. */
+  function goLive(c: Client): void {
+    if (c.closed) return;
+    const held = c.held ?? [];
+    c.held = null;
+    for (const f of held) send(c, f);
+    send(c, sseFrame(cursor.toString(), 'ready', { lastEventId: cursor.toString() }));
+  }
+
+  /**
+   * Replays (lastSeen, through] from the log off the fan-out chain, while live frames after `through` are held.
+   * Stops reading as soon as the client goes away. A gap too large to replay, or outside the kept history, is `resync`.
+   */
+  async function replay(c: Client, lastSeen: bigint, through: bigint): Promise<void> {
+    const release = await replays.acquire();
+    try {
+      await turn(); // let a hang-up that already arrived close the client first
+      if (c.closed) return;
+      const max = limits.maxReplayEvents;
+      const gap = await replayGap(db, c.filter, lastSeen, through, through - lastSeen > BigInt(max) ? max + 1 : 0);
+      const reason = lastSeen < gap.prunedThrough ? 'history_pruned' : gap.events > max ? 'gap_too_large' : null;
+      if (reason) return send(c, sseFrame(through.toString(), 'resync', { reason }));
+      let after = lastSeen;
+      while (!c.closed) {
+        const missed = await eventsAfter(db, after, REPLAY_PAGE, c.filter, through);
+        for (const ev of missed) {
+          const order = c.role === 'candidate' ? forRole(ev.order, 'candidate') : ev.order;
+          send(c, sseFrame(ev.id, ev.type, { ...ev, order }));
+        }
+        if (missed.length < REPLAY_PAGE) break;
+        after = BigInt(missed[missed.length - 1]!.id);
+        await turn();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  const bump = (m: Map<string, number>, k: string, by: number) => {
+    const n = (m.get(k) ?? 0) + by;
+    if (n > 0) m.set(k, n);
+    else m.delete(k);
+  };
 
   return {
     async start(): Promise<void> {
       cursor = await lastEventId(db);
+      const kick = () => void catchUp();
       unlisten = await db.listen(EVENTS_CHANNEL, kick, kick);
       timers.push(
         setInterval(() => {
-          for (const set of byKey.values()) for (const c of set) if (!c.closed) c.res.write(': ping\n\n');
+          for (const set of byKey.values()) for (const c of set) if (!c.closed && !c.held) c.res.write(': ping\n\n');
         }, opts.heartbeatMs ?? 20_000).unref(),
         setInterval(kick, opts.safetyPollMs ?? 5_000).unref(),
       );
     },
 
     /**
-     * Adds a client whose response headers are already written. With `lastEventId`, first replays what it
-     * missed, or sends `resync` when that id is outside the kept history.
+     * Reserves a stream for `subject` of `tenantId`, or returns null when a cap is reached (answer 429).
+     * Counted before any header is written, so refused streams cost nothing else.
      */
-    connect(sub: SseSubscriber, lastSeen: bigint | null): Promise<void> {
-      const c: Client = { ...sub, key: keyOf(sub.filter), closed: false };
+    admit(subject: string, tenantId: string): StreamSlot | null {
+      const key = `${tenantId}\0${subject}`;
+      if (
+        open.total >= limits.maxStreams ||
+        (open.byTenant.get(tenantId) ?? 0) >= limits.maxStreamsPerTenant ||
+        (open.bySubject.get(key) ?? 0) >= limits.maxStreamsPerSubject
+      ) {
+        return null;
+      }
+      open.total++;
+      bump(open.byTenant, tenantId, 1);
+      bump(open.bySubject, key, 1);
+      let released = false;
+      return {
+        release() {
+          if (released) return;
+          released = true;
+          open.total--;
+          bump(open.byTenant, tenantId, -1);
+          bump(open.bySubject, key, -1);
+        },
+      };
+    },
+
+    /**
+     * Adds a client whose response headers are already written. With `lastEventId`, first replays what it
+     * missed, or sends `resync` when that id is outside the kept history or the gap is too large.
+     */
+    async connect(sub: SseSubscriber, lastSeen: bigint | null): Promise<void> {
+      const c: Client = { ...sub, key: keyOf(sub.filter), closed: false, held: [], heldBytes: 0 };
       metrics.sseClients.inc();
       sub.res.on('close', () => drop(c));
-      return serial(async () => {
+      try {
+        if (lastSeen !== null && lastSeen > cursor) await catchUp(); // another replica may have committed it already
         if (c.closed) return;
-        await drain(); // catch up with events another replica committed before we compare ids
-        if (lastSeen !== null) {
-          const pruned = await prunedThrough(db);
-          if (lastSeen < pruned || lastSeen > cursor) {
-            write(c, sseFrame(cursor.toString(), 'resync', { reason: lastSeen > cursor ? 'unknown_id' : 'history_pruned' }));
-          } else {
-            let after = lastSeen;
-            for (;;) {
-              const missed = (await eventsAfter(db, after, PAGE, sub.filter)).filter((e) => BigInt(e.id) <= cursor);
-              for (const ev of missed) {
-                const order = sub.role === 'candidate' ? forRole(ev.order, 'candidate') : ev.order;
-                write(c, sseFrame(ev.id, ev.type, { ...ev, order }));
-              }
-              if (missed.length < PAGE) break;
-              after = BigInt(missed[missed.length - 1]!.id);
-            }
-          }
-        }
-        if (c.closed) return;
-        write(c, sseFrame(cursor.toString(), 'ready', { lastEventId: cursor.toString() }));
-        let set = byKey.get(c.key);
-        if (!set) byKey.set(c.key, (set = new Set()));
-        set.add(c);
-      });
+        const through = cursor;
+        subscribe(c); // from here on, live events after `through` are held for this client
+        if (lastSeen !== null && lastSeen > through) send(c, sseFrame(through.toString(), 'resync', { reason: 'unknown_id' }));
+        else if (lastSeen !== null && lastSeen < through) await replay(c, lastSeen, through);
+        goLive(c);
+      } catch (err) {
+        log.warn({ err: String(err) }, 'could not start an SSE stream');
+        drop(c);
+        c.res.destroy();
+      }
     },
 
     /** Number of open clients (tests, metrics). */
@@ -178,6 +287,39 @@ export function createSseHub(opts: SseHubOptions) {
       for (const set of byKey.values()) for (const c of set) c.res.end();
       byKey.clear();
     },
+  };
+}
+
+/** Yields to the event loop (I/O callbacks run), not just to other promise continuations. */
+const turn = () => new Promise<void>((r) => setImmediate(r));
+
+/** At most `n` holders at once; the rest wait in arrival order. */
+function semaphore(n: number): { acquire(): Promise<() => void> } {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return {
+    acquire() {
+      if (free > 0) {
+        free--;
+        return Promise.resolve(once(release));
+      }
+      return new Promise((resolve) => waiting.push(() => resolve(once(release))));
+    },
+  };
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) {
+      done = true;
+      fn();
+    }
   };
 }
 

@@ -3,7 +3,7 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
-import { badRequest, forbidden } from '../errors.js';
+import { badRequest, forbidden, rateLimited } from '../errors.js';
 import type { AppDeps, Env } from './context.js';
 import { audienceOf } from './api.js';
 import { corsHeadersFor } from './cors.js';
@@ -24,6 +24,10 @@ export function eventRoutes(deps: AppDeps) {
     } else {
       candidateId = c.req.query('candidateId') || undefined;
     }
+    // Caps per token subject, tenant and process (config `sse`): a refused stream costs no replay and no slot.
+    const slot = deps.hub.admit(p.kind === 'widget' ? `widget\0${p.candidateId}` : 'apiKey', p.tenantId);
+    if (!slot) throw rateLimited('Too many open event streams for this token or tenant; close one or try again later.', 10);
+    res.on('close', () => slot.release());
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-cache, no-transform',

@@ -46,25 +46,41 @@ export interface EventFilter {
   candidateId?: string | undefined;
 }
 
-/** Events after `afterId`, oldest first; without a filter, every tenant's (the hub's own feed). */
-export async function eventsAfter(sql: Sql, afterId: bigint, limit: number, filter?: EventFilter): Promise<OrderEvent[]> {
+/** Events after `afterId` (and up to `throughId` when given), oldest first; without a filter, every tenant's (the hub's own feed). */
+export async function eventsAfter(sql: Sql, afterId: bigint, limit: number, filter?: EventFilter, throughId?: bigint): Promise<OrderEvent[]> {
   const cols = `id::text AS id, tenant_id, candidate_id, order_id, type, payload, at`;
-  let rows: EventRow[];
-  if (!filter) {
-    rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE id > $1 ORDER BY ca_events.id LIMIT $2`, [afterId.toString(), limit]);
-  } else if (filter.candidateId === undefined) {
-    rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE tenant_id = $1 AND id > $2 ORDER BY ca_events.id LIMIT $3`, [
-      filter.tenantId,
-      afterId.toString(),
-      limit,
-    ]);
-  } else {
-    rows = await sql.query<EventRow>(
-      `SELECT ${cols} FROM ca_events WHERE tenant_id = $1 AND candidate_id = $2 AND id > $3 ORDER BY ca_events.id LIMIT $4`,
-      [filter.tenantId, filter.candidateId, afterId.toString(), limit],
-    );
-  }
+  const { where, params } = range(afterId, throughId, filter);
+  const rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE ${where} ORDER BY ca_events.id LIMIT $${params.length + 1}`, [...params, limit]);
   return rows.map(toEvent);
+}
+
+/**
+ * What a resume from `afterId` would cost: the highest pruned id, and how many events of `filter` lie in
+ * (afterId, throughId], counted no further than `limit` (an index range scan; 0 skips the count). One round trip.
+ */
+export async function replayGap(
+  sql: Sql,
+  filter: EventFilter,
+  afterId: bigint,
+  throughId: bigint,
+  limit: number,
+): Promise<{ prunedThrough: bigint; events: number }> {
+  const { where, params } = range(afterId, throughId, filter);
+  const rows = await sql.query<{ pruned: string | null; n: string }>(
+    `SELECT (SELECT value FROM ca_meta WHERE name = 'events_pruned_through') AS pruned,
+       (SELECT count(*) FROM (SELECT 1 FROM ca_events WHERE ${where} LIMIT $${params.length + 1}) AS x)::text AS n`,
+    [...params, limit],
+  );
+  return { prunedThrough: BigInt(rows[0]?.pruned ?? '0'), events: Number(rows[0]?.n ?? 0) };
+}
+
+function range(afterId: bigint, throughId: bigint | undefined, filter: EventFilter | undefined): { where: string; params: unknown[] } {
+  const params: unknown[] = [afterId.toString()];
+  const parts = ['id > $1'];
+  if (throughId !== undefined) parts.push(`id <= $${params.push(throughId.toString())}`);
+  if (filter) parts.push(`tenant_id = $${params.push(filter.tenantId)}`);
+  if (filter?.candidateId !== undefined) parts.push(`candidate_id = $${params.push(filter.candidateId)}`);
+  return { where: parts.join(' AND '), params };
 }
 
 export async function lastEventId(sql: Sql): Promise<bigint> {

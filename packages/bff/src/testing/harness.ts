@@ -34,6 +34,10 @@ export interface TestBffOptions {
   publicUrl?: string;
   /** Outbound ATS webhooks for tenant acme. */
   atsWebhook?: { url: string; secret: string };
+  /** Top-level config fields merged over the defaults (sse limits, rate limits, metrics, …). */
+  config?: Record<string, unknown>;
+  /** Fields merged into tenant acme's config (retention, …). */
+  tenant?: Record<string, unknown>;
 }
 
 export interface TestBff {
@@ -94,9 +98,11 @@ export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
         vendors: opts.vendors,
         packages: opts.packages,
         ...(opts.atsWebhook ? { atsWebhook: opts.atsWebhook } : {}),
+        ...opts.tenant,
       },
       ...opts.extraTenants,
     },
+    ...opts.config,
   });
   const logLines: string[] = [];
   const sink = new Writable({

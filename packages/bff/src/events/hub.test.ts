@@ -1,0 +1,218 @@
+// The SSE hub under abuse: stream caps answered 429, replays that stop with their client, replays that do
+// not hold back live fan-out for others, and resync instead of an oversized replay.
+import type { Order } from '@ca/shared';
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendEvent } from '../store/events.js';
+import { startTestBff, type TestBff } from '../testing/harness.js';
+import { createMemoryVendor } from '../testing/memory-vendor.js';
+
+const snapshot = (candidateId: string, n: number): Order => ({
+  id: `o_probe_${candidateId}_${n}`,
+  tenantId: 'acme',
+  candidateId,
+  packageId: 'p1',
+  packageName: 'P',
+  vendor: 'berke',
+  vendorName: 'Berke',
+  vendorRef: null,
+  status: 'requested',
+  vendorStatus: null,
+  progress: null,
+  version: n,
+  statusChangedAt: new Date(0).toISOString(),
+  createdAt: new Date(0).toISOString(),
+  booking: null,
+  result: null,
+  error: null,
+});
+
+async function append(t: TestBff, candidateId: string, count: number): Promise<string> {
+  let last = '';
+  await t.bff.db.transaction(async (tx) => {
+    for (let i = 0; i < count; i++) last = (await appendEvent(tx, 'order.updated', snapshot(candidateId, i), new Date())).id;
+  });
+  return last;
+}
+
+/**
+ * The attacker, in its own process as it would be: opens one stream per token with `Last-Event-ID`, all at once,
+ * and hangs up on each as soon as its headers arrive. Resolves to the statuses it got.
+ */
+function hitAndRun(url: string, tokens: string[], lastEventId: string): Promise<number[]> {
+  const script = `
+    const { url, tokens, lastEventId } = JSON.parse(process.argv[1]);
+    const statuses = await Promise.all(tokens.map(async (token) => {
+      const ctrl = new AbortController();
+      try {
+        const res = await fetch(url + '/v1/events', { headers: { Authorization: 'Bearer ' + token, 'Last-Event-ID': lastEventId }, signal: ctrl.signal });
+        ctrl.abort();
+        return res.status;
+      } catch { return 0; }
+    }));
+    process.stdout.write(JSON.stringify(statuses));`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script, JSON.stringify({ url, tokens, lastEventId })], { timeout: 60_000 }, (err, out) =>
+      err ? reject(err) : resolve(JSON.parse(out) as number[]),
+    );
+  });
+}
+
+const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
+
+/**
+ * Delivery latency of live events to a bystander while `storm` runs: an event every 25 ms for 2.5 s, each
+ * timed from its commit to its arrival; and the time a fresh stream of another candidate takes to get `ready`.
+ */
+async function measureDuring(t: TestBff, storm: () => Promise<unknown>): Promise<{ delivery: number[]; ready: number[] }> {
+  const bystander = await t.sse(await t.token({ candidateId: 'bystander', role: 'candidate' }));
+  await bystander.waitForFrame((f) => f.event === 'ready');
+  const readyToken = await t.token({ candidateId: 'late-reader' });
+  const running = storm();
+  const arrivals: Promise<number>[] = [];
+  const ready: Promise<number>[] = [];
+  for (let i = 0; i < 100; i++) {
+    const id = await append(t, 'bystander', 1);
+    const committed = performance.now();
+    arrivals.push(bystander.waitFor((e) => e.id === id, 60_000).then(() => performance.now() - committed));
+    if (i % 20 === 10) {
+      const s = performance.now();
+      ready.push(
+        t.sse(readyToken).then(async (late) => {
+          await late.waitForFrame((f) => f.event === 'ready', 60_000);
+          late.close();
+          return performance.now() - s;
+        }),
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await running;
+  const out = { delivery: await Promise.all(arrivals), ready: await Promise.all(ready) };
+  bystander.close();
+  return out;
+}
+
+// The probe of issue #11: one candidate token opens 300 streams with `Last-Event-ID: 0` and hangs up on all of
+// them at once. With the default caps most are refused; with the per-subject cap lifted all 300 replay.
+for (const probe of [
+  { name: 'default caps', sse: {}, distinctTokens: false },
+  { name: 'per-subject cap lifted', sse: { maxStreamsPerSubject: 1000 }, distinctTokens: true },
+]) {
+  describe(`SSE hub under a replay storm (${probe.name})`, () => {
+    let t: TestBff;
+    beforeAll(async () => {
+      t = await startTestBff({
+        vendors: { berke: {} },
+        packages: [{ id: 'p1', vendor: 'berke', name: 'Probe' }],
+        factories: { berke: createMemoryVendor().factory },
+        config: { sse: probe.sse },
+      });
+      await append(t, 'heavy', 900); // within maxReplayEvents (1000): every accepted stream asks for a real replay
+    });
+    afterAll(async () => {
+      await t?.stop();
+    });
+
+    it("keeps an unrelated client's delivery p99 under 100 ms while 300 streams resume from 0 and hang up", async () => {
+      const one = await t.token({ candidateId: 'heavy' });
+      const tokens = await Promise.all(Array.from({ length: 300 }, () => (probe.distinctTokens ? t.token({ candidateId: 'heavy' }) : one)));
+      let statuses: number[] = [];
+      const { delivery, ready } = await measureDuring(t, async () => (statuses = await hitAndRun(t.url, tokens, '0')));
+      console.log(
+        `SSE probe (${probe.name}): bystander delivery p99 ${p99(delivery).toFixed(1)} ms over ${delivery.length} events; ` +
+          `a fresh stream's ready in ${ready.map((r) => r.toFixed(0)).join(', ')} ms`,
+      );
+      expect(statuses).toHaveLength(300);
+      // A hang-up frees its slot, so more than 5 get in over the burst; never more than 5 at once.
+      if (probe.distinctTokens) expect(statuses.every((s) => s === 200)).toBe(true);
+      else expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(100);
+      expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+      expect(p99(delivery)).toBeLessThan(100);
+      expect(Math.max(...ready)).toBeLessThan(1500); // was 15–40 s before replays left the fan-out chain
+      // the abandoned replays stopped: nothing is left open or queued
+      await expect.poll(() => t.bff.hub.size(), { timeout: 5000 }).toBe(0);
+    });
+  });
+}
+
+describe('SSE replay', () => {
+  let t: TestBff;
+  beforeAll(async () => {
+    t = await startTestBff({
+      vendors: { berke: {} },
+      packages: [{ id: 'p1', vendor: 'berke', name: 'Replay' }],
+      factories: { berke: createMemoryVendor().factory },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('still replays a resuming client exactly what it missed, in order, then live', async () => {
+    const tok = await t.token({ candidateId: 'heavy' });
+    const first = await t.sse(tok);
+    const ready = await first.waitForFrame((f) => f.event === 'ready');
+    first.close();
+    const lastMissed = await append(t, 'heavy', 3);
+    const resumed = await t.sse(tok, { lastEventId: ready.id! });
+    await resumed.waitForFrame((f) => f.event === 'ready');
+    expect(resumed.events.map((e) => e.id)).toEqual([String(BigInt(lastMissed) - 2n), String(BigInt(lastMissed) - 1n), lastMissed]);
+    const live = await append(t, 'heavy', 1);
+    await resumed.waitFor((e) => e.id === live);
+    expect(resumed.events).toHaveLength(4);
+    resumed.close();
+  });
+
+  it('sends resync instead of replaying a gap larger than maxReplayEvents', async () => {
+    await append(t, 'huge', 1001);
+    const client = await t.sse(await t.token({ candidateId: 'huge' }), { lastEventId: '0' });
+    const resync = await client.waitForFrame((f) => f.event === 'resync');
+    expect(JSON.parse(resync.data)).toEqual({ reason: 'gap_too_large' });
+    await client.waitForFrame((f) => f.event === 'ready');
+    expect(client.events).toEqual([]);
+    client.close();
+  });
+});
+
+describe('SSE stream caps', () => {
+  let t: TestBff;
+  beforeAll(async () => {
+    t = await startTestBff({
+      vendors: { berke: {} },
+      packages: [{ id: 'p1', vendor: 'berke', name: 'Caps' }],
+      factories: { berke: createMemoryVendor().factory },
+      config: { sse: { maxStreamsPerSubject: 2, maxStreamsPerTenant: 3, maxStreams: 4 } },
+      extraTenants: { beta: { name: 'Beta', apiKeys: ['beta-api-key-0123456789abcdef'], widgetKeys: { b1: 'beta-widget-key-0123456789abcdefghijkl' } } },
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('answers 429 with Retry-After past the per-subject, per-tenant and per-process caps, and frees a slot on close', async () => {
+    const open = async (token: string) =>
+      fetch(`${t.url}/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) }).then(async (r) => {
+        if (r.status === 200) await r.body?.cancel();
+        return r;
+      });
+    const a = await t.token({ candidateId: 'cap-a' });
+    const s1 = await t.sse(a);
+    const s2 = await t.sse(a);
+    const refused = await open(a);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await refused.json()) as unknown).toEqual({ error: { code: 'rate_limited', message: expect.stringMatching(/streams/) } });
+
+    const s3 = await t.sse(await t.token({ candidateId: 'cap-b' }));
+    expect((await open(await t.token({ candidateId: 'cap-c' }))).status).toBe(429); // tenant acme is full (3)
+    const s4 = await t.sse('beta-api-key-0123456789abcdef'); // beta has room, the process has one more
+    expect((await open(await t.token({ candidateId: 'beta-x', tenantId: 'beta' }))).status).toBe(429); // process full (4)
+
+    s1.close();
+    await expect.poll(() => t.bff.hub.size()).toBe(3);
+    const again = await t.sse(a);
+    await again.waitForFrame((f) => f.event === 'ready');
+    for (const s of [s2, s3, s4, again]) s.close();
+  });
+});
