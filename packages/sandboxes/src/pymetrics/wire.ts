@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { escapeHtml as esc } from '../html.js';
 
 /**
- * The vendor's contract document: the one WSDL file the BFF's client is generated from, read through @ca/bff's
- * package export (the only thing the sandboxes take from the BFF). Serving the same contract is the point; the
+ * The vendor's contract document: the one WSDL file the BFF's client is built from, kept in @ca/shared as a wire
+ * contract (the sandboxes take nothing from the BFF). Serving the same contract is the point; the
  * answers behind it are the sandbox's own, and Python zeep checks them independently (zeep.test.ts).
  */
-export const WSDL_FILE = createRequire(import.meta.url).resolve('@ca/bff/vendors/pymetrics/pymetrics.wsdl');
+export const WSDL_FILE = createRequire(import.meta.url).resolve('@ca/shared/wsdl/pymetrics.wsdl');
 
 /** seed 000: "Your session has expired. Please use the AuthenticationService to renew it." */
 export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';

@@ -1,6 +1,6 @@
 // The pymetrics SOAP wire: a `soap` client built from our WSDL, one cached session per tenant, hardened transport.
 // Never puts the client secret or a session id in a log line, an error or a returned value; never hangs on a bad peer.
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { createClientAsync, type Client, type IHttpClient } from 'soap';
 import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import {
@@ -22,7 +22,8 @@ import {
   type SoapFault,
 } from './codec.js';
 
-export const WSDL_PATH = fileURLToPath(new URL('./pymetrics.wsdl', import.meta.url));
+/** The WSDL we wrote from seed 000; a vendor contract document, shared with the sandbox through @ca/shared. */
+export const WSDL_PATH = createRequire(import.meta.url).resolve('@ca/shared/wsdl/pymetrics.wsdl');
 
 /** seed 000, "Session Expiration": the fault text of an expired session. */
 export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
