@@ -13,6 +13,7 @@ import { eventRoutes } from './routes/events.js';
 import { hookRoutes, oauthRoutes, returnRoutes } from './routes/hooks.js';
 import { linkRoutes } from './routes/links.js';
 import { opsRoutes } from './routes/ops.js';
+import { rejectUnstorable } from './routes/input.js';
 
 export type { AppDeps } from './routes/context.js';
 
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps) {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
     if (!c.res.headers.has('Referrer-Policy')) c.res.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   });
+
+  app.use('*', rejectUnstorable());
 
   app.onError((err, c) => {
     if (err instanceof AppError) {

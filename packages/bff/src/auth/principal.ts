@@ -4,6 +4,7 @@ import { verifyWidgetToken, TokenError, type WidgetClaims } from '@ca/shared/ser
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import { AppError, unauthorized } from '../errors.js';
+import { unstorablePath } from '../routes/input.js';
 
 export type Principal =
   | { kind: 'widget'; tenantId: string; candidateId: string; role: 'recruiter' | 'candidate'; claims: WidgetClaims }
@@ -36,6 +37,8 @@ export function createAuthenticator(config: Config, now: () => Date = () => new 
             keysFor: (iss) => (Object.hasOwn(config.tenants, iss) ? config.tenants[iss]!.widgetKeys : undefined),
             now: now(),
           });
+          // Signed by the tenant, but still input: a claim the store cannot keep is refused here, not by the database.
+          if (unstorablePath(claims) !== null) throw unauthorized('token_invalid', 'The token carries a claim with NUL or invalid Unicode.');
           return { kind: 'widget', tenantId: claims.iss, candidateId: claims.sub, role: claims.role, claims };
         } catch (err) {
           if (err instanceof TokenError) throw unauthorized(err.code, err.message);

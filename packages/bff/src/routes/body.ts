@@ -3,6 +3,7 @@
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { AppError, validationFailed } from '../errors.js';
+import { assertStorable, isStorable } from './input.js';
 
 export async function readText(c: Context, maxBytes: number): Promise<string> {
   const declared = Number(c.req.header('content-length') ?? '0');
@@ -21,7 +22,19 @@ export async function readText(c: Context, maxBytes: number): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  const text = Buffer.concat(chunks).toString('utf8'); // invalid UTF-8 becomes U+FFFD: storable
+  if (!isStorable(text)) throw validationFailed('body: contains NUL.');
+  // A JSON body (vendor notifications) is kept as text and parsed into jsonb: an escaped \u0000 is refused too.
+  if (/^\s*[[{]/.test(text)) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return text;
+    }
+    assertStorable(parsed);
+  }
+  return text;
 }
 
 export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBytes = 64 * 1024): Promise<z.infer<S>> {
@@ -36,6 +49,7 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S, maxBy
   } catch {
     throw validationFailed('The body is not valid JSON.');
   }
+  assertStorable(raw);
   return parseWith(schema, raw);
 }
 

@@ -33,8 +33,13 @@ export interface OrderRow {
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 
-/** jsonb parameters go as text: node-postgres would turn a top-level array into a PostgreSQL array. */
-export const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+/**
+ * jsonb parameters go as text: node-postgres would turn a top-level array into a PostgreSQL array. jsonb refuses
+ * `\u0000` and unpaired surrogates, which JSON.stringify writes as escapes: those become U+FFFD, so a vendor
+ * answer carrying one is stored instead of failing its transaction forever (routes refuse them with a 400 first).
+ */
+export const json = (v: unknown): string | null =>
+  v === null || v === undefined ? null : JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd');
 
 /** The wire shape of an order: never carries vendor data, raw payloads or the candidate's contact details. */
 export function toOrder(r: OrderRow): Order {
