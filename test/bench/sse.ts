@@ -15,6 +15,8 @@ export interface SseRow {
   max_ms: number;
   rss_idle_mb: number;
   rss_per_conn_kb: number;
+  /** V8 heap + external + array buffers per connection: the JS share, steadier than RSS next to PGlite's WASM memory. */
+  heap_per_conn_kb: number;
   server_cpu_pct: number;
   connect_ms: number;
 }
@@ -41,7 +43,9 @@ async function runOne(
     await server.call('produce', { perSecond: o.perSecond, durationMs: 2000, template: o.template }, 60_000);
     await clients[0]!.call('closeAll');
     await new Promise((r) => setTimeout(r, 1500));
-    const base = (await server.call<NodeJS.MemoryUsage>('rss')).rss;
+    const baseMem = await server.call<NodeJS.MemoryUsage>('rss');
+    const base = baseMem.rss;
+    const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
     let open = 0;
     for (const level of levels) {
       const t = performance.now();
@@ -52,7 +56,8 @@ async function runOne(
       const serverSees = await server.call<number>('clients');
       if (serverSees !== level) throw new Error(`${kind}: server holds ${serverSees} clients, expected ${level}`);
       await new Promise((r) => setTimeout(r, 1000));
-      const rss = (await server.call<NodeJS.MemoryUsage>('rss')).rss;
+      const mem = await server.call<NodeJS.MemoryUsage>('rss');
+      const rss = mem.rss;
       await Promise.all(clients.map((c) => c.call('record')));
       const produced = await server.call<{ t0: Record<string, number>; events: number; cpuPct: number }>(
         'produce',
@@ -77,6 +82,7 @@ async function runOne(
         max_ms: round(sorted[sorted.length - 1] ?? NaN),
         rss_idle_mb: round(rss / 2 ** 20, 1),
         rss_per_conn_kb: round((rss - base) / level / 1024, 1),
+        heap_per_conn_kb: round((heapOf(mem) - heapOf(baseMem)) / level / 1024, 1),
         server_cpu_pct: produced.cpuPct,
         connect_ms: connectMs,
       });

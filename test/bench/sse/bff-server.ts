@@ -21,6 +21,9 @@ serve({
       database: `embedded:${join(dir, 'db')}`,
       vendors: { psi: { clients: [{ clientId: 'psi-bench', clientSecret: 'psi-bench-client-secret-0123456789' }], schedulingUrl: 'https://psi.example/schedule?e={eligibilityId}' } },
       packages: [PKG],
+      // The stream caps (defaults: 5 per subject, 1,000 per tenant) would refuse this scenario, every client
+      // on one candidate of one tenant; raised here so the bench measures fan-out, not admission.
+      config: { sse: { maxStreamsPerSubject: 20_000, maxStreamsPerTenant: 20_000, maxStreams: 20_000 } },
     });
     t.bff.log.level = 'warn';
     const token = await t.token({ role: 'recruiter', candidateId: CANDIDATE, ttlSeconds: 900 });
