@@ -28,6 +28,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'cli',
+          include: ['packages/cli/src/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 90_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'client',
           include: ['packages/client/src/**/*.test.ts'],
           environment: 'node',

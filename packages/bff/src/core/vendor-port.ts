@@ -158,6 +158,11 @@ export interface VendorAdapter {
   readonly oauthClients?: readonly OAuthClient[];
   /** Vendor-side catalog (assessments, jobs), for operators checking their package config. */
   catalog?(): Promise<{ externalId: string; name: string }[]>;
+  /**
+   * One cheap authenticated call that proves the endpoint and credentials work (the operator CLI's `ca probe`).
+   * Returns what the vendor said, in a few words. A vendor without outbound calls (PSI) has none.
+   */
+  probe?(): Promise<string>;
   close?(): Promise<void>;
 }
 

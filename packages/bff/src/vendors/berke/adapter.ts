@@ -172,6 +172,11 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
       return jobs.filter((j) => j.sourceJobId).map((j) => ({ externalId: j.sourceJobId!, name: j.name }));
     },
 
+    async probe() {
+      const active = await client.getJobs(); // a read with the API token: no invitation, no assessment
+      return `API token accepted; ${active.length} job(s) active`;
+    },
+
     async refresh(orders) {
       const open = orders.filter((o) => o.vendorRef);
       const now = ctx.now();

@@ -288,6 +288,10 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     refresh,
     parseWebhook,
     catalog,
+    async probe() {
+      const res = await client.listAssessments(1, 0); // a signed read of one item
+      return `signed request accepted; ${res.paging?.total ?? res.assessments.length} assessment(s) visible`;
+    },
   };
 };
 

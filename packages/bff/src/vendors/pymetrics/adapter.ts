@@ -171,6 +171,11 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
       return updates;
     },
 
+    async probe() {
+      // seed 000: `echo` answers its argument; it needs a session, so it proves the credentials too.
+      return `echo answered "${await client.echo('candidate-assessment probe')}"`;
+    },
+
     async close() {},
   };
 

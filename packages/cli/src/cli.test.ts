@@ -1,0 +1,141 @@
+// The operator CLI as an operator runs it (`node scripts/ca.mjs`, what `npx -y pnpm@10 ca` runs), against the real
+// vendor sandboxes: config check, one probe per vendor with good and bad credentials, token minting, OAuth set-up.
+import { sandboxModuleList, type TenantSetup, type VendorSandbox } from '@ca/sandboxes';
+import { jwtVerify } from 'jose';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const WIDGET_KEY = 'cli-test-widget-key-0123456789abcdef';
+
+function ca(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['scripts/ca.mjs', ...args], { cwd: ROOT, timeout: 60_000, env: { ...process.env, CA_CONFIG: '' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('ca (operator CLI)', () => {
+  const sandboxes: Record<string, VendorSandbox> = {};
+  const setups: Record<string, TenantSetup> = {};
+  let dir: string;
+  const file = (name: string) => join(dir, name);
+
+  async function writeConfig(name: string, vendors: Record<string, unknown>): Promise<string> {
+    const config = {
+      publicUrl: 'http://127.0.0.1:8787',
+      database: 'memory:',
+      tenants: {
+        acme: {
+          name: 'Acme Corp',
+          allowedOrigins: ['http://127.0.0.1:5173'],
+          apiKeys: ['cli-test-api-key-0123456789abcdef'],
+          widgetKeys: { k1: WIDGET_KEY },
+          vendors,
+          packages: Object.values(setups).flatMap((s) => s.packages),
+        },
+      },
+    };
+    await writeFile(file(name), JSON.stringify(config, null, 2));
+    return file(name);
+  }
+  const goodVendors = () => Object.fromEntries(Object.entries(setups).map(([v, s]) => [v, s.config]));
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ca-cli-'));
+    for (const m of sandboxModuleList) {
+      const s = await m.start(m.demoOptions);
+      sandboxes[m.vendor] = s;
+      setups[m.vendor] = m.connect(s, { bffUrl: 'http://127.0.0.1:8787', tenantId: 'acme' });
+    }
+    await writeConfig('good.json', goodVendors());
+  });
+  afterAll(async () => {
+    await Promise.all(Object.values(sandboxes).map((s) => s.stop()));
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('checks a valid config and says what each tenant holds', async () => {
+    const r = await ca('check', '--config', file('good.json'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('good.json: valid');
+    expect(r.stdout).toMatch(/tenant acme \(Acme Corp\): vendors pymetrics, mettl, berke, psi · 4 package\(s\)/);
+  });
+
+  it('refuses a bad config with exit 2 and names the field', async () => {
+    await writeFile(file('bad.json'), JSON.stringify({ tenants: { acme: { name: 'A', allowedOrigins: [], apiKeys: ['x'.repeat(32)], widgetKeys: { k1: 'short' }, vendors: {}, packages: [] } } }));
+    const r = await ca('check', '--config', file('bad.json'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('tenants.acme.widgetKeys.k1');
+  });
+
+  it('probes each vendor with its credentials: pymetrics echo, signed reads for Mettl and Berke, nothing to call at PSI', async () => {
+    for (const s of Object.values(sandboxes)) s.resetCalls();
+    const r = await ca('probe', '--config', file('good.json'));
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^ok +acme\/pymetrics +echo answered "candidate-assessment probe"/m);
+    expect(r.stdout).toMatch(/^ok +acme\/mettl +signed request accepted; \d+ assessment\(s\) visible/m);
+    expect(r.stdout).toMatch(/^ok +acme\/berke +API token accepted; \d+ job\(s\) active/m);
+    expect(r.stdout).toMatch(/^- +acme\/psi +no outbound API to call/m);
+    // The sandboxes saw the calls, and nothing that invites or orders anyone.
+    expect(Object.keys(sandboxes['pymetrics']!.calls())).toContain('echo');
+    expect(Object.keys(sandboxes['berke']!.calls())).toEqual(['GetJobs']);
+    expect(Object.keys(sandboxes['mettl']!.calls())).toEqual(['listAssessments']);
+    for (const s of Object.values(setups)) for (const secret of s.secrets) expect(r.stdout + r.stderr).not.toContain(secret.value);
+  });
+
+  it('reports each vendor whose credentials are refused and exits 1', async () => {
+    const vendors = goodVendors() as Record<string, Record<string, unknown>>;
+    vendors['berke'] = { ...vendors['berke'], apiToken: 'not-the-token' };
+    vendors['mettl'] = { ...vendors['mettl'], privateKey: 'not-the-private-key' };
+    const r = await ca('probe', '--config', await writeConfig('wrong.json', vendors), '--timeout-ms', '15000');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAILED acme\/berke +Berke: .*/m);
+    expect(r.stdout).toMatch(/^FAILED acme\/mettl +/m);
+    expect(r.stdout).toMatch(/^ok +acme\/pymetrics/m);
+    const only = await ca('probe', '--config', file('wrong.json'), '--vendor', 'pymetrics');
+    expect(only.code).toBe(0);
+    expect(only.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('mints a widget token the BFF would accept', async () => {
+    const r = await ca('token', '--config', file('good.json'), '--candidate', 'cand-42', '--role', 'candidate', '--ttl', '300', '--email', 'x@example.com');
+    expect(r.code, r.stderr).toBe(0);
+    const tok = r.stdout.trim();
+    const { payload, protectedHeader } = await jwtVerify(tok, new TextEncoder().encode(WIDGET_KEY), { audience: 'candidate-assessment', issuer: 'acme' });
+    expect(protectedHeader).toMatchObject({ alg: 'HS256', kid: 'k1' });
+    expect(payload).toMatchObject({ sub: 'cand-42', role: 'candidate', cand: { email: 'x@example.com' } });
+    expect(payload.exp! - payload.iat!).toBe(300);
+    expect(r.stderr).toMatch(/candidate token for candidate cand-42 of tenant acme/);
+    const bad = await ca('token', '--config', file('good.json'), '--candidate', 'c', '--ttl', '3600');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--ttl');
+  });
+
+  it('prints the PSI OAuth client set-up, the secret only when asked', async () => {
+    const psi = setups['psi']!;
+    const clientId = (psi.config['clients'] as { clientId: string }[])[0]!.clientId;
+    const secret = psi.secrets[0]!.value;
+    const r = await ca('oauth-setup', '--config', file('good.json'));
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('notification URL   http://127.0.0.1:8787/hooks/psi/acme');
+    expect(r.stdout).toContain('token URL          http://127.0.0.1:8787/oauth/token');
+    expect(r.stdout).toContain(`client id          ${clientId}`);
+    expect(r.stdout).not.toContain(secret);
+    const shown = await ca('oauth-setup', '--config', file('good.json'), '--show-secrets');
+    expect(shown.stdout).toContain(`client secret      ${secret}`);
+  });
+
+  it('explains its commands and refuses unknown ones', async () => {
+    expect((await ca('help')).stdout).toContain('ca probe');
+    const r = await ca('frobnicate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown command');
+  });
+});
