@@ -37,6 +37,10 @@ export function createApp(deps: AppDeps) {
     await next();
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
     if (!c.res.headers.has('Referrer-Policy')) c.res.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+    // Our own HTML pages (link errors, thank-you) have no script, style or image: nothing may load, nobody may frame them.
+    if (/^text\/html/i.test(c.res.headers.get('content-type') ?? '') && !c.res.headers.has('Content-Security-Policy')) {
+      c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
+    }
   });
 
   app.use('*', rejectUnstorable());
@@ -61,6 +65,10 @@ export function createApp(deps: AppDeps) {
   app.route('/docs', docsRoutes());
 
   const v1 = new Hono<Env>();
+  v1.use('*', async function noStore(c, next) {
+    await next();
+    c.res.headers.set('Cache-Control', 'no-store'); // tokens and candidate data: no cache keeps a copy (the stream sets its own)
+  });
   v1.use('*', cors(deps.config));
   v1.route('/links', linkRoutes(deps)); // single-use tickets: no Authorization header
   v1.use('*', async function authenticate(c, next) {

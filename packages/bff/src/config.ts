@@ -43,7 +43,11 @@ const Tenant = z.object({
     })
     .optional(),
   /** Where a candidate returning from a vendor is sent; without it they see our own thank-you page. */
-  candidateReturnUrl: z.string().url().optional(),
+  candidateReturnUrl: z
+    .string()
+    .url()
+    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+    .optional(),
 });
 
 export const Config = z
@@ -68,6 +72,16 @@ export const Config = z
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
     /** How long the event log keeps events for SSE resume, in hours. */
     eventRetentionHours: z.number().int().min(1).default(72),
+    /**
+     * Who may read Prometheus metrics: with `token`, only `Authorization: Bearer <token>`; with `listen`, only on
+     * that separate address (not on the public listener). Both may be set.
+     */
+    metrics: z
+      .object({
+        token: z.string().min(16, 'must be at least 16 characters').optional(),
+        listen: z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
+      })
+      .prefault({}),
     /** SSE stream caps (answered 429 with Retry-After) and the largest replay a resuming client gets. */
     sse: z
       .object({

@@ -4,7 +4,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import pino, { type Logger } from 'pino';
+import { Hono } from 'hono';
 import { createApp } from './app.js';
+import { metricsHandler } from './routes/ops.js';
 import { createOAuthIssuer } from './auth/oauth.js';
 import { createAuthenticator } from './auth/principal.js';
 import type { Config } from './config.js';
@@ -65,6 +67,8 @@ export interface StartOptions {
 
 export interface RunningBff {
   url: string;
+  /** Where metrics are served when `metrics.listen` is set. */
+  metricsUrl?: string;
   port: number;
   server: ServerType;
   orders: OrderService;
@@ -159,16 +163,29 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       s.once('error', reject);
     });
     const actual = (server.address() as AddressInfo).port;
-    closers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-        }),
-    );
+    const closeServer = (srv: ServerType) => () =>
+      new Promise<void>((resolve) => {
+        srv.close(() => resolve());
+        (srv as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+    closers.push(closeServer(server));
+    let metricsUrl: string | undefined;
+    if (config.metrics.listen) {
+      // Metrics on their own address (e.g. a private interface the scraper reaches), not on the public listener.
+      const { host, port: metricsPort } = config.metrics.listen;
+      const ops = new Hono();
+      ops.get('/metrics', metricsHandler({ config, metrics }));
+      const metricsServer = await new Promise<ServerType>((resolve, reject) => {
+        const s = serve({ fetch: ops.fetch, hostname: host, port: metricsPort }, () => resolve(s));
+        s.once('error', reject);
+      });
+      closers.push(closeServer(metricsServer));
+      metricsUrl = `http://${host}:${(metricsServer.address() as AddressInfo).port}/metrics`;
+    }
     return {
       url: `http://${config.listen.host}:${actual}`,
       port: actual,
+      ...(metricsUrl ? { metricsUrl } : {}),
       server,
       orders,
       jobs,

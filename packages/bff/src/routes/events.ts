@@ -30,7 +30,7 @@ export function eventRoutes(deps: AppDeps) {
     res.on('close', () => slot.release());
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
+      'Cache-Control': 'no-cache, no-store, no-transform', // DESIGN.md §6, and no copy kept anywhere (candidate data)
       'X-Accel-Buffering': 'no',
       Connection: 'keep-alive',
       ...corsHeadersFor(deps.config, c.req.header('origin'), p.tenantId),

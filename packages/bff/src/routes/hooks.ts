@@ -7,6 +7,7 @@ import { unknownEndpoint } from '../deliveries/service.js';
 import { readText } from './body.js';
 import type { AppDeps, Env } from './context.js';
 import { messagePage } from './page.js';
+import { redirectTo } from './redirect.js';
 
 export const HOOK_BODY_LIMIT = 256 * 1024;
 
@@ -52,7 +53,7 @@ export function returnRoutes(deps: AppDeps) {
     const known = tenant && (await deps.deliveries.candidateReturned(tenantId, c.req.param('vendor'), c.req.param('ticket')));
     if (!tenant || !known) return c.html(messagePage('Link not recognised', 'This return link is not valid. You can close this tab.'), 404);
     c.header('Cache-Control', 'no-store');
-    if (tenant.candidateReturnUrl) return c.redirect(tenant.candidateReturnUrl, 302);
+    if (tenant.candidateReturnUrl) return redirectTo(c, tenant.candidateReturnUrl);
     return c.html(messagePage('Thank you', `You have finished this part. ${tenant.name} has been told; you can close this tab.`), 200);
   });
   return app;

@@ -1,12 +1,29 @@
 // Operations endpoints: liveness, readiness (store reachable, jobs running), Prometheus metrics, and the
 // widget bundle with an ETag and long caching, plus its language chunks (hashed names, cached for a year).
-import { Hono } from 'hono';
-import { createHash } from 'node:crypto';
+import { Hono, type Handler } from 'hono';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ping } from '../store/meta.js';
 import type { AppDeps, Env } from './context.js';
 import { buildOpenApi } from './openapi.js';
+
+/** GET /metrics: Prometheus text; behind `metrics.token` when one is configured. */
+export function metricsHandler(deps: Pick<AppDeps, 'config' | 'metrics'>): Handler {
+  const token = deps.config.metrics.token;
+  const expected = token === undefined ? undefined : createHash('sha256').update(token).digest();
+  return async function metrics(c) {
+    if (expected) {
+      const given = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '';
+      if (!timingSafeEqual(createHash('sha256').update(given).digest(), expected)) {
+        return c.json({ error: { code: 'unauthorized', message: 'Metrics need the metrics bearer token.' } }, 401, {
+          'WWW-Authenticate': 'Bearer realm="candidate-assessment-metrics"',
+        });
+      }
+    }
+    return c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType, 'Cache-Control': 'no-store' });
+  };
+}
 
 export function opsRoutes(deps: AppDeps) {
   const app = new Hono<Env>();
@@ -20,7 +37,7 @@ export function opsRoutes(deps: AppDeps) {
     if (!deps.jobs.ready()) return c.json({ status: 'not_ready', reason: 'jobs not started' }, 503);
     return c.json({ status: 'ready' });
   });
-  app.get('/metrics', async (c) => c.text(await deps.metrics.registry.metrics(), 200, { 'Content-Type': deps.metrics.registry.contentType }));
+  if (!deps.config.metrics.listen) app.get('/metrics', metricsHandler(deps)); // else only on its own listener (runtime.ts)
   const openapi = JSON.stringify(buildOpenApi(deps.config.publicUrl));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }));
 
