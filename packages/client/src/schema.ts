@@ -675,7 +675,7 @@ export interface components {
         };
         CreateLinkRequest: {
             /** @enum {string} */
-            kind: "launch" | "report";
+            kind: "launch" | "report" | "evaluation";
         };
         CreateOrderRequest: {
             packageId: string;

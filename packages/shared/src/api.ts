@@ -38,7 +38,11 @@ export const CreateOrderRequest = z.object({
 });
 export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
 
-export const LinkKind = z.enum(['launch', 'report']);
+/**
+ * `launch` for the candidate (and recruiter preview); `report` and `evaluation` (a second recruiter view some vendors
+ * offer, e.g. a video evaluation; available when the result has the `video_evaluation` flag) for recruiters and API keys.
+ */
+export const LinkKind = z.enum(['launch', 'report', 'evaluation']);
 export type LinkKind = z.infer<typeof LinkKind>;
 
 export const CreateLinkRequest = z.object({ kind: LinkKind });

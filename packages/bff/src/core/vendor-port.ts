@@ -79,6 +79,21 @@ export interface VendorLink {
   vendorData?: Record<string, unknown>;
 }
 
+/**
+ * A report the vendor hands over as a document instead of a link (Berke `GetReportForJob` when anonymous report
+ * links are disabled). The core streams it to the recruiter behind the report ticket; it is never stored.
+ */
+export interface VendorDocument {
+  /** `application/pdf` or `text/html`; anything else is sent as a download. */
+  contentType: string;
+  body: Uint8Array;
+  /** Suggested file name, without a path. */
+  filename: string;
+}
+
+/** What `reportUrl` may answer: a fresh vendor URL to redirect to, or the report document itself. */
+export type VendorReport = VendorLink | { document: VendorDocument; vendorData?: Record<string, unknown> };
+
 /** An inbound HTTP request as an adapter sees it: already size-limited, body as text. */
 export interface InboundRequest {
   method: string;
@@ -145,8 +160,10 @@ export interface VendorAdapter {
   placeOrder(order: VendorOrder): Promise<PlacedOrder>;
   /** A fresh URL for the candidate to start or continue, fetched at click time. */
   launchUrl(order: VendorOrder): Promise<VendorLink>;
-  /** A fresh URL of the vendor's report. */
-  reportUrl?(order: VendorOrder): Promise<VendorLink>;
+  /** A fresh URL of the vendor's report, or the report document itself when the vendor gives no link. */
+  reportUrl?(order: VendorOrder): Promise<VendorReport>;
+  /** A fresh URL of a second recruiter view the vendor offers (pymetrics video evaluation), behind a ticket too. */
+  evaluationUrl?(order: VendorOrder): Promise<VendorLink>;
   /** Asks the vendor about these open orders; returns what it says, one update per fact. */
   refresh?(orders: readonly VendorOrder[]): Promise<StatusUpdate[]>;
   /**

@@ -35,7 +35,7 @@ describe('link service', () => {
     const { url, expiresAt } = await links.issue(order, 'launch');
     expect(url).toMatch(/^https:\/\/bff\.example\/v1\/links\/[A-Za-z0-9_-]{32}$/);
     expect(new Date(expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(10 * 60_000);
-    expect(await links.follow(ticketOf(url))).toBe(`https://vendor.example/go/${order.vendor_ref}?n=1`);
+    expect(await links.follow(ticketOf(url))).toEqual({ redirect: `https://vendor.example/go/${order.vendor_ref}?n=1` });
     const again = await refusal(links.follow(ticketOf(url)));
     expect([again.status, again.code]).toEqual([410, 'link_used']);
   });
@@ -76,6 +76,49 @@ describe('link service', () => {
     const { url } = await links.issue(await f.order(), 'launch');
     expect((await refusal(links.follow(ticketOf(url)))).status).toBe(502);
     expect([isWebUrl('https://a.example/x'), isWebUrl('http://a.example'), isWebUrl('data:text/html,x'), isWebUrl('not a url')]).toEqual([true, true, false, false]);
+  });
+
+  async function scoredOrder(flags: { code: string; label: string; severity: 'info' | 'warning' }[] = []) {
+    const order = await f.order();
+    await f.apply({
+      match: { orderId: order.id },
+      status: 'scored',
+      vendorStatus: 'DONE',
+      vendorTime: new Date(clock.t + 1000),
+      dedupeKey: `scored-${order.id}`,
+      result: { subScores: [], flags, jobFits: [], reportAvailable: true },
+    });
+    return (await getOrder(f.db, order.id))!;
+  }
+
+  it('hands over a report document the vendor sends instead of a link, typed and named safely', async () => {
+    const pdf = new TextEncoder().encode('%PDF-1.4 report');
+    const { links } = setup({
+      launchUrl: async () => ({ url: 'https://vendor.example/x' }),
+      reportUrl: async () => ({ document: { contentType: 'Application/PDF; name=x', body: pdf, filename: '../../Ada Lovelace.pdf' } }),
+    });
+    const { url } = await links.issue(await scoredOrder(), 'report');
+    const got = await links.follow(ticketOf(url));
+    expect(got).toEqual({ document: { contentType: 'application/pdf', body: pdf, filename: 'Ada_Lovelace.pdf' } });
+    expect((await refusal(links.follow(ticketOf(url)))).code).toBe('link_used');
+  });
+
+  it('sends an unknown document type as octets, and refuses a document for a launch', async () => {
+    const { links } = setup({
+      launchUrl: async () => ({ document: { contentType: 'text/html', body: new Uint8Array(1), filename: 'x.html' } }) as never,
+      reportUrl: async () => ({ document: { contentType: 'image/svg+xml', body: new Uint8Array(3), filename: 'r.svg' } }),
+    });
+    const report = await links.follow(ticketOf((await links.issue(await scoredOrder(), 'report')).url));
+    expect(report).toMatchObject({ document: { contentType: 'application/octet-stream', filename: 'r.svg' } });
+    expect((await refusal(links.follow(ticketOf((await links.issue(await f.order(), 'launch')).url)))).status).toBe(502);
+  });
+
+  it('issues an evaluation link only when the result offers one and the vendor can fetch it', async () => {
+    const { links } = setup({ launchUrl: async () => ({ url: 'https://vendor.example/x' }), evaluationUrl: async () => ({ url: 'https://vendor.example/eval/1' }) });
+    await expect(links.issue(await scoredOrder(), 'evaluation')).rejects.toMatchObject({ code: 'report_unavailable', status: 409 });
+    const order = await scoredOrder([{ code: 'video_evaluation', label: 'Video evaluation available', severity: 'info' }]);
+    const { url } = await links.issue(order, 'evaluation');
+    expect(await links.follow(ticketOf(url))).toEqual({ redirect: 'https://vendor.example/eval/1' });
   });
 
   it('keeps vendor state the link needed (e.g. a new schedule) with the order', async () => {

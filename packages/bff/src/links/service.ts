@@ -4,7 +4,7 @@
 import { LINK_TTL_SECONDS, isOpenStatus, type LinkKind } from '@ca/shared';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { VendorError } from '../core/vendor-port.js';
+import { VendorError, type VendorDocument } from '../core/vendor-port.js';
 import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Database } from '../store/db.js';
@@ -46,6 +46,21 @@ export function isWebUrl(url: string): boolean {
   }
 }
 
+/** What a followed ticket leads to: a redirect to a fresh vendor URL, or a report document to stream. */
+export type Followed = { redirect: string } | { document: VendorDocument };
+
+/** Types a report document may be shown inline as; anything else is a download of octets. */
+const INLINE_TYPES = new Set(['application/pdf', 'text/html']);
+/** Reports larger than this are refused rather than held in memory (Berke reports are a few hundred KB). */
+export const MAX_DOCUMENT_BYTES = 20 * 1024 * 1024;
+
+/** A document the browser can be handed safely: known inline type or octets, a plain file name. */
+function safeDocument(d: VendorDocument): VendorDocument {
+  const type = d.contentType.split(';')[0]!.trim().toLowerCase();
+  const base = d.filename.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '').slice(0, 100) || 'report';
+  return { contentType: INLINE_TYPES.has(type) ? type : 'application/octet-stream', body: d.body, filename: base };
+}
+
 export function createLinkService(deps: LinkServiceDeps) {
   const { db, adapters, now } = deps;
   return {
@@ -59,6 +74,10 @@ export function createLinkService(deps: LinkServiceDeps) {
         if (!adapter?.reportUrl || !order.result?.reportAvailable) {
           throw new AppError('report_unavailable', 409, 'No report is available for this assessment yet.');
         }
+      } else if (kind === 'evaluation') {
+        if (!adapter?.evaluationUrl || !order.result?.flags.some((f) => f.code === 'video_evaluation')) {
+          throw new AppError('report_unavailable', 409, 'No evaluation is available for this assessment.');
+        }
       } else if (!order.vendor_ref || !isOpenStatus(order.status) || order.status === 'completed') {
         const msg = order.status === 'requested' ? 'The assessment is still being set up; try again in a moment.' : 'This assessment can no longer be launched.';
         throw new AppError('launch_unavailable', 409, msg);
@@ -70,8 +89,8 @@ export function createLinkService(deps: LinkServiceDeps) {
       return { url: `${deps.publicUrl}/v1/links/${id}`, expiresAt: expiresAt.toISOString() };
     },
 
-    /** Consumes the ticket and returns a fresh vendor URL to redirect to; throws `LinkRefused`. */
-    async follow(ticket: string): Promise<string> {
+    /** Consumes the ticket and returns a fresh vendor URL to redirect to, or a report document; throws `LinkRefused`. */
+    async follow(ticket: string): Promise<Followed> {
       if (!TICKET.test(ticket)) throw new LinkRefused(404, 'not_found', 'This link is not valid.');
       const link = await consumeLink(db, ticket, now());
       if (link === 'unknown') throw new LinkRefused(404, 'not_found', 'This link is not valid.');
@@ -84,11 +103,19 @@ export function createLinkService(deps: LinkServiceDeps) {
       if (!row || !adapter || !order) throw new LinkRefused(404, 'not_found', 'This assessment is no longer available.');
       const op = link.kind;
       try {
-        const got = op === 'report' ? await adapter.reportUrl!(order) : await adapter.launchUrl(order);
-        if (!isWebUrl(got.url)) throw new VendorError('The assessment provider sent a link we cannot open.', { retryable: false });
+        const got =
+          op === 'report' ? await adapter.reportUrl!(order) : op === 'evaluation' ? await adapter.evaluationUrl!(order) : await adapter.launchUrl(order);
+        if ('document' in got) {
+          if (op !== 'report') throw new VendorError('The assessment provider sent a document instead of a link.', { retryable: false });
+          if (got.document.body.byteLength > MAX_DOCUMENT_BYTES) {
+            throw new VendorError('The report is too large to show here.', { retryable: false });
+          }
+        } else if (!isWebUrl(got.url)) {
+          throw new VendorError('The assessment provider sent a link we cannot open.', { retryable: false });
+        }
         if (got.vendorData) await mergeVendorData(db, row.id, got.vendorData, now());
         deps.metrics.vendorCalls.inc({ vendor: row.vendor, op, outcome: 'ok' });
-        return got.url;
+        return 'document' in got ? { document: safeDocument(got.document) } : { redirect: got.url };
       } catch (err) {
         deps.metrics.vendorCalls.inc({ vendor: row.vendor, op, outcome: 'error' });
         deps.log.warn({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, `could not get a ${op} URL`);

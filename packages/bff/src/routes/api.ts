@@ -147,7 +147,7 @@ export function apiRoutes(deps: AppDeps) {
     const p = c.get('principal');
     const { kind } = await readJson(c, CreateLinkRequest);
     const row = await visibleOrder(p, c.req.param('id'));
-    if (kind === 'report') requireRecruiterOrKey(p);
+    if (kind !== 'launch') requireRecruiterOrKey(p);
     return c.json(await deps.links.issue(row, kind));
   });
 

@@ -46,6 +46,9 @@ export async function startServiceFixture(now: () => Date = () => new Date()): P
     get reportUrl() {
       return impl.reportUrl;
     },
+    get evaluationUrl() {
+      return impl.evaluationUrl;
+    },
     get parseWebhook() {
       return impl.parseWebhook;
     },

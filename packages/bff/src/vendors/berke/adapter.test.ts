@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
 import { makeTestContext, makeTestOrder, type TestContext } from '../testing.js';
-import { VendorConfigError, VendorError, type PackageConfig, type StatusUpdate, type VendorOrder } from '../../core/vendor-port.js';
+import { VendorConfigError, VendorError, type PackageConfig, type StatusUpdate, type VendorLink, type VendorOrder } from '../../core/vendor-port.js';
 import berke, { sourceCandidateIdFor, type BerkeAdapter } from './adapter.js';
 import { maxInWindow } from './limiter.js';
 import { startBerkeSandbox, type BerkeSandbox, type BerkeSandboxOptions } from '@ca/sandboxes';
@@ -164,7 +164,7 @@ describe('Berke adapter against the sandbox', () => {
     expect(scored.result).toMatchObject({ score: 82, level: 'high', reportAvailable: true });
     expect(JSON.stringify(updates)).not.toContain('/GetReport/');
 
-    const link = await adapter.reportUrl!(order);
+    const link = (await adapter.reportUrl!(order)) as VendorLink;
     expect(link.vendorData).toBeUndefined();
     expect(link.url.startsWith(`${sandbox.url}/GetReport/`)).toBe(true);
     const report = await fetch(link.url);

@@ -12,6 +12,7 @@ import {
   type PackageConfig,
   type StatusUpdate,
   type VendorAdapter,
+  type VendorLink,
   type VendorOrder,
 } from '../../core/vendor-port.js';
 import mettl from './adapter.js';
@@ -206,7 +207,7 @@ describe('Mettl adapter against the sandbox', () => {
     expect(scored.result?.flags).toContainEqual({ code: 'credibility', label: 'Credibility', value: 'High', severity: 'info' });
     expect(scored.result?.subScores).toHaveLength(2);
 
-    const report = await r.adapter.reportUrl!(order);
+    const report = (await r.adapter.reportUrl!(order)) as VendorLink;
     expect(report.url).toMatch(/\/report\//);
     expect((await fetch(report.url)).status).toBe(200);
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAdapterConformance } from '../conformance.js';
 import { applyChange, makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
-import { VendorError, type PackageConfig, type VendorAdapter, type VendorOrder } from '../../core/vendor-port.js';
+import { VendorError, type PackageConfig, type VendorAdapter, type VendorLink, type VendorOrder } from '../../core/vendor-port.js';
 import createPymetricsAdapter from './adapter.js';
 import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions } from '@ca/sandboxes';
 import type { SandboxStep } from '@ca/sandboxes/pymetrics';
@@ -132,7 +132,7 @@ describe('pymetrics adapter against the sandbox', () => {
     const expected = r.sandbox.order(order.vendorRef!)!.result;
     const scored = (await r.adapter.refresh!([{ ...order, status: 'completed' }])).find((u) => u.status === 'scored')!;
     expect(scored.result).toMatchObject({ score: expected.fitscore, maxScore: 100, band: expected.band, passed: expected.passed, reportAvailable: true });
-    const report = await r.adapter.reportUrl!(order);
+    const report = (await r.adapter.reportUrl!(order)) as VendorLink;
     const page = await (await fetch(report.url)).text();
     expect(page).toContain(`<dd id="fitscore">${expected.fitscore.toFixed(1)}</dd>`);
   });
