@@ -1,8 +1,8 @@
 // startDemo(): the BFF on an embedded database, every registered vendor sandbox and the demo ATS on another
 // origin, with secrets generated at start. Used by `pnpm demo` and by the end-to-end tests. Never prints a secret.
 // Knows no vendor: each sandbox module says what its tenant config block and demo packages are.
-import { parseConfig, startBff, type RunningBff } from '@ca/bff';
-import { sandboxModuleList, type DemoPackage, type StartedSandboxes, type VendorSandbox } from '@ca/sandboxes';
+import { parseConfig, startBff, vendorModules, type RunningBff, type VendorModule } from '@ca/bff';
+import { sandboxModuleList, type DemoPackage, type SandboxModule, type StartedSandboxes, type VendorSandbox } from '@ca/sandboxes';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -24,6 +24,10 @@ export interface DemoOptions {
   pollIntervalSeconds?: number;
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
   candidates?: readonly AtsCandidate[];
+  /** The BFF's vendors; default every registered one (`vendorModules` of @ca/bff). */
+  vendors?: readonly VendorModule[];
+  /** The sandboxes to start, one per vendor; default every registered one (`sandboxModuleList` of @ca/sandboxes). */
+  sandboxes?: readonly SandboxModule[];
 }
 
 export interface Demo {
@@ -114,7 +118,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
     const packages: DemoPackage[] = [];
     const vendorSecrets: { name: string; value: string }[] = [];
     const vendors: { vendor: string; title: string; entry: string }[] = [];
-    for (const m of sandboxModuleList) {
+    const sandboxModules = opts.sandboxes ?? sandboxModuleList;
+    for (const m of sandboxModules) {
       const sandbox = await m.start(m.demoOptions);
       stops.push(() => sandbox.stop());
       const setup = m.connect(sandbox, { bffUrl, tenantId: 'acme', pollIntervalSeconds: poll });
@@ -143,7 +148,8 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       },
     });
 
-    let bff = await startBff({ config });
+    const bffVendors = opts.vendors ?? vendorModules;
+    let bff = await startBff({ config, vendors: bffVendors });
     stops.push(() => bff.stop());
 
     const ats = await startAtsServer({
@@ -154,6 +160,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       candidates,
       sandboxes: started,
       packages,
+      sandboxModules,
     });
     stops.push(() => ats.stop());
 
@@ -174,7 +181,7 @@ export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
       async restartBff(whileDown) {
         await bff.stop();
         await whileDown?.();
-        bff = await startBff({ config });
+        bff = await startBff({ config, vendors: bffVendors });
       },
       stop: stopAll,
     };

@@ -3,7 +3,7 @@
 // taken port gives a clear message.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../demo/src/demo.js';
+import { startDemo, type Demo } from '@ca/demo';
 
 /** The claims of a JWT, unverified (the BFF verifies; here we only read what the ATS was given). */
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown> & { iat: number; exp: number };

@@ -4,7 +4,7 @@
 import { Buffer } from 'node:buffer';
 import type { Browser, BrowserContext, CDPSession, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../demo/src/demo.js';
+import { startDemo, type Demo } from '@ca/demo';
 import { followToNewTab, launchBrowser, openAtsPage, orderFromWidget, orderRow, simulate, waitForStatus } from './support/browser.js';
 
 interface Captured {

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startDemo, type Demo } from '../../demo/src/demo.js';
+import { startDemo, type Demo } from '@ca/demo';
 import { ROOT } from '../support/process.js';
 import {
   changesOf,

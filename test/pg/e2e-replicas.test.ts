@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAtsServer, type AtsServer } from '../../demo/src/ats/server.js';
+import { startAtsServer, type AtsServer } from '@ca/demo';
 import { withSchema } from '@ca/bff/testing';
 import { startBerkeSandbox, startPsiSandbox, startPymetricsSandbox, type BerkeSandbox, type PsiSandbox, type PymetricsSandbox } from '@ca/sandboxes';
 import { changesOf, launchBrowser, openAtsPage, orderFromWidget, problemsOf, simulate, waitForStatus } from '../e2e/support/browser.js';

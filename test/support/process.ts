@@ -14,7 +14,7 @@ export interface BffProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export { freePort } from '../../packages/bff/src/testing/harness.js';
+export { freePort } from '@ca/bff/testing';
 
 export function writeConfig(config: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'ca-cfg-'));

@@ -5,7 +5,7 @@ import { Hono } from 'hono';
 import { createCaClient, type Order } from '@ca/client';
 import type { AtsCandidate } from './candidates.js';
 import { dashboardPage, notFoundPage, portalPage, profilePage, returnedPage, type PageContext } from './pages.js';
-import { simActions, SimulationError, type Simulator } from './simulator.js';
+import { SimulationError, type Simulator } from './simulator.js';
 
 export interface AtsDeps {
   /** The BFF base URL (a function: the BFF may start after the ATS). */
@@ -105,7 +105,7 @@ export function createAtsApp(deps: AtsDeps) {
           packageName: o.packageName,
           status: o.status,
           vendorStatus: o.vendorStatus,
-          actions: simActions(o.vendor),
+          actions: deps.simulator.actions(o.vendor),
         })),
       }, 200, { 'Cache-Control': 'no-store' });
     } catch (err) {

@@ -1,15 +1,10 @@
 // "Simulate the candidate": moves a candidate on at the order's vendor sandbox (`sandbox.advance`), as if the
 // candidate or the vendor had acted. Demo only; knows no vendor (the steps come from the sandbox registry) and never
 // forwards a sandbox's answer to the browser (Mettl's delivery records carry the webhook credentials).
-import { sandboxModuleFor, StepRefused, type DemoPackage, type SandboxStep, type VendorSandbox } from '@ca/sandboxes';
+import { sandboxModuleList, StepRefused, type DemoPackage, type SandboxModule, type SandboxStep, type VendorSandbox } from '@ca/sandboxes';
 import type { Order } from '@ca/shared';
 
 export type SimAction = SandboxStep;
-
-/** The steps the sandbox of a vendor understands, in the order a candidate usually goes through them. */
-export function simActions(vendor: string): readonly SimAction[] {
-  return sandboxModuleFor(vendor)?.steps ?? [];
-}
 
 export class SimulationError extends Error {
   constructor(
@@ -21,6 +16,8 @@ export class SimulationError extends Error {
 }
 
 export interface Simulator {
+  /** The steps the sandbox of a vendor understands, in the order a candidate usually goes through them. */
+  actions(vendor: string): readonly SimAction[];
   run(order: Order, action: string): Promise<string>;
 }
 
@@ -29,10 +26,15 @@ export function createSimulator(o: {
   sandboxes: Readonly<Record<string, VendorSandbox | undefined>>;
   /** The tenant's catalog: a sandbox reads its own field from the order's package (e.g. PSI's examCode). */
   packages: readonly DemoPackage[];
+  /** The sandbox modules whose steps are offered; default every registered one. */
+  modules?: readonly SandboxModule[];
 }): Simulator {
+  const modules = o.modules ?? sandboxModuleList;
+  const actions = (vendor: string) => modules.find((m) => m.vendor === vendor)?.steps ?? [];
   return {
+    actions,
     async run(order, action) {
-      const known = simActions(order.vendor).find((a) => a.id === action);
+      const known = actions(order.vendor).find((a) => a.id === action);
       if (!known) throw new SimulationError(400, `unknown action ${action} for ${order.vendor}`);
       const sandbox = Object.hasOwn(o.sandboxes, order.vendor) ? o.sandboxes[order.vendor] : undefined;
       if (!sandbox) throw new SimulationError(409, `no ${order.vendor} sandbox is running`);

@@ -4,6 +4,8 @@ import type { VendorSandbox } from '@ca/sandboxes';
 import type { OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestContext } from './testing.js';
+
+export { makeTestContext, type TestContext } from './testing.js';
 import { applyChange, makeTestOrder, placeTestOrder } from './testing.js';
 import {
   VendorError,
