@@ -4,6 +4,7 @@ import type { VendorId } from '@ca/shared';
 import { randomBytes } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { createTicketSigner } from '../auth/tickets.js';
+import { outboundFetch } from './outbound.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
 import type { OrderRow } from '../store/orders.js';
@@ -40,6 +41,7 @@ export function createAdapters(opts: {
   const modules = new Map(opts.vendors.map((m) => [m.id, m]));
   const signer = (purpose: string, vendor: VendorId, tenantId: string) => createTicketSigner(secret, `${purpose}:${vendor}:${tenantId}`);
   const entries: AdapterEntry[] = [];
+  const vendorFetch = outboundFetch(opts.fetch ?? globalThis.fetch.bind(globalThis));
   for (const [tenantId, tenant] of Object.entries(config.tenants)) {
     for (const [vendor, block] of Object.entries(tenant.vendors) as [VendorId, Record<string, unknown> | undefined][]) {
       if (!block) continue;
@@ -59,7 +61,7 @@ export function createAdapters(opts: {
           returnUrl: (orderId) => `${base}/return/${vendor}/${tenantId}/${signer('return', vendor, tenantId).sign(orderId)}`,
         },
         tickets: signer('data', vendor, tenantId),
-        fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
+        fetch: vendorFetch,
         log: opts.log.child({ tenant: tenantId, vendor }),
         now: opts.now,
       };

@@ -2,7 +2,7 @@
 // Orchestration only (wire in client.ts, mapping in status.ts); never calls PerformAssessment to poll.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { parseVendorConfig } from '../config.js';
+import { parseVendorConfig, vendorBaseUrl } from '../config.js';
 import {
   VendorConfigError,
   VendorError,
@@ -19,7 +19,7 @@ import { toOrderChanges } from './status.js';
 /** The tenant's `vendors.berke` block. */
 export const BerkeConfig = z.object({
   /** e.g. `https://site.berkeassessment.com/api`; methods are `{baseUrl}/{MethodName}`. */
-  baseUrl: z.url({ protocol: /^https?$/ }),
+  baseUrl: vendorBaseUrl(),
   /** seed 002: "Required. 1-50 characters. Case-sensitive." Server-side only. */
   apiToken: z.string().min(1).max(50),
   /** seed 002: optional API user, 1–50 characters; null = the token's default user. */

@@ -234,6 +234,7 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
       );
       return { res, text };
     } catch (cause) {
+      if (cause instanceof VendorError) return { error: cause }; // e.g. a redirect, refused by the core's fetch
       const reason = cause instanceof Error && cause.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
       opts.log.warn({ vendor: 'berke', method, ms: Date.now() - started, reason }, 'berke call failed');
       return { error: new VendorError(`Berke ${method} ${reason}.`, { retryable: true }) };

@@ -79,6 +79,7 @@ export function createMettlClient(opts: MettlClientOptions) {
       });
       text = await res.text();
     } catch (err) {
+      if (err instanceof VendorError) throw err; // e.g. a redirect, refused by the core's fetch
       const why = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
       opts.log.warn({ vendor: 'mettl', op, error: why }, 'mettl call failed');
       throw new VendorError(`Mettl ${why} (${op}).`, { retryable: true, code: 'vendor_unavailable', cause: err });

@@ -1,13 +1,12 @@
 // The tenant's `vendors.mettl` block and the Mettl fields of a package, validated with zod at start.
 // Never echoes a key in an error: VendorConfigError names the field only.
 import { z } from 'zod';
+import { vendorBaseUrl } from '../config.js';
 
 export const MettlConfig = z.object({
   /** v2 host; EU accounts use `https://api.mercermettl.eu/v2` (VENDOR-NOTES §1.1). */
-  baseUrl: z
-    .string()
-    .url()
-    .refine((u) => /^https?:\/\//.test(u) && !u.includes('?'), 'must be an http(s) URL without a query')
+  baseUrl: vendorBaseUrl()
+    .refine((u) => !u.includes('?'), 'must be a URL without a query')
     .default('https://api.mettl.com/v2'),
   publicKey: z.string().min(1),
   privateKey: z.string().min(1),

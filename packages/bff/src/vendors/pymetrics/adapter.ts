@@ -1,7 +1,7 @@
 // pymetrics behind the VendorAdapter interface: orchestration only (wire in client.ts, mapping in updates.ts).
 // Never touches the database, never returns or logs the client secret, never reports a status it did not read.
 import { z } from 'zod';
-import { parseVendorConfig } from '../config.js';
+import { parseVendorConfig, vendorBaseUrl } from '../config.js';
 import {
   VendorError,
   type PackageConfig,
@@ -21,7 +21,7 @@ import { resultChange, statusChange, type PymetricsOrderData } from './updates.j
 /** The tenant's `vendors.pymetrics` block (DESIGN.md §4.5). */
 export const PymetricsConfig = z.object({
   /** Service URL, e.g. `https://www.pymetrics.com/integrations/webservice/v3/`. */
-  endpoint: z.url({ protocol: /^https?$/ }),
+  endpoint: vendorBaseUrl(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   /** For `list_assessments` (catalog); without it the adapter has no catalog. */

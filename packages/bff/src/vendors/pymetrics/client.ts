@@ -277,6 +277,7 @@ export class PymetricsClient {
               redirect: 'manual',
             });
           } catch (e) {
+            if (e instanceof VendorError) throw e; // e.g. a redirect, refused by the core's fetch
             throw new VendorError('pymetrics is unreachable', { retryable: true, cause: e });
           }
           const body = await readLimited(res, maxResponseBytes);
