@@ -1,0 +1,163 @@
+// The container image and the compose file. Where a Docker daemon answers, the image is really built and inspected;
+// everywhere, the files are checked without Docker: non-root USER and HEALTHCHECK in the final stage, the health
+// check command run for real against a BFF, the compose file's structure (PostgreSQL, two replicas, proxy, health
+// gates), the mounted config valid for the BFF with the compose environment, and the proxy passing SSE unbuffered.
+import { parseConfig } from '@ca/bff';
+import { startTestBff } from '@ca/bff/testing';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+
+interface Instruction {
+  op: string;
+  args: string;
+}
+/** Dockerfile instructions by stage: continuation lines joined, comments and the parser directive dropped. */
+function dockerStages(text: string): Instruction[][] {
+  const logical = text.replace(/\\\r?\n/g, ' ').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const stages: Instruction[][] = [];
+  for (const line of logical) {
+    const [, op, args] = /^(\S+)\s*(.*)$/.exec(line)!;
+    const ins = { op: op!.toUpperCase(), args: args! };
+    if (ins.op === 'FROM') stages.push([]);
+    stages.at(-1)!.push(ins);
+  }
+  return stages;
+}
+
+function dockerDaemon(): string | null {
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'pipe', timeout: 10_000 });
+    return null;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
+    return e.code === 'ENOENT' ? 'docker is not on PATH' : `docker is on PATH but no daemon answers (${String(e.stderr ?? e.message).trim().split('\n')[0]})`;
+  }
+}
+
+const stages = dockerStages(read('Dockerfile'));
+const final = stages.at(-1)!;
+const last = (op: string) => final.filter((i) => i.op === op).at(-1);
+const compose = parseYaml(read('compose.yaml')) as {
+  services: Record<string, { image?: string; build?: unknown; deploy?: { replicas?: number }; environment?: Record<string, string>; volumes?: string[]; ports?: string[]; expose?: string[]; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }>;
+  volumes?: Record<string, unknown>;
+};
+
+describe('container image (Dockerfile)', () => {
+  it('runs as a non-root user, with a health check, on Node 20, installing from the lockfile', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(final[0]!.args).toMatch(/^node:20[-.\w]*$/);
+    expect(last('USER')?.args).toMatch(/^[a-z_][a-z0-9_-]*$/);
+    expect(['root', '0'].includes(last('USER')!.args)).toBe(false);
+    const hc = last('HEALTHCHECK')!.args;
+    expect(hc).toMatch(/--interval=\d+s/);
+    expect(hc).toMatch(/ CMD \[/);
+    expect(last('EXPOSE')?.args).toBe('8787');
+    expect(JSON.parse(last('CMD')!.args)).toEqual(['node', 'scripts/bff.mjs']);
+    expect(stages[0]!.map((i) => i.args).join('\n')).toContain('pnpm install --frozen-lockfile');
+    // Nothing secret is baked in.
+    for (const env of final.filter((i) => i.op === 'ENV')) expect(env.args).not.toMatch(/KEY|SECRET|PASSWORD/i);
+  });
+
+  it("ships a .dockerignore that keeps node_modules and git out but every workspace package in", () => {
+    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '.git']));
+    const workspace = parseYaml(read('pnpm-workspace.yaml')) as { packages: string[] };
+    for (const p of [...workspace.packages.map((x) => x.replace('/*', '')), 'pnpm-lock.yaml', 'scripts']) expect(ignored).not.toContain(p);
+  });
+
+  it("has a health check command that passes on a live BFF and fails on a dead one", async () => {
+    const argv = JSON.parse(/ CMD (\[.*\])$/.exec(last('HEALTHCHECK')!.args)![1]!) as string[];
+    expect(argv[0]).toBe('node');
+    const run = (url: string) =>
+      new Promise<number>((resolve) => {
+        execFile(process.execPath, argv.slice(1), { env: { ...process.env, CA_HEALTHCHECK_URL: url }, timeout: 15_000 }, (err) =>
+          resolve(err ? Number((err as { code?: number }).code ?? 1) : 0),
+        );
+      });
+    const t = await startTestBff({ vendors: {}, packages: [] });
+    try {
+      expect(await run(`${t.url}/healthz`)).toBe(0);
+      expect(await run(`${t.url}/no-such-endpoint`)).toBe(1);
+    } finally {
+      await t.stop();
+    }
+    expect(await run('http://127.0.0.1:9/healthz')).toBe(1);
+    const defaultUrl = final.find((i) => i.op === 'ENV' && i.args.includes('CA_HEALTHCHECK_URL'))!.args;
+    expect(defaultUrl).toContain('CA_HEALTHCHECK_URL=http://127.0.0.1:8787/healthz');
+  });
+
+  it('builds and inspects the image where a Docker daemon answers (skipped with a message elsewhere)', () => {
+    const missing = dockerDaemon();
+    if (missing) {
+      console.log(`[container] skipped docker build: ${missing}. The file checks above ran instead.`);
+      expect(missing).toMatch(/docker/);
+      return;
+    }
+    execFileSync('docker', ['build', '-t', 'candidate-assessment-bff:test', '.'], { cwd: ROOT, stdio: 'inherit', timeout: 1_500_000 });
+    const [info] = JSON.parse(execFileSync('docker', ['image', 'inspect', 'candidate-assessment-bff:test'], { encoding: 'utf8' })) as {
+      Config: { User: string; Healthcheck?: { Test: string[] }; ExposedPorts: Record<string, unknown> };
+    }[];
+    expect(info!.Config.User).toBe('node');
+    expect(info!.Config.Healthcheck?.Test[0]).toBe('CMD');
+    expect(Object.keys(info!.Config.ExposedPorts)).toContain('8787/tcp');
+  }, 1_600_000);
+});
+
+describe('compose file (compose.yaml)', () => {
+  const { postgres, bff, proxy } = compose.services;
+
+  it('runs the BFF as two replicas on PostgreSQL behind one proxy, each waiting for what it needs to be healthy', () => {
+    expect(postgres?.image).toMatch(/^postgres:\d+/);
+    expect(postgres?.healthcheck).toBeDefined();
+    expect(compose.volumes).toHaveProperty('pgdata');
+    expect(bff?.build).toBe('.');
+    expect(bff?.deploy?.replicas).toBe(2);
+    expect(bff?.depends_on?.['postgres']?.condition).toBe('service_healthy');
+    expect(bff?.environment?.['DATABASE_URL']).toMatch(/^postgres:\/\/ca:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/ca$/);
+    expect(bff?.ports).toBeUndefined(); // replicas cannot share a host port: the proxy publishes one
+    expect(bff?.expose).toEqual(['8787']);
+    expect(proxy?.depends_on?.['bff']?.condition).toBe('service_healthy');
+    expect(proxy?.ports?.[0]).toMatch(/:8080$/);
+  });
+
+  it("mounts a config the BFF accepts with the compose environment, listening where the image's health check looks", () => {
+    const mount = bff!.volumes!.find((v) => v.endsWith(':ro'))!;
+    const [source, target] = mount.split(':');
+    expect(target).toBe(bff!.environment!['CA_CONFIG']);
+    expect(existsSync(join(ROOT, source!))).toBe(true);
+    // The compose environment as the container sees it: defaults applied, required secrets given.
+    const given: Record<string, string> = { POSTGRES_PASSWORD: 'pw', ACME_API_KEY: 'k'.repeat(40), ACME_WIDGET_SECRET: 'w'.repeat(40) };
+    const env = Object.fromEntries(
+      Object.entries(bff!.environment!).map(([k, v]) => [
+        k,
+        v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, def?: string) => given[name] ?? def ?? (() => { throw new Error(`${name} has no value`); })()),
+      ]),
+    );
+    const config = parseConfig(JSON.parse(readFileSync(join(ROOT, source!), 'utf8')), env);
+    expect(config.database).toBe('postgres://ca:pw@postgres:5432/ca');
+    expect(config.listen).toEqual({ host: '0.0.0.0', port: 8787 });
+    expect(config.tenants['acme']?.apiKeys).toEqual([given['ACME_API_KEY']]);
+  });
+
+  it('documents every variable it requires in the README', () => {
+    const readme = read('README.md');
+    const required = [...read('compose.yaml').matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]!);
+    expect(required.length).toBeGreaterThan(0);
+    for (const name of new Set(required)) expect(readme).toContain(name);
+  });
+
+  it('proxies round-robin to the replicas with SSE unbuffered', () => {
+    const nginx = read('deploy/nginx.conf');
+    expect(nginx).toMatch(/server bff:8787;/);
+    expect(nginx).toMatch(/proxy_pass http:\/\/bff;/);
+    expect(nginx).toMatch(/proxy_buffering off;/);
+    expect(nginx).toMatch(/listen 8080;/);
+  });
+});
