@@ -3,8 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { OrderStatus, Result } from '@ca/shared';
 import type { TestProject } from 'vitest/node';
-import type { TestBff } from '../../../bff/src/testing/harness.js';
-import type { MemoryVendor } from '../../../bff/src/testing/memory-vendor.js';
+import type { MemoryVendor, TestBff } from '@ca/bff/testing';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -23,8 +22,7 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     const { ensureWidgetBuilt } = (await import('../../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
     ensureWidgetBuilt(new URL('../../../../', import.meta.url).pathname);
     // Imported here, not at the top, so a BFF that does not load fails only the test that needs it.
-    const { startTestBff } = await import('../../../bff/src/testing/harness.js');
-    const { createMemoryVendor } = await import('../../../bff/src/testing/memory-vendor.js');
+    const { startTestBff, createMemoryVendor } = await import('@ca/bff/testing');
     await bff?.stop();
     vendor = createMemoryVendor();
     bff = await startTestBff({
@@ -45,7 +43,7 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     if (typeof body.expiresIn !== 'number') return { token: await bff.token({ role, candidateId }) };
     // A token that expires `expiresIn` seconds from now (negative: already expired), as if issued a minute earlier.
     const { mintWidgetToken } = await import('@ca/shared/server');
-    const { TEST_WIDGET_KEY } = await import('../../../bff/src/testing/harness.js');
+    const { TEST_WIDGET_KEY } = await import('@ca/bff/testing');
     const { token } = await mintWidgetToken({
       tenantId: 'acme',
       kid: 'k1',
