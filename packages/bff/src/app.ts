@@ -4,7 +4,8 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { randomUUID } from 'node:crypto';
 import { AppError } from './errors.js';
-import { wwwAuthenticate } from './auth/principal.js';
+import { claimedTenant, wwwAuthenticate } from './auth/principal.js';
+import { clientIp, createFailureLimiter, DEFAULT_FAILURE_LIMITS } from './auth/failures.js';
 import { apiRoutes } from './routes/api.js';
 import type { AppDeps, Env } from './routes/context.js';
 import { checkOrigin, cors } from './routes/cors.js';
@@ -20,6 +21,7 @@ export type { AppDeps } from './routes/context.js';
 export function createApp(deps: AppDeps) {
   const app = new Hono<Env>();
   const { log, metrics } = deps;
+  const failures = deps.failures ?? createFailureLimiter({ ...DEFAULT_FAILURE_LIMITS, ...deps.config.authFailures });
 
   app.use('*', async function observe(c, next) {
     const started = performance.now();
@@ -72,7 +74,18 @@ export function createApp(deps: AppDeps) {
   v1.use('*', cors(deps.config));
   v1.route('/links', linkRoutes(deps)); // single-use tickets: no Authorization header
   v1.use('*', async function authenticate(c, next) {
-    const p = await deps.auth.authenticate(c.req.header('authorization'));
+    const ip = clientIp(c);
+    failures.checkIp(ip);
+    let p;
+    try {
+      p = await deps.auth.authenticate(c.req.header('authorization'));
+    } catch (err) {
+      // A wrong key or a forged token counts; a missing or expired one is a widget renewing, not a guess.
+      if (err instanceof AppError && (err.code === 'unauthorized' || err.code === 'token_invalid')) {
+        throw failures.failed(ip, claimedTenant(deps.config, c.req.header('authorization'))) ?? err;
+      }
+      throw err;
+    }
     if (p.kind === 'widget') checkOrigin(deps.config, c.req.header('origin'), p.tenantId);
     c.set('principal', p);
     await next();
@@ -83,6 +96,6 @@ export function createApp(deps: AppDeps) {
 
   app.route('/hooks', hookRoutes(deps));
   app.route('/return', returnRoutes(deps));
-  app.route('/oauth', oauthRoutes(deps));
+  app.route('/oauth', oauthRoutes({ ...deps, failures }));
   return app;
 }

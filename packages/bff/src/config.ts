@@ -82,6 +82,14 @@ export const Config = z
         listen: z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
       })
       .prefault({}),
+    /** Failed credential attempts (API key, widget token, OAuth client) allowed per client IP and per tenant in a window; past that, 429. */
+    authFailures: z
+      .object({
+        perIp: z.number().int().min(1).default(30),
+        perTenant: z.number().int().min(1).default(300),
+        windowSeconds: z.number().int().min(1).max(86_400).default(60),
+      })
+      .prefault({}),
     /** SSE stream caps (answered 429 with Retry-After) and the largest replay a resuming client gets. */
     sse: z
       .object({

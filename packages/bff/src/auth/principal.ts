@@ -1,6 +1,7 @@
 // Who is calling: a widget token (one candidate of one tenant) or a tenant API key (the ATS back end).
 // Tokens travel only in the Authorization header. Never logs a token or key.
 import { verifyWidgetToken, TokenError, type WidgetClaims } from '@ca/shared/server';
+import { decodeJwt } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import { AppError, unauthorized } from '../errors.js';
@@ -60,4 +61,19 @@ export function wwwAuthenticate(err: AppError): string | undefined {
   if (err.challenge !== undefined) return err.challenge;
   const e = err.code === 'token_missing' ? '' : `, error="invalid_token", error_description="${err.message.replace(/"/g, "'")}"`;
   return `Bearer realm="candidate-assessment"${e}`;
+}
+
+/**
+ * The tenant a credential claims to be from, unverified (a widget token's `iss` naming a configured tenant), for
+ * counting failed attempts per tenant. API keys name no tenant until they match.
+ */
+export function claimedTenant(config: Config, header: string | undefined | null): string | undefined {
+  const credential = /^Bearer\s+(\S+)/i.exec(header ?? '')?.[1];
+  if (!credential || credential.split('.').length !== 3) return undefined;
+  try {
+    const iss = decodeJwt(credential).iss;
+    return typeof iss === 'string' && Object.hasOwn(config.tenants, iss) ? iss : undefined;
+  } catch {
+    return undefined;
+  }
 }

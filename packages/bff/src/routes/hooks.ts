@@ -4,6 +4,7 @@
 import { VendorId } from '@ca/shared';
 import { Hono, type Context } from 'hono';
 import { unknownEndpoint } from '../deliveries/service.js';
+import { clientIp } from '../auth/failures.js';
 import { readText } from './body.js';
 import type { AppDeps, Env } from './context.js';
 import { messagePage } from './page.js';
@@ -67,8 +68,19 @@ export function oauthRoutes(deps: AppDeps) {
     for (const cl of adapter.oauthClients ?? []) clients.set(cl.clientId, { tenantId, vendor, clientSecret: cl.clientSecret });
   }
   app.post('/token', async (c) => {
+    const ip = clientIp(c);
+    deps.failures?.checkIp(ip);
     const body = await readText(c, 16 * 1024);
-    const out = await deps.oauth.token({ headers: c.req.raw.headers, body }, (id) => clients.get(id));
+    let tenantId: string | undefined;
+    const out = await deps.oauth.token({ headers: c.req.raw.headers, body }, (id) => {
+      const client = clients.get(id);
+      tenantId = client?.tenantId;
+      return client;
+    });
+    if (out.status === 401) {
+      const limited = deps.failures?.failed(ip, tenantId);
+      if (limited) throw limited;
+    }
     return c.json(out.body, out.status as 200, out.headers);
   });
   return app;
