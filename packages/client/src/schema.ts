@@ -449,6 +449,7 @@ export interface components {
                     /** Format: date-time */
                     startsAt: string;
                     timeZone: string;
+                    timeZoneLabel?: string;
                     location?: string;
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
@@ -528,6 +529,7 @@ export interface components {
                     /** Format: date-time */
                     startsAt: string;
                     timeZone: string;
+                    timeZoneLabel?: string;
                     location?: string;
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
@@ -605,6 +607,7 @@ export interface components {
                     /** Format: date-time */
                     startsAt: string;
                     timeZone: string;
+                    timeZoneLabel?: string;
                     location?: string;
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
@@ -1624,6 +1627,8 @@ export interface operations {
                     grant_type: "client_credentials";
                     client_id?: string;
                     client_secret?: string;
+                    /** @description Optional; accepted and echoed (RFC 6749 §3.3). */
+                    scope?: string;
                 };
             };
         };
@@ -1639,6 +1644,8 @@ export interface operations {
                         /** @constant */
                         token_type: "Bearer";
                         expires_in: number;
+                        /** @description The requested scope, echoed (RFC 6749 §3.3); the token is for the hooks whatever it says. */
+                        scope?: string;
                     };
                 };
             };

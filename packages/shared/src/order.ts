@@ -58,6 +58,8 @@ export const Booking = z.object({
   startsAt: z.string().datetime({ offset: true }),
   /** IANA time zone of the test location; the widget shows the time in it. */
   timeZone: z.string(),
+  /** The vendor's own time zone text when it is not an IANA zone (`timeZone` is then `UTC`). */
+  timeZoneLabel: z.string().optional(),
   location: z.string().optional(),
   deliveryMode: z.enum(['test_center', 'remote']).optional(),
   code: z.string().optional(),

@@ -140,13 +140,26 @@ const cases: Case[] = [
     error: 'invalid_request',
   },
   {
-    name: 'refuses a requested scope',
+    name: 'refuses a scope that breaks the RFC 6749 §3.3 syntax',
     headers: { ...FORM, authorization: basic('psi-acme', 's3cret-acme-0123456789') },
-    body: 'grant_type=client_credentials&scope=hooks',
+    body: 'grant_type=client_credentials&scope=a%20%20b',
     status: 400,
     error: 'invalid_scope',
   },
 ];
+
+describe('createOAuthIssuer scope (RFC 6749 §3.3: the server may ignore it)', () => {
+  const oauth = createOAuthIssuer({ secret, ttlSeconds: 600 });
+  it.each([
+    ['client_secret_basic', { ...FORM, authorization: basic('psi-acme', 's3cret-acme-0123456789') }, 'grant_type=client_credentials&scope=notifications%20booking.write'],
+    ['client_secret_post', FORM, 'grant_type=client_credentials&client_id=psi-acme&client_secret=s3cret-acme-0123456789&scope=notifications'],
+  ])('accepts a requested scope with %s and echoes it', async (_m, headers, body) => {
+    const res = await oauth.token({ headers: new Headers(headers), body }, findClient);
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe(new URLSearchParams(body).get('scope'));
+    expect(await oauth.verify(`Bearer ${res.body.access_token as string}`)).toMatchObject({ tenantId: 'acme', vendor: 'psi' });
+  });
+});
 
 describe('createOAuthIssuer token endpoint', () => {
   const oauth = createOAuthIssuer({ secret, ttlSeconds: 600 });

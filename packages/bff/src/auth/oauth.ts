@@ -11,6 +11,8 @@ const DEFAULT_TTL_SECONDS = 3600;
 const MAX_TTL_SECONDS = 3600;
 const CLOCK_TOLERANCE_SECONDS = 5;
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+/** RFC 6749 §3.3: `scope-token *( SP scope-token )`, scope-token = 1*( %x21 / %x23-5B / %x5D-7E ). */
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+(?: [\x21\x23-\x5B\x5D-\x7E]+)*$/;
 
 /** A client as configured for a tenant's vendor block (`vendors.psi.clients`). */
 export interface OAuthClientRecord {
@@ -108,9 +110,12 @@ export function createOAuthIssuer(opts: OAuthIssuerOptions): OAuthIssuer {
       if (grantType !== 'client_credentials') {
         throw new OAuthRefusal('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
       }
-      // We grant no scopes; refusing a requested one is clearer than silently narrowing it (RFC 6749 §3.3).
-      if (params.get('scope') !== undefined) {
-        throw new OAuthRefusal('invalid_scope', 'This server grants no scopes; omit the scope parameter.');
+      // RFC 6749 §3.3: the server may ignore a requested scope. Vendors' token clients often send one they were
+      // configured with (PSI's is not documented), so it is accepted and echoed; the token is for our hooks whatever
+      // it says. Only a scope that breaks the §3.3 syntax is refused.
+      const scope = params.get('scope');
+      if (scope !== undefined && !SCOPE.test(scope)) {
+        throw new OAuthRefusal('invalid_scope', 'The scope parameter is malformed (RFC 6749 §3.3).');
       }
       const iat = Math.floor(now().getTime() / 1000);
       const accessToken = await new SignJWT({ tenant: client.tenantId, vendor: client.vendor, client_id: presented.clientId })
@@ -123,7 +128,7 @@ export function createOAuthIssuer(opts: OAuthIssuerOptions): OAuthIssuer {
         .sign(key);
       return {
         status: 200,
-        body: { access_token: accessToken, token_type: 'Bearer', expires_in: ttl },
+        body: { access_token: accessToken, token_type: 'Bearer', expires_in: ttl, ...(scope !== undefined ? { scope } : {}) },
         headers: { 'Cache-Control': 'no-store', Pragma: 'no-cache' },
       };
     } catch (err) {

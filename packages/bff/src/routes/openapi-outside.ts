@@ -86,6 +86,7 @@ export function outsidePaths(error: (description: string) => Json): Json {
                   grant_type: { type: 'string', const: 'client_credentials' },
                   client_id: { type: 'string' },
                   client_secret: { type: 'string' },
+                  scope: { type: 'string', description: 'Optional; accepted and echoed (RFC 6749 §3.3).' },
                 },
                 required: ['grant_type'],
               },
@@ -99,7 +100,7 @@ export function outsidePaths(error: (description: string) => Json): Json {
               'application/json': {
                 schema: {
                   type: 'object',
-                  properties: { access_token: { type: 'string' }, token_type: { type: 'string', const: 'Bearer' }, expires_in: { type: 'integer' } },
+                  properties: { access_token: { type: 'string' }, token_type: { type: 'string', const: 'Bearer' }, expires_in: { type: 'integer' }, scope: { type: 'string', description: 'The requested scope, echoed (RFC 6749 §3.3); the token is for the hooks whatever it says.' } },
                   required: ['access_token', 'token_type', 'expires_in'],
                 },
               },

@@ -191,3 +191,15 @@ describe('PSI sender', () => {
     expect(deliveryPlan(list, { shuffle: true, duplicateRate: 0.1, seed: 7 })).toEqual(plan);
   });
 });
+
+describe('PSI sandbox quirks (what real deliveries may carry, seed 004)', () => {
+  it('sends each quirk as the documented-optional or open-valued shape', async () => {
+    const { withQuirk, SimulatedPsiCandidate } = await import('./server.js');
+    const n = new SimulatedPsiCandidate({ eligibilityId: 'ord_1', candidateId: 'c-1' }).book();
+    expect(withQuirk(n, 'unknown-reason').change_reason).toBe('BOOKING_TRANSFERRED');
+    expect('booking_on' in withQuirk(n, 'no-booking-on')).toBe(false);
+    expect(withQuirk(n, 'empty-candidate-id')).toMatchObject({ candidate_id: '', client_eligibility_id: 'ord_1' });
+    expect(withQuirk(n, 'non-iana-timezone').location_timezone).toBe('W. Europe Standard Time');
+    expect(withQuirk(n, undefined)).toBe(n);
+  });
+});

@@ -9,6 +9,10 @@ export interface PsiSenderOptions {
   tenantId: string;
   clientId: string;
   clientSecret: string;
+  /** RFC 6749 §2.3.1: `basic` (default, client_secret_basic) or `post` (client_secret_post, credentials in the form). */
+  clientAuth?: 'basic' | 'post';
+  /** A scope to request; token clients often send one they were configured with. */
+  scope?: string;
   fetch?: typeof fetch;
 }
 
@@ -77,14 +81,16 @@ export function createPsiSender(opts: PsiSenderOptions): PsiSender {
   async function fetchToken(): Promise<string> {
     counters.tokenRequests += 1;
     count('POST /oauth/token');
-    const res = await doFetch(`${base}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${formEncode(opts.clientId)}:${formEncode(opts.clientSecret)}`).toString('base64')}`,
-      },
-      body: 'grant_type=client_credentials',
-    });
+    const form = new URLSearchParams({ grant_type: 'client_credentials' });
+    if (opts.scope) form.set('scope', opts.scope);
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    if (opts.clientAuth === 'post') {
+      form.set('client_id', opts.clientId);
+      form.set('client_secret', opts.clientSecret);
+    } else {
+      headers.authorization = `Basic ${Buffer.from(`${formEncode(opts.clientId)}:${formEncode(opts.clientSecret)}`).toString('base64')}`;
+    }
+    const res = await doFetch(`${base}/oauth/token`, { method: 'POST', headers, body: form.toString() });
     const text = await res.text();
     if (!res.ok) throw new Error(`PSI sender: token request refused with HTTP ${res.status}: ${text.slice(0, 200)}`);
     const parsed = TokenResponse.safeParse(JSON.parse(text));

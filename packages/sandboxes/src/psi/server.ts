@@ -17,6 +17,13 @@ export * from './wire.js';
 
 /** Simulator knobs: who the candidate is at the ATS, the exam, and the slot to book (default: the next in turn). */
 export interface PsiAdvanceOptions extends AdvanceContext {
+  /**
+   * Sends the notification the way real PSI deliveries may differ from the happy path (seed 004 marks these fields
+   * optional or leaves their values open): `unknown-reason` a change_reason outside the documented list,
+   * `no-booking-on` without booking_on, `empty-candidate-id` with candidate_id "", `non-iana-timezone` a Windows
+   * zone name in location_timezone.
+   */
+  quirk?: PsiQuirk;
   examCode?: string;
   slotId?: string;
 }
@@ -54,6 +61,27 @@ export interface PsiSandbox extends VendorSandbox {
   calls(): Record<string, number>;
   resetCalls(): void;
   stop(): Promise<void>;
+}
+
+export const PSI_QUIRKS = ['unknown-reason', 'no-booking-on', 'empty-candidate-id', 'non-iana-timezone'] as const;
+export type PsiQuirk = (typeof PSI_QUIRKS)[number];
+
+/** The notification as sent with a quirk: what the receiver must still accept when it matches an order. */
+export function withQuirk(n: PsiNotification, quirk: PsiQuirk | undefined): PsiNotification {
+  switch (quirk) {
+    case 'unknown-reason':
+      return { ...n, change_reason: 'BOOKING_TRANSFERRED' };
+    case 'no-booking-on': {
+      const { booking_on: _omitted, ...rest } = n;
+      return rest as PsiNotification;
+    }
+    case 'empty-candidate-id':
+      return { ...n, candidate_id: '' };
+    case 'non-iana-timezone':
+      return { ...n, location_timezone: 'W. Europe Standard Time' };
+    default:
+      return n;
+  }
 }
 
 /** The slots the simulator books in turn. */
@@ -98,7 +126,7 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
   async function act(
     eligibilityId: string,
     action: CandidateAction,
-    o: { candidateId?: string; examCode?: string; slotId?: string } = {},
+    o: { candidateId?: string; examCode?: string; slotId?: string; quirk?: PsiQuirk } = {},
   ): Promise<PsiDelivery> {
     if (!sender) throw new SandboxError(503, 'The PSI sandbox is not connected to a BFF yet.');
     const slot = o.slotId === undefined ? undefined : PSI_SLOTS.find((s) => s.id === o.slotId);
@@ -106,7 +134,7 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
     const c = candidateFor(eligibilityId, o);
     let notification: PsiNotification;
     try {
-      notification = c.act(action, slot);
+      notification = withQuirk(c.act(action, slot), o.quirk);
     } catch (err) {
       throw new SandboxError(409, (err as Error).message);
     }
@@ -207,6 +235,7 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
         ...(o.candidateId ? { candidateId: o.candidateId } : {}),
         ...(examCode ? { examCode } : {}),
         ...(slotId ? { slotId } : {}),
+        ...(o.quirk ? { quirk: o.quirk } : {}),
       });
     },
     candidates: () => [...byEligibility.values()],

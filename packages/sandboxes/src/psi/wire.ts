@@ -20,7 +20,7 @@ export type DeliveryMode = 'SITE_PROCTORED' | 'ATLAS_REMOTE_PROCTORED';
 export interface PsiNotification {
   booking_code: string;
   /** Start of the booking, UTC `YYYY-MM-DDThh:mm:ssZ`. */
-  booking_on: string;
+  booking_on?: string;
   candidate_fname?: string;
   /** "customer defined Candidate ID". */
   candidate_id: string;

@@ -12,7 +12,7 @@ import {
   type VendorOrder,
 } from '../../core/vendor-port.js';
 import { ELIGIBILITY_CREATED } from './status.js';
-import { parseNotification, toStatusUpdate } from './webhook.js';
+import { ignoredFields, parseNotification, toStatusUpdate } from './webhook.js';
 
 const PLACEHOLDERS = ['eligibilityId', 'candidateId', 'examCode'] as const;
 
@@ -95,10 +95,12 @@ const psi: VendorAdapterFactory = (ctx) => {
     async parseWebhook(req: InboundRequest): Promise<StatusUpdate[]> {
       const { notification, raw } = parseNotification(req.body);
       const update = toStatusUpdate(notification, { packages: ctx.packages, observedAt: ctx.now(), raw });
-      ctx.log.debug(
-        { changeReason: notification.change_reason, dedupeKey: update.dedupeKey },
-        'psi notification parsed',
-      );
+      const ignored = ignoredFields(raw, notification);
+      if (ignored.length > 0 || update.status === 'requested') {
+        // Accepted all the same (seed 004: a refusal lands in PSI's manual error queue); the raw body is stored.
+        ctx.log.warn({ vendor: 'psi', ignored, vendorStatus: update.vendorStatus }, 'psi notification with unusable or unknown fields');
+      }
+      ctx.log.debug({ changeReason: notification.change_reason, dedupeKey: update.dedupeKey }, 'psi notification parsed');
       return [update];
     },
   };

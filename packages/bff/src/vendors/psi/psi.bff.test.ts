@@ -1,6 +1,9 @@
 // PSI through the whole BFF: orders over the API, the sender getting tokens from /oauth/token and PUTting
 // notifications to /hooks/psi/acme, statuses over SSE, out-of-order and duplicate deliveries, refusals.
-import type { Order, OrderStatus } from '@ca/shared';
+import type { Order, OrderEvent, OrderStatus } from '@ca/shared';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthIssuer } from '../../auth/oauth.js';
 import { countDeliveries } from '../../store/deliveries.js';
@@ -158,6 +161,56 @@ describe('PSI through the BFF', () => {
     }
   }, 180_000);
 
+  describe('accepts what real PSI deliveries may carry, for a notification that matches an order', () => {
+    it('an empty candidate_id, a Windows zone name, an undocumented change_reason and a cancellation without booking_on', async () => {
+      const order = await invitedOrder('psi-quirks');
+      const ctx = { candidateId: order.candidateId, package: pkg };
+      const booked = await sandbox.advance(order.vendorRef!, 'book', { ...ctx, quirk: 'empty-candidate-id', slotId: 'nyc-site' });
+      expect([booked.status, booked.notification.candidate_id]).toEqual([200, '']);
+      expect((await bff.waitForOrder(order.id, (o) => o.status === 'scheduled')).booking?.timeZone).toBe('America/New_York');
+
+      const moved = await sandbox.advance(order.vendorRef!, 'reschedule', { ...ctx, quirk: 'non-iana-timezone' });
+      expect(moved.status).toBe(200);
+      const rescheduled = await bff.waitForOrder(order.id, (o) => o.booking?.timeZoneLabel !== undefined);
+      expect(rescheduled.booking).toMatchObject({ timeZone: 'UTC', timeZoneLabel: 'W. Europe Standard Time', startsAt: new Date(moved.notification.booking_on!).toISOString() });
+
+      const odd = await sandbox.advance(order.vendorRef!, 'complete', { ...ctx, quirk: 'unknown-reason' });
+      expect([odd.status, odd.notification.change_reason]).toEqual([200, 'BOOKING_TRANSFERRED']);
+      const history = await listHistory(bff.bff.db, order.id);
+      expect(history.find((h) => h.vendor_status === 'BOOKING_TRANSFERRED')).toMatchObject({ applied: false });
+      expect((await bff.getOrder(order.id)).status).toBe('scheduled');
+
+      const cancelled = await sandbox.advance(order.vendorRef!, 'cancel', { ...ctx, quirk: 'no-booking-on' });
+      expect([cancelled.status, 'booking_on' in cancelled.notification]).toEqual([200, false]);
+      const after = await bff.waitForOrder(order.id, (o) => o.status === 'cancelled');
+      expect(after.booking?.startsAt).toBe(rescheduled.booking?.startsAt);
+    });
+
+    it('tokens requested with client_secret_post and a scope (RFC 6749 §2.3.1, §3.3)', async () => {
+      const order = await invitedOrder('psi-post');
+      const sender = createPsiSender({ bffUrl: bff.url, tenantId: bff.tenantId, clientId, clientSecret, clientAuth: 'post', scope: 'notifications' });
+      const sent = await sender.send(new SimulatedPsiCandidate({ eligibilityId: order.vendorRef!, candidateId: order.candidateId }).book());
+      expect([sent.status, sender.counters.tokenRequests]).toEqual([200, 1]);
+      const res = await fetch(`${bff.url}/oauth/token`, {
+        method: 'POST',
+        headers: FORM,
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'psi.notify' }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ token_type: 'Bearer', scope: 'psi.notify' });
+    });
+
+    it('but refuses a body that is not JSON with 400', async () => {
+      const sender = createPsiSender({ bffUrl: bff.url, tenantId: bff.tenantId, clientId, clientSecret });
+      const res = await fetch(`${bff.url}/hooks/psi/${bff.tenantId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${await sender.token()}` },
+        body: '{"booking_code": ',
+      });
+      expect(res.status).toBe(400);
+    });
+  });
+
   describe('refuses', () => {
     it('a token request with a wrong secret', async () => {
       const res = await fetch(`${bff.url}/oauth/token`, {
@@ -248,5 +301,48 @@ describe('PSI through the BFF', () => {
       expect(byExam.status).toBe(400);
       expect(byExam.body).toMatchObject({ error: { message: expect.stringMatching(/exam_code/) } });
     });
+  });
+});
+
+describe('PSI eligibility hand-off to the ATS', () => {
+  let bff: TestBff;
+  let receiver: Server;
+  const events: OrderEvent[] = [];
+  const secret = 'ats-webhook-secret-psi-0123456789abcdef';
+
+  beforeAll(async () => {
+    const verifier = new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        events.push(verifier.verify(body, req.headers as Record<string, string>) as OrderEvent);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    bff = await startTestBff({
+      vendors: { psi: { clients: [{ clientId, clientSecret }], schedulingUrl: 'https://psi.example/schedule?e={eligibilityId}' } },
+      packages: [pkg],
+      atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret },
+    });
+  });
+  afterAll(async () => {
+    await bff?.stop();
+    receiver?.close();
+  });
+
+  it('shows the client_eligibility_id PSI must echo to the recruiter and sends it in the ATS webhook', async () => {
+    const recruiter = await bff.token({ role: 'recruiter', candidateId: 'psi-handoff' });
+    const placed = await bff.order(pkg.id, { token: recruiter });
+    const order = await bff.waitForOrder(placed.id, (o) => o.status === 'invited', 10_000);
+    expect(order.vendorRef).toBe(placed.id);
+    const until = Date.now() + 20_000;
+    while (!events.some((e) => e.order.status === 'invited') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const invited = events.find((e) => e.order.status === 'invited');
+    // README "PSI": the ATS creates the PSI eligibility with client_eligibility_id = order.vendorRef.
+    expect(invited?.order).toMatchObject({ id: placed.id, vendorRef: order.vendorRef, candidateId: 'psi-handoff', packageId: pkg.id });
+    const candidate = await bff.token({ role: 'candidate', candidateId: 'psi-handoff' });
+    expect((await bff.getOrder(placed.id, candidate)).vendorRef).toBeNull();
   });
 });

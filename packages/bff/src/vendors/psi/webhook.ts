@@ -1,9 +1,10 @@
 // Parses a PSI booking notification (NotificationRequest, seed 004) into one StatusUpdate.
-// Never authenticates (the core has verified the bearer token before) and never guesses an order it cannot match.
+// Never authenticates (the core has verified the bearer token before), never guesses an order it cannot match, and
+// never refuses a matching notification for an optional or unknown field (PSI's refusals go to a manual queue).
 import type { Booking } from '@ca/shared';
 import { z } from 'zod';
 import { WebhookInvalid, type PackageConfig, type StatusUpdate } from '../../core/vendor-port.js';
-import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON } from './status.js';
+import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON, type ChangeReason } from './status.js';
 
 /**
  * The body PSI PUTs, as seed 004 documents it (all strings; PSI may also send an optional one empty).
@@ -31,12 +32,16 @@ export interface PsiNotification {
 /** seed 004: "YYYY-MM-DDThh:mm:ssZ" (UTC); an offset or fractions are accepted, the instant is what counts. */
 const utcTime = z.iso.datetime({ offset: true });
 
-/** PSI leaves some fields empty instead of out (seed 004, location_timezone: "this field will be empty"). */
-function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => (v === '' || v === null ? undefined : v), schema.optional());
+/**
+ * A field we use if it is well formed and otherwise ignore: PSI sends a refused notification to a manually replayed
+ * error queue (seed 004), so an optional, empty or odd field must never bounce a notification that matches an order.
+ * Only a body that is not a JSON object, or one that matches no order, is refused.
+ */
+function lenient<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => (v === '' || v === null || !schema.safeParse(v).success ? undefined : v), schema.optional());
 }
 
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -45,40 +50,41 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-/** Validates a PsiNotification. Required: what seed 004 does not mark "Optional" and we act on. */
+const text = z.string().trim().min(1);
+
+/** The NotificationRequest as we read it: every field optional and checked on its own (see `lenient`). */
 export const NotificationRequest = z.object({
   /** Appointment id (aka confirmation id); stays the same across reschedules. */
-  booking_code: z.string().min(1),
-  /** Start of the booked exam, UTC. */
-  booking_on: utcTime,
-  // seed 004 lists the names without "Optional", but we never use them: a missing name must not bounce a
-  // booking into PSI's manually replayed error queue.
-  candidate_fname: optional(z.string()),
-  candidate_lname: optional(z.string()),
-  candidate_mname: optional(z.string()),
-  /** The ATS's candidate id ("customer defined"). */
-  candidate_id: z.string().min(1),
-  change_reason: z.enum(CHANGE_REASONS),
+  booking_code: lenient(text),
+  /** Start of the booked exam, UTC. Not always sent on a cancellation or absence. */
+  booking_on: lenient(utcTime),
+  candidate_fname: lenient(z.string()),
+  candidate_lname: lenient(z.string()),
+  candidate_mname: lenient(z.string()),
+  /** The ATS's candidate id ("customer defined"); may be empty when our eligibility id is echoed. */
+  candidate_id: lenient(text),
+  /** One of CHANGE_REASONS; another value is kept in history without moving the order. */
+  change_reason: lenient(text),
   /** Our eligibility id, "if provided" (seed 004): the order's vendorRef. */
-  client_eligibility_id: optional(z.string()),
+  client_eligibility_id: lenient(text),
   /** SITE_PROCTORED | ATLAS_REMOTE_PROCTORED; "all other delivery modes" exist, so any string is accepted. */
-  delivery_mode: optional(z.string()),
+  delivery_mode: lenient(z.string()),
   /** When this happened at PSI, UTC: the order of events (seed 004: "irrespective of the sequence in which these are received"). */
-  effective_date: optional(utcTime),
-  exam_code: optional(z.string()),
-  exam_portions: optional(
-    z.array(z.object({ portion_code: optional(z.string()), portion_name: optional(z.string()) })),
+  effective_date: lenient(utcTime),
+  exam_code: lenient(text),
+  exam_portions: lenient(
+    z.array(z.object({ portion_code: z.string().optional().nullable(), portion_name: z.string().optional().nullable() })),
   ),
   /** Site-proctored only (seed 004). */
-  location_address: optional(z.string()),
-  location_code: optional(z.string()),
-  location_name: optional(z.string()),
-  /** IANA zone of the test center, or the one the candidate chose for remote delivery (seed 004). */
-  location_timezone: optional(z.string().refine(isTimeZone, 'must be an IANA time zone')),
+  location_address: lenient(z.string()),
+  location_code: lenient(z.string()),
+  location_name: lenient(z.string()),
+  /** seed 004 says IANA ("Country/zone"); any other text is kept as the vendor's label with the UTC instant. */
+  location_timezone: lenient(z.string()),
 });
 export type NotificationRequest = z.infer<typeof NotificationRequest>;
 
-/** Parses the raw body; throws WebhookInvalid naming the first bad field (never its value). `raw` is the JSON as sent. */
+/** Parses the raw body; throws WebhookInvalid only when it is not a JSON object. `raw` is the JSON as sent. */
 export function parseNotification(body: string): { notification: NotificationRequest; raw: unknown } {
   let json: unknown;
   try {
@@ -86,13 +92,18 @@ export function parseNotification(body: string): { notification: NotificationReq
   } catch {
     throw new WebhookInvalid('The notification body is not JSON.');
   }
-  const parsed = NotificationRequest.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = issue.path.map(String).join('.') || '(body)';
-    throw new WebhookInvalid(`Invalid PSI notification: ${path}: ${issue.message}`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new WebhookInvalid('Invalid PSI notification: (body): must be a JSON object');
   }
-  return { notification: parsed.data, raw: json };
+  return { notification: NotificationRequest.parse(json), raw: json };
+}
+
+/** Names of the fields of `raw` that were sent but could not be used (for the log; never their values). */
+export function ignoredFields(raw: unknown, n: NotificationRequest): string[] {
+  const sent = raw as Record<string, unknown>;
+  return Object.keys(NotificationRequest.shape).filter(
+    (k) => sent[k] !== undefined && sent[k] !== null && sent[k] !== '' && n[k as keyof NotificationRequest] === undefined,
+  );
 }
 
 const DELIVERY_MODES: Readonly<Record<string, NonNullable<Booking['deliveryMode']>>> = {
@@ -100,7 +111,12 @@ const DELIVERY_MODES: Readonly<Record<string, NonNullable<Booking['deliveryMode'
   ATLAS_REMOTE_PROCTORED: 'remote',
 };
 
-/** The fact a notification states, matched to an order by our eligibility id, else by candidate id + exam code. */
+const isChangeReason = (r: string | undefined): r is ChangeReason => (CHANGE_REASONS as readonly string[]).includes(r ?? '');
+
+/**
+ * The fact a notification states, matched to an order by our eligibility id, else by candidate id + exam code.
+ * Throws WebhookInvalid only when it cannot name an order (PSI's 400: "no matching candidate/exam").
+ */
 export function toStatusUpdate(
   n: NotificationRequest,
   opts: { packages: readonly PackageConfig[]; observedAt: Date; raw: unknown },
@@ -109,35 +125,53 @@ export function toStatusUpdate(
   if (n.client_eligibility_id) {
     match = { vendorRef: n.client_eligibility_id };
   } else {
-    if (!n.exam_code) throw new WebhookInvalid('The notification has neither client_eligibility_id nor exam_code.');
+    if (!n.candidate_id || !n.exam_code) {
+      throw new WebhookInvalid('The notification has neither client_eligibility_id nor candidate_id and exam_code.');
+    }
     const pkg = opts.packages.find((p) => p.examCode === n.exam_code);
     if (!pkg) throw new WebhookInvalid('No PSI package has the notification\'s exam_code.');
     match = { candidateId: n.candidate_id, packageId: pkg.id };
   }
   // effective_date is marked Optional in seed 004; without it the observed time is the best we have.
   const vendorTime = n.effective_date ? new Date(n.effective_date) : opts.observedAt;
+  const reason = n.change_reason ?? 'UNKNOWN';
   // No event id at PSI (VENDOR-NOTES §4.1): (booking_code, change_reason, effective_date) names the event.
   // Without effective_date, booking_on keeps two reschedules of one booking apart.
   const when = n.effective_date
     ? new Date(n.effective_date).toISOString()
-    : `booking_on=${new Date(n.booking_on).toISOString()}`;
+    : n.booking_on
+      ? `booking_on=${new Date(n.booking_on).toISOString()}`
+      : `observed=${opts.observedAt.toISOString()}`;
+  const update: StatusUpdate = {
+    match,
+    // An undocumented change_reason is kept in the order's history as a fact that cannot move the order:
+    // `requested` ranks below every state a PSI order reaches, so the state machine records it as history only.
+    status: isChangeReason(reason) ? STATUS_BY_CHANGE_REASON[reason] : 'requested',
+    vendorStatus: reason,
+    vendorTime,
+    dedupeKey: `${n.booking_code ?? n.client_eligibility_id ?? n.candidate_id}|${reason}|${when}`,
+    raw: opts.raw,
+  };
+  const booking = bookingOf(n);
+  if (booking && isChangeReason(reason)) update.booking = booking;
+  return update;
+}
+
+/** The booking a notification describes, or none without booking_on (a cancellation or absence may omit it). */
+function bookingOf(n: NotificationRequest): Booking | null {
+  if (!n.booking_on) return null;
   const location = [n.location_name, n.location_address].filter(Boolean).join(', ');
   const deliveryMode = n.delivery_mode ? DELIVERY_MODES[n.delivery_mode] : undefined;
-  const booking: Booking = {
+  const zone = n.location_timezone?.trim();
+  const iana = zone !== undefined && isTimeZone(zone);
+  return {
     startsAt: new Date(n.booking_on).toISOString(),
     // seed 004: empty for delivery modes other than site and remote proctoring; the UTC start is then all we know.
-    timeZone: n.location_timezone ?? 'UTC',
-    code: n.booking_code,
+    // A zone that is not IANA (e.g. "Eastern Standard Time") cannot be used to show the time: UTC, with PSI's text.
+    timeZone: iana ? zone : 'UTC',
+    ...(zone && !iana ? { timeZoneLabel: zone } : {}),
+    ...(n.booking_code ? { code: n.booking_code } : {}),
     ...(location ? { location } : {}),
     ...(deliveryMode ? { deliveryMode } : {}),
-  };
-  return {
-    match,
-    status: STATUS_BY_CHANGE_REASON[n.change_reason],
-    vendorStatus: n.change_reason,
-    vendorTime,
-    dedupeKey: `${n.booking_code}|${n.change_reason}|${when}`,
-    booking,
-    raw: opts.raw,
   };
 }
