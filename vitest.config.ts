@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 const widget = 'packages/widget/vitest.config.ts';
+const react = 'packages/react/vitest.config.ts';
 
 export default defineConfig({
   test: {
@@ -45,6 +46,7 @@ export default defineConfig({
         },
       },
       ...(existsSync(widget) ? [widget] : []),
+      ...(existsSync(react) ? [react] : []),
       {
         test: {
           name: 'e2e',

@@ -6,6 +6,8 @@ import { createCaClient, type Order } from '@ca/client';
 import type { AtsCandidate } from './candidates.js';
 import { dashboardPage, notFoundPage, portalPage, profilePage, returnedPage, type PageContext } from './pages.js';
 import { SimulationError, type Simulator } from './simulator.js';
+import { reactExampleFiles } from '../react/bundle.js';
+import { reactPage } from '../react/page.js';
 
 export interface AtsDeps {
   /** The BFF base URL (a function: the BFF may start after the ATS). */
@@ -54,6 +56,14 @@ export function createAtsApp(deps: AtsDeps) {
   app.get('/candidates/:id', (c) => {
     const cand = byId.get(c.req.param('id'));
     return cand ? c.html(profilePage(ctx(), cand)) : c.html(notFoundPage(ctx()), 404);
+  });
+  app.get('/react/assets/:file', async (c) => {
+    const body = (await reactExampleFiles()).get(c.req.param('file'));
+    return body ? c.body(new Uint8Array(body), 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }) : c.notFound();
+  });
+  app.get('/react/:id', (c) => {
+    const cand = byId.get(c.req.param('id'));
+    return cand ? c.html(reactPage({ bffUrl: deps.bffUrl(), company: deps.company, candidate: cand })) : c.html(notFoundPage(ctx()), 404);
   });
   app.get('/portal/returned', (c) => c.html(returnedPage(ctx())));
   app.get('/portal/:id', (c) => {

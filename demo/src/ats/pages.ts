@@ -98,7 +98,7 @@ export function profilePage(ctx: PageContext, c: AtsCandidate): string {
 <div id="sim-orders"><p class="muted small">No assessments yet: send one first.</p></div>
 <p id="sim-status" class="small" role="status" aria-live="polite"></p>
 </section>
-<section class="card"><h2>Candidate view</h2><p class="small">See what ${esc(c.firstName)} sees: <a href="/portal/${esc(c.id)}">open the candidate portal</a>.</p></section>
+<section class="card"><h2>Candidate view</h2><p class="small">See what ${esc(c.firstName)} sees: <a href="/portal/${esc(c.id)}">open the candidate portal</a>.</p><p class="small">The same widget in a React page: <a href="/react/${esc(c.id)}">React example</a>.</p></section>
 </aside>
 </div>`,
   });
