@@ -94,6 +94,21 @@ export interface VendorDocument {
 /** What `reportUrl` may answer: a fresh vendor URL to redirect to, or the report document itself. */
 export type VendorReport = VendorLink | { document: VendorDocument; vendorData?: Record<string, unknown> };
 
+/** What a vendor did for a recruiter action. */
+export interface VendorActionResult {
+  /** The vendor call made, as an operator would name it: `Berke DeleteAssessment`, `Mettl re-registration`. */
+  call: string;
+  /** Adapter state to save with the order. */
+  vendorData?: Record<string, unknown>;
+}
+
+export interface Reminder extends VendorActionResult {
+  /** `vendor`: the vendor emailed the candidate. `ats`: send `url` to the candidate yourself. */
+  sentBy: 'vendor' | 'ats';
+  /** With `ats`: the candidate's invitation link, for the ATS to send. */
+  url?: string;
+}
+
 /** An inbound HTTP request as an adapter sees it: already size-limited, body as text. */
 export interface InboundRequest {
   method: string;
@@ -180,6 +195,16 @@ export interface VendorAdapter {
    * Returns what the vendor said, in a few words. A vendor without outbound calls (PSI) has none.
    */
   probe?(): Promise<string>;
+  /**
+   * Withdraws the order at the vendor (Berke `DeleteAssessment`). Absent (pymetrics, Mettl, PSI): a recruiter's
+   * cancel only marks the order cancelled here, and the API says so.
+   */
+  cancel?(order: VendorOrder): Promise<VendorActionResult>;
+  /**
+   * Invites the candidate again: the vendor sends the invitation itself (Berke `SendInvitation`), or gives a fresh
+   * invitation link for the ATS to send (Mettl re-registration, pymetrics `assessment_url`). Absent: no reminder.
+   */
+  remind?(order: VendorOrder): Promise<Reminder>;
   close?(): Promise<void>;
 }
 

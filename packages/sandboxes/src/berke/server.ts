@@ -428,6 +428,25 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   const methods: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
     PerformAssessment: performAssessment,
     GetAssessmentStatus: (p) => assessment(find(required(p, 'sourceCandidateId', 50))),
+    // VENDOR-NOTES §2.4: DeleteAssessment exists (parameters as the sibling methods: apiToken, username, sourceCandidateId).
+    DeleteAssessment: (p) => {
+      const c = find(required(p, 'sourceCandidateId', 50));
+      candidates.delete(c.sourceCandidateId.toLowerCase());
+      byInvitation.delete(c.invitationCode);
+      return { status: 'ok', response: null, responseCode: '200' };
+    },
+    // VENDOR-NOTES §2.4: SendInvitation "emails a start link"; sourceCandidateId and email required, message ≤ 1000.
+    SendInvitation: (p) => {
+      const c = find(required(p, 'sourceCandidateId', 50));
+      const email = required(p, 'email', 254);
+      const message = str(p, 'message');
+      if (message !== undefined && message.length > 1000) throw new BerkeFault(400, 1060, 'message must be at most 1000 characters');
+      if (c.statusId === 2) throw new BerkeFault(400, 1061, `The assessment is already complete, sourceCandidateId=[${c.sourceCandidateId}]`);
+      c.emailAddress = email;
+      c.invitationsSent += 1;
+      counters.invitationsSent += 1;
+      return { status: 'ok', response: null, responseCode: '200' };
+    },
     GetJobs: () => ({
       jobs: {
         job: jobs.map((j) => ({ sourceJobId: j.sourceJobId, name: j.name, matchEnabled: j.matchEnabled !== false })),

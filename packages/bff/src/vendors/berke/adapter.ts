@@ -13,6 +13,7 @@ import {
   type VendorOrder,
 } from '../../core/vendor-port.js';
 import { createBerkeClient, type BerkeAssessmentResponse, type BerkeClient } from './client.js';
+import { berkeActions } from './actions.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
 import { toOrderChanges } from './status.js';
 
@@ -171,6 +172,8 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
       const jobs = await client.getJobs();
       return jobs.filter((j) => j.sourceJobId).map((j) => ({ externalId: j.sourceJobId!, name: j.name }));
     },
+
+    ...berkeActions(client),
 
     async probe() {
       const active = await client.getJobs(); // a read with the API token: no invitation, no assessment

@@ -205,6 +205,10 @@ export interface BerkeClient {
   performAssessment(p: PerformAssessmentParams): Promise<BerkeAssessmentResponse>;
   getAssessmentStatus(sourceCandidateId: string): Promise<BerkeAssessmentResponse>;
   getJobs(): Promise<BerkeJob[]>;
+  /** VENDOR-NOTES §2.4: removes the assessment; its links and reports stop working. */
+  deleteAssessment(sourceCandidateId: string): Promise<void>;
+  /** VENDOR-NOTES §2.4: emails the candidate a start link again (`email` required; `message` ≤ 1000, omitted = default). */
+  sendInvitation(p: { sourceCandidateId: string; email: string }): Promise<void>;
   readonly stats: BerkeClientStats;
 }
 
@@ -339,6 +343,12 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     },
     async getAssessmentStatus(sourceCandidateId) {
       return parseAssessment('GetAssessmentStatus', await call('GetAssessmentStatus', { sourceCandidateId }));
+    },
+    async deleteAssessment(sourceCandidateId) {
+      await call('DeleteAssessment', { sourceCandidateId });
+    },
+    async sendInvitation(p) {
+      await call('SendInvitation', { sourceCandidateId: p.sourceCandidateId, email: p.email });
     },
     async getJobs() {
       const parsed = BerkeJobsResponse.safeParse(await call('GetJobs', {}));

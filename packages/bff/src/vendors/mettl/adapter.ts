@@ -288,6 +288,14 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     refresh,
     parseWebhook,
     catalog,
+    // Cancel: none. Mettl's only removal call, Delete Result of Candidate in Schedule, works on Completed/Expired tests
+    // (VENDOR-NOTES §1.4), so an open registration cannot be withdrawn there; the core marks the order cancelled and
+    // issues no more launch links, and Mettl links are single-use and fetched at click time (seed 001).
+    async remind(order) {
+      // seed 001: the candidate-specific link "can be sent to the candidate over email": registering again issues a new one.
+      const { url } = await launchUrl(order);
+      return { call: 'Mettl re-registration', sentBy: 'ats', url };
+    },
     async probe() {
       const res = await client.listAssessments(1, 0); // a signed read of one item
       return `signed request accepted; ${res.paging?.total ?? res.assessments.length} assessment(s) visible`;

@@ -179,6 +179,13 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
     async close() {},
   };
 
+  // seed 000: the order response's `assessment_url` is the candidate's invitation link; pymetrics has no call that
+  // emails it again, so a reminder hands it to the ATS to send. No cancel call either: cancelling is marked here only.
+  adapter.remind = async (order) => {
+    const { url, vendorData } = await adapter.launchUrl(order);
+    return { call: 'pymetrics assessment_url', sentBy: 'ats', url, ...(vendorData ? { vendorData } : {}) };
+  };
+
   const organizationId = config.organizationId;
   if (organizationId) {
     adapter.catalog = async () =>
