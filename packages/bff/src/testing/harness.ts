@@ -1,7 +1,7 @@
 // startTestBff(): a real BFF (real HTTP server, PGlite in memory or PostgreSQL, real jobs and SSE) for
 // tests, with tenant `acme`, an API key, token minting and helpers. Every test stops what it starts.
 import { mintWidgetToken } from '@ca/shared/server';
-import type { Order, VendorId } from '@ca/shared';
+import type { LinkKind, Order, VendorId } from '@ca/shared';
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { parseConfig } from '../config.js';
@@ -53,7 +53,7 @@ export interface TestBff {
   waitForOrder(id: string, pred: (o: Order) => boolean, timeoutMs?: number): Promise<Order>;
   sse(token: string, o?: { lastEventId?: string }): Promise<SseClient>;
   pollNow(vendor?: VendorId): Promise<void>;
-  followLink(orderId: string, kind: 'launch' | 'report', token?: string): Promise<string>;
+  followLink(orderId: string, kind: LinkKind, token?: string): Promise<string>;
   logLines: string[];
   stop(): Promise<void>;
 }

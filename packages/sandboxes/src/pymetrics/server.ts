@@ -73,6 +73,11 @@ export interface PymetricsSandboxOptions {
   assessments?: { id: string; name: string; type: string }[];
   /** POST to each order's callback_url on every change. Default true. */
   callbacks?: boolean;
+  /**
+   * seed 000: "Depending on your configuration, you will recieve at least one of score and band". `fitscore` (the
+   * sample's element, default), `score` (the attribute table's name) or `band-only` (no numeric score at all).
+   */
+  scoreField?: 'fitscore' | 'score' | 'band-only';
   port?: number;
 }
 
@@ -134,6 +139,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   const clientId = opts.clientId ?? 'sandbox-client';
   const clientSecret = opts.clientSecret ?? `sandbox-secret-${randomBytes(6).toString('hex')}`;
   const sessionSeconds = opts.sessionSeconds ?? 3600;
+  const scoreField = opts.scoreField ?? 'fitscore';
   const autoScore = opts.autoScore ?? true;
   const assessments = opts.assessments ?? DEFAULT_ASSESSMENTS;
   const sessions = new Map<string, number>();
@@ -328,7 +334,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
             create_date: o.createDate,
             description: assessments.find((a) => a.id === o.assessmentId)?.name,
             order_id: o.orderId,
-            fitscore: o.result.fitscore.toFixed(1),
+            ...(scoreField === 'band-only' ? {} : { [scoreField]: o.result.fitscore.toFixed(1) }),
             band: o.result.band,
             passed: o.result.passed,
             external_id: o.externalId,

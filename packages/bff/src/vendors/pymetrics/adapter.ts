@@ -20,8 +20,10 @@ import { resultChange, statusChange, type PymetricsOrderData } from './updates.j
 
 /** The tenant's `vendors.pymetrics` block (DESIGN.md §4.5). */
 export const PymetricsConfig = z.object({
-  /** Service URL, e.g. `https://www.pymetrics.com/integrations/webservice/v3/`. */
-  endpoint: vendorBaseUrl(),
+  /** Service URL, e.g. `https://www.pymetrics.com/integrations/webservice/v3/`; default: the WSDL's `soap:address`. */
+  endpoint: vendorBaseUrl().optional(),
+  /** Where to read the WSDL (seed 000: `https://www.pymetrics.com/integrations/webservice/v3/wsdl/`); default: our copy of it. */
+  wsdl: vendorBaseUrl().optional(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   /** For `list_assessments` (catalog); without it the adapter has no catalog. */
@@ -47,7 +49,8 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
   // Checked at start so a bad package stops the server with a message naming it.
   for (const p of ctx.packages) parseVendorConfig(PymetricsPackage, p, `packages.${p.id}`);
   const client = new PymetricsClient({
-    endpoint: config.endpoint,
+    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    ...(config.wsdl ? { wsdl: config.wsdl } : {}),
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     fetch: ctx.fetch,
@@ -159,6 +162,15 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
 
     async reportUrl(order): Promise<VendorLink> {
       return { url: await client.getReport(refOf(order)) };
+    },
+
+    // seed 000: `evaluation_url` "is available in the response if the candidate is eligible for video evaluation";
+    // a recruiter view, fetched fresh from get_bulk_status at click time (the saved one only if pymetrics is silent).
+    async evaluationUrl(order): Promise<VendorLink> {
+      const [status] = (await client.getBulkStatus([refOf(order)])).filter((s) => s.order_id === order.vendorRef);
+      const url = status?.evaluation_url ?? (typeof order.vendorData.evaluationUrl === 'string' ? order.vendorData.evaluationUrl : undefined);
+      if (!url) throw new VendorError('pymetrics offers no video evaluation for this order', { retryable: false, code: 'report_unavailable' });
+      return { url, vendorData: { evaluationUrl: url } };
     },
 
     async refresh(orders) {

@@ -190,3 +190,22 @@ describe('pymetrics sandbox wire', () => {
     expect(wsdl).toContain('<wsdl:operation name="request_assessment_order">');
   });
 });
+
+describe('pymetrics service address', () => {
+  it('is the soap:address of our WSDL copy when no endpoint is configured', async () => {
+    const called: string[] = [];
+    const client = new PymetricsClient({
+      clientId: 'id',
+      clientSecret: 'secret-never-logged',
+      fetch: (async (url: string | URL) => {
+        called.push(String(url));
+        return new Response('unavailable', { status: 503 });
+      }) as typeof fetch,
+      log: logger().log,
+      now: () => new Date(),
+    });
+    await expect(client.echo('x')).rejects.toBeInstanceOf(VendorError);
+    // seed 000 / shared/wsdl/pymetrics.wsdl: <soap:address location="https://www.pymetrics.com/integrations/webservice/v3/"/>
+    expect(called[0]).toBe('https://www.pymetrics.com/integrations/webservice/v3/');
+  });
+});

@@ -30,8 +30,10 @@ export const SESSION_EXPIRED = 'Your session has expired. Please use the Authent
 const SERVICE_NS = 'pym.intg.ws.3.0.0';
 
 export interface PymetricsClientOptions {
-  /** Service URL (config `vendors.pymetrics.endpoint`); the WSDL's own address is never used. */
-  endpoint: string;
+  /** Service URL (config `vendors.pymetrics.endpoint`); without it, the WSDL's `soap:address`. */
+  endpoint?: string;
+  /** Where the WSDL is read from (config `vendors.pymetrics.wsdl`, e.g. pymetrics' `…/v3/wsdl/`); default our copy. */
+  wsdl?: string;
   clientId: string;
   clientSecret: string;
   fetch: typeof fetch;
@@ -94,7 +96,7 @@ const xmlEscape = (s: string) =>
   s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 export class PymetricsClient {
-  private readonly o: Required<PymetricsClientOptions>;
+  private readonly o: PymetricsClientOptions & { timeoutMs: number; maxResponseBytes: number };
   private soap: Promise<Client> | null = null;
   private session: Session | null = null;
   private renewing: Promise<Session> | null = null;
@@ -211,8 +213,8 @@ export class PymetricsClient {
   }
 
   private soapClient(): Promise<Client> {
-    this.soap ??= createClientAsync(WSDL_PATH, {
-      endpoint: this.o.endpoint,
+    this.soap ??= createClientAsync(this.o.wsdl ?? WSDL_PATH, {
+      ...(this.o.endpoint ? { endpoint: this.o.endpoint } : {}),
       httpClient: this.httpClient(),
       disableCache: true, // one parsed WSDL per tenant client: nothing shared across tenants
     }).catch((e: unknown) => {
@@ -269,9 +271,11 @@ export class PymetricsClient {
         const exchange = (async () => {
           let res: Response;
           try {
+            // `soap` reads a WSDL given by URL through this client too, with no data: a GET.
+            const get = data === null || data === undefined;
             res = await doFetch(url, {
-              method: 'POST',
-              body: String(data),
+              method: get ? 'GET' : 'POST',
+              ...(get ? {} : { body: String(data) }),
               headers: Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)])),
               signal: AbortSignal.timeout(timeoutMs),
               redirect: 'manual',

@@ -220,6 +220,9 @@ export const AssessmentResult = z.object({
   description: z.string().optional(),
   order_id: int,
   fitscore: num.optional(),
+  // seed 000: "Depending on your configuration, you will recieve at least one of score and band"; the sample says
+  // fitscore. Both names are read.
+  score: num.optional(),
   band: z.string().optional(),
   passed: bool.optional(),
   external_id: z.string().optional(),

@@ -140,3 +140,50 @@ describe('pymetrics polling through the BFF', () => {
     for (const id of ids) expect((await t.getOrder(id)).status).toBe('invited');
   }, 90_000);
 });
+
+describe('pymetrics as configured accounts differ (seed 000)', () => {
+  let sandbox: PymetricsSandbox;
+  let t: TestBff;
+  const VIDEO = { id: 'pym-video', vendor: 'pymetrics' as const, name: 'Video interview', assessmentId: '2025' };
+
+  beforeAll(async () => {
+    // An account whose results carry `score` (not `fitscore`); the BFF is given only the WSDL's URL, no endpoint.
+    sandbox = await startPymetricsSandbox({ scoreField: 'score', autoAccept: true, callbacks: false });
+    t = await startTestBff({
+      vendors: { pymetrics: { wsdl: sandbox.wsdlUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret } },
+      packages: [PKG, VIDEO],
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sandbox?.stop();
+  });
+
+  it('calls the address of the WSDL soap:address, reads `score`, and opens the video evaluation behind a ticket', async () => {
+    const token = await t.token({ candidateId: 'pym-video-1' });
+    const created = await t.order(VIDEO.id, { token });
+    const placed = await t.waitForOrder(created.id, (o) => o.vendorRef !== null, 10_000);
+    expect(sandbox.calls().request_assessment_order).toBe(1);
+    await sandbox.advance(placed.vendorRef!, 'start');
+    await sandbox.advance(placed.vendorRef!, 'complete', { fitscore: 73.5, band: 'Recommend' });
+    await t.pollNow('pymetrics');
+    const scored = await t.waitForOrder(created.id, (o) => o.status === 'scored', 10_000);
+    expect(scored.result).toMatchObject({ score: 73.5, maxScore: 100, band: 'Recommend' });
+    expect(scored.result?.flags).toContainEqual(expect.objectContaining({ code: 'video_evaluation' }));
+
+    const evaluation = await t.followLink(created.id, 'evaluation', token);
+    expect(evaluation).toMatch(new RegExp(`^${sandbox.url}/video/evaluation/2025/${placed.vendorRef}/$`));
+    expect((await fetch(evaluation)).status).toBe(200);
+    const candidate = await t.token({ role: 'candidate', candidateId: 'pym-video-1' });
+    const refused = await t.api(`/v1/orders/${created.id}/links`, { method: 'POST', token: candidate, body: JSON.stringify({ kind: 'evaluation' }) });
+    expect(refused.status).toBe(403);
+  });
+
+  it('shows a band without a score when the account sends no numeric score', async () => {
+    const { toResult } = await import('./updates.js');
+    expect(toResult({ order_id: '1', band: 'Highly Recommend' })).toMatchObject({ band: 'Highly Recommend' });
+    expect(toResult({ order_id: '1', band: 'Highly Recommend' }).score).toBeUndefined();
+    expect(toResult({ order_id: '1', score: 88 })).toMatchObject({ score: 88, maxScore: 100 });
+    expect(toResult({ order_id: '1', score: 88, fitscore: 90 }).score).toBe(90);
+  });
+});

@@ -45,9 +45,10 @@ export function statusChange(s: AssessmentStatus, now: Date): OrderChange | null
 /** The unified result of one pymetrics result record (seed 000, "Get Bulk Results" response attributes). */
 export function toResult(r: AssessmentResult, evaluationUrl?: string): Result {
   const result: Result = { subScores: [], flags: [], jobFits: [], reportAvailable: true };
-  // seed 000: fitscore is "the assessment result, expressed as a percentile".
-  if (r.fitscore !== undefined && r.fitscore >= 0 && r.fitscore <= 100) {
-    result.score = r.fitscore;
+  // seed 000: fitscore is "the assessment result, expressed as a percentile"; the attribute table calls it `score`.
+  const score = r.fitscore ?? r.score;
+  if (score !== undefined && score >= 0 && score <= 100) {
+    result.score = score;
     result.maxScore = 100;
   }
   if (r.band) result.band = r.band;
