@@ -14,6 +14,7 @@ import { eventRoutes } from './routes/events.js';
 import { hookRoutes, oauthRoutes, returnRoutes } from './routes/hooks.js';
 import { linkRoutes } from './routes/links.js';
 import { opsRoutes } from './routes/ops.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { rejectUnstorable } from './routes/input.js';
 
 export type { AppDeps } from './routes/context.js';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   v1.route('/events', eventRoutes(deps));
+  v1.route('/candidates', privacyRoutes(deps));
   v1.route('/', apiRoutes(deps));
   app.route('/v1', v1);
 

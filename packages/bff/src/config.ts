@@ -42,6 +42,17 @@ const Tenant = z.object({
       secret: z.string().min(24, 'must be at least 24 characters'),
     })
     .optional(),
+  /**
+   * How long personal data is kept: raw vendor payloads (notifications, history), contact data of closed orders,
+   * and how long a per-order callback or return ticket works at most (while its order is open).
+   */
+  retention: z
+    .object({
+      rawPayloadDays: z.number().int().min(1).default(90),
+      contactDataDays: z.number().int().min(1).default(365),
+      ticketMaxAgeDays: z.number().int().min(1).default(180),
+    })
+    .prefault({}),
   /** Where a candidate returning from a vendor is sent; without it they see our own thank-you page. */
   candidateReturnUrl: z
     .string()

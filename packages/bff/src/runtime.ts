@@ -17,6 +17,7 @@ import { createMetrics } from './metrics.js';
 import { createDeliveryService } from './deliveries/service.js';
 import { createLinkService } from './links/service.js';
 import { createOrderService, type OrderService } from './orders/service.js';
+import { createPrivacyService, type PrivacyService } from './privacy/service.js';
 import { openDatabase } from './store/db.js';
 import { pruneEvents } from './store/events.js';
 import { pruneLinks } from './store/links.js';
@@ -74,6 +75,7 @@ export interface RunningBff {
   orders: OrderService;
   jobs: ReturnType<typeof createJobRunner>;
   hub: ReturnType<typeof createSseHub>;
+  privacy: PrivacyService;
   db: Awaited<ReturnType<typeof openDatabase>>;
   log: Logger;
   stop(): Promise<void>;
@@ -123,11 +125,13 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     await hub.start();
     closers.push(() => hub.stop());
 
+    const privacy = createPrivacyService({ db, config, secret, log, now });
     const retentionMs = config.eventRetentionHours * 3600_000;
     const maintenance = setInterval(() => {
       const t = now();
       pruneEvents(db, new Date(t.getTime() - retentionMs)).catch((err) => log.warn({ err: String(err) }, 'pruning events failed'));
       pruneLinks(db, new Date(t.getTime() - 3600_000)).catch((err) => log.warn({ err: String(err) }, 'pruning links failed'));
+      privacy.prune().catch((err) => log.warn({ err: String(err) }, 'pruning by retention failed'));
     }, 15 * 60_000).unref();
     closers.push(async () => clearInterval(maintenance));
 
@@ -150,6 +154,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       jobs: { refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o), ready: () => jobsStarted },
       hub,
       adapters,
+      privacy,
       auth: createAuthenticator(config, now),
       oauth,
       metrics,
@@ -190,6 +195,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       orders,
       jobs,
       hub,
+      privacy,
       db,
       log,
       stop: stopAll,

@@ -122,6 +122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/candidates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Erase a candidate's personal data (API key only)
+         * @description Removes contact data, vendor references, results, bookings, raw vendor payloads, events and links of every order of this candidate. Statuses and dates stay, anonymised under `auditRef`; open orders become `cancelled`; an audit row is kept. Idempotent. Vendors keep their own copies: ask them separately.
+         */
+        delete: operations["eraseCandidate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/events": {
         parameters: {
             query?: never;
@@ -397,6 +417,12 @@ export interface components {
                 code: "bad_request" | "validation_failed" | "unauthorized" | "token_missing" | "token_invalid" | "token_expired" | "forbidden" | "not_found" | "order_not_found" | "package_not_found" | "tenant_not_found" | "idempotency_conflict" | "idempotency_key_required" | "link_expired" | "link_used" | "report_unavailable" | "launch_unavailable" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "vendor_unavailable" | "vendor_rejected" | "webhook_unauthorized" | "no_matching_order" | "not_ready" | "internal";
                 message: string;
             };
+        };
+        CandidateErasureResponse: {
+            candidateId: string;
+            erasedAt: string;
+            orders: number;
+            auditRef: string;
         };
         HistoryResponse: {
             history: {
@@ -1185,6 +1211,64 @@ export interface operations {
             };
         };
     };
+    eraseCandidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Erased */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CandidateErasureResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not allowed for this token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not found (or not visible to this caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
     streamEvents: {
         parameters: {
             query?: {
@@ -1238,6 +1322,15 @@ export interface operations {
             };
             /** @description Not found (or not visible to this caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Too many open streams for this token subject, tenant or server (config `sse`); see Retry-After */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

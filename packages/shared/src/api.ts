@@ -73,3 +73,12 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 export const HistoryResponse = z.object({ history: z.array(HistoryEntry) });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+/** `DELETE /v1/candidates/{id}`: what was erased. `auditRef` names the candidate in the audit trail from now on. */
+export const CandidateErasureResponse = z.object({
+  candidateId: z.string(),
+  erasedAt: z.string(),
+  orders: z.number().int().nonnegative(),
+  auditRef: z.string(),
+});
+export type CandidateErasureResponse = z.infer<typeof CandidateErasureResponse>;

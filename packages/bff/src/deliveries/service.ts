@@ -1,7 +1,7 @@
 // Inbound vendor deliveries: notifications, per-order pings and candidates returning from a vendor.
 // Authenticates first (nothing unauthenticated is stored), stores the raw delivery with its effect in one
 // transaction, and is idempotent: the same delivery twice changes nothing the second time.
-import type { VendorId } from '@ca/shared';
+import { isOpenStatus, type OrderStatus, type VendorId } from '@ca/shared';
 import type { Logger } from 'pino';
 import type { OAuthIssuer } from '../auth/oauth.js';
 import { WebhookInvalid, WebhookUnauthorized, type VendorAdapter } from '../core/vendor-port.js';
@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics.js';
 import type { ApplyOutcome, OrderService } from '../orders/service.js';
 import type { Database } from '../store/db.js';
 import { insertDelivery } from '../store/deliveries.js';
-import { getOrder } from '../store/orders.js';
+import { ticketOrder } from '../store/retention.js';
 import type { Adapters } from '../vendors/adapters.js';
 
 /** An inbound HTTP request, already size-limited by the route. */
@@ -119,7 +119,14 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     /** A per-order ping (pymetrics `callback_url`): stored, then that order is polled soon. Never a status by itself. */
     async ping(d: InboundDelivery & { ticket: string }): Promise<void> {
       const orderId = adapterOf(d.tenantId, d.vendor) ? adapters.verifyOrderTicket('hook', d.tenantId, d.vendor, d.ticket) : null;
-      if (!orderId) throw unknownEndpoint('Unknown callback.');
+      // A ticket works while its order is open. Erased (or unknown, or too old): no such endpoint. Closed: a late
+      // callback is answered but does nothing (nothing stored, no poll), so the vendor has no reason to resend it.
+      const order = orderId ? await ticketOrder(db, orderId) : null;
+      if (!orderId || !order || order.tenant_id !== d.tenantId || order.vendor !== d.vendor) throw unknownEndpoint('Unknown callback.');
+      if (!isOpenStatus(order.status as OrderStatus)) {
+        count(d.vendor, 'ignored');
+        return;
+      }
       await insertDelivery(db, {
         tenantId: d.tenantId,
         vendor: d.vendor,
@@ -141,8 +148,9 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
      */
     async candidateReturned(tenantId: string, vendor: string, ticket: string): Promise<boolean> {
       const orderId = adapters.verifyOrderTicket('return', tenantId, vendor, ticket);
-      if (!orderId) return false;
-      if (await getOrder(db, orderId)) await deps.refreshOrderSoon(tenantId, vendor, orderId);
+      const order = orderId ? await ticketOrder(db, orderId) : null;
+      if (!orderId || !order || order.tenant_id !== tenantId || order.vendor !== vendor) return false; // unknown, too old or erased
+      if (isOpenStatus(order.status as OrderStatus)) await deps.refreshOrderSoon(tenantId, vendor, orderId); // closed: a thank-you, no check
       return true;
     },
   };

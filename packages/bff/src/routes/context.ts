@@ -1,6 +1,7 @@
 // What every route gets: the injected dependencies and the typed request variables.
 import type { Logger } from 'pino';
 import type { FailureLimiter } from '../auth/failures.js';
+import type { PrivacyService } from '../privacy/service.js';
 import type { Principal } from '../auth/principal.js';
 import type { Authenticator } from '../auth/principal.js';
 import type { OAuthIssuer } from '../auth/oauth.js';
@@ -31,6 +32,8 @@ export interface AppDeps {
   metrics: Metrics;
   log: Logger;
   now: () => Date;
+  /** Retention and erasure (DELETE /v1/candidates/{id}). */
+  privacy?: PrivacyService;
   /** Failed-authentication limits; default: DEFAULT_FAILURE_LIMITS, in memory. */
   failures?: FailureLimiter;
   /** Path of the built widget bundle served at /widget.js. */

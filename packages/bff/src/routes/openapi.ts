@@ -2,6 +2,7 @@
 // output), so the document cannot drift from what the server accepts.
 import {
   ApiError,
+  CandidateErasureResponse,
   CreateLinkRequest,
   CreateOrderRequest,
   HistoryResponse,
@@ -17,7 +18,7 @@ import { z } from 'zod';
 import { outboundWebhooks, outsidePaths, outsideSecuritySchemes } from './openapi-outside.js';
 
 /** Named schemas (components.schemas): responses as the server writes them, requests as it reads them. */
-const OUTPUT_SCHEMAS = { ApiError, HistoryResponse, LinkResponse, OrderEvent, OrderResponse, OrdersResponse, PackagesResponse, WidgetSessionResponse };
+const OUTPUT_SCHEMAS = { ApiError, CandidateErasureResponse, HistoryResponse, LinkResponse, OrderEvent, OrderResponse, OrdersResponse, PackagesResponse, WidgetSessionResponse };
 const INPUT_SCHEMAS = { CreateLinkRequest, CreateOrderRequest, WidgetSessionRequest };
 
 function namedSchemas(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
@@ -143,6 +144,19 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
           responses: { '302': { description: 'Redirect to the vendor' }, '410': error('Used or expired') },
         },
       },
+      '/v1/candidates/{id}': {
+        delete: {
+          operationId: 'eraseCandidate',
+          tags: ['Orders'],
+          summary: "Erase a candidate's personal data (API key only)",
+          description:
+            'Removes contact data, vendor references, results, bookings, raw vendor payloads, events and links of every order ' +
+            'of this candidate. Statuses and dates stay, anonymised under `auditRef`; open orders become `cancelled`; an audit ' +
+            'row is kept. Idempotent. Vendors keep their own copies: ask them separately.',
+          parameters: [idParam],
+          responses: { '200': { description: 'Erased', content: json('CandidateErasureResponse') }, ...errors },
+        },
+      },
       '/v1/events': {
         get: {
           operationId: 'streamEvents',
@@ -159,6 +173,7 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
           responses: {
             '200': { description: 'Event stream; each order event `data:` is an OrderEvent', content: { 'text/event-stream': { schema: ref('OrderEvent') } } },
             ...errors,
+            '429': error('Too many open streams for this token subject, tenant or server (config `sse`); see Retry-After'),
           },
         },
       },

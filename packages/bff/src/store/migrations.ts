@@ -113,6 +113,32 @@ CREATE INDEX ca_events_tenant ON ca_events (tenant_id, id);
     name: 'vendor display name kept with the order, like its package name, so the widget needs no list of vendors',
     sql: `ALTER TABLE ca_orders ADD COLUMN vendor_name text;`,
   },
+  {
+    version: 4,
+    name: 'retention and erasure: erased orders, an audit row per erasure, indexes for pruning by age',
+    sql: `
+ALTER TABLE ca_orders ADD COLUMN erased_at timestamptz;
+CREATE TABLE ca_erasures (
+  id bigserial PRIMARY KEY,
+  tenant_id text NOT NULL,
+  candidate_ref text NOT NULL,
+  orders integer NOT NULL,
+  erased_at timestamptz NOT NULL,
+  requested_by text NOT NULL
+);
+CREATE INDEX ca_erasures_candidate ON ca_erasures (tenant_id, candidate_ref);
+CREATE INDEX ca_status_history_received ON ca_status_history (received_at) WHERE detail ? 'raw';
+CREATE INDEX ca_orders_closed ON ca_orders (tenant_id, status_changed_at) WHERE status NOT IN ${OPEN} AND candidate <> '{}'::jsonb;
+`,
+  },
+  {
+    version: 5,
+    name: 'recruiter actions: a retake names the order it retakes; an order keeps its latest recruiter action',
+    sql: `
+ALTER TABLE ca_orders ADD COLUMN retake_of text;
+ALTER TABLE ca_orders ADD COLUMN last_action jsonb;
+`,
+  },
 ];
 
 /** Applies missing migrations in order, in one transaction holding an advisory lock. */

@@ -40,6 +40,10 @@ export function createAdapters(opts: {
   const { config, secret } = opts;
   const modules = new Map(opts.vendors.map((m) => [m.id, m]));
   const signer = (purpose: string, vendor: VendorId, tenantId: string) => createTicketSigner(secret, `${purpose}:${vendor}:${tenantId}`);
+  // Per-order tickets carry their issue time (`<orderId>~<seconds, base 36>`): past the tenant's ticketMaxAgeDays they
+  // stop working. Whether the order is still open (and not erased) is the delivery service's check.
+  const orderTicket = (purpose: 'hook' | 'return', vendor: VendorId, tenantId: string, orderId: string) =>
+    signer(purpose, vendor, tenantId).sign(`${orderId}~${Math.floor(opts.now().getTime() / 1000).toString(36)}`);
   const entries: AdapterEntry[] = [];
   const vendorFetch = outboundFetch(opts.fetch ?? globalThis.fetch.bind(globalThis));
   for (const [tenantId, tenant] of Object.entries(config.tenants)) {
@@ -57,8 +61,8 @@ export function createAdapters(opts: {
         publicUrl: base,
         links: {
           hookUrl: () => `${base}/hooks/${vendor}/${tenantId}`,
-          callbackUrl: (orderId) => `${base}/hooks/${vendor}/${tenantId}/${signer('hook', vendor, tenantId).sign(orderId)}`,
-          returnUrl: (orderId) => `${base}/return/${vendor}/${tenantId}/${signer('return', vendor, tenantId).sign(orderId)}`,
+          callbackUrl: (orderId) => `${base}/hooks/${vendor}/${tenantId}/${orderTicket('hook', vendor, tenantId, orderId)}`,
+          returnUrl: (orderId) => `${base}/return/${vendor}/${tenantId}/${orderTicket('return', vendor, tenantId, orderId)}`,
         },
         tickets: signer('data', vendor, tenantId),
         fetch: vendorFetch,
@@ -88,7 +92,14 @@ export function createAdapters(opts: {
     get: (tenantId, vendor) => entries.find((e) => e.tenantId === tenantId && e.vendor === vendor)?.adapter,
     all: () => entries,
     displayName: (vendor) => modules.get(vendor)?.displayName ?? vendor,
-    verifyOrderTicket: (purpose, tenantId, vendor, ticket) => signer(purpose, vendor, tenantId).verify(ticket),
+    verifyOrderTicket: (purpose, tenantId, vendor, ticket) => {
+      const value = signer(purpose, vendor, tenantId).verify(ticket);
+      if (value === null) return null;
+      const [orderId, issued] = value.split('~');
+      if (issued === undefined) return orderId!; // issued before tickets carried a time: the order's state decides
+      const maxAgeMs = (config.tenants[tenantId]?.retention.ticketMaxAgeDays ?? 0) * 86_400_000;
+      return opts.now().getTime() - parseInt(issued, 36) * 1000 > maxAgeMs ? null : orderId!;
+    },
     async close() {
       await Promise.all(entries.map((e) => e.adapter.close?.()));
     },

@@ -22,6 +22,7 @@ export const vendorBaseUrl = () =>
     .string()
     .refine((s) => URL.canParse(s), 'must be a URL')
     .refine((s) => {
+      if (!URL.canParse(s)) return true; // reported above
       const u = new URL(s);
       return u.protocol === 'https:' || (u.protocol === 'http:' && (LOOPBACK.has(u.hostname) || u.hostname.startsWith('127.')));
     }, 'must be an https URL (http only for localhost)');

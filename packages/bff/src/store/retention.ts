@@ -1,0 +1,106 @@
+// Retention and erasure: pruning raw vendor payloads and candidate contact data by age, and erasing one
+// candidate. Erased orders are kept, anonymised, under the tenant id `<tenant>/erased` (never a valid tenant id),
+// so no lookup by tenant (API, vendor notifications, polls, links, pings) can reach them again.
+import type { Database, Sql } from './db.js';
+
+const OPEN = `('requested','invited','scheduled','in_progress','completed')`;
+
+/** The tenant id erased orders are kept under. */
+export const erasedTenant = (tenantId: string) => `${tenantId}/erased`;
+
+export interface ErasureResult {
+  orders: number;
+  events: number;
+  deliveries: number;
+}
+
+/**
+ * Erases one candidate of one tenant in the caller's transaction: contact data, job, vendor references and data,
+ * results, bookings and raw payloads are removed; statuses and dates stay under `pseudonym`; open orders become
+ * `cancelled`; events, links and idempotency keys of those orders go; one audit row is written.
+ */
+export async function eraseCandidate(
+  tx: Sql,
+  e: { tenantId: string; candidateId: string; pseudonym: string; now: Date; requestedBy: string },
+): Promise<ErasureResult> {
+  const ids = (
+    await tx.query<{ id: string }>(`SELECT id FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 ORDER BY id FOR UPDATE`, [e.tenantId, e.candidateId])
+  ).map((r) => r.id);
+  let events = 0;
+  let deliveries = 0;
+  if (ids.length) {
+    await tx.query(
+      `UPDATE ca_orders SET tenant_id = $2, candidate_id = $3, candidate = '{}'::jsonb, job = NULL, actor = NULL, vendor_ref = NULL,
+         vendor_data = '{}'::jsonb, booking = NULL, result = NULL, progress = NULL,
+         error = CASE WHEN status IN ${OPEN} THEN '{"code":"erased","message":"The candidate''s data was erased."}'::jsonb ELSE error END,
+         status = CASE WHEN status IN ${OPEN} THEN 'cancelled' ELSE status END,
+         erased_at = $4, updated_at = $4, version = version + 1
+       WHERE id = ANY($1::text[])`,
+      [ids, erasedTenant(e.tenantId), e.pseudonym, e.now],
+    );
+    await tx.query(`UPDATE ca_status_history SET detail = NULL, dedupe_key = 'erased:' || id WHERE order_id = ANY($1::text[])`, [ids]);
+    await tx.query(`DELETE FROM ca_links WHERE order_id = ANY($1::text[])`, [ids]);
+    await tx.query(`DELETE FROM ca_idempotency WHERE order_id = ANY($1::text[])`, [ids]);
+    deliveries = (
+      await tx.query(`DELETE FROM ca_deliveries WHERE tenant_id = $1 AND order_ids && $2::text[] RETURNING id`, [e.tenantId, ids])
+    ).length;
+  }
+  events = (await tx.query(`DELETE FROM ca_events WHERE tenant_id = $1 AND candidate_id = $2 RETURNING id`, [e.tenantId, e.candidateId])).length;
+  await tx.query(`INSERT INTO ca_erasures (tenant_id, candidate_ref, orders, erased_at, requested_by) VALUES ($1,$2,$3,$4,$5)`, [
+    e.tenantId,
+    e.pseudonym,
+    ids.length,
+    e.now,
+    e.requestedBy,
+  ]);
+  return { orders: ids.length, events, deliveries };
+}
+
+export interface ErasureRow {
+  tenant_id: string;
+  candidate_ref: string;
+  orders: number;
+  erased_at: Date;
+  requested_by: string;
+}
+
+export async function listErasures(sql: Sql, tenantId: string, candidateRef: string): Promise<ErasureRow[]> {
+  return sql.query<ErasureRow>(`SELECT tenant_id, candidate_ref, orders, erased_at, requested_by FROM ca_erasures WHERE tenant_id = $1 AND candidate_ref = $2 ORDER BY id`, [
+    tenantId,
+    candidateRef,
+  ]);
+}
+
+/** Deletes a tenant's raw deliveries received before `before` and drops the raw payload from older history rows. */
+export async function pruneRawPayloads(db: Database, tenantId: string, before: Date): Promise<{ deliveries: number; history: number }> {
+  return db.transaction(async (tx) => {
+    const deliveries = (await tx.query(`DELETE FROM ca_deliveries WHERE tenant_id = $1 AND received_at < $2 RETURNING id`, [tenantId, before])).length;
+    const history = (
+      await tx.query(
+        `UPDATE ca_status_history h SET detail = h.detail - 'raw' FROM ca_orders o
+         WHERE h.order_id = o.id AND o.tenant_id = $1 AND h.received_at < $2 AND h.detail ? 'raw' RETURNING h.id`,
+        [tenantId, before],
+      )
+    ).length;
+    return { deliveries, history };
+  });
+}
+
+/** Removes contact data (name, email, locale), job and acting user of a tenant's orders closed before `before`. */
+export async function pruneContactData(sql: Sql, tenantId: string, before: Date): Promise<number> {
+  const rows = await sql.query(
+    `UPDATE ca_orders SET candidate = '{}'::jsonb, job = NULL, actor = NULL
+     WHERE tenant_id = $1 AND status NOT IN ${OPEN} AND status_changed_at < $2 AND candidate <> '{}'::jsonb RETURNING id`,
+    [tenantId, before],
+  );
+  return rows.length;
+}
+
+/** What a per-order ticket needs to know about its order. */
+export async function ticketOrder(sql: Sql, orderId: string): Promise<{ tenant_id: string; vendor: string; status: string; erased_at: Date | null } | null> {
+  const rows = await sql.query<{ tenant_id: string; vendor: string; status: string; erased_at: Date | null }>(
+    `SELECT tenant_id, vendor, status, erased_at FROM ca_orders WHERE id = $1`,
+    [orderId],
+  );
+  return rows[0] ?? null;
+}
