@@ -76,36 +76,35 @@ describe('config', () => {
     expect(() => loadConfig(join(dir, 'c.json'))).toThrow(/not valid JSON/);
   });
 
-  it('stops the server with a non-zero exit and a message naming the field', () => {
+  /** Runs the BFF command on a config file written to a fresh directory; the directory holds `data/` for embedded stores. */
+  function runBff(config: object): { status: number | null; stderr: string; dir: string } {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
-    const c = base();
-    c.tenants.acme.widgetKeys.k1 = 'short';
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify(c));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(config).replaceAll('__DIR__', dir));
     const root = resolve(import.meta.dirname, '../../..');
     const r = spawnSync(process.execPath, [join(root, 'scripts/bff.mjs'), '--config', join(dir, 'bad.json')], {
       env: { ...process.env, ...env },
       encoding: 'utf8',
       timeout: 60_000,
     });
+    return { status: r.status, stderr: r.stderr, dir };
+  }
+
+  it('stops the server with a non-zero exit and a message naming the field', () => {
+    const c = base();
+    c.tenants.acme.widgetKeys.k1 = 'short';
+    const r = runBff(c);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/tenants\.acme\.widgetKeys\.k1: must be at least 32 characters/);
     expect(r.stderr).not.toContain('a'.repeat(20));
   });
 
   it('exits 2 naming the field of a bad vendor block, before opening the database', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
-    const c = { ...base(), database: `embedded:${join(dir, 'data')}` };
+    const c = { ...base(), database: 'embedded:__DIR__/data' };
     c.tenants.acme.vendors.berke.baseUrl = 'not a url';
-    writeFileSync(join(dir, 'bad.json'), JSON.stringify(c));
-    const root = resolve(import.meta.dirname, '../../..');
-    const r = spawnSync(process.execPath, [join(root, 'scripts/bff.mjs'), '--config', join(dir, 'bad.json')], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const r = runBff(c);
     expect(r.stderr).toMatch(/tenants\.acme\.vendors\.berke\.baseUrl: /);
     expect(r.status).toBe(2);
-    expect(existsSync(join(dir, 'data'))).toBe(false);
+    expect(existsSync(join(r.dir, 'data'))).toBe(false);
   });
 });
 
