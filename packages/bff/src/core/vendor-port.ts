@@ -146,6 +146,12 @@ export interface VendorContext {
     callbackUrl(orderId: string): string;
     /** `{publicUrl}/return/{vendor}/{tenant}/{ticket}`: where the candidate's browser lands after finishing (Berke). */
     returnUrl(orderId: string): string;
+    /**
+     * `{publicUrl}/return/{vendor}/{tenant}`: where a candidate lands after a vendor page that several orders share
+     * (Mettl's schedule-wide exit redirect). Names no order and triggers nothing; it thanks the candidate or sends
+     * them to the tenant's candidateReturnUrl.
+     */
+    exitUrl(): string;
   };
   /** Compact HMAC-signed strings bound to this tenant and vendor, e.g. Mettl `context_data`. */
   tickets: {

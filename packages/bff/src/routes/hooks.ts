@@ -48,6 +48,18 @@ export function hookRoutes(deps: AppDeps) {
 /** GET /return/{vendor}/{tenant}/{ticket}: the candidate's browser back from the vendor. Triggers a check, proves nothing. */
 export function returnRoutes(deps: AppDeps) {
   const app = new Hono<Env>();
+  // GET /return/{vendor}/{tenant}: the exit page of a vendor page shared by many orders (links.exitUrl()). It names no
+  // order, so it checks nothing and triggers nothing; it only thanks the candidate or sends them to the tenant's page.
+  app.get('/:vendor/:tenant', (c) => {
+    const tenantId = c.req.param('tenant');
+    const tenant = Object.hasOwn(deps.config.tenants, tenantId) ? deps.config.tenants[tenantId] : undefined;
+    if (!tenant || !deps.adapters.get(tenantId, c.req.param('vendor'))) {
+      return c.html(messagePage('Link not recognised', 'This return link is not valid. You can close this tab.'), 404);
+    }
+    c.header('Cache-Control', 'no-store');
+    if (tenant.candidateReturnUrl) return redirectTo(c, tenant.candidateReturnUrl);
+    return c.html(messagePage('Thank you', `You have finished this part. You can close this tab and return to ${tenant.name}.`), 200);
+  });
   app.get('/:vendor/:tenant/:ticket', async (c) => {
     const tenantId = c.req.param('tenant');
     const tenant = Object.hasOwn(deps.config.tenants, tenantId) ? deps.config.tenants[tenantId] : undefined;

@@ -63,6 +63,7 @@ export function createAdapters(opts: {
           hookUrl: () => `${base}/hooks/${vendor}/${tenantId}`,
           callbackUrl: (orderId) => `${base}/hooks/${vendor}/${tenantId}/${orderTicket('hook', vendor, tenantId, orderId)}`,
           returnUrl: (orderId) => `${base}/return/${vendor}/${tenantId}/${orderTicket('return', vendor, tenantId, orderId)}`,
+          exitUrl: () => `${base}/return/${vendor}/${tenantId}`,
         },
         tickets: signer('data', vendor, tenantId),
         fetch: vendorFetch,

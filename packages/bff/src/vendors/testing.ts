@@ -37,6 +37,7 @@ export function makeTestContext(opts: TestContextOptions): TestContext {
       hookUrl: () => `${publicUrl}/hooks/${opts.vendor}/${tenantId}`,
       callbackUrl: (orderId) => `${publicUrl}/hooks/${opts.vendor}/${tenantId}/${signer('hook').sign(orderId)}`,
       returnUrl: (orderId) => `${publicUrl}/return/${opts.vendor}/${tenantId}/${signer('return').sign(orderId)}`,
+      exitUrl: () => `${publicUrl}/return/${opts.vendor}/${tenantId}`,
     },
     tickets: signer('data'),
     fetch: globalThis.fetch.bind(globalThis),

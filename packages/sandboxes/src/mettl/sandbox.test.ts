@@ -127,3 +127,41 @@ describe('Mettl sandbox', () => {
     await expect(sb.advance('nope', 'start')).rejects.toMatchObject({ name: 'StepRefused' });
   });
 });
+
+describe('Mettl sandbox failure shapes', () => {
+  it('answers per-candidate error entries inside a SUCCESS body, and refuses an uninvited candidate of a ByInvitation schedule', async () => {
+    const { startMettlSandbox } = await import('./server.js');
+    const { createHmac } = await import('node:crypto');
+    const sb = await startMettlSandbox({ registrationLimit: 1 });
+    try {
+      const call = async (method: 'GET' | 'POST', path: string, params: Record<string, string>) => {
+        const all: Record<string, string> = { ...params, ak: sb.publicKey, ts: String(Math.floor(Date.now() / 1000)) };
+        const names = Object.keys(all).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+        const toSign = [`${method}${sb.baseUrl}${path}`, ...names.map((n) => all[n])].join('\n');
+        all.asgn = createHmac('sha256', sb.privateKey).update(toSign).digest('base64');
+        const body = new URLSearchParams(all).toString();
+        const res = method === 'GET' ? await fetch(`${sb.baseUrl}${path}?${body}`) : await fetch(`${sb.baseUrl}${path}`, { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        return (await res.json()) as Record<string, any>;
+      };
+      const rd = (email: string) => JSON.stringify({ registrationDetails: [{ 'Email Address': email, 'First Name': 'A', 'Last Name': 'B' }] });
+      const open = await call('POST', '/assessments/123456/schedules', { sc: JSON.stringify({ name: 'open', sourceApp: 'x', access: { type: 'OpenForAll' } }) });
+      const ak = open.createdSchedule.accessKey as string;
+      expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('one@example.com') })).registrationStatus[0]).toMatchObject({ status: 'ToBeTaken' });
+      expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('two@example.com') }))).toMatchObject({
+        status: 'SUCCESS',
+        registrationStatus: [{ email: 'two@example.com', status: 'error', code: 'E607', message: 'Candidate registration limit exceeded' }],
+      });
+      sb.failRegistrations({ code: 'E401', message: 'Authentication failed' }, 1);
+      expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('one@example.com') })).registrationStatus[0]).toMatchObject({ status: 'error', code: 'E401' });
+      const inv = await call('POST', '/assessments/123456/schedules', { sc: JSON.stringify({ name: 'inv', sourceApp: 'x', access: { type: 'ByInvitation' } }) });
+      const byInvitation = await call('POST', `/schedules/${inv.createdSchedule.accessKey}/candidates`, { rd: rd('one@example.com') });
+      expect(byInvitation.registrationStatus[0]).toMatchObject({ status: 'error', code: 'E028' });
+      // Results of all candidates in the schedule, paged.
+      const page = await call('GET', `/schedules/${ak}/candidates`, { limit: '10', offset: '0' });
+      expect(page).toMatchObject({ status: 'SUCCESS', candidates: [{ email: 'one@example.com', testStatus: { status: 'ToBeTaken' } }], paging: { total: 1 } });
+      expect(sb.counters().signatureFailures).toBe(0);
+    } finally {
+      await sb.stop();
+    }
+  });
+});

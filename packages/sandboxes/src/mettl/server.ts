@@ -15,7 +15,10 @@ type Params = Record<string, string>;
 export interface MettlSandboxOptions {
   publicKey?: string;
   privateKey?: string;
-  assessments?: { id: string; name: string }[];
+  /** `psychometric`: graded results carry a recommendation and response style (seed 001), on demand only with `ir`/`rs`. */
+  assessments?: { id: string; name: string; psychometric?: boolean }[];
+  /** Candidates the account may register in all; the next one gets E607 "Candidate registration limit exceeded". */
+  registrationLimit?: number;
   /** After a candidate finishes on the candidate page, grade after this many ms; `false`: only when told. */
   autoGradeMs?: number | false;
   /** Grade percentage when a grade step names none (default 70). */
@@ -72,6 +75,11 @@ export interface MettlSandbox extends VendorSandbox {
    * vendorRef: Mettl knows a candidate by email within a schedule).
    */
   advance(ref: string, action: SandboxAction, opts?: AdvanceOptions): Promise<Delivery[]>;
+  /**
+   * The next `times` registrations of candidates answer a per-candidate error entry `{email, status: "error", code,
+   * message}` (e.g. E028, E401), as Mettl does inside a SUCCESS body; `null` stops it.
+   */
+  failRegistrations(error: { code: string; message: string } | null, times?: number): void;
   /** Sends a recorded notification again, byte for byte (a vendor retry). */
   redeliver(index: number): Promise<Delivery>;
   counters(): Counters;
@@ -137,8 +145,11 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
   const assessments = opts.assessments ?? [
     { id: '123456', name: 'Java coding test' },
     { id: '1225766', name: 'Ruby on Rails' },
+    { id: '555000', name: 'Workplace personality', psychometric: true },
   ];
   const autoGradeMs = opts.autoGradeMs ?? 300;
+  let registered = 0;
+  let failing: { code: string; message: string; times: number } | null = null;
   const schedules = new Map<string, SbSchedule>();
   const candidates = new Map<string, SbCandidate>();
   /** One-time candidate link token → candidate key; removed when used or superseded. */
@@ -311,7 +322,24 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       const optional = rd.data.optionalParams?.find((o) => o.email.toLowerCase() === email.toLowerCase());
       const key = ckey(schedule.accessKey, email);
       let cand = candidates.get(key);
+      const access = schedule.sc.access as { type?: string; candidates?: unknown } | undefined;
+      const invited = Array.isArray(access?.candidates) && access.candidates.some((x) => JSON.stringify(x).toLowerCase().includes(email.toLowerCase()));
+      if (!cand && access?.type === 'ByInvitation' && !invited) {
+        // register-candidates KB: in a ByInvitation schedule links are generated only for candidates added to it.
+        out.push({ email, status: 'error', code: 'E028', message: 'Candidate is not invited to this schedule' });
+        continue;
+      }
+      if (failing && failing.times > 0) {
+        failing.times -= 1;
+        out.push({ email, status: 'error', code: failing.code, message: failing.message });
+        continue;
+      }
+      if (!cand && opts.registrationLimit !== undefined && registered >= opts.registrationLimit) {
+        out.push({ email, status: 'error', code: 'E607', message: 'Candidate registration limit exceeded' });
+        continue;
+      }
       if (!cand) {
+        registered += 1;
         cand = {
           accessKey: schedule.accessKey,
           email,
@@ -348,8 +376,10 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     return c.json({ status: 'SUCCESS', registrationStatus: out });
   });
 
-  function testStatusOf(cand: SbCandidate) {
+  /** seed 001: a psychometric report's recommendation and response style; on demand only when `ir` / `rs` ask. */
+  function testStatusOf(cand: SbCandidate, ask: { recommendation: boolean; responseStyle: boolean } = { recommendation: true, responseStyle: true }) {
     const assessment = assessments.find((a) => a.id === schedules.get(cand.accessKey)?.assessmentId);
+    const psycho = assessment?.psychometric === true;
     const g = cand.graded;
     return {
       start_time_GMT: cand.startedAt ? utc(cand.startedAt) : null,
@@ -387,7 +417,15 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
             performanceCategory: g.marks / g.max >= 0.6 ? 'Good' : 'Poor',
             performanceCategoryVersion: 1,
             difficultyMarks: [],
-            analysis: { responseStyles: [], recommendation: [] },
+            analysis: {
+              responseStyles: psycho && ask.responseStyle ? [{ type: 'Response Style', value: g.marks / g.max >= 0.5 ? 'Consistent' : 'Inconsistent' }] : [],
+              recommendation:
+                psycho && ask.recommendation
+                  ? [{ type: 'Overall Recommendation', value: g.marks / g.max >= 0.6 ? 'Recommended' : 'Not Recommended' }]
+                  : !psycho
+                    ? [{ type: 'Performance Category', value: g.marks / g.max >= 0.6 ? 'Good' : 'Poor' }]
+                    : [],
+            },
           }
         : null,
       pdfReport: g ? `${url}/report/${cand.reportKey}?format=pdf` : null,
@@ -396,11 +434,40 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     };
   }
 
+  /** `ir={"recommendation":true}` and `rs=true` (seed 001). */
+  const asked = (p: Params) => ({
+    recommendation: (parseJsonParam(p.ir) as { recommendation?: unknown } | undefined)?.recommendation === true,
+    responseStyle: p.rs === 'true',
+  });
+
+  // get-results-of-all-candidates-in-schedule-api: paged with limit/offset (MettlHelper.java asks limit=500).
+  app.get('/v2/schedules/:ak/candidates', (c) => {
+    count('scheduleResults');
+    const schedule = schedules.get(c.req.param('ak'));
+    if (!schedule) return err(c, 404, 'E404', 'Schedule not found');
+    const p = paramsOf(c);
+    const limit = p.limit === undefined ? 20 : Number(p.limit);
+    const offset = p.offset === undefined ? 0 : Number(p.offset);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500 || !Number.isInteger(offset) || offset < 0) {
+      return err(c, 400, 'E400', 'limit must be 1-500 and offset >= 0');
+    }
+    const all = [...candidates.values()].filter((x) => x.accessKey === schedule.accessKey);
+    const page = all.slice(offset, offset + limit).map((cand) => {
+      const { assessmentName: _unused, ...testStatus } = testStatusOf(cand, asked(p));
+      return {
+        email: cand.email,
+        registration: { 'Email Address': cand.email, 'First Name': cand.firstName, 'Last Name': cand.lastName },
+        testStatus,
+      };
+    });
+    return c.json({ status: 'SUCCESS', candidates: page, paging: { limit, offset, total: all.length } });
+  });
+
   app.get('/v2/schedules/:ak/candidates/:email', (c) => {
     count('candidateResult');
     const cand = candidates.get(ckey(c.req.param('ak'), c.req.param('email')));
     if (!cand) return err(c, 404, 'E404', 'Candidate not registered in this schedule');
-    const { assessmentName: _unused, ...testStatus } = testStatusOf(cand);
+    const { assessmentName: _unused, ...testStatus } = testStatusOf(cand, asked(paramsOf(c)));
     return c.json({
       status: 'SUCCESS',
       candidate: {
@@ -675,6 +742,9 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       }, autoGradeMs);
       timers.add(t);
     }
+    // seed 001: after "Finish Test" the candidate goes to the exit redirection URL when one is set.
+    const exit = Object.entries(schedules.get(cand.accessKey)!.sc).find(([k]) => k.toLowerCase() === 'exitredirectionurl')?.[1];
+    if (action !== 'start' && cand.status === 'Completed' && typeof exit === 'string' && /^https?:\/\//.test(exit)) return c.redirect(exit, 303);
     return c.redirect(`/take/${sid}`, 303);
   });
 
@@ -701,6 +771,9 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       [...schedules.values()].map((s) => ({ accessKey: s.accessKey, name: s.name, assessmentId: s.assessmentId, sc: { ...s.sc } })),
     deliveries: () => deliveries.map((d) => ({ ...d })),
     advance,
+    failRegistrations(error, times = 1) {
+      failing = error ? { ...error, times } : null;
+    },
     redeliver,
     counters: snapshot,
     async outage(mode) {

@@ -344,4 +344,10 @@ describe('Mettl adapter failures and catalog', () => {
     const ctx = makeTestContext({ vendor: 'mettl', config: { publicKey: 'a', webhookUser: 'u', webhookPassword: 'p' }, packages: [PKG] });
     expect(() => mettl(ctx)).toThrow(/privateKey/);
   });
+
+  it('refuses accessType ByInvitation in config with the reason, naming the field', () => {
+    const config = { publicKey: 'a', privateKey: 'b', webhookUser: 'u', webhookPassword: 'p', accessType: 'ByInvitation' };
+    const ctx = makeTestContext({ vendor: 'mettl', config, packages: [PKG] });
+    expect(() => mettl(ctx)).toThrow(/accessType: ByInvitation is not supported: Mettl registers candidates into a ByInvitation schedule only once they were added/);
+  });
 });

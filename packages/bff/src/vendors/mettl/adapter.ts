@@ -1,5 +1,5 @@
 // The Mettl adapter: schedules per package and attempt, registration with a signed order ticket, fresh
-// single-use links, reconciliation. Orchestration only: the wire is in client.ts, mapping in status/result.
+// single-use links, reconciliation per schedule. Orchestration only: the wire is in client.ts, mapping in status/result.
 import { parseVendorConfig } from '../config.js';
 import {
   VendorError,
@@ -12,12 +12,29 @@ import {
   type VendorOrder,
 } from '../../core/vendor-port.js';
 import { createMettlClient, type MettlClient } from './client.js';
-import { MettlConfig, MettlPackage } from './config.js';
+import { isPsychometric, MettlConfig, MettlPackage } from './config.js';
 import { resultOf } from './result.js';
 import { FACT_STATUS, factKey, factOfResult } from './status.js';
 import { parseGmt } from './time.js';
 import { basicAuthValue, createWebhookParser, RESUME_MARKER } from './webhook.js';
-import type { TestStatus } from './wire.js';
+import type { RegistrationEntry, TestStatus } from './wire.js';
+
+/** What Mettl said about one candidate of a registration call. */
+type RegistrationOutcome =
+  | { kind: 'link'; status: string; url: string }
+  /** seed 001: "a unique email Id can only take a test once in a schedule": the attempt is used up. */
+  | { kind: 'finished'; status: string }
+  /** Mettl refused the candidate (`status: "error"`, e.g. E607 "Candidate registration limit exceeded"). */
+  | { kind: 'refused'; status: string; code: string | undefined; message: string };
+
+/** Statuses of a candidate who finished the test in a schedule (grv07/clat views.py: `Completed`; expired tests too). */
+const FINISHED = new Set(['completed', 'expired', 'graded', 'testexpired']);
+/**
+ * Error codes of a refused registration worth trying again later. Mettl documents no list; only server-side faults
+ * are assumed transient. E607 (registration limit), E028 and E401 (signature) need a person, so they fail the order.
+ */
+const TRANSIENT_REGISTRATION_CODES = new Set(['E500', 'E502', 'E503']);
+
 
 /**
  * `vendorRef` is `<accessKey>:<email>`: a Mettl candidate is identified by email within a schedule
@@ -54,12 +71,14 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     log: ctx.log,
     timeoutMs: config.timeoutMs,
   });
+  const psychometricAssessments = new Set([...packages.values()].filter(isPsychometric).map((p) => p.assessmentId));
   const parseWebhook = createWebhookParser({
     webhookUser: config.webhookUser,
     webhookPassword: config.webhookPassword,
     tickets: ctx.tickets,
     log: ctx.log,
     now: () => ctx.now(),
+    isPsychometric: (assessmentId) => assessmentId !== undefined && psychometricAssessments.has(assessmentId),
   });
 
   function packageOf(order: VendorOrder): MettlPackage {
@@ -86,6 +105,10 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
       testGradedNotificationUrl: hook,
       testResumeEnabledForExpiredTestURL: resumeHook,
       testNotificationBasicAuthHeader: basicAuthValue(config.webhookUser, config.webhookPassword),
+      // seed 001: after "Finish Test" the candidate is sent here (`exitRedirectionURL` of Edit Assessment; the schedule's
+      // `exitRedirectionUrl` in MettlHelper.java). A schedule is shared by orders, so it names none: our exit page
+      // thanks the candidate or sends them to the tenant's candidateReturnUrl; notifications carry the status.
+      exitRedirectionUrl: ctx.links.exitUrl(),
     };
   }
 
@@ -141,14 +164,34 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
   }
 
   /** Registers (again) and returns Mettl's answer for this candidate. Each call issues a new single-use URL. */
-  async function register(accessKey: string, order: VendorOrder) {
+  async function register(accessKey: string, order: VendorOrder): Promise<RegistrationOutcome> {
     const res = await client.registerCandidates(accessKey, registrationOf(order), {
       allowMissingMandatoryRegistrationFields: 'true',
     });
     const email = order.candidate.email.toLowerCase();
-    const entry = res.registrationStatus.find((r) => r.email.toLowerCase() === email) ?? res.registrationStatus[0]!;
+    const entry = res.registrationStatus.find((r) => r.email?.toLowerCase() === email) ?? res.registrationStatus[0]!;
+    return outcomeOf(entry);
+  }
+
+  function outcomeOf(entry: RegistrationEntry): RegistrationOutcome {
+    const status = entry.status ?? 'ToBeTaken';
     const url = entry.url && /^https?:\/\//i.test(entry.url) ? entry.url : undefined;
-    return { status: entry.status ?? 'ToBeTaken', message: entry.message, url };
+    const norm = status.replace(/[\s_-]/g, '').toLowerCase();
+    if (url && norm !== 'error') return { kind: 'link', status, url };
+    if (FINISHED.has(norm)) return { kind: 'finished', status };
+    const code = entry.code ?? entry.error?.code;
+    const message = (entry.message ?? entry.error?.message ?? `Mettl registered the candidate as ${status} without a link`).slice(0, 300);
+    return { kind: 'refused', status, code, message };
+  }
+
+  /** A refused registration as the error the job runner retries (transient codes) or fails the order with. */
+  function refusal(r: Extract<RegistrationOutcome, { kind: 'refused' }>): VendorError {
+    const retryable = r.code !== undefined && TRANSIENT_REGISTRATION_CODES.has(r.code);
+    return new VendorError(`Mettl refused to register the candidate: ${r.message}${r.code ? ` (${r.code})` : ''}.`, {
+      retryable,
+      code: retryable ? 'vendor_unavailable' : 'vendor_rejected',
+      ...(r.code ? { vendorCode: r.code } : {}),
+    });
   }
 
   function orderData(order: VendorOrder): MettlOrderData {
@@ -172,11 +215,14 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     for (let attempt = 1; attempt <= config.maxAttempts; attempt++) {
       const accessKey = await ensureSchedule(pkg, attempt);
       const reg = await register(accessKey, order);
-      if (!reg.url) {
+      if (reg.kind === 'finished') {
         // seed 001: a schedule lets an email take the test once; a retake goes to the next attempt's schedule.
         ctx.log.info({ vendor: 'mettl', orderId: order.id, attempt, vendorStatus: reg.status }, 'mettl attempt used, trying next');
         continue;
       }
+      // Only a finished attempt moves on: a refused candidate would be refused in every schedule, and each new
+      // schedule is a Mettl object nobody asked for.
+      if (reg.kind === 'refused') throw refusal(reg);
       const vendorData: MettlOrderData = { accessKey, email: order.candidate.email, attempt, assessmentId: pkg.assessmentId };
       const vendorRef = formatVendorRef(accessKey, order.candidate.email);
       return {
@@ -205,7 +251,8 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     // seed 001: the candidate URL "can be used by the candidate only once", so each click registers again
     // (the documented way to get a link) and gets a new one; an interrupted test continues through it.
     const reg = await register(accessKey, order);
-    if (!reg.url) {
+    if (reg.kind === 'refused') throw refusal(reg);
+    if (reg.kind === 'finished') {
       throw new VendorError(`Mettl issues no new link: the test in this schedule is ${reg.status}.`, {
         retryable: false,
         code: 'launch_unavailable',
@@ -237,8 +284,28 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
       dedupeKey: factKey(fact, at, accessKey),
       raw: ts,
     };
-    if (fact === 'graded' || fact === 'graded-expired') update.result = resultOf({ testStatus: ts });
+    if (fact === 'graded' || fact === 'graded-expired') update.result = resultOf({ testStatus: ts, psychometric: isPsychometric(packageOf(order)) });
     return update;
+  }
+
+  /** seed 001: for psychometric reports ask for the recommendation and the response style too. */
+  const resultParams = (pkg: MettlPackage): Record<string, string> =>
+    isPsychometric(pkg) ? { ir: JSON.stringify({ recommendation: true }), rs: 'true' } : {};
+
+  /** Page size of Get Results of All Candidates in Schedule (MettlHelper.java asks for 500; 100 keeps pages small). */
+  const RESULTS_PAGE = 100;
+  /** Pages read per schedule per cycle, so a huge schedule cannot hold the poll job. */
+  const MAX_RESULT_PAGES = 50;
+
+  /** Every candidate's testStatus in one schedule, by lower-case email, paging with `offset` until a short page. */
+  async function scheduleResults(accessKey: string, pkg: MettlPackage, wanted: ReadonlySet<string>): Promise<Map<string, TestStatus>> {
+    const out = new Map<string, TestStatus>();
+    for (let page = 0; page < MAX_RESULT_PAGES; page++) {
+      const rows = await client.scheduleResults(accessKey, RESULTS_PAGE, page * RESULTS_PAGE, resultParams(pkg));
+      for (const r of rows) if (r.testStatus) out.set(r.email.toLowerCase(), r.testStatus);
+      if (rows.length < RESULTS_PAGE || [...wanted].every((e) => out.has(e))) break;
+    }
+    return out;
   }
 
   async function refresh(orders: readonly VendorOrder[]): Promise<StatusUpdate[]> {
@@ -248,15 +315,27 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     const due = orders.filter((o) => o.statusChangedAt.getTime() <= cutoff && (o.vendorData.accessKey || o.vendorRef));
     const updates: StatusUpdate[] = [];
     let retryable: VendorError | null = null;
+    // One Get Results of All Candidates in Schedule per schedule (paged), not one call per candidate.
+    const bySchedule = new Map<string, { order: VendorOrder; email: string }[]>();
     for (const order of due) {
       try {
         const { accessKey, email } = orderData(order);
-        const { testStatus } = await client.candidateResult(accessKey, email);
-        const update = testStatus ? updateFromResult(order, accessKey, testStatus) : null;
-        if (update) updates.push(update);
+        bySchedule.set(accessKey, [...(bySchedule.get(accessKey) ?? []), { order, email: email.toLowerCase() }]);
       } catch (err) {
         if (!(err instanceof VendorError)) throw err;
-        ctx.log.warn({ vendor: 'mettl', orderId: order.id, code: err.code, vendorCode: err.vendorCode ?? null }, 'mettl reconciliation failed');
+      }
+    }
+    for (const [accessKey, members] of bySchedule) {
+      try {
+        const results = await scheduleResults(accessKey, packageOf(members[0]!.order), new Set(members.map((m) => m.email)));
+        for (const { order, email } of members) {
+          const testStatus = results.get(email);
+          const update = testStatus ? updateFromResult(order, accessKey, testStatus) : null;
+          if (update) updates.push(update);
+        }
+      } catch (err) {
+        if (!(err instanceof VendorError)) throw err;
+        ctx.log.warn({ vendor: 'mettl', schedule: accessKey, orders: members.length, code: err.code, vendorCode: err.vendorCode ?? null }, 'mettl reconciliation failed');
         if (err.retryable) retryable ??= err;
       }
     }
@@ -280,7 +359,7 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
   return {
     vendor: 'mettl',
     pollIntervalSeconds: config.pollIntervalSeconds,
-    refreshBatchSize: 50,
+    refreshBatchSize: 500,
     defaultKind: 'test',
     placeOrder,
     launchUrl,

@@ -41,7 +41,9 @@ describe('Mettl client', () => {
     const { client: c2, calls: getCalls } = clientAnswering(() => json({ status: 'SUCCESS', candidate: { email: 'a+1@b.c', testStatus: { status: 'ToBeTaken' } } }));
     await c2.candidateResult('f1bb27bf', 'a+1@b.c');
     const url = new URL(getCalls[0]!.url);
-    expect(url.pathname).toBe('/v2/schedules/f1bb27bf/candidates/a%2B1%40b.c');
+    // The email raw in the path, as the public clients send it; the signature covers exactly this (signer.test.ts).
+    expect(url.pathname).toBe('/v2/schedules/f1bb27bf/candidates/a+1@b.c');
+    expect(getCalls[0]!.url.split('?')[0]).toBe('https://api.mettl.com/v2/schedules/f1bb27bf/candidates/a+1@b.c');
     expect(url.searchParams.get('asgn')).toMatch(/=$/);
     expect(getCalls[0]!.init.body).toBeUndefined();
   });

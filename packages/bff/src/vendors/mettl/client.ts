@@ -10,6 +10,7 @@ import {
   Registration,
   ScheduleCreated,
   ScheduleEdited,
+  ScheduleResults,
   SchedulesList,
 } from './wire.js';
 
@@ -147,10 +148,18 @@ export function createMettlClient(opts: MettlClientOptions) {
       const path = `/schedules/${pathSegment(accessKey)}/candidates`;
       return call('registerCandidates', 'POST', path, { ...extra, rd: JSON.stringify(rd) }, Registration);
     },
-    /** The email sits in the path, percent-encoded, and is signed in that form (VENDOR-NOTES §1.2 quirks). */
-    candidateResult(accessKey: string, email: string) {
+    /**
+     * The email sits in the path, raw `@`/`+` as the public clients send it, and is signed in that form (signer.ts).
+     * `extra`: seed 001's `ir={"recommendation":true}` and `rs=true` for psychometric reports.
+     */
+    candidateResult(accessKey: string, email: string, extra: Params = {}) {
       const path = `/schedules/${pathSegment(accessKey)}/candidates/${pathSegment(email)}`;
-      return call('candidateResult', 'GET', path, {}, CandidateResult);
+      return call('candidateResult', 'GET', path, extra, CandidateResult);
+    },
+    /** One page of Get Results of All Candidates in Schedule: reconciliation asks once per schedule, not per candidate. */
+    scheduleResults(accessKey: string, limit: number, offset: number, extra: Params = {}) {
+      const path = `/schedules/${pathSegment(accessKey)}/candidates`;
+      return call('scheduleResults', 'GET', path, { ...extra, limit: String(limit), offset: String(offset) }, ScheduleResults);
     },
   };
 }

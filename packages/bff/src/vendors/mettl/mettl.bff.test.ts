@@ -182,3 +182,96 @@ describe('Mettl through the BFF', () => {
     }
   });
 });
+
+describe('Mettl as it really answers, through the BFF', () => {
+  let sandbox: MettlSandbox;
+  let t: TestBff;
+  const PSYCHO = { id: 'mettl-personality', vendor: 'mettl' as const, name: 'Workplace personality', assessmentId: '555000', kind: 'personality' as const };
+
+  beforeAll(async () => {
+    // The account may register 3 candidates in all (psy, err-a, limit-1); the 4th gets Mettl's E607 error entry.
+    sandbox = await startMettlSandbox({ autoGradeMs: false, registrationLimit: 3 });
+    t = await startTestBff({
+      vendors: {
+        mettl: { baseUrl: sandbox.baseUrl, publicKey: sandbox.publicKey, privateKey: sandbox.privateKey, ...WEBHOOK, reconcileAfterSeconds: 0 },
+      },
+      packages: [PKG, PSYCHO],
+      placeRetryDelay: 1,
+    });
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await sandbox?.stop();
+  });
+
+  const ordered = async (candidateId: string, pkg = PKG, email?: string) => {
+    const token = await t.token({ candidateId, ...(email ? { email } : {}) });
+    return { token, order: await t.order(pkg.id, { token }) };
+  };
+
+  it('reconciles with one "results of all candidates in schedule" call, shows a psychometric result without marks, and sends the candidate back', async () => {
+    const { token, order } = await ordered('mettl-psy', PSYCHO, 'grace+psy@example.com');
+    const placed = await t.waitForOrder(order.id, (o) => o.status === 'invited', 20_000);
+    const schedule = sandbox.schedules().find((s) => placed.vendorRef!.startsWith(`${s.accessKey}:`))!;
+    expect(schedule.sc.exitRedirectionUrl).toBe(`${t.url}/return/mettl/acme`);
+
+    const launch = await t.followLink(order.id, 'launch', token);
+    const take = new URL((await fetch(launch, { redirect: 'manual' })).headers.get('location')!, launch).toString();
+    await fetch(`${take}/start`, { method: 'POST', redirect: 'manual' });
+    const finished = await fetch(`${take}/finish`, { method: 'POST', redirect: 'manual' });
+    // seed 001: "Finish Test" sends the candidate to exitRedirectionURL: our return page.
+    const exit = finished.headers.get('location')!;
+    expect(exit).toBe(schedule.sc.exitRedirectionUrl);
+    const back = await fetch(exit, { redirect: 'manual' });
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('Thank you');
+
+    // The graded notification is lost; reconciliation asks the schedule once for all its candidates.
+    await sandbox.advance(placed.vendorRef!, 'grade', { drop: true, percentage: 80 });
+    sandbox.resetCalls();
+    await t.pollNow('mettl');
+    const scored = await t.waitForOrder(order.id, (o) => o.status === 'scored', 20_000);
+    expect(sandbox.calls().scheduleResults).toBeGreaterThanOrEqual(1);
+    expect(sandbox.calls().candidateResult ?? 0).toBe(0);
+    // seed 001: no score for a psychometric report; the recommendation (asked for with ir) and response style (rs) instead.
+    expect(scored.result?.score).toBeUndefined();
+    expect(scored.result?.subScores).toEqual([]);
+    expect(scored.result?.band).toBe('Recommended');
+    expect(scored.result?.flags).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'recommendation', value: 'Recommended' }),
+        expect.objectContaining({ code: 'response_style', value: 'Consistent' }),
+      ]),
+    );
+  });
+
+  it('retries a transient per-candidate error entry, then fails on E028 with its message, creating one schedule', async () => {
+    sandbox.failRegistrations({ code: 'E503', message: 'Service busy, try again' }, 1);
+    const { order: a } = await ordered('mettl-err-a', PKG, 'ada+tag@example.com');
+    const invited = await t.waitForOrder(a.id, (o) => o.status === 'invited', 20_000);
+    // The email with + sits raw in the path of every signed call since; the sandbox checked each signature.
+    expect(invited.vendorRef).toMatch(/:ada\+tag@example\.com$/);
+
+    sandbox.failRegistrations({ code: 'E028', message: 'Invalid registration details' }, 1);
+    const { order: b } = await ordered('mettl-err-b');
+    const failed = await t.waitForOrder(b.id, (o) => o.status === 'failed', 20_000);
+    expect(failed.error?.message).toContain('Invalid registration details');
+    expect(failed.error?.message).toContain('E028');
+    expect(sandbox.schedules().filter((s) => s.assessmentId === PKG.assessmentId)).toHaveLength(1);
+    expect(sandbox.counters().signatureFailures).toBe(0);
+  });
+
+  it('fails the order on E607 "Candidate registration limit exceeded" without creating attempt schedules', async () => {
+    const calls = sandbox.calls();
+    await t.waitForOrder((await ordered('mettl-limit-1')).order.id, (o) => o.status === 'invited', 20_000);
+    const { order } = await ordered('mettl-limit-2');
+    const failed = await t.waitForOrder(order.id, (o) => o.status === 'failed', 20_000);
+    expect(failed.error?.message).toMatch(/Candidate registration limit exceeded \(E607\)/);
+    const after = sandbox.calls();
+    expect((after.createSchedule ?? 0) - (calls.createSchedule ?? 0)).toBe(0);
+    expect(sandbox.schedules().filter((s) => s.assessmentId === PKG.assessmentId)).toHaveLength(1);
+    // Refused once, not retried: E607 needs a person.
+    expect((after.registerCandidates ?? 0) - (calls.registerCandidates ?? 0)).toBe(2);
+  });
+
+});

@@ -6,6 +6,8 @@ import { parseGmt } from './time.js';
 import { SectionalScore, type TestStatus } from './wire.js';
 
 export interface ScoreInput {
+  /** seed 001: for psychometric reports "do not consider any of the scores": no score, marks or sections. */
+  psychometric?: boolean;
   marksScored?: number;
   maxMarks?: number;
   /** `sectional_scores`: a JSON string in the 2024 graded notification. */
@@ -22,13 +24,23 @@ export function resultOf(input: ScoreInput): Result {
   const r = input.testStatus?.result ?? undefined;
   const marks = input.marksScored ?? r?.totalMarks;
   const max = input.maxMarks ?? r?.maxMarks;
-  const result: Result = { subScores: subScoresOf(input), flags: flagsOf(input), jobFits: [], reportAvailable: false };
-  if (marks !== undefined && max !== undefined && max > 0) {
+  const result: Result = {
+    subScores: input.psychometric ? [] : subScoresOf(input),
+    flags: flagsOf(input),
+    jobFits: [],
+    reportAvailable: false,
+  };
+  const recommendations = (r?.analysis?.recommendation ?? []).filter((x) => x.value);
+  if (input.psychometric) {
+    // seed 001: the recommendation(s) and response style are what a psychometric report offers.
+    const first = recommendations[0];
+    if (first?.value) result.band = first.value;
+  } else if (marks !== undefined && max !== undefined && max > 0) {
     // Negative marking can take marks below zero; our score is 0–100.
     result.score = Math.min(100, Math.max(0, round2((marks / max) * 100)));
     result.maxScore = 100;
   }
-  if (r?.performanceCategory) result.band = r.performanceCategory;
+  if (!input.psychometric && r?.performanceCategory) result.band = r.performanceCategory;
   const end = parseGmt(input.endTimeGmt ?? input.testStatus?.end_time_GMT);
   if (end) result.completedAt = end.toISOString();
   result.reportAvailable = Boolean(
@@ -72,6 +84,15 @@ function flagsOf(input: ScoreInput): ResultFlag[] {
       value: credibility,
       severity: credibility.toLowerCase() === 'low' ? 'warning' : 'info',
     });
+  }
+  const analysis = input.testStatus?.result?.analysis;
+  for (const rec of analysis?.recommendation ?? []) {
+    if (rec.value) flags.push({ code: 'recommendation', label: rec.type || 'Recommendation', value: rec.value, severity: 'info' });
+  }
+  for (const style of analysis?.responseStyles ?? []) {
+    const value = typeof style === 'string' ? style : (style.value ?? style.name);
+    const label = typeof style === 'string' ? 'Response style' : (style.type ?? 'Response style');
+    if (value) flags.push({ code: 'response_style', label, value, severity: 'info' });
   }
   const mode = input.testStatus?.completionMode;
   if (mode && mode.toLowerCase() !== 'completed') {

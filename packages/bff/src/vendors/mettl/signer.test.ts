@@ -30,9 +30,19 @@ describe('Mettl signer', () => {
       encoded: 'm0fGSqMRbOMgjiu%2B1H%2FUqL2sPMOONz7sRlzNWP%2FwhqA%3D',
     },
     {
-      name: 'a GET with a candidate email containing + in the path, signed percent-encoded',
+      // What we send: the email raw in the path, as the public clients do (Rails Mettl::GetScores, MettlHelper.java).
+      name: 'a GET with a candidate email in the path as sent, raw @ and +',
       method: 'GET',
       url: `https://api.mettl.com/v2/schedules/f1bb27bf/candidates/${pathSegment('anshul.bisht06+90@gmail.com')}`,
+      params: { ts: '1700000102' },
+      base64: 'MCfmmUxeSdYk2rvLKND2jQrqEWpRHVS8eX1+z9Vb7RE=',
+      encoded: 'MCfmmUxeSdYk2rvLKND2jQrqEWpRHVS8eX1%2Bz9Vb7RE%3D',
+    },
+    {
+      // The same call with the email percent-encoded (%40, %2B) signs a different string: a client must sign the form it sends.
+      name: 'a GET with the same email percent-encoded in the path',
+      method: 'GET',
+      url: 'https://api.mettl.com/v2/schedules/f1bb27bf/candidates/anshul.bisht06%2B90%40gmail.com',
       params: { ts: '1700000102' },
       base64: 'toEbA9l4VD+xHvswcLptVthWvAS/LLawBR4uKsGwzZo=',
       encoded: 'toEbA9l4VD%2BxHvswcLptVthWvAS%2FLLawBR4uKsGwzZo%3D',
@@ -74,6 +84,16 @@ describe('Mettl signer', () => {
 
   it('percent-encodes every value once on the wire (JSON spaces as %20, + as %2B)', () => {
     expect(encodeParams({ rd: '{"First Name":"A+B"}', ak: 'k' })).toBe('rd=%7B%22First%20Name%22%3A%22A%2BB%22%7D&ak=k');
-    expect(pathSegment('ada+1@example.com')).toBe('ada%2B1%40example.com');
+    expect(pathSegment('ada+1@example.com')).toBe('ada+1@example.com');
+  });
+
+  it('keeps @ and + raw in a path segment, so the sent and the decoded URL are the same string', () => {
+    expect(pathSegment('o\'neil+x@example.com')).toBe("o'neil+x@example.com");
+    expect(decodeURIComponent(pathSegment('ada+1@example.com'))).toBe(pathSegment('ada+1@example.com'));
+    // What a path segment cannot carry is escaped (MettlHelper special-cases an email with ?).
+    expect(pathSegment('we?ird#/x y%@example.com')).toBe('we%3Fird%23%2Fx%20y%25@example.com');
+    expect(new URL(`https://api.mettl.com/v2/schedules/k/candidates/${pathSegment('ada+1@example.com')}`).pathname).toBe(
+      '/v2/schedules/k/candidates/ada+1@example.com',
+    );
   });
 });

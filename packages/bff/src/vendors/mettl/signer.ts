@@ -61,7 +61,16 @@ export function encodeParams(params: Params): string {
     .join('&');
 }
 
-/** A path segment for a value such as a candidate email (`a+b@x.io` → `a%2Bb%40x.io`); signed as sent. */
+/** RFC 3986 pchar characters `encodeURIComponent` escapes but a path segment may carry as they are. */
+const PATH_SAFE = /%(21|24|26|27|28|29|2A|2B|2C|3A|3B|3D|40)/gi;
+
+/**
+ * A path segment for a value such as a candidate email, signed exactly as sent. The public Mettl clients put the
+ * email in the path raw (Rails `Mettl::GetScores` `/candidates/#{email}`, MettlHelper.java, which escapes only an
+ * email with `?`), so `@` and `+` stay as they are (`a+b@x.io` → `a+b@x.io`): then the URL as sent and the URL as
+ * decoded by the server are the same string, and the signature matches whichever one Mettl verifies against. Only
+ * characters a path segment cannot carry (space, `/`, `?`, `#`, `%`, non-ASCII) are percent-encoded.
+ */
 export function pathSegment(value: string): string {
-  return encodeURIComponent(value);
+  return encodeURIComponent(value).replace(PATH_SAFE, (m) => decodeURIComponent(m));
 }

@@ -56,11 +56,39 @@ describe('Mettl notifications', () => {
       maxScore: 100,
       band: 'Poor',
       subScores: [{ label: 'Section #1', value: 0, max: 1 }],
-      flags: [{ code: 'credibility', label: 'Credibility', value: 'Not Applicable', severity: 'info' }],
+      flags: [
+        { code: 'credibility', label: 'Credibility', value: 'Not Applicable', severity: 'info' },
+        // seed 001: "In reports that contain these elements, the recommendation(s) … are also included".
+        { code: 'recommendation', label: 'Performance Category', value: 'Poor', severity: 'info' },
+      ],
       jobFits: [],
       completedAt: '2024-08-16T13:14:21.000Z',
       reportAvailable: true,
     });
+  });
+
+  it('shows no marks for a psychometric assessment, only its recommendation and response style (seed 001)', async () => {
+    const psycho = createWebhookParser({
+      webhookUser: USER,
+      webhookPassword: PASSWORD,
+      tickets: ctx.tickets,
+      log: ctx.log,
+      now: () => new Date(),
+      isPsychometric: (id) => id === '1225766',
+    });
+    const payload = fixture('graded-2024.json');
+    const analysis = (payload.testStatus as { result: { analysis: Record<string, unknown> } }).result.analysis;
+    analysis.recommendation = [{ type: 'Overall Recommendation', value: 'Recommended' }];
+    analysis.responseStyles = [{ type: 'Response Style', value: 'Consistent' }];
+    const [u] = await psycho(request(withTicket({ ...payload, assessmentId: 1225766, marks_scored: 7.5, max_marks: 10 }, ctx.tickets.sign('ord_1'))));
+    expect(u!.result).toMatchObject({ band: 'Recommended', subScores: [] });
+    expect(u!.result?.score).toBeUndefined();
+    expect(u!.result?.flags).toEqual(
+      expect.arrayContaining([
+        { code: 'recommendation', label: 'Overall Recommendation', value: 'Recommended', severity: 'info' },
+        { code: 'response_style', label: 'Response Style', value: 'Consistent', severity: 'info' },
+      ]),
+    );
   });
 
   it('keeps the partial result of an expired test and flags how it ended', async () => {

@@ -68,6 +68,8 @@ export interface WebhookOptions {
   tickets: VendorContext['tickets'];
   log: VendorContext['log'];
   now(): Date;
+  /** Whether the assessment a notification names is psychometric (its marks are not shown, seed 001). */
+  isPsychometric?(assessmentId: string | undefined): boolean;
 }
 
 export function createWebhookParser(opts: WebhookOptions): (req: InboundRequest) => Promise<StatusUpdate[]> {
@@ -118,6 +120,7 @@ export function createWebhookParser(opts: WebhookOptions): (req: InboundRequest)
     };
     if (fact === 'graded' || fact === 'graded-expired') {
       update.result = resultOf({
+        psychometric: opts.isPsychometric?.(n.assessmentId ?? n.assessment_id) ?? false,
         marksScored: n.marks_scored,
         maxMarks: n.max_marks,
         sectionalScores: n.sectional_scores ?? null,

@@ -63,9 +63,21 @@ export const ScheduleEdited = z.object({ status: z.literal('SUCCESS') });
 export const Registration = z.object({
   status: z.literal('SUCCESS'),
   registrationStatus: z
-    .array(z.object({ email: z.string(), status: Str, message: Str, url: Str }))
+    .array(
+      z.object({
+        email: Str,
+        /** `ToBeTaken`, `Completed`, … or `error` for a refused candidate (e.g. E607 "Candidate registration limit exceeded"). */
+        status: Str,
+        message: Str,
+        url: Str,
+        /** Error entries carry Mettl's code here or in a nested `error` object (both seen shapes are read). */
+        code: Str,
+        error: z.object({ code: Str, message: Str }).nullish(),
+      }),
+    )
     .min(1),
 });
+export type RegistrationEntry = z.infer<typeof Registration>['registrationStatus'][number];
 
 const SectionMark = z.object({ sectionName: Str, totalMarks: Num, maxMarks: Num });
 
@@ -77,6 +89,17 @@ export const TestResult = z.object({
   candidateCredibilityIndex: Str,
   sectionMarks: z.array(SectionMark).nullish(),
   performanceCategory: Str,
+  /**
+   * `analysis.recommendation[{type, value}]` and `responseStyles` (2024 graded fixture; seed 001: psychometric reports,
+   * asked for on demand with `ir={"recommendation":true}` and `rs=true`).
+   */
+  analysis: z
+    .object({
+      recommendation: z.array(z.object({ type: Str, value: Str }).loose()).nullish(),
+      responseStyles: z.array(z.union([z.string(), z.object({ type: Str, value: Str, name: Str }).loose()])).nullish(),
+    })
+    .loose()
+    .nullish(),
 });
 
 export const TestStatus = z.object({
@@ -106,6 +129,27 @@ export const CandidateResult = z
     testStatus: TestStatus.nullish(),
   })
   .transform((r) => ({ email: r.candidate?.email, testStatus: r.candidate?.testStatus ?? r.testStatus ?? undefined }));
+
+/**
+ * Get Results of All Candidates in Schedule: one page of candidates with their `testStatus`. The page's wrapper is
+ * not in any public sample (VENDOR-NOTES §1.4 has the call, MettlHelper.java pages it with `limit=500`), so the
+ * list is read from `candidates`, `results` or `candidateResults`, and each entry like the single-candidate answer.
+ * @see https://support.mettl.com/portal/en/kb/articles/get-results-of-all-candidates-in-schedule-api
+ */
+export const ScheduleResults = z
+  .object({
+    status: z.literal('SUCCESS'),
+    candidates: z.array(z.unknown()).optional(),
+    results: z.array(z.unknown()).optional(),
+    candidateResults: z.array(z.unknown()).optional(),
+  })
+  .loose()
+  .transform((r) =>
+    (r.candidates ?? r.results ?? r.candidateResults ?? []).flatMap((c) => {
+      const e = z.object({ email: Str, testStatus: TestStatus.nullish() }).loose().safeParse(c);
+      return e.success && e.data.email ? [{ email: e.data.email, testStatus: e.data.testStatus ?? undefined }] : [];
+    }),
+  );
 
 /**
  * Any notification Mettl POSTs (start / finish / graded / resume-enabled). Casing varies between events
