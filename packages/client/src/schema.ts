@@ -358,6 +358,26 @@ export interface paths {
             header?: never;
             path?: never;
             cookie?: never;
+    "/return/{vendor}/{tenant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The candidate's browser back from a vendor page shared by many orders (Mettl schedule `exitRedirectionUrl`)
+         * @description Names no order and triggers nothing; redirects to `candidateReturnUrl` or shows a "thank you" page.
+         */
+        get: operations["candidateExit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
         };
         /** The reference's script (Scalar's single-file bundle) */
         get: operations["docsScript"];
@@ -1895,3 +1915,44 @@ export interface operations {
         };
     };
 }
+    candidateExit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                vendor: string;
+                /** @description The tenant id from the BFF config. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Thank-you page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Redirect to the tenant's candidateReturnUrl */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown vendor or tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };

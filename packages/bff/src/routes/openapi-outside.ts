@@ -69,6 +69,21 @@ export function outsidePaths(error: (description: string) => Json): Json {
         },
       },
     },
+    '/return/{vendor}/{tenant}': {
+      get: {
+        operationId: 'candidateExit',
+        tags: ['Vendor hooks'],
+        summary: "The candidate's browser back from a vendor page shared by many orders (Mettl schedule `exitRedirectionUrl`)",
+        description: 'Names no order and triggers nothing; redirects to `candidateReturnUrl` or shows a "thank you" page.',
+        security: [],
+        parameters: [vendorParam, tenantParam],
+        responses: {
+          '200': { description: 'Thank-you page', content: { 'text/html': { schema: { type: 'string' } } } },
+          '302': { description: "Redirect to the tenant's candidateReturnUrl" },
+          '404': { description: 'Unknown vendor or tenant', content: { 'text/html': { schema: { type: 'string' } } } },
+        },
+      },
+    },
     '/oauth/token': {
       post: {
         operationId: 'oauthToken',
