@@ -145,11 +145,19 @@ export function createOAuthIssuer(opts: OAuthIssuerOptions): OAuthIssuer {
     }
   }
 
+  /**
+   * Tokens already verified, with their expiry: a vendor sends many notifications with one token, and a JWT cannot
+   * change, so only its expiry needs checking again. Bounded; emptied when full.
+   */
+  const verified = new Map<string, { claims: HookClaims; expMs: number }>();
+
   async function verify(authorizationHeader: string | null): Promise<HookClaims | null> {
     if (!authorizationHeader) return null;
     // RFC 6750 §2.1: `Bearer` (scheme case-insensitive, RFC 7235 §2.1), one space, a b64token.
     const m = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i.exec(authorizationHeader.trim());
     if (!m) return null;
+    const known = verified.get(m[1]!);
+    if (known && now().getTime() < known.expMs + CLOCK_TOLERANCE_SECONDS * 1000) return known.claims;
     try {
       const { payload } = await jwtVerify(m[1]!, key, {
         algorithms: ['HS256'],
@@ -162,7 +170,10 @@ export function createOAuthIssuer(opts: OAuthIssuerOptions): OAuthIssuer {
       const { tenant, vendor, client_id: clientId } = payload;
       if (typeof tenant !== 'string' || typeof vendor !== 'string' || typeof clientId !== 'string') return null;
       if (payload.sub !== clientId) return null;
-      return { tenantId: tenant, vendor, clientId };
+      const claims = { tenantId: tenant, vendor, clientId };
+      if (verified.size >= 1024) verified.clear();
+      verified.set(m[1]!, { claims, expMs: payload.exp! * 1000 });
+      return claims;
     } catch (err) {
       if (err instanceof joseErrors.JOSEError) return null;
       throw err;

@@ -75,6 +75,31 @@ describe('delivery service', () => {
     expect(await stored()).toBe(before + 2);
   });
 
+  it('shares transactions between concurrent notifications and gives each its own outcome', async () => {
+    f.use(jsonVendor());
+    const orders = [];
+    for (let i = 0; i < 6; i++) orders.push(await f.order());
+    const note = (ref: string | null, status: string, at: string) => delivery(JSON.stringify({ ref, status, at }));
+    const transaction = vi.spyOn(f.db, 'transaction');
+    const before = await stored();
+    const outcomes = await Promise.all([
+      ...orders.map((o) => deliveries.receive(note(o.vendor_ref, 'in_progress', '2030-01-01T10:00:00Z'))),
+      deliveries.receive(note(orders[0]!.vendor_ref, 'in_progress', '2030-01-01T10:00:00Z')), // the same delivery again
+      deliveries.receive(note(orders[1]!.vendor_ref, 'completed', '2030-01-01T11:00:00Z')), // the same order, later
+      deliveries.receive(note(orders[2]!.vendor_ref, 'in_progress', '2030-01-01T09:00:00Z')), // older: history only
+      deliveries.receive(note('nobody', 'completed', '2030-01-01T10:00:00Z')).catch((e: AppError) => e.code),
+    ]);
+    const used = transaction.mock.calls.length;
+    transaction.mockRestore();
+    expect(outcomes).toEqual([...orders.map(() => 'applied'), 'duplicate', 'applied', 'history_only', 'no_matching_order']);
+    expect(used).toBeLessThan(outcomes.length);
+    expect(await stored()).toBe(before + outcomes.length);
+    const after = await Promise.all(orders.map((o) => getOrder(f.db, o.id)));
+    expect(after.map((o) => o!.status)).toEqual(['in_progress', 'completed', 'in_progress', 'in_progress', 'in_progress', 'in_progress']);
+    expect(after[0]!.version).toBe(orders[0]!.version + 1);
+    expect(after[1]!.version).toBe(orders[1]!.version + 2);
+  });
+
   it('answers 400 no_matching_order for a notification about no order, and keeps it', async () => {
     f.use(jsonVendor());
     const before = await stored();
@@ -118,7 +143,12 @@ describe('delivery service', () => {
   it('answers 500 only when it could not store the delivery, so the vendor sends it again', async () => {
     f.use(jsonVendor());
     const order = await f.order();
-    const spy = vi.spyOn(f.orders, 'applyIn').mockRejectedValueOnce(new Error('disk full'));
+    const spy = vi.spyOn(f.orders, 'batch').mockReturnValueOnce({
+      prefetch: () => {},
+      load: async () => {},
+      apply: () => Promise.reject(new Error('disk full')),
+      flush: async () => {},
+    });
     const err = await refused(deliveries.receive(delivery(JSON.stringify({ ref: order.vendor_ref, status: 'completed', at: '2026-01-01T11:00:00Z' }))));
     spy.mockRestore();
     expect([err.status, err.code]).toEqual([500, 'internal']);

@@ -9,7 +9,8 @@ import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ApplyOutcome, OrderService } from '../orders/service.js';
 import type { Database } from '../store/db.js';
-import { insertDelivery } from '../store/deliveries.js';
+import { insertDeliveries, insertDelivery, type Delivery } from '../store/deliveries.js';
+import { createGroupCommit } from '../store/group-commit.js';
 import { ticketOrder } from '../store/retention.js';
 import type { Adapters } from '../vendors/adapters.js';
 
@@ -47,9 +48,80 @@ export const unknownEndpoint = (message: string) => new AppError('not_found', 40
 export function createDeliveryService(deps: DeliveryServiceDeps) {
   const { db, adapters, metrics, log } = deps;
   const count = (vendor: string, outcome: string) => metrics.webhooks.inc({ vendor, outcome });
+  // Concurrent notifications share transactions: each is stored and applied with the others waiting at that moment,
+  // and answered once that transaction has committed.
+  const stores = createGroupCommit({
+    db,
+    open: (tx) => ({ updates: deps.orders.batch(tx), deliveries: [] as Delivery[], tx }),
+    prepare: (batch) => batch.updates.load(),
+    async close(batch) {
+      await insertDeliveries(batch.tx, batch.deliveries);
+      await batch.updates.flush(); // the event log last: on PostgreSQL its lock is held until COMMIT
+    },
+  });
 
   function adapterOf(tenantId: string, vendor: string): VendorAdapter | undefined {
     return adapters.get(tenantId, vendor);
+  }
+
+  /** `arrived` tells the group commit this delivery is about to join a transaction (or will not). */
+  async function receiveOne(d: InboundDelivery, arrived: () => void): Promise<DeliveryOutcome> {
+    const adapter = adapterOf(d.tenantId, d.vendor);
+    if (!adapter?.parseWebhook) throw unknownEndpoint('No notification endpoint here.');
+    if (adapter.oauthClients) {
+      const claims = await deps.oauth.verify(d.headers.get('authorization'));
+      if (!claims || claims.tenantId !== d.tenantId || claims.vendor !== d.vendor) {
+        count(d.vendor, 'unauthorized');
+        throw new AppError('webhook_unauthorized', 401, 'A valid bearer token for this tenant is required.', {
+          challenge: 'Bearer realm="candidate-assessment-hooks", error="invalid_token"',
+        });
+      }
+    }
+    const body = await d.readBody();
+    const stored = {
+      tenantId: d.tenantId,
+      vendor: d.vendor,
+      receivedAt: deps.now(),
+      method: d.method,
+      path: d.path,
+      contentType: d.headers.get('content-type'),
+      body,
+    };
+    let updates;
+    try {
+      updates = await adapter.parseWebhook({ method: d.method, headers: d.headers, query: d.query, body });
+    } catch (e) {
+      if (e instanceof WebhookUnauthorized) {
+        count(d.vendor, 'unauthorized');
+        throw new AppError('webhook_unauthorized', 401, e.message, { challenge: null });
+      }
+      if (e instanceof WebhookInvalid) {
+        count(d.vendor, 'invalid');
+        // Authenticated by bearer token before parsing: keep it for audit. Others proved nothing yet.
+        if (adapter.oauthClients) await insertDelivery(db, { ...stored, outcome: 'invalid', orderIds: [] });
+        throw new AppError('bad_request', 400, e.message);
+      }
+      throw e;
+    }
+    let outcome: DeliveryOutcome | 'no_match';
+    try {
+      arrived();
+      outcome = await stores.run(async (batch) => {
+        const results: ApplyOutcome[] = [];
+        for (const u of updates) results.push(await batch.updates.apply(d.tenantId, d.vendor, u, 'webhook'));
+        const summary = summarize(results);
+        const orderIds = results.flatMap((r) => (r.outcome === 'no_match' ? [] : [r.order.id]));
+        batch.deliveries.push({ ...stored, outcome: summary, orderIds });
+        return summary;
+      }, (batch) => batch.updates.prefetch(d.tenantId, d.vendor, updates));
+    } catch (e) {
+      count(d.vendor, 'store_failed');
+      log.error({ tenant: d.tenantId, vendor: d.vendor, err: String((e as Error).message) }, 'could not store a vendor notification');
+      throw new AppError('internal', 500, 'The notification could not be stored; send it again.', { cause: e });
+    }
+    count(d.vendor, outcome);
+    if (outcome === 'no_match') throw new AppError('no_matching_order', 400, 'No order matches this notification.');
+    return outcome;
   }
 
   return {
@@ -59,61 +131,12 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
      * those to a manual queue), 500 only when it could not be stored (the vendor sends it again).
      */
     async receive(d: InboundDelivery): Promise<DeliveryOutcome> {
-      const adapter = adapterOf(d.tenantId, d.vendor);
-      if (!adapter?.parseWebhook) throw unknownEndpoint('No notification endpoint here.');
-      if (adapter.oauthClients) {
-        const claims = await deps.oauth.verify(d.headers.get('authorization'));
-        if (!claims || claims.tenantId !== d.tenantId || claims.vendor !== d.vendor) {
-          count(d.vendor, 'unauthorized');
-          throw new AppError('webhook_unauthorized', 401, 'A valid bearer token for this tenant is required.', {
-            challenge: 'Bearer realm="candidate-assessment-hooks", error="invalid_token"',
-          });
-        }
-      }
-      const body = await d.readBody();
-      const stored = {
-        tenantId: d.tenantId,
-        vendor: d.vendor,
-        receivedAt: deps.now(),
-        method: d.method,
-        path: d.path,
-        contentType: d.headers.get('content-type'),
-        body,
-      };
-      let updates;
+      const arrived = stores.expect();
       try {
-        updates = await adapter.parseWebhook({ method: d.method, headers: d.headers, query: d.query, body });
-      } catch (e) {
-        if (e instanceof WebhookUnauthorized) {
-          count(d.vendor, 'unauthorized');
-          throw new AppError('webhook_unauthorized', 401, e.message, { challenge: null });
-        }
-        if (e instanceof WebhookInvalid) {
-          count(d.vendor, 'invalid');
-          // Authenticated by bearer token before parsing: keep it for audit. Others proved nothing yet.
-          if (adapter.oauthClients) await insertDelivery(db, { ...stored, outcome: 'invalid', orderIds: [] });
-          throw new AppError('bad_request', 400, e.message);
-        }
-        throw e;
+        return await receiveOne(d, arrived);
+      } finally {
+        arrived();
       }
-      let outcome: DeliveryOutcome | 'no_match';
-      try {
-        outcome = await db.transaction(async (tx) => {
-          const results: ApplyOutcome[] = [];
-          for (const u of updates) results.push(await deps.orders.applyIn(tx, d.tenantId, d.vendor, u, 'webhook'));
-          const summary = summarize(results);
-          const orderIds = results.flatMap((r) => (r.outcome === 'no_match' ? [] : [r.order.id]));
-          await insertDelivery(tx, { ...stored, outcome: summary, orderIds });
-          return summary;
-        });
-      } catch (e) {
-        count(d.vendor, 'store_failed');
-        log.error({ tenant: d.tenantId, vendor: d.vendor, err: String((e as Error).message) }, 'could not store a vendor notification');
-        throw new AppError('internal', 500, 'The notification could not be stored; send it again.', { cause: e });
-      }
-      count(d.vendor, outcome);
-      if (outcome === 'no_match') throw new AppError('no_matching_order', 400, 'No order matches this notification.');
-      return outcome;
     },
 
     /** A per-order ping (pymetrics `callback_url`): stored, then that order is polled soon. Never a status by itself. */

@@ -149,6 +149,15 @@ export function createSseHub(opts: SseHubOptions) {
   }
 
   async function drain(): Promise<void> {
+    if (byKey.size === 0) {
+      // Nobody to send to: move the cursor without reading payloads. A client that subscribed meanwhile took the
+      // old cursor as its start, so then read the events after all.
+      const newest = await lastEventId(db);
+      if (byKey.size === 0) {
+        if (newest > cursor) cursor = newest;
+        return;
+      }
+    }
     for (;;) {
       const events = await eventsAfter(db, cursor, PAGE);
       for (const ev of events) {

@@ -4,23 +4,31 @@ import type { CandidateInfo, JobInfo, Order, OrderEvent, VendorId } from '@ca/sh
 import { createHash } from 'node:crypto';
 import { customAlphabet } from 'nanoid';
 import type { Database, Sql } from '../store/db.js';
-import { appendEvent } from '../store/events.js';
+import { isDeepStrictEqual } from 'node:util';
+import { appendEvent, appendEvents, type NewEvent } from '../store/events.js';
 import {
   findIdempotency,
-  findLatestOrder,
-  findOrderByVendorRef,
+  float4,
   getOrder,
-  insertHistory,
+  insertHistoryRows,
   insertIdempotency,
+  findOrdersForUpdates,
   insertOrder,
   listHistoryFacts,
+  lockOrder,
   toOrder,
-  updateOrder,
+  updateOrders,
+  type HistoryEntry,
+  type LockedOrder,
+  type OrderColumns,
+  type OrderLookupKey,
   type OrderRow,
+  type OrderUpdate,
 } from '../store/orders.js';
+import type { Fact } from '../core/facts.js';
 import type { OrderChange, StatusUpdate } from '../core/vendor-port.js';
 import { idempotencyConflict } from '../errors.js';
-import { fold, initialState } from './state-machine.js';
+import { fold, initialState, step, type OrderState } from './state-machine.js';
 
 /** Order ids: 21 url-safe characters (nanoid), prefixed so they read as ours in vendor consoles. */
 const newId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 20);
@@ -45,6 +53,17 @@ export interface CreateOrderInput {
   idempotencyKey?: string | undefined;
 }
 
+/** Updates applied in one transaction; see `batch()`. */
+export interface UpdateBatch {
+  /** Names updates the batch will apply, so `load()` can find all their orders in one statement (PGlite only). */
+  prefetch(tenantId: string, vendor: VendorId, updates: readonly StatusUpdate[]): void;
+  /** Finds the orders named by `prefetch`; call it before the first `apply`. */
+  load(): Promise<void>;
+  apply(tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome>;
+  /** Writes what the batch holds; call it once before the transaction commits. */
+  flush(): Promise<void>;
+}
+
 export interface OrderServiceDeps {
   db: Database;
   now: () => Date;
@@ -58,6 +77,7 @@ class IdempotencyRace extends Error {}
 
 export function createOrderService(deps: OrderServiceDeps) {
   const { db, now } = deps;
+  const oneConnection = db.kind === 'pglite';
 
   /** Hash of what makes two order requests "the same request" for an Idempotency-Key. */
   const requestHash = (i: CreateOrderInput) =>
@@ -93,66 +113,127 @@ export function createOrderService(deps: OrderServiceDeps) {
     throw new Error('idempotency key contention did not settle');
   }
 
-  async function resolve(tx: Sql, tenantId: string, vendor: VendorId, u: StatusUpdate): Promise<OrderRow | null> {
-    const m = u.match;
-    if ('orderId' in m) {
-      const row = await getOrder(tx, m.orderId, { forUpdate: true });
-      return row && row.tenant_id === tenantId && row.vendor === vendor ? row : null;
+  /**
+   * Applies updates inside one transaction with their writes batched. Each update costs one statement to find and
+   * lock its order with what its history holds (two on PostgreSQL); then `flush()` writes every history row, order
+   * and event of the batch with one statement per table, the events last. Outcomes are known before the flush;
+   * they hold once the transaction commits.
+   */
+  function batch(tx: Sql): UpdateBatch {
+    const history: HistoryEntry[] = [];
+    const updates = new Map<string, OrderUpdate>();
+    const events: NewEvent[] = [];
+    /** Orders this batch has changed: a lookup made before that change is stale. */
+    const changed = new Set<string>();
+    const wanted: OrderLookupKey[] = [];
+    let found = new Map<string, LockedOrder | null>();
+    const keyOf = (k: OrderLookupKey) => JSON.stringify([k.tenantId, k.vendor, k.match, k.dedupeKey]);
+
+    /** The order an update names, locked, with its history: read ahead by `load()` when that is safe, else now. */
+    async function lock(tenantId: string, vendor: VendorId, u: StatusUpdate): Promise<LockedOrder | null> {
+      const ahead = found.get(keyOf({ tenantId, vendor, match: u.match, dedupeKey: u.dedupeKey }));
+      if (ahead !== undefined && !(ahead && changed.has(ahead.row.id))) return ahead;
+      return lockOrder(tx, tenantId, vendor, u.match, u.dedupeKey, oneConnection);
     }
-    if ('vendorRef' in m) return findOrderByVendorRef(tx, tenantId, vendor, m.vendorRef);
-    const row = await findLatestOrder(tx, tenantId, m.candidateId, m.packageId);
-    return row && row.vendor === vendor ? row : null;
+
+    async function writePending() {
+      await insertHistoryRows(tx, history.splice(0));
+      await updateOrders(tx, [...updates.values()]);
+      updates.clear();
+    }
+
+    async function apply(tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
+      let locked = await lock(tenantId, vendor, u);
+      if (locked && updates.has(locked.row.id)) {
+        // This order changed earlier in the batch: write that first, then read it again.
+        await writePending();
+        locked = await lockOrder(tx, tenantId, vendor, u.match, u.dedupeKey, oneConnection);
+      }
+      if (!locked) return { outcome: 'no_match' };
+      const { row } = locked;
+      const before = toOrder(row);
+      if (locked.seen) return { outcome: 'duplicate', order: before, event: false };
+
+      const receivedAt = now();
+      const fact: Fact = { ...u, progress: u.progress ?? undefined, booking: u.booking ?? undefined, result: u.result ?? undefined, error: u.error ?? undefined };
+      // The order holds the fold of its history. A fact at or after the latest vendor time in that history folds
+      // last, so one step from the order's state gives the same result; an older one refolds the whole history.
+      const state =
+        locked.historyThrough === null || u.vendorTime >= locked.historyThrough
+          ? step(stateOf(row), fact)
+          : fold(initialState(new Date(row.created_at)), withFact(await listHistoryFacts(tx, row.id), fact));
+      const applied = state.statusVendorTime.getTime() === u.vendorTime.getTime() && state.status === u.status;
+      history.push({
+        orderId: row.id,
+        status: u.status,
+        vendorStatus: u.vendorStatus,
+        vendorTime: u.vendorTime,
+        receivedAt,
+        source,
+        applied,
+        dedupeKey: u.dedupeKey,
+        detail: { progress: u.progress, booking: u.booking, result: u.result, error: u.error, raw: u.raw },
+      });
+      const vendorRef = u.vendorRef ?? row.vendor_ref;
+      const statusChanged = state.status !== row.status;
+      // When the vendor says it happened, but never in the future and never before the previous change
+      // (Mettl's whole-second times can fall before our own order time).
+      const statusChangedAt = statusChanged
+        ? new Date(Math.max(new Date(row.status_changed_at).getTime(), Math.min(state.statusVendorTime.getTime(), receivedAt.getTime())))
+        : new Date(row.status_changed_at);
+      updates.set(row.id, { id: row.id, ...state, statusChangedAt, vendorRef, vendorData: u.vendorData ?? null, now: receivedAt });
+      changed.add(row.id);
+      const after: Order = {
+        ...before,
+        status: state.status,
+        vendorStatus: state.vendorStatus,
+        progress: float4(state.progress),
+        version: before.version + 1,
+        statusChangedAt: statusChangedAt.toISOString(),
+        vendorRef,
+        // As jsonb gives them back: no undefined members.
+        booking: plain(state.booking),
+        result: plain(state.result),
+        error: plain(state.error),
+      };
+      const visible = !isDeepStrictEqual({ ...before, version: 0 }, { ...after, version: 0 });
+      if (visible) events.push({ type: 'order.updated', order: after, at: receivedAt });
+      // A later update of this batch may find the order by its new reference.
+      if (vendorRef !== row.vendor_ref) {
+        found = new Map();
+        await writePending();
+      }
+      return { outcome: applied ? 'applied' : 'history_only', order: after, event: visible };
+    }
+
+    return {
+      apply,
+      prefetch(tenantId, vendor, us) {
+        if (oneConnection) for (const u of us) wanted.push({ tenantId, vendor, match: u.match, dedupeKey: u.dedupeKey });
+      },
+      async load() {
+        const keys = wanted.splice(0);
+        const rows = await findOrdersForUpdates(tx, keys);
+        keys.forEach((k, i) => found.set(keyOf(k), rows[i]!));
+      },
+      async flush() {
+        await writePending();
+        for (const event of await appendEvents(tx, events.splice(0))) await deps.onEvent?.(tx, event);
+      },
+    };
   }
 
   /** Applies one update inside the caller's transaction. */
   async function applyIn(tx: Sql, tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
-    const row = await resolve(tx, tenantId, vendor, u);
-    if (!row) return { outcome: 'no_match' };
-    const receivedAt = now();
-    const before = toOrder(row);
-    const recorded = await insertHistory(tx, {
-      orderId: row.id,
-      status: u.status,
-      vendorStatus: u.vendorStatus,
-      vendorTime: u.vendorTime,
-      receivedAt,
-      source,
-      applied: false,
-      dedupeKey: u.dedupeKey,
-      detail: { progress: u.progress, booking: u.booking, result: u.result, error: u.error, raw: u.raw },
-    });
-    if (!recorded) return { outcome: 'duplicate', order: before, event: false };
-
-    const state = fold(initialState(row.created_at), await listHistoryFacts(tx, row.id));
-    const vendorRef = u.vendorRef ?? row.vendor_ref;
-    const vendorData = u.vendorData ? { ...row.vendor_data, ...u.vendorData } : row.vendor_data;
-    const statusChanged = state.status !== row.status;
-    // When the vendor says it happened, but never in the future and never before the previous change
-    // (Mettl's whole-second times can fall before our own order time).
-    const statusChangedAt = statusChanged
-      ? new Date(Math.max(new Date(row.status_changed_at).getTime(), Math.min(state.statusVendorTime.getTime(), receivedAt.getTime())))
-      : row.status_changed_at;
-    const updated = await updateOrder(tx, row.id, {
-      ...state,
-      statusChangedAt,
-      vendorRef,
-      vendorData,
-      now: receivedAt,
-    });
-    const after = toOrder(updated);
-    const visible = JSON.stringify({ ...before, version: 0 }) !== JSON.stringify({ ...after, version: 0 });
-    if (visible) await deps.onEvent?.(tx, await appendEvent(tx, 'order.updated', after, receivedAt));
-    const applied = state.statusVendorTime.getTime() === u.vendorTime.getTime() && state.status === u.status;
-    if (applied) await markApplied(tx, row.id, u.dedupeKey);
-    return { outcome: applied ? 'applied' : 'history_only', order: after, event: visible };
-  }
-
-  async function markApplied(tx: Sql, orderId: string, dedupeKey: string) {
-    await tx.query(`UPDATE ca_status_history SET applied = true WHERE order_id = $1 AND dedupe_key = $2`, [orderId, dedupeKey]);
+    const b = batch(tx);
+    const out = await b.apply(tenantId, vendor, u, source);
+    await b.flush();
+    return out;
   }
 
   return {
     create,
+    batch,
     applyIn,
     /** Applies updates, each in its own transaction, so one bad update does not hold back the rest. */
     async apply(tenantId: string, vendor: VendorId, updates: readonly StatusUpdate[], source: UpdateSource): Promise<ApplyOutcome[]> {
@@ -181,3 +262,25 @@ export function createOrderService(deps: OrderServiceDeps) {
 }
 
 export type OrderService = ReturnType<typeof createOrderService>;
+
+/** The state an order's columns hold: the fold of its history so far. */
+function stateOf(row: OrderColumns): OrderState {
+  return {
+    status: row.status,
+    vendorStatus: row.vendor_status,
+    statusVendorTime: new Date(row.status_vendor_time),
+    progress: row.progress === null ? null : Number(row.progress),
+    booking: row.booking,
+    result: row.result,
+    error: row.error,
+  };
+}
+
+/** History in fold order with one more fact: after every fact of the same or an earlier vendor time (ties go by arrival). */
+function withFact(facts: Fact[], fact: Fact): Fact[] {
+  const at = facts.findIndex((f) => f.vendorTime > fact.vendorTime);
+  return at < 0 ? [...facts, fact] : [...facts.slice(0, at), fact, ...facts.slice(at)];
+}
+
+/** A value as it reads back from jsonb: no undefined members. */
+const plain = <T>(v: T | null): T | null => (v === null || v === undefined ? null : (JSON.parse(JSON.stringify(v)) as T));

@@ -80,25 +80,26 @@ export const initialState = (createdAt: Date): OrderState => ({
   error: null,
 });
 
+/** The state after one more fact, taken after every fact already folded into `s` (a later vendor time, or a tie that arrived later). */
+export function step(s: OrderState, f: Fact): OrderState {
+  const d = decide(s, f);
+  if (!d.apply) return s;
+  return {
+    status: f.status,
+    vendorStatus: f.vendorStatus,
+    statusVendorTime: f.vendorTime,
+    progress: f.progress ?? (d.statusChanges ? null : s.progress),
+    booking: f.booking ?? s.booking,
+    result: f.result ?? s.result,
+    error: f.error ?? s.error,
+  };
+}
+
 /**
  * The order's state from its whole history, taken in vendor-time order (ties in arrival order).
  * Folding the history, rather than applying each update to the last state, makes the result the same
  * whatever order deliveries arrive in (PSI: "order events by timestamp, not arrival").
  */
 export function fold(initial: OrderState, facts: readonly Fact[]): OrderState {
-  let s = initial;
-  for (const f of facts) {
-    const d = decide(s, f);
-    if (!d.apply) continue;
-    s = {
-      status: f.status,
-      vendorStatus: f.vendorStatus,
-      statusVendorTime: f.vendorTime,
-      progress: f.progress ?? (d.statusChanges ? null : s.progress),
-      booking: f.booking ?? s.booking,
-      result: f.result ?? s.result,
-      error: f.error ?? s.error,
-    };
-  }
-  return s;
+  return facts.reduce(step, initial);
 }

@@ -24,6 +24,8 @@ export function eventRoutes(deps: AppDeps) {
     } else {
       candidateId = c.req.query('candidateId') || undefined;
     }
+    // HEAD: the headers only. Hono answers HEAD with a copy of the GET response, which must not be the raw stream.
+    if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-store, no-transform' });
     // Caps per token subject, tenant and process (config `sse`): a refused stream costs no replay and no slot.
     const slot = deps.hub.admit(p.kind === 'widget' ? `widget\0${p.candidateId}` : 'apiKey', p.tenantId);
     if (!slot) throw rateLimited('Too many open event streams for this token or tenant; close one or try again later.', 10);

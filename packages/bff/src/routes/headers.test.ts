@@ -105,3 +105,24 @@ describe('redirects', () => {
     expect(() => parseConfig({ publicUrl: 'http://127.0.0.1:1', tenants: { acme: tenant } }, {})).toThrow(/candidateReturnUrl: must be an http\(s\) URL/);
   });
 });
+
+describe('HEAD on the event stream', () => {
+  it('answers the headers without opening a stream (no "headers already sent" error)', async () => {
+    const t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'H' }], factories: { berke: createMemoryVendor().factory } });
+    const errors: unknown[] = [];
+    const onError = (...a: unknown[]) => errors.push(a);
+    const original = console.error;
+    console.error = onError;
+    try {
+      const res = await fetch(`${t.url}/v1/events`, { method: 'HEAD', headers: { authorization: `Bearer ${t.apiKey}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(errors).toEqual([]);
+      expect(t.bff.hub.size()).toBe(0);
+    } finally {
+      console.error = original;
+      await t.stop();
+    }
+  });
+});

@@ -29,15 +29,47 @@ const toEvent = (r: EventRow): OrderEvent => ({
 
 /** Appends one event inside the caller's transaction and announces it on commit. */
 export async function appendEvent(tx: Sql, type: EventType, order: Order, at: Date): Promise<OrderEvent> {
-  await tx.query(`SELECT pg_advisory_xact_lock(727274002)`);
-  const rows = await tx.query<EventRow>(
-    `INSERT INTO ca_events (tenant_id, candidate_id, order_id, type, payload, at) VALUES ($1,$2,$3,$4,$5,$6)
-     RETURNING id::text AS id, tenant_id, candidate_id, order_id, type, payload, at`,
-    [order.tenantId, order.candidateId, order.id, type, json(order), at],
+  return (await appendEvents(tx, [{ type, order, at }]))[0]!;
+}
+
+export interface NewEvent {
+  type: EventType;
+  order: Order;
+  at: Date;
+}
+
+/**
+ * Appends events in the given order inside the caller's transaction, and announces the newest id on commit, in one
+ * statement. The lock is taken before any id is drawn and held until COMMIT, so ids commit in order across
+ * replicas; callers append last, just before COMMIT, to hold it briefly. (PGlite runs one transaction at a time:
+ * there the lock costs nothing and changes nothing.)
+ */
+export async function appendEvents(tx: Sql, events: readonly NewEvent[]): Promise<OrderEvent[]> {
+  if (events.length === 0) return [];
+  // Rows come back in insertion order, which is the order of the array (a function scan, no sort).
+  const rows = await tx.query<{ id: string; order_id: string }>(
+    `WITH ins AS (
+       INSERT INTO ca_events (tenant_id, candidate_id, order_id, type, payload, at)
+       SELECT e->>'tenant_id', e->>'candidate_id', e->>'order_id', e->>'type', e->'payload', (e->>'at')::timestamptz
+       FROM (SELECT pg_advisory_xact_lock(727274002)) AS lock, jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
+       ORDER BY x.n
+       RETURNING id, order_id)
+     SELECT id::text AS id, order_id, pg_notify($2, (SELECT max(id) FROM ins)::text) IS NULL AS announced FROM ins ORDER BY ins.id`,
+    [
+      json(events.map((e) => ({ tenant_id: e.order.tenantId, candidate_id: e.order.candidateId, order_id: e.order.id, type: e.type, payload: e.order, at: e.at }))),
+      EVENTS_CHANNEL,
+    ],
   );
-  const row = rows[0]!;
-  await tx.query(`SELECT pg_notify($1, $2)`, [EVENTS_CHANNEL, row.id]);
-  return toEvent(row);
+  if (rows.length !== events.length || rows.some((r, i) => r.order_id !== events[i]!.order.id)) throw new Error('event log insert returned rows out of order');
+  return events.map((e, i) => ({
+    id: rows[i]!.id,
+    type: e.type,
+    orderId: e.order.id,
+    candidateId: e.order.candidateId,
+    tenantId: e.order.tenantId,
+    order: e.order,
+    at: e.at.toISOString(),
+  }));
 }
 
 export interface EventFilter {

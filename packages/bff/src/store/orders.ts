@@ -41,8 +41,32 @@ const iso = (d: Date | string) => new Date(d).toISOString();
 export const json = (v: unknown): string | null =>
   v === null || v === undefined ? null : JSON.stringify(v).replace(/(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g, '$1\\ufffd');
 
+/** The columns the wire shape of an order is made of. */
+export type OrderColumns = Pick<
+  OrderRow,
+  | 'id' | 'tenant_id' | 'candidate_id' | 'package_id' | 'package_name' | 'vendor' | 'vendor_name' | 'vendor_ref' | 'status'
+  | 'vendor_status' | 'progress' | 'status_vendor_time' | 'status_changed_at' | 'created_at' | 'booking' | 'result' | 'error' | 'version'
+>;
+
+const ORDER_COLUMNS = `o.id, o.tenant_id, o.candidate_id, o.package_id, o.package_name, o.vendor, o.vendor_name, o.vendor_ref, o.status,
+  o.vendor_status, o.progress, o.status_vendor_time, o.status_changed_at, o.created_at, o.booking, o.result, o.error, o.version`;
+
+/**
+ * A number as the `real` progress column gives it back (shortest decimal of the float4), so a snapshot built in
+ * memory equals the one read from the table.
+ */
+export function float4(x: number | null): number | null {
+  if (x === null) return null;
+  const f = Math.fround(x);
+  for (let digits = 1; digits < 9; digits++) {
+    const v = Number(f.toPrecision(digits));
+    if (Math.fround(v) === f) return v;
+  }
+  return Number(f.toPrecision(9));
+}
+
 /** The wire shape of an order: never carries vendor data, raw payloads or the candidate's contact details. */
-export function toOrder(r: OrderRow): Order {
+export function toOrder(r: OrderColumns): Order {
   return {
     id: r.id,
     tenantId: r.tenant_id,
@@ -218,18 +242,21 @@ export async function insertIdempotency(sql: Sql, tenantId: string, key: string,
 
 /** The order's recorded updates in the order the state machine folds them: vendor time, then arrival. */
 export async function listHistoryFacts(sql: Sql, orderId: string): Promise<Fact[]> {
-  const rows = await sql.query<{ status: OrderStatus; vendor_status: string; vendor_time: Date; detail: FactDetail | null }>(
-    `SELECT status, vendor_status, vendor_time, detail FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, ca_status_history.id`,
+  // Only the fields the fold needs: the raw vendor payload kept beside them is never read back here.
+  const rows = await sql.query<{ status: OrderStatus; vendor_status: string; vendor_time: Date } & FactDetail>(
+    `SELECT status, vendor_status, vendor_time, (detail->>'progress')::float8 AS progress, detail->'booking' AS booking,
+       detail->'result' AS result, detail->'error' AS error
+     FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, ca_status_history.id`,
     [orderId],
   );
   return rows.map((r) => ({
     status: r.status,
     vendorStatus: r.vendor_status,
     vendorTime: new Date(r.vendor_time),
-    progress: r.detail?.progress ?? undefined,
-    booking: r.detail?.booking ?? undefined,
-    result: r.detail?.result ?? undefined,
-    error: r.detail?.error ?? undefined,
+    progress: r.progress ?? undefined,
+    booking: r.booking ?? undefined,
+    result: r.result ?? undefined,
+    error: r.error ?? undefined,
   }));
 }
 
@@ -238,4 +265,188 @@ interface FactDetail {
   booking?: Booking | null;
   result?: Result | null;
   error?: OrderError | null;
+}
+
+// --- Batched writes of the update path (orders/service.ts UpdateBatch) ----------------------------------------
+// Each takes many rows as one JSON parameter: one statement per table per batch, not one per row.
+
+/** How an update names its order (core/vendor-port.ts OrderMatch). */
+export type OrderLookup = { orderId: string } | { vendorRef: string } | { candidateId: string; packageId: string };
+
+export interface LockedOrder {
+  row: OrderColumns;
+  /** Latest vendor time in the order's history (null: none yet). */
+  historyThrough: Date | null;
+  /** Whether the history already holds `dedupeKey`. */
+  seen: boolean;
+}
+
+/**
+ * The latest vendor time in an order's history and whether it holds a dedupe key, from the order's own history rows
+ * (scalar subqueries: an EXISTS here can be planned as a hashed scan of the whole history table).
+ */
+const historyOf = (orderId: string, dedupeKey: string) =>
+  `(SELECT max(h.vendor_time) FROM ca_status_history h WHERE h.order_id = ${orderId}) AS history_through,
+   coalesce((SELECT true FROM ca_status_history h WHERE h.order_id = ${orderId} AND h.dedupe_key = ${dedupeKey} LIMIT 1), false) AS seen`;
+
+/**
+ * Finds and locks (FOR UPDATE) the order an update names, with what its history holds. `oneStatement` reads the
+ * history in the same statement: right on PGlite, whose one connection runs transactions one at a time. On
+ * PostgreSQL a statement that waited for the row lock still sees the snapshot taken before the wait, so the history
+ * is read by a second statement, after the lock is ours.
+ */
+export async function lockOrder(
+  sql: Sql,
+  tenantId: string,
+  vendor: VendorId,
+  match: OrderLookup,
+  dedupeKey: string,
+  oneStatement: boolean,
+): Promise<LockedOrder | null> {
+  const params: unknown[] = [];
+  const where =
+    'orderId' in match
+      ? `o.id = $${params.push(match.orderId)}`
+      : 'vendorRef' in match
+        ? `o.tenant_id = $${params.push(tenantId)} AND o.vendor = $${params.push(vendor)} AND o.vendor_ref = $${params.push(match.vendorRef)} ORDER BY o.created_at DESC LIMIT 1`
+        : `o.tenant_id = $${params.push(tenantId)} AND o.candidate_id = $${params.push(match.candidateId)} AND o.package_id = $${params.push(match.packageId)}
+           ORDER BY o.created_at DESC, o.id DESC LIMIT 1`;
+  const history = oneStatement ? `, ${historyOf('o.id', `$${params.push(dedupeKey)}`)}` : '';
+  const rows = await sql.query<OrderColumns & { history_through?: Date | null; seen?: boolean }>(
+    `SELECT ${ORDER_COLUMNS}${history} FROM ca_orders o WHERE ${where} FOR UPDATE OF o`,
+    params,
+  );
+  const found = rows[0];
+  if (!found || found.tenant_id !== tenantId || found.vendor !== vendor) return null;
+  const { history_through, seen, ...row } = found;
+  if (oneStatement) return { row, historyThrough: history_through ? new Date(history_through) : null, seen: Boolean(seen) };
+  const [h] = await sql.query<{ history_through: Date | null; seen: boolean }>(
+    `SELECT max(vendor_time) AS history_through, coalesce(bool_or(dedupe_key = $2), false) AS seen FROM ca_status_history WHERE order_id = $1`,
+    [row.id, dedupeKey],
+  );
+  return { row, historyThrough: h?.history_through ? new Date(h.history_through) : null, seen: Boolean(h?.seen) };
+}
+
+export interface OrderLookupKey {
+  tenantId: string;
+  vendor: VendorId;
+  match: OrderLookup;
+  dedupeKey: string;
+}
+
+/**
+ * `lockOrder` for many updates in one statement, without locks: only for a database with one connection (PGlite),
+ * where the caller's transaction is the only one running.
+ */
+export async function findOrdersForUpdates(sql: Sql, keys: readonly OrderLookupKey[]): Promise<(LockedOrder | null)[]> {
+  if (keys.length === 0) return [];
+  const cols = ORDER_COLUMNS;
+  // One branch per kind of match present: planning is a good part of this statement's cost.
+  const kinds = new Set(keys.map((k) => ('orderId' in k.match ? 'id' : 'vendorRef' in k.match ? 'ref' : 'candidate')));
+  const branches = [
+    ...(kinds.has('id') ? [`SELECT ${cols} FROM ca_orders o WHERE o.id = x.e->>'order_id'`] : []),
+    ...(kinds.has('ref')
+      ? [`(SELECT ${cols} FROM ca_orders o
+          WHERE o.tenant_id = x.e->>'tenant_id' AND o.vendor = x.e->>'vendor' AND o.vendor_ref = x.e->>'vendor_ref'
+          ORDER BY o.created_at DESC LIMIT 1)`]
+      : []),
+    ...(kinds.has('candidate')
+      ? [`(SELECT ${cols} FROM ca_orders o
+          WHERE o.tenant_id = x.e->>'tenant_id' AND o.candidate_id = x.e->>'candidate_id' AND o.package_id = x.e->>'package_id'
+          ORDER BY o.created_at DESC, o.id DESC LIMIT 1)`]
+      : []),
+  ];
+  const rows = await sql.query<OrderColumns & { n: string; history_through: Date | null; seen: boolean }>(
+    `SELECT x.n::text AS n, ${cols}, ${historyOf('o.id', `x.e->>'dedupe_key'`)}
+     FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
+     CROSS JOIN LATERAL (${branches.join(' UNION ALL ')}) AS o`,
+    [
+      json(
+        keys.map((k) => ({
+          tenant_id: k.tenantId,
+          vendor: k.vendor,
+          dedupe_key: k.dedupeKey,
+          ...('orderId' in k.match
+            ? { order_id: k.match.orderId }
+            : 'vendorRef' in k.match
+              ? { vendor_ref: k.match.vendorRef }
+              : { candidate_id: k.match.candidateId, package_id: k.match.packageId }),
+        })),
+      ),
+    ],
+  );
+  const out: (LockedOrder | null)[] = keys.map(() => null);
+  for (const { n, history_through, seen, ...row } of rows) {
+    const k = keys[Number(n) - 1]!;
+    if (row.tenant_id !== k.tenantId || row.vendor !== k.vendor) continue;
+    out[Number(n) - 1] = { row, historyThrough: history_through ? new Date(history_through) : null, seen: Boolean(seen) };
+  }
+  return out;
+}
+
+/** Records updates (duplicates of a recorded order + dedupe key are skipped). */
+export async function insertHistoryRows(sql: Sql, rows: readonly HistoryEntry[]): Promise<void> {
+  if (rows.length === 0) return;
+  await sql.query(
+    `INSERT INTO ca_status_history (order_id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key, detail)
+     SELECT x.order_id, x.status, x.vendor_status, x.vendor_time, x.received_at, x.source, x.applied, x.dedupe_key, x.detail
+     FROM jsonb_to_recordset($1::jsonb) AS x(order_id text, status text, vendor_status text, vendor_time timestamptz,
+       received_at timestamptz, source text, applied boolean, dedupe_key text, detail jsonb)
+     ON CONFLICT (order_id, dedupe_key) DO NOTHING`,
+    [
+      json(
+        rows.map((h) => ({
+          order_id: h.orderId,
+          status: h.status,
+          vendor_status: h.vendorStatus,
+          vendor_time: h.vendorTime,
+          received_at: h.receivedAt,
+          source: h.source,
+          applied: h.applied,
+          dedupe_key: h.dedupeKey,
+          detail: h.detail ?? null,
+        })),
+      ),
+    ],
+  );
+}
+
+/** A new state for a locked order; `vendorData` is shallow-merged into what the order holds. */
+export interface OrderUpdate extends Omit<OrderPatch, 'vendorData'> {
+  id: string;
+  vendorData: Record<string, unknown> | null;
+}
+
+/** Writes new states of locked orders, raising each one's version. */
+export async function updateOrders(sql: Sql, updates: readonly OrderUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  // The `= ANY` key list steers the planner to the primary key: joined alone, a function scan of 100 estimated rows
+  // gets a hash join over a sequential scan of every order.
+  await sql.query(
+    `UPDATE ca_orders o SET status = x.status, vendor_status = x.vendor_status, progress = x.progress,
+       status_vendor_time = x.status_vendor_time, status_changed_at = x.status_changed_at, booking = x.booking, result = x.result,
+       error = x.error, vendor_ref = x.vendor_ref, vendor_data = o.vendor_data || coalesce(x.vendor_data, '{}'::jsonb),
+       updated_at = x.now, last_update_at = x.now, version = o.version + 1
+     FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, vendor_status text, progress real, status_vendor_time timestamptz,
+       status_changed_at timestamptz, booking jsonb, result jsonb, error jsonb, vendor_ref text, vendor_data jsonb, now timestamptz)
+     WHERE o.id = x.id AND o.id = ANY (ARRAY(SELECT jsonb_array_elements($1::jsonb)->>'id'))`,
+    [
+      json(
+        updates.map((u) => ({
+          id: u.id,
+          status: u.status,
+          vendor_status: u.vendorStatus,
+          progress: u.progress,
+          status_vendor_time: u.statusVendorTime,
+          status_changed_at: u.statusChangedAt,
+          booking: u.booking,
+          result: u.result,
+          error: u.error,
+          vendor_ref: u.vendorRef,
+          vendor_data: u.vendorData,
+          now: u.now,
+        })),
+      ),
+    ],
+  );
 }

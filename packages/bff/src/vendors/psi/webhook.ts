@@ -41,13 +41,22 @@ function lenient<T extends z.ZodType>(schema: T) {
   return z.preprocess((v) => (v === '' || v === null || !schema.safeParse(v).success ? undefined : v), schema.optional());
 }
 
+/** Answers already given: building an Intl.DateTimeFormat costs far more than the rest of a parse. */
+const zones = new Map<string, boolean>();
+
 export function isTimeZone(tz: string): boolean {
+  const known = zones.get(tz);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (zones.size >= 1000) zones.clear(); // bounded: names come from vendor input
+  zones.set(tz, valid);
+  return valid;
 }
 
 const text = z.string().trim().min(1);

@@ -1,0 +1,120 @@
+// Group commit: work that arrives while a transaction runs waits, then shares the next transaction with
+// whatever else is waiting, so many small writers pay for one BEGIN … COMMIT (and on PGlite, whose one
+// connection runs one transaction at a time, for one turn). A unit resolves only once its transaction has
+// committed; a failed batch is retried unit by unit, so one bad unit fails alone.
+//
+// PGlite runs a whole transaction on this thread without yielding to I/O, so nothing can arrive while it
+// runs. Callers therefore announce work that is on its way (`expect()`), and a transaction starts once every
+// announced unit has arrived, or after `gatherMs`, whichever is first.
+import type { Database, Sql } from './db.js';
+
+export interface GroupCommitOptions<C> {
+  db: Database;
+  /** The shared state of one transaction (e.g. pending batched writes). */
+  open(tx: Sql): C;
+  /** Runs once every unit of the transaction has declared what it will need, before the first one works (e.g. batched reads). */
+  prepare?(ctx: C): Promise<void>;
+  /** Runs after every unit of the transaction, before COMMIT (e.g. writes the batched rows). */
+  close(ctx: C): Promise<void>;
+  /** Units per transaction at most (default 64). */
+  maxBatch?: number;
+  /** Transactions in flight at once (default 1 on PGlite, 4 on PostgreSQL). */
+  maxConcurrent?: number;
+  /** Longest wait for announced units before a transaction starts anyway (default 4 ms). */
+  gatherMs?: number;
+}
+
+interface Unit<C> {
+  declare?: ((ctx: C) => void) | undefined;
+  work(ctx: C): Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+export interface GroupCommit<C> {
+  /** Runs `work` in a shared transaction; resolves with its result after COMMIT. `declare` runs first, for `prepare`. */
+  run<T>(work: (ctx: C) => Promise<T>, declare?: (ctx: C) => void): Promise<T>;
+  /**
+   * Announces a unit on its way (e.g. a request still being authenticated), so the next transaction waits a
+   * moment for it. Call the returned function once it is about to `run`, or will not come after all.
+   */
+  expect(): () => void;
+}
+
+export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C> {
+  const maxBatch = opts.maxBatch ?? 64;
+  const maxConcurrent = opts.maxConcurrent ?? (opts.db.kind === 'pglite' ? 1 : 4);
+  const gatherMs = opts.gatherMs ?? 4;
+  const queue: (Unit<C> & { at: number; turned?: boolean })[] = [];
+  let running = 0;
+  let announced = 0;
+  let waiting = false;
+
+  async function commit(units: readonly Unit<C>[]): Promise<unknown[]> {
+    return opts.db.transaction(async (tx) => {
+      const ctx = opts.open(tx);
+      for (const u of units) u.declare?.(ctx);
+      await opts.prepare?.(ctx);
+      const out: unknown[] = [];
+      for (const u of units) out.push(await u.work(ctx));
+      await opts.close(ctx);
+      return out;
+    });
+  }
+
+  async function execute(units: Unit<C>[]): Promise<void> {
+    try {
+      const out = await commit(units);
+      units.forEach((u, i) => u.resolve(out[i]));
+    } catch (err) {
+      if (units.length === 1) return units[0]!.reject(err);
+      for (const u of units) {
+        try {
+          u.resolve((await commit([u]))[0]);
+        } catch (e) {
+          u.reject(e);
+        }
+      }
+    }
+  }
+
+  function pump(): void {
+    if (waiting) return;
+    while (running < maxConcurrent && queue.length > 0) {
+      // One turn of the event loop first, for requests already received but not read yet; then wait for announced ones.
+      const first = queue[0]!;
+      if (queue.length < maxBatch && (!first.turned || (announced > 0 && performance.now() - first.at < gatherMs))) {
+        first.turned = true;
+        waiting = true;
+        setImmediate(() => {
+          waiting = false;
+          pump();
+        });
+        return;
+      }
+      running++;
+      void execute(queue.splice(0, maxBatch)).finally(() => {
+        running--;
+        pump();
+      });
+    }
+  }
+
+  return {
+    run<T>(work: (ctx: C) => Promise<T>, declare?: (ctx: C) => void): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, declare, resolve: resolve as (v: unknown) => void, reject, at: performance.now() });
+        pump();
+      });
+    },
+    expect() {
+      announced++;
+      let done = false;
+      return () => {
+        if (done) return;
+        done = true;
+        announced--;
+      };
+    },
+  };
+}
