@@ -10,6 +10,12 @@ const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'ba
 
 describe('the demo ATS', () => {
   let demo: Demo;
+  /** The Cookie header of a demo ATS session, signed in through its login form. */
+  const signIn = async (role: 'recruiter' | 'candidate', candidate?: string) => {
+    const res = await fetch(`${demo.atsUrl}/login`, { method: 'POST', body: new URLSearchParams({ role, ...(candidate ? { candidate } : {}) }), redirect: 'manual' });
+    expect(res.status).toBe(303);
+    return res.headers.get('set-cookie')!.split(';')[0]!;
+  };
   beforeAll(async () => {
     demo = await startDemo({ bffPort: 0, atsPort: 0, database: 'memory:', logLevel: 'silent' });
   });
@@ -19,8 +25,9 @@ describe('the demo ATS', () => {
 
   it('serves its pages from another origin with a strict CSP, no inline script and no secret', async () => {
     expect(new URL(demo.atsUrl).origin).not.toBe(new URL(demo.bffUrl).origin);
-    for (const url of [`${demo.atsUrl}/`, demo.recruiterUrl('cand-1001'), demo.portalUrl('cand-1001'), `${demo.atsUrl}/ats.js`]) {
-      const res = await fetch(url);
+    const recruiter = await signIn('recruiter');
+    for (const url of [`${demo.atsUrl}/`, `${demo.atsUrl}/login`, demo.recruiterUrl('cand-1001'), demo.portalUrl('cand-1001'), `${demo.atsUrl}/ats.js`]) {
+      const res = await fetch(url, { headers: { cookie: recruiter } });
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy')!;
       expect(csp).toContain(`script-src 'self' ${demo.bffUrl}`);
@@ -31,20 +38,37 @@ describe('the demo ATS', () => {
       expect(body).not.toMatch(/\sstyle="|\son[a-z]+="/);
       for (const s of demo.secrets()) expect(body).not.toContain(s.value);
     }
-    const profile = await (await fetch(demo.recruiterUrl('cand-1001'))).text();
+    const profile = await (await fetch(demo.recruiterUrl('cand-1001'), { headers: { cookie: recruiter } })).text();
     expect(profile).toContain(`<script type="module" src="${demo.bffUrl}/widget.js"></script>`);
     expect(profile).toContain(`<candidate-assessment api="${demo.bffUrl}" data-role="recruiter" data-candidate="cand-1001">`);
   });
 
-  it('mints a widget token through POST /v1/widget-sessions for the asked role and candidate only', async () => {
-    const res = await fetch(`${demo.atsUrl}/ats/token?role=candidate&candidate=cand-1002`);
+  it("mints a widget token through POST /v1/widget-sessions with the role of the ATS's own session, never the query's", async () => {
+    const grace = await signIn('candidate', 'cand-1002');
+    const token = (query: string, cookie?: string) => fetch(`${demo.atsUrl}/ats/token?${query}`, cookie ? { headers: { cookie } } : {});
+    const res = await token('candidate=cand-1002', grace);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const claims = claimsOf(await res.text());
     expect(claims).toMatchObject({ iss: 'acme', sub: 'cand-1002', role: 'candidate', cand: { firstName: 'Grace', lastName: 'Hopper' } });
     expect(claims.exp - claims.iat).toBeLessThanOrEqual(900);
-    expect((await fetch(`${demo.atsUrl}/ats/token?role=admin&candidate=cand-1002`)).status).toBe(400);
-    expect((await fetch(`${demo.atsUrl}/ats/token?role=recruiter&candidate=nobody`)).status).toBe(400);
+    // a candidate asking for a recruiter token still gets a candidate one; another candidate's token, none
+    expect(claimsOf(await (await token('role=recruiter&candidate=cand-1002', grace)).text()).role).toBe('candidate');
+    expect((await token('role=candidate&candidate=cand-1001', grace)).status).toBe(403);
+    // no session, no token; a forged cookie is no session
+    expect((await token('role=recruiter&candidate=cand-1002')).status).toBe(401);
+    expect((await token('role=recruiter&candidate=cand-1002', `${grace.split('.')[0]}.forged`)).status).toBe(401);
+    const recruiter = await signIn('recruiter');
+    expect(claimsOf(await (await token('role=recruiter&candidate=cand-1002', recruiter)).text()).role).toBe('recruiter');
+    expect(claimsOf(await (await token('role=candidate&candidate=cand-1002', recruiter)).text()).role).toBe('candidate'); // preview: narrower only
+    expect((await token('role=admin&candidate=cand-1002', recruiter)).status).toBe(400);
+    expect((await token('role=recruiter&candidate=nobody', recruiter)).status).toBe(400);
+    // pages are for their own people: the portal of another candidate, or the recruiter profile, sends a candidate to sign in
+    for (const url of [demo.portalUrl('cand-1001'), demo.recruiterUrl('cand-1002')]) {
+      const page = await fetch(url, { headers: { cookie: grace }, redirect: 'manual' });
+      expect(page.status).toBe(302);
+      expect(page.headers.get('location')).toMatch(/^\/login\?next=/);
+    }
   });
 
   it('passes on a sandbox refusal as a sentence, not the sandbox answer', async () => {

@@ -1,11 +1,12 @@
 // The demo ATS server (another origin than the BFF): its pages, its token endpoint that calls
 // POST /v1/widget-sessions with the tenant API key, and the simulation endpoints. The API key never leaves it.
 import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { createCaClient, type Order } from '@ca/client';
 import type { AtsCandidate } from './candidates.js';
 import { dashboardPage, notFoundPage, portalPage, profilePage, returnedPage, type PageContext } from './pages.js';
 import { SimulationError, type Simulator } from './simulator.js';
+import { createSessions, loginPage, safeNext, type AtsSession } from './session.js';
 import { reactExampleFiles } from '../react/bundle.js';
 import { reactPage } from '../react/page.js';
 
@@ -52,10 +53,37 @@ export function createAtsApp(deps: AtsDeps) {
     c.header('Referrer-Policy', 'strict-origin-when-cross-origin');
   });
 
-  app.get('/', (c) => c.html(dashboardPage(ctx(), deps.candidates)));
+  const sessions = createSessions();
+  const sessionOf = (c: Context) => sessions.read(c.req.header('cookie'));
+  /** Pages for someone else: sign in first, then come back. */
+  const toLogin = (c: Context) => c.redirect(`/login?next=${encodeURIComponent(new URL(c.req.url).pathname)}`, 302);
+  const isRecruiter = (s: AtsSession | null) => s?.role === 'recruiter';
+  /** A candidate sees only their own portal; a recruiter may preview any candidate's. */
+  const mayViewPortal = (s: AtsSession | null, candidateId: string) => isRecruiter(s) || (s?.role === 'candidate' && s.candidateId === candidateId);
+
+  app.get('/login', (c) => c.html(loginPage(deps.company, deps.candidates, safeNext(c.req.query('next')), sessionOf(c))));
+  app.post('/login', async (c) => {
+    const form = await c.req.parseBody();
+    const next = safeNext(form['next']);
+    const cand = typeof form['candidate'] === 'string' ? byId.get(form['candidate']) : undefined;
+    let session: AtsSession;
+    if (form['role'] === 'recruiter') session = { role: 'recruiter' };
+    else if (form['role'] === 'candidate' && cand) session = { role: 'candidate', candidateId: cand.id };
+    else return c.text('Pick the recruiter or a known candidate.', 400);
+    const home = session.role === 'recruiter' ? '/' : `/portal/${encodeURIComponent(session.candidateId)}`;
+    c.header('Set-Cookie', sessions.cookie(session));
+    return c.redirect(next === '/' ? home : next, 303);
+  });
+  app.post('/logout', (c) => {
+    c.header('Set-Cookie', sessions.clear());
+    return c.redirect('/login', 303);
+  });
+
+  app.get('/', (c) => (isRecruiter(sessionOf(c)) ? c.html(dashboardPage(ctx(), deps.candidates)) : toLogin(c)));
   app.get('/candidates/:id', (c) => {
     const cand = byId.get(c.req.param('id'));
-    return cand ? c.html(profilePage(ctx(), cand)) : c.html(notFoundPage(ctx()), 404);
+    if (!cand) return c.html(notFoundPage(ctx()), 404);
+    return isRecruiter(sessionOf(c)) ? c.html(profilePage(ctx(), cand)) : toLogin(c);
   });
   app.get('/react/assets/:file', async (c) => {
     const body = (await reactExampleFiles()).get(c.req.param('file'));
@@ -63,12 +91,14 @@ export function createAtsApp(deps: AtsDeps) {
   });
   app.get('/react/:id', (c) => {
     const cand = byId.get(c.req.param('id'));
-    return cand ? c.html(reactPage({ bffUrl: deps.bffUrl(), company: deps.company, candidate: cand })) : c.html(notFoundPage(ctx()), 404);
+    if (!cand) return c.html(notFoundPage(ctx()), 404);
+    return isRecruiter(sessionOf(c)) ? c.html(reactPage({ bffUrl: deps.bffUrl(), company: deps.company, candidate: cand })) : toLogin(c);
   });
   app.get('/portal/returned', (c) => c.html(returnedPage(ctx())));
   app.get('/portal/:id', (c) => {
     const cand = byId.get(c.req.param('id'));
-    return cand ? c.html(portalPage(ctx(), cand)) : c.html(notFoundPage(ctx()), 404);
+    if (!cand) return c.html(notFoundPage(ctx()), 404);
+    return mayViewPortal(sessionOf(c), cand.id) ? c.html(portalPage(ctx(), cand)) : toLogin(c);
   });
   app.get('/ats.js', (c) => c.body(files.js, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' }));
   app.get('/favicon.svg', (c) => c.body(FAVICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'max-age=86400' }));
@@ -76,13 +106,19 @@ export function createAtsApp(deps: AtsDeps) {
   app.get('/ats.css', (c) => c.body(files.css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' }));
 
   /**
-   * The token the widget's fetchToken asks for. A real ATS takes the role and candidate from its own session
-   * (a recruiter allowed to see this candidate, or the candidate signed in); the demo has no sign-in.
+   * The token the widget's fetchToken asks for. The role comes from the ATS's own session, never from the request:
+   * a candidate gets a candidate token for themselves only; a recruiter gets a recruiter token, or a candidate one
+   * when the page asks for the candidate's view (a recruiter previewing the portal: the role only ever narrows).
    */
   app.get('/ats/token', async (c) => {
-    const role = c.req.query('role');
+    const session = sessionOf(c);
     const cand = byId.get(c.req.query('candidate') ?? '');
-    if (!isRole(role) || !cand) return c.json({ error: 'unknown role or candidate' }, 400);
+    if (!session) return c.json({ error: 'sign in first' }, 401);
+    if (!cand) return c.json({ error: 'unknown candidate' }, 400);
+    if (session.role === 'candidate' && session.candidateId !== cand.id) return c.json({ error: 'this is not your application' }, 403);
+    const asked = c.req.query('role');
+    if (asked !== undefined && !isRole(asked)) return c.json({ error: 'unknown role' }, 400);
+    const role = session.role === 'recruiter' && asked === 'candidate' ? 'candidate' : session.role;
     const res = await bff()
       .POST('/v1/widget-sessions', {
         body: {

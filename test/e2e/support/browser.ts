@@ -25,10 +25,23 @@ export interface StatusChange {
 }
 
 /**
+ * Signs the browser context in to the demo ATS as the person an ATS page is for (its login form; the session is a
+ * cookie the context keeps): the recruiter for a profile page, the candidate for their portal.
+ */
+export async function signInFor(context: BrowserContext, url: string): Promise<void> {
+  const u = new URL(url);
+  const portal = /^\/portal\/([^/]+)$/.exec(u.pathname);
+  const form = portal ? { role: 'candidate', candidate: decodeURIComponent(portal[1]!) } : { role: 'recruiter' };
+  const res = await context.request.post(`${u.origin}/login`, { form, maxRedirects: 0 });
+  if (res.status() !== 303) throw new Error(`signing in to the demo ATS gave ${res.status()}`);
+}
+
+/**
  * Opens an ATS page and starts recording the widget's events in the page itself. The record lives in the page's
  * window: a reload would lose it, so finding it intact later proves the page never reloaded.
  */
 export async function openAtsPage(context: BrowserContext, url: string, o: { beforeLoad?: (page: Page) => Promise<unknown> } = {}): Promise<Page> {
+  await signInFor(context, url);
   const page = await context.newPage();
   await o.beforeLoad?.(page);
   page.setDefaultTimeout(STEP_MS);
