@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from './errors.js';
 import { claimedTenant, wwwAuthenticate } from './auth/principal.js';
 import { clientIp, createFailureLimiter, DEFAULT_FAILURE_LIMITS } from './auth/failures.js';
+import { actionRoutes } from './routes/actions.js';
 import { apiRoutes } from './routes/api.js';
 import type { AppDeps, Env } from './routes/context.js';
 import { checkOrigin, cors } from './routes/cors.js';
@@ -94,6 +95,7 @@ export function createApp(deps: AppDeps) {
   v1.route('/events', eventRoutes(deps));
   v1.route('/candidates', privacyRoutes(deps));
   v1.route('/', apiRoutes(deps));
+  v1.route('/', actionRoutes(deps));
   app.route('/v1', v1);
 
   app.route('/hooks', hookRoutes(deps));

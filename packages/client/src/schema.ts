@@ -88,6 +88,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an order (recruiter or API key)
+         * @description Withdraws the assessment with the vendor's own call where it has one (Berke `DeleteAssessment`); where it has none (pymetrics, Mettl, PSI) the order is marked cancelled here only and no more launch links are issued: `vendorCall` is then null and `message` says so. Only before the candidate finishes (requested, invited, scheduled, in progress). Idempotent: cancelling a cancelled order answers `changed: false`. Recorded in the history with the actor and sent as an `order.updated` event (SSE and ATS webhook) with `order.lastAction`.
+         */
+        post: operations["cancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/remind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the invitation again (recruiter or API key)
+         * @description Berke: `SendInvitation` emails the candidate (`sentBy: vendor`). Mettl (a fresh registration link) and pymetrics (the order's `assessment_url`) send nothing themselves: `sentBy: ats` and `url` is the link for the ATS to send. PSI has no reminder (`action_unavailable`). With the same Idempotency-Key an email is never sent twice. Recorded in the history with the actor and sent as an `order.updated` event with `order.lastAction`.
+         */
+        post: operations["remindOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orders/{id}/retake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Order a new attempt, linked to this one (recruiter or API key)
+         * @description Only once this attempt is over (completed, scored, expired, cancelled, no show, excused, failed). The new order has `retakeOf` = this order id and is placed like any order (Mettl: the next attempt’s schedule). Idempotent with `Idempotency-Key` like `POST /v1/orders`. The original order records the retake in its history and `lastAction`.
+         */
+        post: operations["retakeOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}/links": {
         parameters: {
             query?: never;
@@ -298,6 +358,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/return/{vendor}/{tenant}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The candidate's browser back from a vendor page shared by many orders (Mettl schedule `exitRedirectionUrl`)
+         * @description Names no order and triggers nothing; redirects to `candidateReturnUrl` or shows a "thank you" page.
+         */
+        get: operations["candidateExit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/oauth/token": {
         parameters: {
             query?: never;
@@ -358,26 +438,6 @@ export interface paths {
             header?: never;
             path?: never;
             cookie?: never;
-    "/return/{vendor}/{tenant}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The candidate's browser back from a vendor page shared by many orders (Mettl schedule `exitRedirectionUrl`)
-         * @description Names no order and triggers nothing; redirects to `candidateReturnUrl` or shows a "thank you" page.
-         */
-        get: operations["candidateExit"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
         };
         /** The reference's script (Scalar's single-file bundle) */
         get: operations["docsScript"];
@@ -431,10 +491,108 @@ export interface webhooks {
 }
 export interface components {
     schemas: {
+        ActionResponse: {
+            order: {
+                id: string;
+                tenantId: string;
+                candidateId: string;
+                packageId: string;
+                packageName: string;
+                vendor: string;
+                vendorName: string;
+                vendorRef: string | null;
+                /** @enum {string} */
+                status: "requested" | "invited" | "scheduled" | "in_progress" | "completed" | "scored" | "expired" | "cancelled" | "no_show" | "excused" | "failed";
+                vendorStatus: string | null;
+                /** @default null */
+                progress: number | null;
+                version: number;
+                /** Format: date-time */
+                statusChangedAt: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @default null */
+                booking: {
+                    /** Format: date-time */
+                    startsAt: string;
+                    timeZone: string;
+                    timeZoneLabel?: string;
+                    location?: string;
+                    /** @enum {string} */
+                    deliveryMode?: "test_center" | "remote";
+                    code?: string;
+                } | null;
+                /** @default null */
+                result: {
+                    score?: number;
+                    maxScore?: number;
+                    band?: string;
+                    passed?: boolean;
+                    /** @enum {string} */
+                    level?: "high" | "medium" | "low";
+                    /** @default [] */
+                    subScores: {
+                        label: string;
+                        value: number;
+                        max?: number;
+                    }[];
+                    /** @default [] */
+                    flags: {
+                        code: string;
+                        label: string;
+                        value?: string | number | boolean;
+                        /**
+                         * @default info
+                         * @enum {string}
+                         */
+                        severity: "info" | "warning";
+                    }[];
+                    /** @default [] */
+                    jobFits: {
+                        job: string;
+                        jobId?: string;
+                        fitPct?: number;
+                        /** @enum {string} */
+                        level?: "high" | "medium" | "low";
+                        /** @default false */
+                        primary: boolean;
+                    }[];
+                    /** Format: date-time */
+                    completedAt?: string;
+                    /** @default false */
+                    reportAvailable: boolean;
+                } | null;
+                /** @default null */
+                error: {
+                    code: string;
+                    message: string;
+                } | null;
+                /** @default null */
+                retakeOf: string | null;
+                /** @default null */
+                lastAction: {
+                    /** @enum {string} */
+                    action: "cancel" | "remind" | "retake";
+                    actor: string | null;
+                    /** Format: date-time */
+                    at: string;
+                    vendorCall: string | null;
+                } | null;
+            };
+            /** @enum {string} */
+            action: "cancel" | "remind" | "retake";
+            changed: boolean;
+            vendorCall: string | null;
+            message: string;
+            /** @enum {string} */
+            sentBy?: "vendor" | "ats";
+            /** Format: uri */
+            url?: string;
+        };
         ApiError: {
             error: {
                 /** @enum {string} */
-                code: "bad_request" | "validation_failed" | "unauthorized" | "token_missing" | "token_invalid" | "token_expired" | "forbidden" | "not_found" | "order_not_found" | "package_not_found" | "tenant_not_found" | "idempotency_conflict" | "idempotency_key_required" | "link_expired" | "link_used" | "report_unavailable" | "launch_unavailable" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "vendor_unavailable" | "vendor_rejected" | "webhook_unauthorized" | "no_matching_order" | "not_ready" | "internal";
+                code: "bad_request" | "validation_failed" | "unauthorized" | "token_missing" | "token_invalid" | "token_expired" | "forbidden" | "not_found" | "order_not_found" | "package_not_found" | "tenant_not_found" | "idempotency_conflict" | "idempotency_key_required" | "link_expired" | "link_used" | "report_unavailable" | "launch_unavailable" | "action_unavailable" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "vendor_unavailable" | "vendor_rejected" | "webhook_unauthorized" | "no_matching_order" | "not_ready" | "internal";
                 message: string;
             };
         };
@@ -454,7 +612,11 @@ export interface components {
                 /** Format: date-time */
                 receivedAt: string;
                 /** @enum {string} */
-                source: "placement" | "webhook" | "poll" | "job";
+                source: "placement" | "webhook" | "poll" | "job" | "recruiter";
+                /** @default null */
+                action: string | null;
+                /** @default null */
+                actor: string | null;
                 applied: boolean;
             }[];
         };
@@ -546,6 +708,17 @@ export interface components {
                     code: string;
                     message: string;
                 } | null;
+                /** @default null */
+                retakeOf: string | null;
+                /** @default null */
+                lastAction: {
+                    /** @enum {string} */
+                    action: "cancel" | "remind" | "retake";
+                    actor: string | null;
+                    /** Format: date-time */
+                    at: string;
+                    vendorCall: string | null;
+                } | null;
             };
             /** Format: date-time */
             at: string;
@@ -626,6 +799,17 @@ export interface components {
                     code: string;
                     message: string;
                 } | null;
+                /** @default null */
+                retakeOf: string | null;
+                /** @default null */
+                lastAction: {
+                    /** @enum {string} */
+                    action: "cancel" | "remind" | "retake";
+                    actor: string | null;
+                    /** Format: date-time */
+                    at: string;
+                    vendorCall: string | null;
+                } | null;
             };
         };
         OrdersResponse: {
@@ -703,6 +887,17 @@ export interface components {
                 error: {
                     code: string;
                     message: string;
+                } | null;
+                /** @default null */
+                retakeOf: string | null;
+                /** @default null */
+                lastAction: {
+                    /** @enum {string} */
+                    action: "cancel" | "remind" | "retake";
+                    actor: string | null;
+                    /** Format: date-time */
+                    at: string;
+                    vendorCall: string | null;
                 } | null;
             }[];
         };
@@ -1122,6 +1317,276 @@ export interface operations {
             };
             /** @description Not found (or not visible to this caller) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    cancelOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done, or already done (`changed: false`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not allowed for this token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not found (or not visible to this caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The vendor refused (`vendor_rejected`); nothing was changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The vendor did not answer (`vendor_unavailable`); nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    remindOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key → the same reminder: the vendor is not asked to email again */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done, or already done (`changed: false`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not allowed for this token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not found (or not visible to this caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The vendor refused (`vendor_rejected`); nothing was changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The vendor did not answer (`vendor_unavailable`); nothing was changed */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+        };
+    };
+    retakeOrder: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Same key and order → the same new order; same key, another request → 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done, or already done (`changed: false`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResponse"];
+                };
+            };
+            /** @description The new order, accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionResponse"];
+                };
+            };
+            /** @description Invalid input */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not allowed for this token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not found (or not visible to this caller) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The vendor refused (`vendor_rejected`); nothing was changed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
+            };
+            /** @description The vendor did not answer (`vendor_unavailable`); nothing was changed */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1726,6 +2191,47 @@ export interface operations {
             };
         };
     };
+    candidateExit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                vendor: string;
+                /** @description The tenant id from the BFF config. */
+                tenant: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Thank-you page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Redirect to the tenant's candidateReturnUrl */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unknown vendor or tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     oauthToken: {
         parameters: {
             query?: never;
@@ -1915,44 +2421,3 @@ export interface operations {
         };
     };
 }
-    candidateExit: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
-                vendor: string;
-                /** @description The tenant id from the BFF config. */
-                tenant: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Thank-you page */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-            /** @description Redirect to the tenant's candidateReturnUrl */
-            302: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description Unknown vendor or tenant */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/html": string;
-                };
-            };
-        };
-    };

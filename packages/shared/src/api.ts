@@ -1,5 +1,6 @@
 // Request and response bodies of the HTTP API (DESIGN.md §4.3). These also generate /openapi.json.
 import { z } from 'zod';
+import { ActionName } from './actions.js';
 import { Order, Package } from './order.js';
 import { OrderStatus } from './status.js';
 import { CandidateInfo, JobInfo, MAX_TOKEN_TTL_SECONDS, Role } from './token.js';
@@ -65,7 +66,10 @@ export const HistoryEntry = z.object({
   vendorTime: z.string().datetime({ offset: true }),
   /** When we received it. */
   receivedAt: z.string().datetime({ offset: true }),
-  source: z.enum(['placement', 'webhook', 'poll', 'job']),
+  source: z.enum(['placement', 'webhook', 'poll', 'job', 'recruiter']),
+  /** With `recruiter`: the action and who took it (the token's `act`; null for an API key). */
+  action: z.string().nullable().default(null),
+  actor: z.string().nullable().default(null),
   /** False when it arrived after a newer fact and went to history only. */
   applied: z.boolean(),
 });
@@ -82,3 +86,19 @@ export const CandidateErasureResponse = z.object({
   auditRef: z.string(),
 });
 export type CandidateErasureResponse = z.infer<typeof CandidateErasureResponse>;
+
+/** What a recruiter action did. `order` is the order acted on (for `retake`: the new order). */
+export const ActionResponse = z.object({
+  order: Order,
+  action: ActionName,
+  /** False when the action had been done already (same Idempotency-Key, or the order was already cancelled). */
+  changed: z.boolean(),
+  /** The vendor call made; null when the vendor has none and it was marked here only. */
+  vendorCall: z.string().nullable(),
+  /** A sentence for the recruiter: what happened, and what did not. */
+  message: z.string(),
+  /** `remind` only: `vendor` when the vendor emailed the candidate; `ats` when the ATS must send `url` itself. */
+  sentBy: z.enum(['vendor', 'ats']).optional(),
+  url: z.string().url().optional(),
+});
+export type ActionResponse = z.infer<typeof ActionResponse>;

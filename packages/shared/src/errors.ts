@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   'link_used',
   'report_unavailable',
   'launch_unavailable',
+  'action_unavailable',
   'payload_too_large',
   'unsupported_media_type',
   'rate_limited',

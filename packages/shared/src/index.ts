@@ -5,3 +5,4 @@ export * from './event.js';
 export * from './errors.js';
 export * from './token.js';
 export * from './api.js';
+export * from './actions.js';

@@ -1,5 +1,6 @@
 // Order, result and booking: the shapes the widget and ATS back ends read. No vendor field names here.
 import { z } from 'zod';
+import { OrderAction } from './actions.js';
 import { OrderStatus } from './status.js';
 
 /**
@@ -93,6 +94,10 @@ export const Order = z.object({
   booking: Booking.nullable().default(null),
   result: Result.nullable().default(null),
   error: OrderError.nullable().default(null),
+  /** For a retake: the order this one is a new attempt of. */
+  retakeOf: z.string().nullable().default(null),
+  /** The latest recruiter action (cancel, remind, retake) on this order. */
+  lastAction: OrderAction.nullable().default(null),
 });
 export type Order = z.infer<typeof Order>;
 

@@ -25,6 +25,8 @@ const snapshot = (candidateId: string, n: number): Order => ({
   booking: null,
   result: null,
   error: null,
+  retakeOf: null,
+  lastAction: null,
 });
 
 async function append(t: TestBff, candidateId: string, count: number): Promise<string> {

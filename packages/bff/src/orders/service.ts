@@ -34,7 +34,7 @@ import { fold, initialState, step, type OrderState } from './state-machine.js';
 const newId = customAlphabet('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', 20);
 export const newOrderId = () => `o_${newId()}`;
 
-export type UpdateSource = 'placement' | 'webhook' | 'poll' | 'job';
+export type UpdateSource = 'placement' | 'webhook' | 'poll' | 'job' | 'recruiter';
 
 export type ApplyOutcome =
   | { outcome: 'applied' | 'history_only' | 'duplicate'; order: Order; event: boolean }
@@ -51,6 +51,8 @@ export interface CreateOrderInput {
   vendor: VendorId;
   vendorName: string;
   idempotencyKey?: string | undefined;
+  /** A retake: the order this one is a new attempt of. */
+  retakeOf?: string | undefined;
 }
 
 /** Updates applied in one transaction; see `batch()`. */
@@ -81,7 +83,7 @@ export function createOrderService(deps: OrderServiceDeps) {
 
   /** Hash of what makes two order requests "the same request" for an Idempotency-Key. */
   const requestHash = (i: CreateOrderInput) =>
-    createHash('sha256').update(JSON.stringify([i.candidateId, i.packageId])).digest('base64url');
+    createHash('sha256').update(JSON.stringify(i.retakeOf ? [i.candidateId, i.packageId, i.retakeOf] : [i.candidateId, i.packageId])).digest('base64url');
 
   async function create(input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
     const hash = requestHash(input);
@@ -223,6 +225,11 @@ export function createOrderService(deps: OrderServiceDeps) {
     };
   }
 
+  /** Appends an `order.updated` event for a change made beside the fold (a recruiter's reminder), in the caller's transaction. */
+  async function announce(tx: Sql, order: Order, at: Date): Promise<void> {
+    await deps.onEvent?.(tx, await appendEvent(tx, 'order.updated', order, at));
+  }
+
   /** Applies one update inside the caller's transaction. */
   async function applyIn(tx: Sql, tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
     const b = batch(tx);
@@ -235,6 +242,7 @@ export function createOrderService(deps: OrderServiceDeps) {
     create,
     batch,
     applyIn,
+    announce,
     /** Applies updates, each in its own transaction, so one bad update does not hold back the rest. */
     async apply(tenantId: string, vendor: VendorId, updates: readonly StatusUpdate[], source: UpdateSource): Promise<ApplyOutcome[]> {
       const out: ApplyOutcome[] = [];

@@ -139,6 +139,8 @@ export function apiRoutes(deps: AppDeps) {
       receivedAt: new Date(h.received_at).toISOString(),
       source: h.source,
       applied: h.applied,
+      action: h.action ?? null,
+      actor: h.actor ?? null,
     }));
     return c.json({ history });
   });

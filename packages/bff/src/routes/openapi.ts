@@ -1,6 +1,7 @@
 // /openapi.json, generated from the same shared zod schemas the routes validate with (zod's JSON Schema
 // output), so the document cannot drift from what the server accepts.
 import {
+  ActionResponse,
   ApiError,
   CandidateErasureResponse,
   CreateLinkRequest,
@@ -15,10 +16,11 @@ import {
   WidgetSessionResponse,
 } from '@ca/shared';
 import { z } from 'zod';
+import { actionPaths } from './openapi-actions.js';
 import { outboundWebhooks, outsidePaths, outsideSecuritySchemes } from './openapi-outside.js';
 
 /** Named schemas (components.schemas): responses as the server writes them, requests as it reads them. */
-const OUTPUT_SCHEMAS = { ApiError, CandidateErasureResponse, HistoryResponse, LinkResponse, OrderEvent, OrderResponse, OrdersResponse, PackagesResponse, WidgetSessionResponse };
+const OUTPUT_SCHEMAS = { ActionResponse, ApiError, CandidateErasureResponse, HistoryResponse, LinkResponse, OrderEvent, OrderResponse, OrdersResponse, PackagesResponse, WidgetSessionResponse };
 const INPUT_SCHEMAS = { CreateLinkRequest, CreateOrderRequest, WidgetSessionRequest };
 
 function namedSchemas(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
@@ -124,6 +126,7 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
           responses: { '200': { description: 'History, in vendor-time order', content: json('HistoryResponse') }, ...errors },
         },
       },
+      ...actionPaths({ content: json('ActionResponse'), error, errors, idParam }),
       '/v1/orders/{id}/links': {
         post: {
           operationId: 'createOrderLink',

@@ -23,6 +23,8 @@ const order = (candidateId: string, n: number): Order => ({
   booking: null,
   result: null,
   error: null,
+  retakeOf: null,
+  lastAction: null,
 });
 
 for (const d of testDatabases()) {

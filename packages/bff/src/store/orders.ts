@@ -1,5 +1,5 @@
 // Every query on orders, their status history and idempotency keys. Services call these by name.
-import type { Booking, CandidateInfo, JobInfo, Order, OrderError, OrderStatus, Result, VendorId } from '@ca/shared';
+import type { Booking, CandidateInfo, JobInfo, Order, OrderAction, OrderError, OrderStatus, Result, VendorId } from '@ca/shared';
 import type { Fact } from '../core/facts.js';
 import type { Sql } from './db.js';
 
@@ -29,6 +29,9 @@ export interface OrderRow {
   error: OrderError | null;
   vendor_data: Record<string, unknown>;
   version: number;
+  /** Null for orders placed before migration 5. */
+  retake_of: string | null;
+  last_action: OrderAction | null;
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
@@ -46,10 +49,12 @@ export type OrderColumns = Pick<
   OrderRow,
   | 'id' | 'tenant_id' | 'candidate_id' | 'package_id' | 'package_name' | 'vendor' | 'vendor_name' | 'vendor_ref' | 'status'
   | 'vendor_status' | 'progress' | 'status_vendor_time' | 'status_changed_at' | 'created_at' | 'booking' | 'result' | 'error' | 'version'
+  | 'retake_of' | 'last_action'
 >;
 
 const ORDER_COLUMNS = `o.id, o.tenant_id, o.candidate_id, o.package_id, o.package_name, o.vendor, o.vendor_name, o.vendor_ref, o.status,
-  o.vendor_status, o.progress, o.status_vendor_time, o.status_changed_at, o.created_at, o.booking, o.result, o.error, o.version`;
+  o.vendor_status, o.progress, o.status_vendor_time, o.status_changed_at, o.created_at, o.booking, o.result, o.error, o.version,
+  o.retake_of, o.last_action`;
 
 /**
  * A number as the `real` progress column gives it back (shortest decimal of the float4), so a snapshot built in
@@ -85,6 +90,8 @@ export function toOrder(r: OrderColumns): Order {
     booking: r.booking,
     result: r.result,
     error: r.error,
+    retakeOf: r.retake_of ?? null,
+    lastAction: r.last_action ?? null,
   };
 }
 
@@ -99,15 +106,16 @@ export interface NewOrder {
   candidate: CandidateInfo;
   job?: JobInfo | undefined;
   actor?: string | undefined;
+  retakeOf?: string | undefined;
   now: Date;
 }
 
 export async function insertOrder(sql: Sql, o: NewOrder): Promise<OrderRow> {
   const rows = await sql.query<OrderRow>(
     `INSERT INTO ca_orders (id, tenant_id, candidate_id, package_id, package_name, vendor, vendor_name, status,
-       status_vendor_time, status_changed_at, created_at, updated_at, candidate, job, actor)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,'requested',$8,$8,$8,$8,$9,$10,$11) RETURNING *`,
-    [o.id, o.tenantId, o.candidateId, o.packageId, o.packageName, o.vendor, o.vendorName, o.now, json(o.candidate), json(o.job ?? null), o.actor ?? null],
+       status_vendor_time, status_changed_at, created_at, updated_at, candidate, job, actor, retake_of)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,'requested',$8,$8,$8,$8,$9,$10,$11,$12) RETURNING *`,
+    [o.id, o.tenantId, o.candidateId, o.packageId, o.packageName, o.vendor, o.vendorName, o.now, json(o.candidate), json(o.job ?? null), o.actor ?? null, o.retakeOf ?? null],
   );
   return rows[0]!;
 }
@@ -212,11 +220,15 @@ export interface HistoryRow {
   source: string;
   applied: boolean;
   dedupe_key: string;
+  /** Recruiter actions only. */
+  action: string | null;
+  actor: string | null;
 }
 
 export async function listHistory(sql: Sql, orderId: string): Promise<HistoryRow[]> {
   return sql.query<HistoryRow>(
-    `SELECT id::text AS id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key
+    `SELECT id::text AS id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key,
+       detail->'raw'->>'action' AS action, detail->'raw'->>'actor' AS actor
      FROM ca_status_history WHERE order_id = $1 ORDER BY vendor_time, ca_status_history.id`,
     [orderId],
   );

@@ -53,6 +53,8 @@ export function makeOrder(over: Partial<Order> & Pick<Order, 'id'>): Order {
     booking: null,
     result: null,
     error: null,
+    retakeOf: null,
+    lastAction: null,
     ...over,
   };
 }
