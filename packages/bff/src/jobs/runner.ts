@@ -2,7 +2,7 @@
 // A vendor outage never loses an order: placement retries with backoff and jitter, then fails the
 // order with a reason. The runner decides retries; the order service decides statuses.
 import type { VendorId } from '@ca/shared';
-import { PgBoss } from 'pg-boss';
+import { PgBoss, type JobWithMetadata } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { OrderService } from '../orders/service.js';
 import type { Database, Sql } from '../store/db.js';
@@ -16,6 +16,9 @@ import type { OrderEvent } from '@ca/shared';
 
 /** Seconds without a worker heartbeat after which an active job counts as orphaned. */
 const HEARTBEAT = 10;
+
+/** Placement jobs fetched (and settled) together. */
+const PLACE_BATCH = 8;
 
 const Q = {
   place: 'place-order',
@@ -179,10 +182,24 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.createQueue(Q.refreshOrder, { policy: 'stately', retryLimit: 2, retryDelay: 5, expireInSeconds: 120, heartbeatSeconds: HEARTBEAT, notify: true });
       // NOTIFY wakes workers for new jobs; delayed retries are found by polling, so poll often (a cheap indexed query).
       const polling = { pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 };
-      // Several placements at once: each waits on a vendor round trip, not on this process.
-      await boss.work<{ orderId: string; deferrals?: number }>(Q.place, { includeMetadata: true, batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
-        await place(job!.data.orderId, (job as unknown as { retryCount: number }).retryCount ?? 0, job!.data.deferrals ?? 0);
-      });
+      // Several placements at once: each waits on a vendor round trip, not on this process. Jobs are fetched in
+      // batches (one fetch and one completion statement for many), settled one by one so one failure retries alone,
+      // and a full batch fetches the next at once instead of after a poll interval.
+      await boss.work<{ orderId: string; deferrals?: number }>(
+        Q.place,
+        { includeMetadata: true, batchSize: PLACE_BATCH, localConcurrency: 2, perJobResults: true, burstWhenBatchFull: true, ...polling },
+        (jobs) =>
+          Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await place(job.data.orderId, (job as JobWithMetadata).retryCount ?? 0, job.data.deferrals ?? 0);
+                return { id: job.id, status: 'completed' as const };
+              } catch (err) {
+                return { id: job.id, status: 'failed' as const, output: { message: String((err as Error).message) } };
+              }
+            }),
+          ),
+      );
       await boss.work<RefreshData>(Q.refresh, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor);
       });
