@@ -30,8 +30,16 @@ export interface BerkeSandboxOptions {
   latencyMs?: number;
   /** Scores arrive this long after completion on their own; null (default) = only when told (`score`). */
   autoScoreMs?: number | null;
-  /** How XML bodies are encoded on the wire; the declaration always says utf-16 (seed 002). */
-  xmlCharset?: 'utf-8' | 'utf-16';
+  /**
+   * How XML bodies are encoded on the wire; the declaration always says utf-16 (seed 002). `utf-16` has a BOM and a
+   * charset, `utf-16-nobom` neither (the bytes alone say it), `utf-8` is what a .NET server often really sends.
+   */
+  xmlCharset?: 'utf-8' | 'utf-16' | 'utf-16-nobom';
+  /**
+   * seed 002: "You can disable unauthenticated report access via your API Settings". false: every `reportUrl` is
+   * empty, `/GetReport/…` answers 403, and reports come only from GetReportForJob.
+   */
+  anonymousReports?: boolean;
   /** Answer XML whatever `formatOutput` asks (a server that ignores it; XML is Berke's default). */
   ignoreFormatOutput?: boolean;
   host?: string;
@@ -264,7 +272,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
           fit: fit ? fit.fit : 'Not Calculated',
           isPrimaryJob: j.sourceJobId === c.sourceJobId,
           sourceJobId: j.sourceJobId,
-          reportUrl: fit && fit.fitId !== 4 ? `${url}/GetReport/${fit.reportId}` : '',
+          reportUrl: fit && fit.fitId !== 4 && opts.anonymousReports !== false ? `${url}/GetReport/${fit.reportId}` : '',
           fitComputedOnUtc: scored ? seconds(c.scoredOn) : null,
         };
       }),
@@ -290,6 +298,9 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     if (opts.xmlCharset === 'utf-16') {
       const bytes = Buffer.from(`\uFEFF${xml}`, 'utf16le');
       return c.body(new Uint8Array(bytes), http as 200, { ...headers, 'content-type': 'text/xml; charset=utf-16' });
+    }
+    if (opts.xmlCharset === 'utf-16-nobom') {
+      return c.body(new Uint8Array(Buffer.from(xml, 'utf16le')), http as 200, { ...headers, 'content-type': 'text/xml' });
     }
     return c.body(xml, http as 200, { ...headers, 'content-type': 'text/xml; charset=utf-8' });
   }
@@ -425,7 +436,35 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     return assessment(c);
   }
 
+  /**
+   * GetCompletedAssessments (VENDOR-NOTES §2.4): "date span in Unix UTC (from default 1/1/1970, to default now), page
+   * number, ≤50 per page". The parameter and wrapper names are the sandbox's (no public sample): `fromDateUtc`,
+   * `toDateUtc`, `pageNumber` (from 1), and `assessments.assessment[]` nested like GetJobs' `jobs.job[]`.
+   */
+  function completedAssessments(p: Record<string, unknown>): Record<string, unknown> {
+    const num = (k: string, dflt: number) => {
+      const v = str(p, k);
+      if (v === undefined) return dflt;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 0) throw new BerkeFault(400, 1002, `${k} is not a number, ${k}=[${v}]`);
+      return n;
+    };
+    const from = num('fromDateUtc', 0) * 1000;
+    // Whole Unix seconds: `to` includes the whole second it names.
+    const to = (Math.floor(num('toDateUtc', Date.now() / 1000)) + 1) * 1000;
+    const page = Math.max(1, Math.floor(num('pageNumber', 1)));
+    const done = [...candidates.values()]
+      .filter((c) => (settle(c), c.completedOn !== null && c.completedOn >= from && c.completedOn < to))
+      .sort((a, b) => a.completedOn! - b.completedOn!);
+    const slice = done.slice((page - 1) * 50, page * 50).map((c) => {
+      const { status: _s, response: _r, responseCode: _c, ...one } = assessment(c);
+      return one;
+    });
+    return { assessments: { assessment: slice }, pageNumber: page, pageCount: Math.max(1, Math.ceil(done.length / 50)), status: 'ok', response: null, responseCode: '200' };
+  }
+
   const methods: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    GetCompletedAssessments: completedAssessments,
     PerformAssessment: performAssessment,
     GetAssessmentStatus: (p) => assessment(find(required(p, 'sourceCandidateId', 50))),
     // VENDOR-NOTES §2.4: DeleteAssessment exists (parameters as the sibling methods: apiToken, username, sourceCandidateId).
@@ -485,6 +524,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     }
     const denied = throttle(Date.now());
     if (denied) return answer(c, 429, 1429, 'Too many requests', denied, json);
+    if (method === 'GetReportForJob') return reportForJob(c, params, fail);
     const handler = methods[method];
     if (!handler) return fail(new BerkeFault(404, 1404, `Unknown API method, method=[${method}]`));
     inFlight += 1;
@@ -531,7 +571,34 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     return c.redirect(`/assess/${cand.invitationCode}`, 303);
   });
 
+  /**
+   * GetReportForJob (VENDOR-NOTES §2.4): the document itself, `outputFormat` 0 PDF (default) or 1 HTML, for the job
+   * `sourceJobId` (null = primary). Refused like Berke: assessment not complete, unknown SourceJobId.
+   */
+  function reportForJob(c: Context, p: Record<string, unknown>, fail: (f: BerkeFault) => Response) {
+    try {
+      const cand = find(required(p, 'sourceCandidateId', 50));
+      settle(cand);
+      if (cand.scoredOn === null) throw new BerkeFault(400, 1070, `The assessment is not complete, sourceCandidateId=[${cand.sourceCandidateId}]`);
+      const jobId = str(p, 'sourceJobId') ?? cand.sourceJobId;
+      const fit = cand.fits.find((f) => f.sourceJobId.toLowerCase() === jobId.toLowerCase());
+      if (!fit || !jobOf(jobId)) throw new BerkeFault(400, 1040, `The SourceJobId you passed in was not found, sourceJobId=[${jobId}]`);
+      const headers = { 'X-Response-Code': '200.0', 'X-Response-Message': 'OK' };
+      if (str(p, 'outputFormat') === '1') {
+        return c.html(reportPage(jobOf(jobId)!.name, cand, fit), 200, { ...headers, ...PAGE_HEADERS });
+      }
+      const text = `Berke report ${cand.firstName} ${cand.lastName} ${jobOf(jobId)!.name} fit ${fit.fit}`;
+      const pdf = `%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n% ${text}\ntrailer<</Root 1 0 R>>\n%%EOF\n`;
+      return c.body(pdf, 200, { ...headers, 'content-type': 'application/pdf' });
+    } catch (err) {
+      if (err instanceof BerkeFault) return fail(err);
+      throw err;
+    }
+  }
+
   app.get('/GetReport/:id', (c) => {
+    // seed 002: anonymous report access can be disabled in the API settings.
+    if (opts.anonymousReports === false) return c.html(layout('Report access disabled', '<p>Anonymous report access is disabled.</p>'), 403, PAGE_HEADERS);
     const r = reports.get(c.req.param('id'));
     if (!r) return c.html(layout('Report not found', ''), 404, PAGE_HEADERS);
     return c.html(reportPage(jobOf(r.fit.sourceJobId)!.name, r.candidate, r.fit), 200, PAGE_HEADERS);

@@ -33,6 +33,16 @@ export function toXml(body: Record<string, unknown>): string {
     const items = jobList.map((j) => `    <job ${attrs(j)} />`).join('\n');
     return `${head}<berkeResponse ${root}>\n  <jobs>\n${items}\n  </jobs>\n</berkeResponse>`;
   }
+  const completed = (body['assessments'] as { assessment: Record<string, unknown>[] } | undefined)?.assessment;
+  if (completed) {
+    const items = completed
+      .map((a) => {
+        const fits = (a['jobFit'] as Record<string, unknown>[]).map((f) => `        <jobFit ${attrs(f)} />`).join('\n');
+        return `    <assessment>\n      <assessmentStatus ${attrs(a['assessmentStatus'] as Record<string, unknown>)} />\n      <jobFitList>\n${fits}\n      </jobFitList>\n    </assessment>`;
+      })
+      .join('\n');
+    return `${head}<berkeResponse ${root}>\n  <assessments>\n${items}\n  </assessments>\n</berkeResponse>`;
+  }
   if (!status) return `${head}<berkeResponse ${root} />`;
   const fits = (body['jobFit'] as Record<string, unknown>[]).map((f) => `    <jobFit ${attrs(f)} />`).join('\n');
   return `${head}<berkeResponse ${root}>\n  <assessmentStatus ${attrs(status)} />\n  <jobFitList>\n${fits}\n  </jobFitList>\n</berkeResponse>`;

@@ -129,3 +129,67 @@ describe('Berke through the BFF with a wrong API token', () => {
     }
   });
 });
+
+describe('Berke with anonymous reports disabled and UTF-16 XML answers, through the BFF', () => {
+  let sandbox: BerkeSandbox;
+  let bff: TestBff;
+  const two: PackageConfig[] = [
+    { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
+    { id: 'berke-support', vendor: 'berke', name: 'Support personality', sourceJobId: 'customer-support' },
+  ];
+
+  beforeAll(async () => {
+    // A server that answers its default XML whatever formatOutput says, as UTF-16 without a BOM or charset.
+    sandbox = await startBerkeSandbox({ anonymousReports: false, xmlCharset: 'utf-16-nobom', ignoreFormatOutput: true });
+    bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken } }, packages: two });
+  });
+  afterAll(async () => {
+    await bff?.stop();
+    await sandbox?.stop();
+  });
+
+  it('gives a second package of the same candidate the same assessment, scored for its own job, and streams the report from GetReportForJob', { timeout: 60_000 }, async () => {
+    const candidateId = 'ats-cand-7';
+    const recruiter = await bff.token({ role: 'recruiter', candidateId });
+    const first = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'invited', 15_000);
+    const second = await bff.waitForOrder((await bff.order('berke-support', { token: recruiter })).id, (o) => o.status === 'invited', 15_000);
+    // seed 002: sourceCandidateId is the ATS candidate id; one Berke assessment for both packages.
+    expect([first.vendorRef, second.vendorRef]).toEqual([candidateId, candidateId]);
+    expect(sandbox.candidates()).toHaveLength(1);
+    expect(sandbox.candidate(candidateId)).toMatchObject({ sourceJobId: 'sales-rep', invitationsSent: 2 });
+    expect(sandbox.counters().calls['PerformAssessment']).toBe(2);
+
+    await sandbox.advance(candidateId, 'score', { fitPct: 0.81 });
+    await bff.pollNow('berke');
+    const a = await bff.waitForOrder(first.id, (o) => o.status === 'scored', 15_000);
+    const b = await bff.waitForOrder(second.id, (o) => o.status === 'scored', 15_000);
+    expect(a.result?.jobFits[0]).toMatchObject({ jobId: 'sales-rep', primary: true, fitPct: 81, level: 'high' });
+    expect(b.result?.jobFits[0]).toMatchObject({ jobId: 'customer-support', primary: true });
+    expect(b.result?.score).toBe(b.result?.jobFits[0]?.fitPct);
+    expect(b.result?.reportAvailable).toBe(true);
+
+    // A third package for a candidate who already finished: no PerformAssessment, no invitation, scored at once.
+    const calls = sandbox.counters().calls['PerformAssessment'];
+    const third = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'scored', 15_000);
+    expect(third.result?.jobFits[0]).toMatchObject({ jobId: 'sales-rep', fitPct: 81 });
+    expect(sandbox.counters().calls['PerformAssessment']).toBe(calls);
+
+    // reportUrl is empty (anonymous access disabled): the BFF fetches GetReportForJob and streams the PDF.
+    const res = await bff.api(`/v1/orders/${second.id}/links`, { method: 'POST', token: recruiter, body: JSON.stringify({ kind: 'report' }) });
+    const { url } = (await res.json()) as { url: string };
+    const doc = await fetch(url, { redirect: 'manual' });
+    expect(doc.status).toBe(200);
+    expect(doc.headers.get('content-type')).toBe('application/pdf');
+    expect(doc.headers.get('content-disposition')).toBe('inline; filename="berke-report-customer-support.pdf"');
+    expect(doc.headers.get('content-security-policy')).toMatch(/^sandbox/);
+    expect(doc.headers.get('cache-control')).toBe('no-store');
+    const body = await doc.text();
+    expect(body.startsWith('%PDF-')).toBe(true);
+    expect(body).toContain('Customer Support Agent');
+    expect((await fetch(url, { redirect: 'manual' })).status).toBe(410);
+    expect(sandbox.counters().calls['GetReportForJob']).toBe(1);
+    const candidate = await bff.token({ role: 'candidate', candidateId });
+    const refused = await bff.api(`/v1/orders/${second.id}/links`, { method: 'POST', token: candidate, body: JSON.stringify({ kind: 'report' }) });
+    expect(refused.status).toBe(403);
+  });
+});

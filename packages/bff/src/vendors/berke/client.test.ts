@@ -204,6 +204,16 @@ describe('Berke body decoding', () => {
     expect(decodeBody(new Uint8Array(Buffer.from(xml)), 'text/xml; charset=utf-8')).toBe(xml);
   });
 
+  it('reads UTF-16 XML with neither BOM nor charset from its bytes, and UTF-8 bytes that declare utf-16', () => {
+    const xml = fixture('perform-assessment-scored.xml');
+    expect(xml.startsWith('<?xml version="1.0" encoding="utf-16"?>')).toBe(true);
+    expect(decodeBody(new Uint8Array(Buffer.from(xml, 'utf16le')), null)).toBe(xml);
+    const be = Buffer.from(xml, 'utf16le').swap16();
+    expect(decodeBody(new Uint8Array(be), 'text/xml')).toBe(xml);
+    expect(decodeBody(new Uint8Array(Buffer.from(xml)), null)).toBe(xml);
+    expect(parseBerkeBody(decodeBody(new Uint8Array(Buffer.from(xml, 'utf16le')), null))).toMatchObject({ status: 'ok' });
+  });
+
   it('refuses XML with a DTD (no entity expansion)', () => {
     const evil =
       '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><berkeResponse status="&x;" />';

@@ -118,7 +118,7 @@ const xmlParser = new XMLParser({
   // Only the five predefined XML entities are decoded; DOCTYPEs are refused before parsing (below).
   processEntities: true,
   htmlEntities: false,
-  isArray: (name) => name === 'jobFit' || name === 'job',
+  isArray: (name) => name === 'jobFit' || name === 'job' || name === 'assessment',
 });
 
 /**
@@ -129,6 +129,9 @@ export function decodeBody(bytes: Uint8Array, contentType: string | null): strin
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
+  // UTF-16 without a BOM (XML 1.0 Appendix F): `<` followed or preceded by a zero byte, whatever the header says.
+  if (bytes[0] === 0x3c && bytes[1] === 0x00) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0x00 && bytes[1] === 0x3c) return new TextDecoder('utf-16be').decode(bytes);
   const charset = /charset\s*=\s*"?([\w-]+)/i.exec(contentType ?? '')?.[1]?.toLowerCase();
   if (charset === 'utf-16' || charset === 'utf-16le') return new TextDecoder('utf-16le').decode(bytes);
   if (charset === 'utf-16be') return new TextDecoder('utf-16be').decode(bytes);
@@ -153,11 +156,20 @@ export function parseBerkeBody(text: string): Record<string, unknown> {
   const doc = xmlParser.parse(trimmed) as Record<string, unknown>;
   const root = doc['berkeResponse'];
   if (typeof root !== 'object' || root === null) throw new Error('no <berkeResponse> root');
-  const { jobFitList, ...rest } = root as Record<string, unknown>;
+  return withJobFits(root as Record<string, unknown>);
+}
+
+/** `<jobFitList><jobFit/></jobFitList>` → `jobFit: []`, at the root and in each `<assessments><assessment>`. */
+function withJobFits(node: Record<string, unknown>): Record<string, unknown> {
+  const { jobFitList, assessments, ...rest } = node;
   const out: Record<string, unknown> = { ...rest };
   if (typeof jobFitList === 'object' && jobFitList !== null) {
     out['jobFit'] = (jobFitList as Record<string, unknown>)['jobFit'] ?? [];
   }
+  if (typeof assessments === 'object' && assessments !== null) {
+    const list = (assessments as Record<string, unknown>)['assessment'];
+    out['assessments'] = { assessment: (Array.isArray(list) ? list : list ? [list] : []).map((a) => withJobFits(a as Record<string, unknown>)) };
+  } else if (assessments !== undefined) out['assessments'] = assessments;
   return out;
 }
 
@@ -205,6 +217,17 @@ export interface BerkeClient {
   performAssessment(p: PerformAssessmentParams): Promise<BerkeAssessmentResponse>;
   getAssessmentStatus(sourceCandidateId: string): Promise<BerkeAssessmentResponse>;
   getJobs(): Promise<BerkeJob[]>;
+  /**
+   * One page (≤ 50) of assessments completed between two Unix UTC times ("suitable for polling", VENDOR-NOTES §2.4).
+   * The parameter and wrapper names are not in any public sample: `fromDateUtc`/`toDateUtc`/`pageNumber` are sent
+   * and the list is read from `assessments.assessment` (the GetJobs nesting) or `completedAssessments`.
+   */
+  getCompletedAssessments(p: { fromUtc: number; toUtc: number; page: number }): Promise<BerkeAssessmentResponse[]>;
+  /**
+   * The report document of a completed assessment for a job (VENDOR-NOTES §2.4, GetReportForJob): `outputFormat`
+   * 0 PDF, 1 HTML. Answers the document itself; errors come back in Berke's usual envelope.
+   */
+  getReportForJob(p: { sourceCandidateId: string; sourceJobId?: string; html?: boolean }): Promise<{ contentType: string; body: Uint8Array }>;
   /** VENDOR-NOTES §2.4: removes the assessment; its links and reports stop working. */
   deleteAssessment(sourceCandidateId: string): Promise<void>;
   /** VENDOR-NOTES §2.4: emails the candidate a start link again (`email` required; `message` ≤ 1000, omitted = default). */
@@ -323,6 +346,47 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     }
   }
 
+  /** A call answered with a document (PDF/HTML); a JSON/XML answer is Berke's error envelope. */
+  async function callDocument(method: string, params: Record<string, unknown>): Promise<{ contentType: string; body: Uint8Array }> {
+    const payload: Record<string, unknown> = { apiToken: opts.apiToken, ...params };
+    if (opts.username) payload['username'] = opts.username;
+    const release = await opts.limiter.acquire();
+    stats.calls[method] = (stats.calls[method] ?? 0) + 1;
+    let res: Response;
+    let bytes: Uint8Array;
+    try {
+      res = await opts.fetch(`${base}/${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/pdf, text/html, application/json, text/xml' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      });
+      bytes = new Uint8Array(await res.arrayBuffer());
+    } catch (cause) {
+      throw new VendorError(`Berke ${method} could not be reached.`, { retryable: true, cause });
+    } finally {
+      release();
+    }
+    const type = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const code = parseResponseCode(res.headers.get('x-response-code'));
+    if (res.ok && (code === null || code.berke < 1000) && (type === 'application/pdf' || type === 'text/html')) {
+      return { contentType: type, body: bytes };
+    }
+    let message = res.headers.get('x-response-message') ?? `HTTP ${res.status}`;
+    try {
+      const env = BerkeEnvelope.safeParse(parseBerkeBody(decodeBody(bytes, res.headers.get('content-type'))));
+      if (env.success && env.data.response) message = env.data.response;
+    } catch {
+      // not an envelope: keep the header message
+    }
+    const http = code?.http ?? res.status;
+    throw new VendorError(`Berke: ${redact(message)}`, {
+      retryable: http >= 500 || http === 429,
+      code: 'report_unavailable',
+      vendorCode: code ? `${code.http}.${code.berke}` : String(res.status),
+    });
+  }
+
   function parseAssessment(method: string, value: Record<string, unknown>): BerkeAssessmentResponse {
     const parsed = BerkeAssessmentResponse.safeParse(value);
     if (!parsed.success) {
@@ -349,6 +413,20 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     },
     async sendInvitation(p) {
       await call('SendInvitation', { sourceCandidateId: p.sourceCandidateId, email: p.email });
+    },
+    async getCompletedAssessments(p) {
+      const value = await call('GetCompletedAssessments', { fromDateUtc: p.fromUtc, toDateUtc: p.toUtc, pageNumber: p.page });
+      const wrapper = (value['assessments'] ?? value['completedAssessments']) as Record<string, unknown> | unknown[] | undefined;
+      const list = Array.isArray(wrapper) ? wrapper : wrapper && typeof wrapper === 'object' ? (wrapper['assessment'] as unknown) : [];
+      return (Array.isArray(list) ? list : list ? [list] : []).flatMap((a) => {
+        const parsed = BerkeAssessmentResponse.safeParse(a);
+        return parsed.success ? [parsed.data] : [];
+      });
+    },
+    async getReportForJob(p) {
+      const params: Record<string, unknown> = { sourceCandidateId: p.sourceCandidateId, reportTypeId: 0, outputFormat: p.html ? 1 : 0 };
+      if (p.sourceJobId) params['sourceJobId'] = p.sourceJobId;
+      return callDocument('GetReportForJob', params);
     },
     async getJobs() {
       const parsed = BerkeJobsResponse.safeParse(await call('GetJobs', {}));

@@ -28,11 +28,22 @@ export function fitPercent(fitPct: number | undefined): number | undefined {
   return Math.min(100, Math.round(pct * 10) / 10);
 }
 
-/** Job fits in our shape, the assessment's primary job first, the others in Berke's order. */
-export function toJobFits(fits: readonly BerkeJobFit[]): JobFit[] {
-  const ordered = [...fits.filter((f) => f.isPrimaryJob), ...fits.filter((f) => !f.isPrimaryJob)];
+/**
+ * The fit an order is about: the one of the order's package job when given and scored (seed 002: "Berke scores both
+ * the primary job and all additional jobs in your account for all candidates", so a second package for the same
+ * candidate reads its job's fit from the one assessment), else the assessment's primary job.
+ */
+export function fitFor(fits: readonly BerkeJobFit[], jobId?: string): BerkeJobFit | undefined {
+  const own = jobId ? fits.find((f) => f.sourceJobId?.toLowerCase() === jobId.toLowerCase()) : undefined;
+  return own ?? fits.find((f) => f.isPrimaryJob);
+}
+
+/** Job fits in our shape, the order's job first (marked primary), the others in Berke's order. */
+export function toJobFits(fits: readonly BerkeJobFit[], jobId?: string): JobFit[] {
+  const mine = fitFor(fits, jobId);
+  const ordered = [...fits.filter((f) => f === mine), ...fits.filter((f) => f !== mine)];
   return ordered.map((f) => {
-    const fit: JobFit = { job: f.job, primary: f.isPrimaryJob };
+    const fit: JobFit = { job: f.job, primary: f === mine };
     if (f.sourceJobId) fit.jobId = f.sourceJobId;
     const pct = fitPercent(f.fitPct);
     if (pct !== undefined) fit.fitPct = pct;
@@ -42,16 +53,16 @@ export function toJobFits(fits: readonly BerkeJobFit[]): JobFit[] {
   });
 }
 
-export function toResult(r: BerkeAssessmentResponse): Result {
-  const jobFits = toJobFits(r.jobFit);
+export function toResult(r: BerkeAssessmentResponse, jobId?: string): Result {
+  const jobFits = toJobFits(r.jobFit, jobId);
   const primary = jobFits.find((f) => f.primary);
-  const primaryWire = r.jobFit.find((f) => f.isPrimaryJob);
   const completedAt = toDate(r.assessmentStatus.completedOnUtc);
   const result: Result = {
     subScores: [],
     flags: [],
     jobFits,
-    reportAvailable: r.assessmentStatus.jobFitScoresAvailable && Boolean(primaryWire?.reportUrl),
+    // With anonymous report links disabled reportUrl is empty, and GetReportForJob still delivers the document.
+    reportAvailable: r.assessmentStatus.jobFitScoresAvailable && fitFor(r.jobFit, jobId) !== undefined,
   };
   if (primary?.fitPct !== undefined) result.score = primary.fitPct;
   if (primary?.level) result.level = primary.level;
@@ -73,7 +84,7 @@ export function auditCopy(r: BerkeAssessmentResponse): unknown {
  * Every fact the response tells, oldest first, each with its vendor time and a stable dedupe key.
  * A poll that jumps from "not started" to "scored" still yields started → completed → scored.
  */
-export function toOrderChanges(r: BerkeAssessmentResponse, observedAt: Date): OrderChange[] {
+export function toOrderChanges(r: BerkeAssessmentResponse, observedAt: Date, jobId?: string): OrderChange[] {
   const a = r.assessmentStatus;
   const mapped = a.statusId !== undefined ? STATUS_BY_ID[a.statusId] : undefined;
   const scored = a.jobFitScoresAvailable;
@@ -132,7 +143,7 @@ export function toOrderChanges(r: BerkeAssessmentResponse, observedAt: Date): Or
       vendorTime: toDate(Math.max(computed, a.completedOnUtc ?? 0)) ?? observedAt,
       dedupeKey: `scored:${computed > 0 ? computed : stamp(a.completedOnUtc)}`,
       progress: 100,
-      result: toResult(r),
+      result: toResult(r, jobId),
       raw,
     });
   }
