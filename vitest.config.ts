@@ -51,9 +51,20 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/pg/**', '**/node_modules/**'],
+          exclude: ['test/pg/**', 'test/faults/**', '**/node_modules/**'],
           environment: 'node',
           testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      // Fault tests (kill -9, vendor outages, PostgreSQL restart, slow SSE clients): `pnpm test:faults`, run by `.ci/run`.
+      {
+        test: {
+          name: 'faults',
+          include: ['test/faults/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 150_000,
           hookTimeout: 120_000,
           fileParallelism: false,
         },
