@@ -456,7 +456,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A chunk of the widget's messages for one language, loaded by /widget.js on demand */
+        /** A chunk of the widget loaded by /widget.js on demand: one language's messages, or the recruiter actions */
         get: operations["widgetMessages"];
         put?: never;
         post?: never;

@@ -121,6 +121,8 @@ export class CandidateAssessment extends LitElement {
 
   readonly #tokens = new TokenController(this);
   readonly #http = new ApiController(this, this.#tokens);
+  /** The recruiter actions of an order, from a chunk loaded with the recruiter view (acts.ts). */
+  #acts?: (o: Order) => unknown;
   readonly #clock = new ClockController(this);
   readonly #stream = new StreamController(this, {
     token: () => this.#tokens.token,
@@ -460,6 +462,10 @@ export class CandidateAssessment extends LitElement {
   }
 
   #renderCatalog(m: Messages): TemplateResult {
+    // Through a resolved promise: a chunk that fails to load (or an import the page cannot make) costs the buttons only.
+    this.#acts ??= (Promise.resolve()
+      .then(() => import('./acts.js'))
+      .then((x) => (this.#acts = x.default(this, html, this.#http)), () => {}), () => nothing);
     return html`<form part="catalog" @submit=${this.#onSend}>
       <label for="pkg">${m.pkg}</label>
       <select id="pkg" part="package-select" .value=${this.selected} @change=${this.#onSelect}>
@@ -515,7 +521,7 @@ export class CandidateAssessment extends LitElement {
         : nothing}
       ${o.booking ? this.#renderBooking(o.booking, m) : nothing}
       ${o.error && o.status === 'failed' ? html`<p class="err">${this.#explain(o.error).message}</p>` : nothing}
-      ${recruiter ? this.#renderResult(o, m) : this.#renderCandidateAction(o, m, done)}
+      ${recruiter ? [this.#renderResult(o, m), this.#acts?.(o)] : this.#renderCandidateAction(o, m, done)}
     </li>`;
   }
 

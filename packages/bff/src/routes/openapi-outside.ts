@@ -157,7 +157,7 @@ export function outsidePaths(error: (description: string) => Json): Json {
       get: {
         operationId: 'widgetMessages',
         tags: ['Operations'],
-        summary: "A chunk of the widget's messages for one language, loaded by /widget.js on demand",
+        summary: "A chunk of the widget loaded by /widget.js on demand: one language's messages, or the recruiter actions",
         security: [],
         parameters: [path('file', 'e.g. `de-<hash>.js`')],
         responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': { description: 'No such file' } },

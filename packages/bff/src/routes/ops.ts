@@ -66,7 +66,7 @@ export function opsRoutes(deps: AppDeps) {
   });
   // widget.js imports `./widget/i18n/<lang>-<hash>.js` relative to itself: same origin, same headers, and a new
   // name whenever the content changes, so they can be cached for good.
-  app.get('/widget/i18n/:file{[a-z]{2}-[A-Za-z0-9_-]+\\.js}', async (c) => {
+  app.get('/widget/i18n/:file{(?:[a-z]{2}|acts)-[A-Za-z0-9_-]+\\.js}', async (c) => {
     let body: Buffer;
     try {
       body = await readFile(join(dirname(deps.widgetFile), 'widget/i18n', c.req.param('file')));

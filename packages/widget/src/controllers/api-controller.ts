@@ -23,26 +23,27 @@ export class ApiController implements ReactiveController {
   }
 
   orders(): Promise<Order[]> {
-    return this.#call<OrdersResponse>('GET', '/v1/orders').then((r) => r.orders);
+    return this.call<OrdersResponse>('GET', '/v1/orders').then((r) => r.orders);
   }
 
   packages(): Promise<Package[]> {
-    return this.#call<PackagesResponse>('GET', '/v1/packages').then((r) => r.packages);
+    return this.call<PackagesResponse>('GET', '/v1/packages').then((r) => r.packages);
   }
 
   /** Places an order; the same `idempotencyKey` for the same intent makes a repeat harmless. */
   createOrder(packageId: string, idempotencyKey: string): Promise<Order> {
-    return this.#call<OrderResponse>('POST', '/v1/orders', { packageId }, { 'Idempotency-Key': idempotencyKey }).then(
+    return this.call<OrderResponse>('POST', '/v1/orders', { packageId }, { 'Idempotency-Key': idempotencyKey }).then(
       (r) => r.order,
     );
   }
 
   /** A single-use ticket URL for launching the assessment or opening the report. */
   link(orderId: string, kind: LinkKind): Promise<LinkResponse> {
-    return this.#call<LinkResponse>('POST', `/v1/orders/${encodeURIComponent(orderId)}/links`, { kind });
+    return this.call<LinkResponse>('POST', `/v1/orders/${encodeURIComponent(orderId)}/links`, { kind });
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+  /** Any API call with the widget token (also used by the recruiter actions chunk). */
+  async call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
     for (let retried = false; ; retried = true) {
       const token = this.#tokens.token;
       const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}`, ...extra };

@@ -1,0 +1,63 @@
+// The recruiter's order actions (acts.ts, a chunk the recruiter view loads) against a real BFF: the buttons that fit
+// the status, the BFF's sentence when the vendor has no such call, cancel, then a new attempt that joins the list.
+import { waitUntil } from '@open-wc/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import './candidate-assessment.js';
+import type { CandidateAssessment } from './candidate-assessment.component.js';
+
+const control = async <T,>(op: string, body: Record<string, unknown> = {}): Promise<T> => {
+  const res = await fetch(`${inject('bffControl')}/${op}`, { method: 'POST', body: JSON.stringify(body) });
+  const out = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(out.error);
+  return out;
+};
+const all = (el: Element, sel: string) => [...(el.shadowRoot ?? el).querySelectorAll<HTMLElement>(sel)];
+const text = (n: Element | null | undefined): string => (n?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+describe('recruiter actions in the widget', () => {
+  let api = '';
+  let el: CandidateAssessment | undefined;
+  const candidateId = `acts-${Date.now()}`;
+  beforeAll(async () => {
+    ({ url: api } = await control<{ url: string }>('start', { origin: location.origin }));
+  });
+  afterEach(() => el?.remove());
+  afterAll(async () => {
+    await control('stop');
+  });
+
+  it('offers the actions that fit, says when the vendor has none, cancels and orders a new attempt', async () => {
+    const tok = (await control<{ token: string }>('token', { role: 'recruiter', candidateId })).token;
+    const placed = await fetch(`${api}/v1/orders`, { method: 'POST', headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ packageId: 'sales' }) });
+    const { order } = (await placed.json()) as { order: { id: string } };
+    el = document.createElement('candidate-assessment');
+    el.setAttribute('api', api);
+    el.fetchToken = async () => (await control<{ token: string }>('token', { role: 'recruiter', candidateId })).token;
+    document.body.append(el);
+    const row = () => el!.shadowRoot!.querySelector<HTMLElement>(`li[part=order][data-id="${order.id}"]`);
+    const buttons = () => all(row() ?? el!, 'button[part^=action-]').map((b) => b.getAttribute('part'));
+    await waitUntil(() => row()?.dataset['status'] === 'invited' && buttons().length === 2, 'no actions for the invited order', { timeout: 15_000 });
+    expect(buttons()).toEqual(['action-cancel', 'action-remind']);
+
+    // The in-memory vendor has no reminder call: the BFF's sentence is shown.
+    all(row()!, 'button[part=action-remind]')[0]!.click();
+    await waitUntil(() => text(row()!.querySelector('.err')).length > 0, 'no error shown');
+    expect(text(row()!.querySelector('.err'))).toMatch(/no way to send the invitation again/);
+
+    const confirm = window.confirm;
+    window.confirm = () => true;
+    try {
+      all(row()!, 'button[part=action-cancel]')[0]!.click();
+      await waitUntil(() => row()?.dataset['status'] === 'cancelled', 'not cancelled', { timeout: 10_000 });
+    } finally {
+      window.confirm = confirm;
+    }
+    await waitUntil(() => text(row()!.querySelector('[part=action-note]')).includes('marked cancelled here only'), 'no note');
+    await waitUntil(() => buttons().join() === 'action-retake', 'no retake button');
+
+    const before = all(el, 'li[part=order]').length;
+    all(row()!, 'button[part=action-retake]')[0]!.click();
+    await waitUntil(() => all(el!, 'li[part=order]').length === before + 1, 'the new attempt did not join the list', { timeout: 10_000 });
+    expect(text(row()!.querySelector('[part=action-note]'))).toMatch(/new attempt was ordered/);
+  });
+});

@@ -1,0 +1,73 @@
+// The recruiter's actions on an order (cancel, send the invitation again, new attempt), loaded on demand by the
+// recruiter view as its own chunk so the core bundle stays in budget. Imports nothing: the element hands over Lit's
+// `html` and its API caller. English only for now; the BFF's `message` says what the vendor did.
+import type { TemplateResult } from 'lit';
+import type { ActionResponse, Order, OrderStatus } from '@ca/shared';
+
+type Html = (s: TemplateStringsArray, ...v: unknown[]) => TemplateResult;
+interface Api {
+  call<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T>;
+}
+type Action = 'cancel' | 'remind' | 'retake';
+
+/** Which actions fit a status (the BFF checks again). */
+const FITS: Record<Action, readonly OrderStatus[]> = {
+  cancel: ['requested', 'invited', 'scheduled', 'in_progress'],
+  remind: ['invited', 'scheduled', 'in_progress'],
+  retake: ['completed', 'scored', 'expired', 'cancelled', 'no_show', 'excused', 'failed'],
+};
+
+/** The English message table of this chunk. */
+export const actionMessages = {
+  cancel: 'Cancel',
+  remind: 'Send invitation again',
+  retake: 'New attempt',
+  confirmCancel: 'Cancel this assessment? The candidate will no longer be able to take it.',
+  working: 'Working…',
+  link: 'Send the candidate this link:',
+};
+
+const rand = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+/** Returns the renderer of one order's action row. `host.requestUpdate()` re-renders after each change. */
+export default function orderActions(host: { requestUpdate(): void }, html: Html, api: Api) {
+  const m = actionMessages;
+  /** Per order: the running action, the last outcome, and one Idempotency-Key per intent (a retry repeats nothing). */
+  const state = new Map<string, { busy?: Action; note?: string; url?: string; err?: string; keys: Partial<Record<Action, string>> }>();
+  const of = (id: string) => state.get(id) ?? (state.set(id, { keys: {} }), state.get(id)!);
+  queueMicrotask(() => host.requestUpdate()); // the element renders the buttons once this is in place
+
+  async function run(o: Order, a: Action): Promise<void> {
+    const s = of(o.id);
+    if (s.busy || (a === 'cancel' && !confirm(m.confirmCancel))) return;
+    s.keys[a] ??= rand();
+    Object.assign(s, { busy: a, note: '', url: '', err: '' });
+    host.requestUpdate();
+    try {
+      const r = await api.call<ActionResponse>('POST', `/v1/orders/${encodeURIComponent(o.id)}/${a}`, undefined, { 'Idempotency-Key': s.keys[a]! });
+      s.note = r.message;
+      s.url = r.sentBy === 'ats' ? (r.url ?? '') : '';
+      delete s.keys[a];
+    } catch (err) {
+      // The BFF's own sentence (e.g. "PSI offers no way to send the invitation again"), or the failure's code.
+      s.err = (err as Error).message || String((err as { code?: string }).code ?? err);
+    } finally {
+      s.busy = undefined;
+      host.requestUpdate();
+    }
+  }
+
+  return (o: Order): TemplateResult => {
+    const s = of(o.id);
+    const acts = (Object.keys(FITS) as Action[]).filter((a) => FITS[a].includes(o.status));
+    return html`<div part="order-actions" class="actions">
+      ${acts.map(
+        (a) => html`<button type="button" part=${`action-${a}`} class="btn quiet" aria-disabled=${s.busy ? 'true' : 'false'} @click=${() => void run(o, a)}>
+          ${s.busy === a ? m.working : m[a]}
+        </button>`,
+      )}
+      ${s.note ? html`<p part="action-note" role="status">${s.note}${s.url ? html` ${m.link} <a href=${s.url} target="_blank" rel="noopener noreferrer">${s.url}</a>` : ''}</p>` : ''}
+      ${s.err ? html`<p class="err" role="alert">${s.err}</p>` : ''}
+    </div>`;
+  };
+}
