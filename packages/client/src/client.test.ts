@@ -1,7 +1,11 @@
 // @ca/client: the committed schema.ts is what the generator makes of today's /openapi.json, and the client
 // works against a real BFF: tokens, catalog, idempotent orders, history, links, typed errors, signed webhooks.
 import { createMemoryVendor, startTestBff, type TestBff } from '@ca/bff/testing';
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +17,24 @@ describe('generated schema', () => {
     const committed = await readFile(new URL('./schema.ts', import.meta.url), 'utf8');
     expect(committed).toBe(await generateSchema());
   });
+});
+
+mkdirSync(fileURLToPath(new URL('../dist', import.meta.url)), { recursive: true });
+
+describe('published build', () => {
+  it('compiles to plain JavaScript with declarations that work without the workspace', async () => {
+    // Inside the package (dist/, what `pack` ships), so its dependencies resolve as they would once installed.
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const out = await mkdtemp(join(root, 'dist', 'test-'));
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', out], { cwd: root });
+      const built = (await import(join(out, 'index.js'))) as typeof import('./index.js');
+      expect(typeof built.createCaClient).toBe('function');
+      expect(await readFile(join(out, 'index.d.ts'), 'utf8')).toContain('export declare function createCaClient');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('client against a real BFF', () => {
