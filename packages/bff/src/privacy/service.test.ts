@@ -8,6 +8,7 @@ import { insertDelivery } from '../store/deliveries.js';
 import { serverSecret } from '../store/meta.js';
 import { listErasures } from '../store/retention.js';
 import { startTestBff, TEST_API_KEY, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
+import { testDatabases } from '../testing/databases.js';
 import { createMemoryVendor, type MemoryVendor } from '../testing/memory-vendor.js';
 import { createAdapters } from '../vendors/adapters.js';
 import { createPrivacyService } from './service.js';
@@ -15,7 +16,7 @@ import { createPrivacyService } from './service.js';
 const DAY = 86_400_000;
 const contact = (id: string) => ({ firstName: 'Grace', lastName: 'Hopper', email: `${id}@example.com` });
 
-describe('retention and erasure', () => {
+for (const db of testDatabases()) describe(`retention and erasure on ${db.name}`, () => {
   let t: TestBff;
   let mv: MemoryVendor;
   const q = <T>(sql: string, params: unknown[] = []) => t.bff.db.query<T>(sql, params);
@@ -53,6 +54,7 @@ describe('retention and erasure', () => {
         { id: 'p2', vendor: 'berke', name: 'Two' },
       ],
       factories: { berke: mv.factory },
+      database: db.url(),
     });
   });
   afterAll(async () => {
