@@ -1,6 +1,6 @@
 // `pnpm bench`: every headline figure next to its floor, measured side by side in one run on this machine,
 // printed as tables and written to docs/benchmarks.json and docs/benchmarks.md. Measures; asserts nothing.
-// Knobs: BENCH_SECTIONS=widget,sse,ingest,api (default all), BENCH_QUICK=1 (small sizes, a smoke run),
+// Knobs: BENCH_SECTIONS=widget,sse,ingest,api,placement (default all), BENCH_QUICK=1 (small sizes, a smoke run),
 // BENCH_PG=0 (PGlite only), BENCH_DATABASE_URL, BENCH_CPU_PROF=<dir>, BENCH_SQL_TRACE=1 (diagnosis).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { apiLatency, type ApiRow } from './api.js';
 import { webhookIngest, type IngestRow } from './ingest.js';
+import { placementThroughput } from './placement.js';
 import { ROOT } from './lib/child.js';
 import { pgInfo } from './lib/pg.js';
 import { ratio } from './lib/stats.js';
@@ -15,11 +16,11 @@ import { sseFanOut, type SseRow } from './sse.js';
 import { bareLitElement, widgetFiles, type SizeRow } from './widget.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,ingest,api').split(','));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,ingest,api,placement').split(','));
 const postgres = process.env.BENCH_PG !== '0';
 const SIZES = quick
-  ? { sseLevels: [200, 500], sseSeconds: 3, ingestOrders: 100, apiOrders: 10_000, apiSeconds: 2 }
-  : { sseLevels: [1000, 2000, 5000], sseSeconds: 8, ingestOrders: 500, apiOrders: 100_000, apiSeconds: 5 };
+  ? { sseLevels: [200, 500], sseSeconds: 3, ingestOrders: 100, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200 }
+  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, ingestOrders: 500, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000 };
 
 /** One line of the headline table. `higherIsBetter` decides how the ratio reads against the target. */
 interface Headline {
@@ -156,6 +157,26 @@ if (sections.has('api')) {
   }
 }
 
+if (sections.has('placement')) {
+  const { rows, skipped } = await placementThroughput({ orders: SIZES.placementOrders, postgres });
+  console.log(`\nPlacement: ${SIZES.placementOrders.toLocaleString('en')} orders accepted 16 at a time, then placed by the durable queue (PSI: no vendor round trip)`);
+  console.table(rows);
+  if (skipped) console.log(`PostgreSQL: ${skipped}`);
+  results.placement = { rows, ...(skipped ? { skipped } : {}) };
+  for (const r of rows) {
+    headlines.push({
+      figure: `Placement of ${r.orders.toLocaleString('en')} orders on ${r.database}`,
+      measured: r.placed_per_s,
+      floor: null,
+      unit: '/s',
+      ratio: null,
+      target: '—',
+      met: null,
+      note: `accepted at ${r.accepted_per_s}/s; last one placed ${r.seconds_to_last_placed} s after the first was accepted`,
+    });
+  }
+}
+
 // Vendor efficiency (calls per refresh cycle for 1,000 open orders per vendor) needs the sandboxes' call
 // counters; the sandboxes are moving to packages/sandboxes, so this slot waits for that move.
 headlines.push({ figure: 'Vendor calls per refresh cycle, 1,000 open orders per vendor', measured: NaN, floor: null, unit: 'calls', ratio: null, target: 'pending', met: null, note: 'SLOT: needs the sandboxes’ call counters (packages/sandboxes move in progress)' });
@@ -189,6 +210,7 @@ if (process.env.BENCH_SECTIONS === undefined) {
     '- **Live fan-out**: a plain `node:http` server writing one shared frame string to every open response (same headers, first frames, 1 MB slow-client bound), broadcasting a real order event copied from the BFF run at the same rate. Both servers run in a child process (RSS is the server’s own, after `gc()`), read by the same client harness in two other processes; every client watches one candidate, so every event goes to every client. Latency: from just before the order service is asked (the floor: before the frame is built) to the frame’s arrival at the client. RSS per connection: (RSS with N idle clients − RSS after a warm-up) / N.',
     '- **Webhook ingest**: single-row `INSERT` commits of a delivery-sized row on the same database, as many in flight as the ingest has (16). The ingest sends PSI notifications (bearer from `/oauth/token`) and Mettl notifications (Basic header + the adapter’s own signed `context_data`) to `/hooks/{vendor}/acme`, phase by phase (booked → rescheduled → completed; started → finished → graded), so each delivery is stored, applied and appends an event. Orders are seeded by SQL, one per candidate.',
     '- **API**: a bare Hono app on `@hono/node-server` (the BFF’s versions) answering the same bytes as the BFF’s real responses. Load from `test/bench/lib/load.ts` (keep-alive `node:http`, 50 connections, one request in flight each), not autocannon, so the bench adds no dependency. 100,000 orders are seeded by one `INSERT … SELECT generate_series` (10 per candidate); requests use recruiter widget tokens of 500 candidates; POST sends an `Idempotency-Key`.',
+    '- **Placement**: no floor; orders accepted through the order service (16 at a time), each placed by the pg-boss placement queue (fetched 8 at a time, settled one by one). PSI is used because it places without a vendor round trip, so the queue and the order transaction are what is measured.',
     '- **Vendor efficiency**: slot kept; it needs the sandboxes’ call counters once they live in `packages/sandboxes`.',
     '',
   ].join('\n');

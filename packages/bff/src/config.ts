@@ -105,7 +105,9 @@ export const Config = z
     sse: z
       .object({
         maxStreamsPerSubject: z.number().int().min(1).default(5),
-        maxStreamsPerTenant: z.number().int().min(1).default(1000),
+        // An ATS tenant with many recruiters and candidates watching at once: one stream per browser tab and subject,
+        // ~15 KB each; half the process cap, so one tenant cannot take a whole replica from the others.
+        maxStreamsPerTenant: z.number().int().min(1).default(5000),
         maxStreams: z.number().int().min(1).default(10_000),
         maxReplayEvents: z.number().int().min(1).default(1000),
       })

@@ -35,7 +35,7 @@ export interface SseLimits {
   maxReplayEvents: number;
 }
 
-export const DEFAULT_SSE_LIMITS: SseLimits = { maxStreamsPerSubject: 5, maxStreamsPerTenant: 1000, maxStreams: 10_000, maxReplayEvents: 1000 };
+export const DEFAULT_SSE_LIMITS: SseLimits = { maxStreamsPerSubject: 5, maxStreamsPerTenant: 5000, maxStreams: 10_000, maxReplayEvents: 1000 };
 
 export interface SseHubOptions {
   db: Database;
