@@ -3,7 +3,7 @@
 import { startDemo, type Demo } from '@ca/demo';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support/browser.js';
+import { launchBrowser, signInFor } from './support/browser.js';
 
 describe('React example page of the demo', () => {
   let demo: Demo;
@@ -18,7 +18,9 @@ describe('React example page of the demo', () => {
   });
 
   it('renders the recruiter widget with React and shows its events', async () => {
-    const page = await browser.newPage();
+    const context = await browser.newContext();
+    await signInFor(context, `${demo.atsUrl}/react/cand-1001`); // the demo ATS gives recruiter pages to a signed-in recruiter
+    const page = await context.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => {
@@ -40,6 +42,6 @@ describe('React example page of the demo', () => {
     await log.getByText('ordered: Sales personality').waitFor({ timeout: 20_000 });
     await log.getByText('Sales personality: requested → invited').waitFor({ timeout: 20_000 });
     expect(problems).toEqual([]);
-    await page.close();
+    await context.close();
   });
 });
