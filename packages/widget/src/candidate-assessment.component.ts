@@ -233,7 +233,7 @@ export class CandidateAssessment extends LitElement {
     const gen = ++this.#generation;
     this.#stream.stop();
     if (!this.isConnected) return;
-    if (!this.api) return this.#fail(new Failure('config', 'The widget has no api attribute.'));
+    if (!this.api) return this.#fail(new Failure('config', 'Set the api attribute.'));
     if (!this.token && !this.fetchToken) {
       this.phase = 'idle';
       return;

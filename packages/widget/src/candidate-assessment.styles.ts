@@ -1,13 +1,14 @@
 // The element's styles: only --ca-* design tokens from outside, logical properties so right-to-left just works.
 // Adopted as a constructable stylesheet (no <style> injected into the page, fine under a strict CSP). Reflows down
 // to 320 px, follows the browser's font size (rem), keeps its shapes in forced colors and moves only if allowed.
+// Status classes (.scored, .failed, …) sit on the badge only and follow .badge, so they win at equal specificity.
 import { css } from 'lit';
 
 export default css`
   :host {
     display: block;
     color: var(--ca-color-text, #1f2933);
-    font: var(--ca-font-size, 0.875rem) / 1.45 var(--ca-font, system-ui, -apple-system, 'Segoe UI', sans-serif);
+    font: var(--ca-font-size, 0.875rem) / 1.45 var(--ca-font, system-ui, sans-serif);
     --s: var(--ca-space, 16px);
     --r: var(--ca-radius, 8px);
     --a: var(--ca-color-accent, #1d4ed8);
@@ -97,7 +98,7 @@ export default css`
     text-decoration: none;
     display: inline-block;
   }
-  [aria-disabled='true'] {
+  [aria-disabled=true] {
     cursor: progress;
   }
   .btn.quiet {
@@ -116,7 +117,8 @@ export default css`
     display: grid;
     gap: 0.35em;
   }
-  .order + .order {
+  .order + .order,
+  .sk + .sk {
     margin-block-start: calc(var(--s) / 2);
   }
   .top {
@@ -142,19 +144,19 @@ export default css`
     background: #e0e8f5;
     color: #1e3a8a;
   }
-  .badge.in_progress {
+  .in_progress {
     background: #fdf0cc;
     color: #713f12;
   }
-  .badge.completed,
-  .badge.scored {
+  .completed,
+  .scored {
     background: #d8f3e0;
     color: #14532d;
   }
-  .badge.expired,
-  .badge.cancelled,
-  .badge.no_show,
-  .badge.failed {
+  .expired,
+  .cancelled,
+  .no_show,
+  .failed {
     background: #fbe0df;
     color: #7f1d1d;
   }
@@ -197,9 +199,6 @@ export default css`
     block-size: 4.5em;
     border-radius: var(--r);
     background: var(--ca-color-surface, #f1f4f8);
-  }
-  .sk + .sk {
-    margin-block-start: calc(var(--s) / 2);
   }
   .sr {
     position: absolute;

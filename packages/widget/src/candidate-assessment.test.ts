@@ -395,7 +395,7 @@ describe('events', () => {
     const errors: CaErrorDetail[] = [];
     el.addEventListener('ca-error', (e) => errors.push(e.detail));
     await attach(el);
-    expect(errors[0]).toEqual({ code: 'token_expired', message: 'Your session has expired. Reload the page to continue.' });
+    expect(errors[0]).toEqual({ code: 'token_expired', message: 'Your session has expired. Reload the page.' });
     expect(text(part(el, 'error'))).toContain('Your session has expired.');
     // Retrying cannot help without a way to get a new token.
     expect(part(el, 'retry')).toBeNull();
@@ -816,7 +816,7 @@ describe('behaviour', () => {
     bff.expired.add(token);
     bff.dropStreams();
     await waitUntil(() => part(el, 'error'), 'no message', { timeout: 5000 });
-    expect(text(part(el, 'error'))).toContain('Your session has expired. Reload the page to continue.');
+    expect(text(part(el, 'error'))).toContain('Your session has expired. Reload the page.');
     expect(parts(el, 'order')).toHaveLength(4);
     await assert.isAccessible(el);
   });
@@ -824,6 +824,6 @@ describe('behaviour', () => {
   it('says what is wrong when the api attribute is missing', async () => {
     const el = create({ token: makeToken() });
     await attach(el);
-    expect(text(part(el, 'error'))).toBe('The widget has no api attribute.');
+    expect(text(part(el, 'error'))).toBe('Set the api attribute.');
   });
 });

@@ -47,10 +47,10 @@ const en = {
   retry: 'Retry',
   loading: 'Loading assessments',
   newTab: '(opens in a new tab)',
-  token_expired: 'Your session has expired. Reload the page to continue.',
-  network: 'The assessment service cannot be reached.',
+  token_expired: 'Your session has expired. Reload the page.',
+  network: 'Cannot reach the assessment service.',
   vendor_rejected: 'The vendor refused this order.',
-  vendor_unavailable: 'The vendor cannot be reached right now. Try again later.',
+  vendor_unavailable: 'The vendor cannot be reached. Try again later.',
   generic: 'Something went wrong.',
   count: 'one:{0} assessment|other:{0} assessments',
 } satisfies Record<OrderStatus, string> & Record<string, string>;

@@ -50,11 +50,13 @@ export class TokenController implements ReactiveController {
 
   use(token: string): void {
     this.token = token;
-    this.claims = readClaims(token);
-    const c = this.claims;
-    this.#expiresAt = c?.exp ? Date.now() + (c.exp - (c.iat ?? Date.now() / 1000)) * 1000 : 0;
+    const c = (this.claims = readClaims(token));
+    // The life is measured from iat to exp and counted from receipt, so a skewed page clock does not matter.
+    const lifeMs = c?.exp ? (c.exp - (c.iat ?? Date.now() / 1000)) * 1000 : 0;
+    this.#expiresAt = lifeMs && Date.now() + lifeMs;
     this.#failures = 0;
-    this.#schedule();
+    clearTimeout(this.#timer);
+    if (lifeMs && this.canRefresh) this.#at(Math.max(1000, lifeMs * REFRESH_AT));
     this.#host.requestUpdate();
   }
 
@@ -91,15 +93,6 @@ export class TokenController implements ReactiveController {
         this.#pending = null;
       }
     })());
-  }
-
-  #schedule(): void {
-    clearTimeout(this.#timer);
-    const c = this.claims;
-    if (!this.canRefresh || !c?.exp) return;
-    // The life is measured from iat to exp and counted from receipt, so a skewed page clock does not matter.
-    const lifeMs = (c.exp - (c.iat ?? Date.now() / 1000)) * 1000;
-    this.#at(Math.max(1000, lifeMs * REFRESH_AT));
   }
 
   #at(delay: number): void {
