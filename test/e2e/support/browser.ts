@@ -31,7 +31,7 @@ export interface StatusChange {
 export async function signInFor(context: BrowserContext, url: string): Promise<void> {
   const u = new URL(url);
   const portal = /^\/portal\/([^/]+)$/.exec(u.pathname);
-  const form = portal ? { role: 'candidate', candidate: decodeURIComponent(portal[1]!) } : { role: 'recruiter' };
+  const form: Record<string, string> = portal ? { role: 'candidate', candidate: decodeURIComponent(portal[1]!) } : { role: 'recruiter' };
   const res = await context.request.post(`${u.origin}/login`, { form, maxRedirects: 0 });
   if (res.status() !== 303) throw new Error(`signing in to the demo ATS gave ${res.status()}`);
 }

@@ -28,6 +28,9 @@ export interface VendorOrder {
   vendorStatus: string | null;
   createdAt: Date;
   statusChangedAt: Date;
+  /** Set when a recruiter asked for a new attempt: the order this one retakes. A vendor that keeps one record per
+   * candidate must start a fresh one for it, or the candidate would get their old results back. */
+  retakeOf?: string;
 }
 
 /** What an update says about an order, without saying which order. */

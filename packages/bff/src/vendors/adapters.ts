@@ -135,5 +135,6 @@ export function toVendorOrder(r: OrderRow, adapters: Adapters): VendorOrder | nu
     vendorStatus: r.vendor_status,
     createdAt: new Date(r.created_at),
     statusChangedAt: new Date(r.status_changed_at),
+    ...(r.retake_of ? { retakeOf: r.retake_of } : {}),
   };
 }

@@ -119,6 +119,20 @@ describe('Berke adapter against the sandbox', () => {
     expect(a.vendorData).toEqual({ sourceCandidateId: a.vendorRef, sourceJobId: 'sales-rep' });
   });
 
+  it('starts a fresh assessment for a retake of a finished one, instead of handing back the old scores', async () => {
+    const { sandbox, adapter } = await setup();
+    const first = await place(adapter);
+    await control(sandbox, first.vendorRef!, 'score');
+    const retake = await place(adapter, salesPackage, { candidateId: first.candidateId, retakeOf: first.id });
+    expect(retake.vendorRef).not.toBe(first.vendorRef);
+    expect(retake.vendorRef).toMatch(/^ca-[0-9a-f]{32}$/);
+    expect(retake.status).toBe('invited');
+    expect(sandbox.candidates()).toHaveLength(2);
+    // A second package for the same candidate (no retake) still reaches the one assessment (seed 002).
+    const other = await place(adapter, salesPackage, { candidateId: first.candidateId });
+    expect(other.vendorRef).toBe(first.vendorRef);
+  });
+
   it('sends the return URL as onAssessmentCompleteRedirectToUrl and the finished candidate lands on it', async () => {
     const { sandbox, adapter, ctx } = await setup();
     const order = await place(adapter);

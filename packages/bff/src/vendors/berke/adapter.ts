@@ -178,7 +178,8 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
           { retryable: false, code: 'vendor_rejected' },
         );
       }
-      const sourceCandidateId = sourceCandidateIdFor(order.candidateId);
+      // A retake is a new attempt: its own Berke assessment, or Berke would hand back the finished one and its scores.
+      const sourceCandidateId = sourceCandidateIdFor(order.retakeOf ? `${order.candidateId} retake ${order.id}` : order.candidateId);
       const sourceJobId = jobOf(order);
       // The candidate may already have their Berke assessment (another package, or this order placed before a
       // timeout). seed 002: sourceJobId "is only recorded the first time … changing SourceJobId on subsequent calls
