@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sandboxModules, type VendorSandbox } from '@ca/sandboxes';
+import { sandboxModuleFor, type VendorSandbox } from '@ca/sandboxes';
 import { acmeConfig, waitFor } from '../support/config.js';
 import { freePort, startBffProcess, writeConfig, type BffProcess } from '../support/process.js';
 import { createOrder, getOrder, metric, pool } from './support.js';
@@ -29,10 +29,10 @@ describe('vendor outages', () => {
     const vendors: Record<string, unknown> = {};
     const packages: { id: string; vendor: string }[] = [];
     for (const v of VENDORS) {
-      const mod = sandboxModules[v];
-      const sandbox = await (mod.start as (o: unknown) => Promise<VendorSandbox>)(mod.demoOptions);
+      const mod = sandboxModuleFor(v)!;
+      const sandbox = await mod.start(mod.demoOptions);
       sandboxes.push(sandbox);
-      const setup = (mod.connect as (s: VendorSandbox, l: typeof link) => { config: Record<string, unknown>; packages: readonly { id: string; vendor: string }[] })(sandbox, link);
+      const setup = mod.connect(sandbox, link);
       vendors[v] = { ...setup.config, timeoutMs: TIMEOUT_MS };
       packages.push(setup.packages[0]!);
     }
