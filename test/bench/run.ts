@@ -1,26 +1,27 @@
 // `pnpm bench`: every headline figure next to its floor, measured side by side in one run on this machine,
 // printed as tables and written to docs/benchmarks.json and docs/benchmarks.md. Measures; asserts nothing.
-// Knobs: BENCH_SECTIONS=widget,sse,ingest,api,placement (default all), BENCH_QUICK=1 (small sizes, a smoke run),
+// Knobs: BENCH_SECTIONS=widget,sse,ingest,api,placement,vendors (default all), BENCH_QUICK=1 (small sizes, a smoke run),
 // BENCH_PG=0 (PGlite only), BENCH_DATABASE_URL, BENCH_CPU_PROF=<dir>, BENCH_SQL_TRACE=1 (diagnosis).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { apiLatency, type ApiRow } from './api.js';
-import { webhookIngest, type IngestRow } from './ingest.js';
+import { webhookIngest } from './ingest.js';
 import { placementThroughput } from './placement.js';
 import { ROOT } from './lib/child.js';
 import { pgInfo } from './lib/pg.js';
 import { ratio } from './lib/stats.js';
-import { sseFanOut, type SseRow } from './sse.js';
+import { sseFanOut } from './sse.js';
+import { vendorEfficiency } from './vendors.js';
 import { bareLitElement, widgetFiles, type SizeRow } from './widget.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,ingest,api,placement').split(','));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,ingest,api,placement,vendors').split(','));
 const postgres = process.env.BENCH_PG !== '0';
 const SIZES = quick
-  ? { sseLevels: [200, 500], sseSeconds: 3, ingestOrders: 100, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200 }
-  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, ingestOrders: 500, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000 };
+  ? { sseLevels: [200, 500], sseSeconds: 3, ingestOrders: 100, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200, vendorOrders: 100 }
+  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, ingestOrders: 500, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000, vendorOrders: 1000 };
 
 /** One line of the headline table. `higherIsBetter` decides how the ratio reads against the target. */
 interface Headline {
@@ -177,10 +178,29 @@ if (sections.has('placement')) {
   }
 }
 
-// Vendor efficiency (calls per refresh cycle for 1,000 open orders per vendor) needs the sandboxes' call
-// counters; the sandboxes are moving to packages/sandboxes, so this slot waits for that move.
-headlines.push({ figure: 'Vendor calls per refresh cycle, 1,000 open orders per vendor', measured: NaN, floor: null, unit: 'calls', ratio: null, target: 'pending', met: null, note: 'SLOT: needs the sandboxes’ call counters (packages/sandboxes move in progress)' });
-results.vendorEfficiency = { pending: 'needs the sandboxes’ call counters after the packages/sandboxes move' };
+if (sections.has('vendors')) {
+  const rows = await vendorEfficiency({ orders: SIZES.vendorOrders });
+  console.log(`\nVendor efficiency: calls the sandbox counted during one refresh cycle (pollNow) for ${SIZES.vendorOrders.toLocaleString('en')} open orders placed through POST /v1/orders and the real adapter; floor: one status call per open order`);
+  console.table(rows);
+  results.vendorEfficiency = rows;
+  for (const r of rows) {
+    const name = { pymetrics: 'pymetrics', mettl: 'Mettl', berke: 'Berke', psi: 'PSI' }[r.vendor] ?? r.vendor;
+    headlines.push(
+      r.vendor === 'psi'
+        ? { figure: `${name} calls per refresh cycle, ${r.open_orders.toLocaleString('en')} open orders`, measured: 0, floor: null, unit: 'calls', ratio: null, target: '—', met: null, note: 'no polling: PSI pushes booking webhooks' }
+        : {
+            figure: `${name} calls per refresh cycle, ${r.open_orders.toLocaleString('en')} open orders`,
+            measured: r.calls_per_cycle,
+            floor: r.naive_floor,
+            unit: 'calls',
+            ratio: r.ratio,
+            target: '—',
+            met: null,
+            note: `${r.calls}; cycle ${r.cycle_s} s; ${r.note}`,
+          },
+    );
+  }
+}
 
 machine.loadAverageAtStart = machine.loadAverageAtStart;
 const loadAtEnd = loadavg().map((x) => +x.toFixed(2));
@@ -211,7 +231,7 @@ if (process.env.BENCH_SECTIONS === undefined) {
     '- **Webhook ingest**: single-row `INSERT` commits of a delivery-sized row on the same database, as many in flight as the ingest has (16). The ingest sends PSI notifications (bearer from `/oauth/token`) and Mettl notifications (Basic header + the adapter’s own signed `context_data`) to `/hooks/{vendor}/acme`, phase by phase (booked → rescheduled → completed; started → finished → graded), so each delivery is stored, applied and appends an event. Orders are seeded by SQL, one per candidate.',
     '- **API**: a bare Hono app on `@hono/node-server` (the BFF’s versions) answering the same bytes as the BFF’s real responses. Load from `test/bench/lib/load.ts` (keep-alive `node:http`, 50 connections, one request in flight each), not autocannon, so the bench adds no dependency. 100,000 orders are seeded by one `INSERT … SELECT generate_series` (10 per candidate); requests use recruiter widget tokens of 500 candidates; POST sends an `Idempotency-Key`.',
     '- **Placement**: no floor; orders accepted through the order service (16 at a time), each placed by the pg-boss placement queue (fetched 8 at a time, settled one by one). PSI is used because it places without a vendor round trip, so the queue and the order transaction are what is measured.',
-    '- **Vendor efficiency**: slot kept; it needs the sandboxes’ call counters once they live in `packages/sandboxes`.',
+    '- **Vendor efficiency**: per vendor, its sandbox (`packages/sandboxes`, started with the options of its module) and a BFF with the real vendor module configured by the module’s `connect()`; the orders are placed through `POST /v1/orders` and the real adapter (one candidate each), then `sandbox.resetCalls()`, one refresh cycle (`pollNow`, the job runner’s own cycle) and `sandbox.calls()`. The floor is the naive poller: one status call per open order, so the ratio is calls / orders. Mettl runs with `reconcileAfterSeconds: 0` (every order due; by default orders with a recent notification are not asked about). Berke places under a raised client limit (and sandbox burst limit), then a fresh BFF on the same database runs the cycle under the default limit of 120 calls / 60 s. PSI pushes booking webhooks and is never polled.',
     '',
   ].join('\n');
   writeFileSync(join(docs, 'benchmarks.md'), md);
