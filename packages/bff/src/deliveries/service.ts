@@ -48,6 +48,16 @@ export const unknownEndpoint = (message: string) => new AppError('not_found', 40
 export function createDeliveryService(deps: DeliveryServiceDeps) {
   const { db, adapters, metrics, log } = deps;
   const count = (vendor: string, outcome: string) => metrics.webhooks.inc({ vendor, outcome });
+  /** The delivery as it is stored for audit, before its outcome is known. */
+  const received = (d: InboundDelivery, body: string) => ({
+    tenantId: d.tenantId,
+    vendor: d.vendor,
+    receivedAt: deps.now(),
+    method: d.method,
+    path: d.path,
+    contentType: d.headers.get('content-type'),
+    body,
+  });
   // Concurrent notifications share transactions: each is stored and applied with the others waiting at that moment,
   // and answered once that transaction has committed.
   const stores = createGroupCommit({
@@ -78,15 +88,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
       }
     }
     const body = await d.readBody();
-    const stored = {
-      tenantId: d.tenantId,
-      vendor: d.vendor,
-      receivedAt: deps.now(),
-      method: d.method,
-      path: d.path,
-      contentType: d.headers.get('content-type'),
-      body,
-    };
+    const stored = received(d, body);
     let updates;
     try {
       updates = await adapter.parseWebhook({ method: d.method, headers: d.headers, query: d.query, body });
@@ -150,17 +152,7 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
         count(d.vendor, 'ignored');
         return;
       }
-      await insertDelivery(db, {
-        tenantId: d.tenantId,
-        vendor: d.vendor,
-        receivedAt: deps.now(),
-        method: d.method,
-        path: d.path,
-        contentType: d.headers.get('content-type'),
-        body: await d.readBody(),
-        outcome: 'hint',
-        orderIds: [orderId],
-      });
+      await insertDelivery(db, { ...received(d, await d.readBody()), outcome: 'hint', orderIds: [orderId] });
       await deps.refreshOrderSoon(d.tenantId, d.vendor, orderId);
       count(d.vendor, 'hint');
     },
