@@ -96,7 +96,7 @@ async function measureDuring(t: TestBff, storm: () => Promise<unknown>): Promise
 }
 
 // The probe of issue #11: one candidate token opens 300 streams with `Last-Event-ID: 0` and hangs up on all of
-// them at once. With the default caps most are refused; with the per-subject cap lifted all 300 replay.
+// them at once. With the default caps some are refused; with the per-subject cap lifted all 300 replay.
 for (const probe of [
   { name: 'default caps', sse: {}, distinctTokens: false },
   { name: 'per-subject cap lifted', sse: { maxStreamsPerSubject: 1000 }, distinctTokens: true },
@@ -128,7 +128,8 @@ for (const probe of [
       expect(statuses).toHaveLength(300);
       // A hang-up frees its slot, so more than 5 get in over the burst; never more than 5 at once.
       if (probe.distinctTokens) expect(statuses.every((s) => s === 200)).toBe(true);
-      else expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(100);
+      // How many get in depends on how fast hang-ups free slots; that the cap is exact is tested on its own above.
+      else expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
       expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
       expect(p99(delivery)).toBeLessThan(100);
       expect(Math.max(...ready)).toBeLessThan(1500); // was 15–40 s before replays left the fan-out chain
