@@ -67,6 +67,24 @@ for (const db of testDatabases()) {
         expect(results.map((r) => r.status)).toEqual(Array(10).fill(202));
         expect(ids.size).toBe(1);
       });
+
+      it('refuses a conflicting request alone when concurrent creations share a transaction', async () => {
+        const tok = await t.token({ candidateId: 'idem-4' });
+        const first = await t.order('p1', { token: tok, idempotencyKey: 'key-4-0' });
+        const send = (key: string, pkg: string) => t.api('/v1/orders', { method: 'POST', token: tok, headers: { 'Idempotency-Key': key }, body: body(pkg) });
+        const [conflict, ...rest] = await Promise.all([
+          send('key-4-0', 'p2'),
+          ...Array.from({ length: 8 }, (_, i) => send(`key-4-${i + 1}`, 'p1')),
+          send('key-4-0', 'p1'),
+        ]);
+        expect(conflict!.status).toBe(409);
+        expect(rest.map((r) => r.status)).toEqual(Array(9).fill(202));
+        const ids = await Promise.all(rest.map(async (r) => ((await r.json()) as { order: Order }).order.id));
+        expect(ids[8]).toBe(first.id); // the replay of key-4-0 answers its order
+        expect(new Set(ids.slice(0, 8)).size).toBe(8);
+        const list = (await (await t.api('/v1/orders', { token: tok })).json()) as { orders: Order[] };
+        expect(list.orders).toHaveLength(9);
+      });
     });
 
     describe('isolation and tokens', () => {

@@ -6,6 +6,7 @@ import { customAlphabet } from 'nanoid';
 import type { Database, Sql } from '../store/db.js';
 import { isDeepStrictEqual } from 'node:util';
 import { appendEvent, appendEvents, type NewEvent } from '../store/events.js';
+import { createGroupCommit } from '../store/group-commit.js';
 import {
   findIdempotency,
   float4,
@@ -85,11 +86,16 @@ export function createOrderService(deps: OrderServiceDeps) {
   const requestHash = (i: CreateOrderInput) =>
     createHash('sha256').update(JSON.stringify(i.retakeOf ? [i.candidateId, i.packageId, i.retakeOf] : [i.candidateId, i.packageId])).digest('base64url');
 
+  // Concurrent creations share transactions (store/group-commit.ts): each answers once its transaction has committed,
+  // a failed shared transaction is retried one creation at a time, so a refused one (idempotency conflict) fails alone.
+  // Inside one transaction a second request with the same Idempotency-Key sees the first one's key row.
+  const creates = createGroupCommit<{ tx: Sql }>({ db, open: (tx) => ({ tx }), close: async () => {} });
+
   async function create(input: CreateOrderInput): Promise<{ order: Order; created: boolean }> {
     const hash = requestHash(input);
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await db.transaction(async (tx) => {
+        return await creates.run(async ({ tx }) => {
           if (input.idempotencyKey) {
             const seen = await findIdempotency(tx, input.tenantId, input.idempotencyKey);
             if (seen) {
