@@ -69,8 +69,13 @@ if (sections.has('widget')) {
   console.table(Object.fromEntries([...files, ...(files.length > 1 ? [all] : []), floor].map((r) => [r.file, { raw_B: r.raw, gzip_B: r.gzip, brotli_B: r.brotli, gzip_x_floor: ratio(r.gzip, floor.gzip) }])));
   results.widget = { files, floor };
   if (core) {
-    headlines.push({ figure: 'widget.js (core) gzip', measured: core.gzip, floor: floor.gzip, unit: 'B', ratio: ratio(core.gzip, floor.gzip), target: '≤ 15 KB gzip (widget budget)', met: core.gzip <= 15 * 1024 });
+    headlines.push({ figure: 'widget.js (core) gzip', measured: core.gzip, floor: floor.gzip, unit: 'B', ratio: ratio(core.gzip, floor.gzip), target: '≤ 14 KB gzip', met: core.gzip <= 14 * 1024 });
     headlines.push({ figure: 'widget.js (core) brotli', measured: core.brotli, floor: floor.brotli, unit: 'B', ratio: ratio(core.brotli, floor.brotli), target: '—', met: null });
+  }
+  const chunks = files.filter((f) => f.file !== 'widget.js');
+  const largest = chunks.reduce<SizeRow | undefined>((a, f) => (!a || f.gzip > a.gzip ? f : a), undefined);
+  if (largest) {
+    headlines.push({ figure: `largest on-demand chunk gzip (${largest.file}, of ${chunks.length})`, measured: largest.gzip, floor: null, unit: 'B', ratio: null, target: '≤ 1.5 KB gzip', met: largest.gzip <= 1.5 * 1024 });
   }
   if (files.length > 1) headlines.push({ figure: `all ${files.length} files in dist, gzip`, measured: all.gzip, floor: floor.gzip, unit: 'B', ratio: ratio(all.gzip, floor.gzip), target: '—', met: null });
 }
