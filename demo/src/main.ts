@@ -30,11 +30,12 @@ async function main() {
     ...(ada ? [`  Candidate portal         ${demo.portalUrl(ada.id)}   (what ${ada.firstName} sees)`] : []),
     ...(grace ? [`  Second candidate         ${demo.recruiterUrl(grace.id)}   and ${demo.portalUrl(grace.id)}`] : []),
     '',
-    `  BFF                      ${demo.bffUrl}   (/widget.js, /openapi.json, /healthz, /metrics)`,
+    `  BFF                      ${demo.bffUrl}   (/widget.js, /docs, /openapi.json, /healthz, /metrics)`,
     ...demo.vendors.map((v) => `  ${v.title.padEnd(24)} ${v.entry}`),
     '',
-    '  Open the candidate profile, send an assessment, then follow it in the candidate portal or use the',
-    '  "Simulate the candidate" panel. Secrets were generated for this run and are not shown. Ctrl-C stops everything.',
+    '  Sign in on the demo ATS as the recruiter (or a candidate), open the candidate profile, send an assessment, then',
+    '  follow it in the candidate portal or use the "Simulate the candidate" panel. Secrets were generated for this run',
+    '  and are not shown. Ctrl-C stops everything.',
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
