@@ -11,7 +11,9 @@ import { ensureWidgetBuilt } from './widget-build.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const missing = [];
 if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
-if (spawnSync('python3', ['-c', 'import zeep'], { stdio: 'ignore' }).status !== 0) missing.push('python3-zeep');
+// `python3` may be a pyenv shim without Debian's modules: zeep counts as there if either Python imports it.
+const hasZeep = ['python3', '/usr/bin/python3'].some((py) => spawnSync(py, ['-c', 'import zeep'], { stdio: 'ignore' }).status === 0);
+if (!hasZeep) missing.push('python3-zeep');
 // Devanagari glyphs for the Hindi screenshots (without them Chromium draws boxes; the tests still pass).
 if (!existsSync('/usr/share/fonts/truetype/lohit-devanagari')) missing.push('fonts-lohit-deva');
 
