@@ -148,6 +148,14 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
     boss: bossOf(pool),
     async transaction(fn) {
       const c = await pool.connect();
+      // A checked-out client has no listener of the pool's: a connection lost between two statements (a database
+      // restart) would emit 'error' with nobody listening and end the process. The next statement fails instead.
+      let lost: Error | undefined;
+      const onLost = (err: Error) => {
+        lost = err;
+        onError?.(err);
+      };
+      c.on('error', onLost);
       try {
         await c.query('BEGIN');
         const tx: Sql = {
@@ -164,10 +172,11 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
         await c.query('COMMIT');
         return out;
       } catch (err) {
-        await c.query('ROLLBACK').catch(() => {});
+        if (!lost) await c.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
-        c.release();
+        c.off('error', onLost);
+        c.release(lost);
       }
     },
     async exec(text) {
