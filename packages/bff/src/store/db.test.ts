@@ -26,7 +26,7 @@ describe.skipIf(!postgres)('PostgreSQL store: a connection lost inside a transac
     try {
       const failed = await db
         .transaction(async (tx) => {
-          const [{ pid }] = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+          const { pid } = (await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!;
           await other.query('SELECT pg_terminate_backend($1)', [pid]);
           // Idle between two statements, as a transaction is while it awaits other work: the loss arrives now.
           await new Promise((r) => setTimeout(r, 300));
