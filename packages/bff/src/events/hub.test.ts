@@ -1,33 +1,13 @@
 // The SSE hub under abuse: stream caps answered 429, replays that stop with their client, replays that do
 // not hold back live fan-out for others, and resync instead of an oversized replay.
-import type { Order } from '@ca/shared';
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderSnapshot } from '../testing/snapshots.js';
 import { appendEvent } from '../store/events.js';
 import { startTestBff, type TestBff } from '../testing/harness.js';
 import { createMemoryVendor } from '../testing/memory-vendor.js';
 
-const snapshot = (candidateId: string, n: number): Order => ({
-  id: `o_probe_${candidateId}_${n}`,
-  tenantId: 'acme',
-  candidateId,
-  packageId: 'p1',
-  packageName: 'P',
-  vendor: 'berke',
-  vendorName: 'Berke',
-  vendorRef: null,
-  status: 'requested',
-  vendorStatus: null,
-  progress: null,
-  version: n,
-  statusChangedAt: new Date(0).toISOString(),
-  createdAt: new Date(0).toISOString(),
-  booking: null,
-  result: null,
-  error: null,
-  retakeOf: null,
-  lastAction: null,
-});
+const snapshot = (candidateId: string, n: number) => orderSnapshot({ id: `o_probe_${candidateId}_${n}`, candidateId, version: n });
 
 async function append(t: TestBff, candidateId: string, count: number): Promise<string> {
   let last = '';

@@ -1,31 +1,11 @@
-import type { Order } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { orderSnapshot } from '../testing/snapshots.js';
 import { testDatabases } from '../testing/databases.js';
 import { openDatabase, type Database } from './db.js';
 import { appendEvent, eventsAfter, lastEventId, pruneEvents, prunedThrough } from './events.js';
 import { migrate } from './migrations.js';
 
-const order = (candidateId: string, n: number): Order => ({
-  id: `o_${n}`,
-  tenantId: 'acme',
-  candidateId,
-  packageId: 'p',
-  packageName: 'P',
-  vendor: 'berke',
-  vendorName: 'Berke',
-  vendorRef: null,
-  status: 'requested',
-  vendorStatus: null,
-  progress: null,
-  version: 1,
-  statusChangedAt: new Date(0).toISOString(),
-  createdAt: new Date(0).toISOString(),
-  booking: null,
-  result: null,
-  error: null,
-  retakeOf: null,
-  lastAction: null,
-});
+const order = (candidateId: string, n: number) => orderSnapshot({ id: `o_${n}`, candidateId, packageId: 'p' });
 
 for (const d of testDatabases()) {
   describe(`event log on ${d.name}`, () => {
