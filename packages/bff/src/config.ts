@@ -14,6 +14,9 @@ const Origin = z.string().refine((s) => {
   }
 }, 'must be an origin such as https://ats.example.com (scheme, host, optional port; no path)');
 
+/** Upper bound of `atsWebhook.timeoutMs`; delivery jobs are given longer than this to run (jobs/runner.ts). */
+export const ATS_WEBHOOK_TIMEOUT_MAX_MS = 60_000;
+
 const VendorBlock = z.looseObject({
   pollIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
 });
@@ -40,6 +43,12 @@ const Tenant = z.object({
     .object({
       url: z.string().url(),
       secret: z.string().min(24, 'must be at least 24 characters'),
+      /**
+       * How long one delivery may wait for the ATS (connect, send, status line) before it is aborted and retried. The
+       * default is the 15 s every delivery had before this was configurable: a shorter one would turn a slow but
+       * working ATS into retries, i.e. duplicate deliveries.
+       */
+      timeoutMs: z.number().int().min(1000).max(ATS_WEBHOOK_TIMEOUT_MAX_MS).default(15_000),
     })
     .optional(),
   /**

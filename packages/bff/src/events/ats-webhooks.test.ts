@@ -12,6 +12,7 @@ describe('outbound ATS webhooks', () => {
   let t: TestBff;
   let receiver: Server;
   const received: { headers: Record<string, string>; body: string }[] = [];
+  const attempts: { id: string; at: number; status: number }[] = [];
   let failFirst = 1;
 
   beforeAll(async () => {
@@ -19,6 +20,8 @@ describe('outbound ATS webhooks', () => {
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
+        const status = failFirst > 0 ? 503 : 204;
+        attempts.push({ id: String(req.headers['webhook-id']), at: Date.now(), status });
         if (failFirst > 0) {
           failFirst -= 1;
           res.writeHead(503).end();
@@ -34,7 +37,7 @@ describe('outbound ATS webhooks', () => {
       vendors: { berke: {} },
       packages: [{ id: 'p1', vendor: 'berke', name: 'P1' }],
       factories: { berke: mv.factory },
-      atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret: SECRET },
+      tenant: { atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret: SECRET, timeoutMs: 2000 } },
     });
   });
   afterAll(async () => {
@@ -56,5 +59,18 @@ describe('outbound ATS webhooks', () => {
     expect(received[0]!.headers['webhook-id']).toMatch(/^evt_\d+$/);
     expect(() => verifier.verify(received[0]!.body.replace(order.id, 'o_forged'), received[0]!.headers)).toThrow();
     expect(failFirst).toBe(0); // the first attempt was refused and retried
+  });
+
+  it('retries a refused delivery after a backoff, in a job allowed to outlive the tenant timeout', async () => {
+    const [refused] = attempts.filter((a) => a.status === 503);
+    const retry = attempts.find((a) => a.id === refused!.id && a.status === 204);
+    expect(retry!.at - refused!.at).toBeGreaterThanOrEqual(4500); // pg-boss waits 5–10 s before the first retry
+    const jobs = await t.bff.db.query<{ expire_seconds: number; retry_limit: number; retry_backoff: boolean; retry_delay: number; retry_delay_max: number }>(
+      `SELECT expire_seconds, retry_limit, retry_backoff, retry_delay, retry_delay_max FROM ${t.bff.db.jobSchema}.job WHERE name = 'ats-webhook'`,
+    );
+    expect(jobs.length).toBeGreaterThanOrEqual(2);
+    for (const j of jobs) {
+      expect(j).toEqual({ expire_seconds: 32, retry_limit: 32, retry_backoff: true, retry_delay: 5, retry_delay_max: 3600 });
+    }
   });
 });

@@ -11,6 +11,8 @@ import { eventsAfter } from '../store/events.js';
 export interface AtsWebhookTarget {
   url: string;
   secret: string;
+  /** The tenant's `atsWebhook.timeoutMs`: connect, send and status line, all within it. */
+  timeoutMs: number;
 }
 
 /** `whsec_…` secrets are base64 as the spec defines; any other string is used as raw key bytes. */
@@ -18,7 +20,12 @@ export function signerFor(secret: string): Webhook {
   return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
 }
 
-export class AtsDeliveryError extends Error {}
+export class AtsDeliveryError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'AtsDeliveryError';
+  }
+}
 
 export function createAtsWebhooks(opts: { config: Config; log: Logger; fetch?: typeof fetch; now: () => Date }) {
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
@@ -27,9 +34,13 @@ export function createAtsWebhooks(opts: { config: Config; log: Logger; fetch?: t
     if (t.atsWebhook) targets.set(tenantId, { target: t.atsWebhook, signer: signerFor(t.atsWebhook.secret) });
   }
   return {
-    wants: (tenantId: string) => targets.has(tenantId),
-    /** Delivers one event; throws so the job retries on anything but a 2xx. */
-    async deliver(db: Sql, tenantId: string, eventId: string): Promise<void> {
+    /** The tenant's delivery timeout in ms (its delivery jobs must be allowed to run longer); undefined without a webhook. */
+    timeoutMs: (tenantId: string): number | undefined => targets.get(tenantId)?.target.timeoutMs,
+    /**
+     * Delivers one event; throws so the job retries on anything but a 2xx. A redirect is not followed: it is a failure
+     * like any other non-2xx. `signal` (the job's) aborts the call when the job runner gives up on it or stops.
+     */
+    async deliver(db: Sql, tenantId: string, eventId: string, signal?: AbortSignal): Promise<void> {
       const t = targets.get(tenantId);
       if (!t) return;
       const [event] = await eventsAfter(db, BigInt(eventId) - 1n, 1, { tenantId });
@@ -40,6 +51,7 @@ export function createAtsWebhooks(opts: { config: Config; log: Logger; fetch?: t
       const body = JSON.stringify(event satisfies OrderEvent);
       const msgId = `evt_${event.id}`;
       const at = opts.now();
+      const timeout = AbortSignal.timeout(t.target.timeoutMs);
       const res = await doFetch(t.target.url, {
         method: 'POST',
         headers: {
@@ -50,11 +62,17 @@ export function createAtsWebhooks(opts: { config: Config; log: Logger; fetch?: t
           'User-Agent': 'candidate-assessment-webhooks/1',
         },
         body,
-        signal: AbortSignal.timeout(15_000),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
         redirect: 'manual',
       }).catch((err: Error) => {
-        throw new AtsDeliveryError(`ATS webhook unreachable: ${err.message}`);
+        if (timeout.aborted) {
+          throw new AtsDeliveryError(`ATS webhook did not answer within ${t.target.timeoutMs} ms (atsWebhook.timeoutMs)`, { cause: err });
+        }
+        if (signal?.aborted) throw new AtsDeliveryError('ATS webhook call aborted: the delivery job was stopped', { cause: err });
+        throw new AtsDeliveryError(`ATS webhook unreachable: ${err.message}`, { cause: err });
       });
+      // Only the status counts. The body is never read, so an ATS that trickles it or never ends it cannot hold the
+      // delivery; cancelling it closes the connection.
       await res.body?.cancel().catch(() => {});
       if (res.status < 200 || res.status > 299) throw new AtsDeliveryError(`ATS webhook answered ${res.status}`);
     },

@@ -13,6 +13,7 @@ import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendo
 import type { Metrics } from '../metrics.js';
 import type { AtsWebhooks } from '../events/ats-webhooks.js';
 import type { OrderEvent } from '@ca/shared';
+import { ATS_WEBHOOK_TIMEOUT_MAX_MS } from '../config.js';
 
 /** Seconds without a worker heartbeat after which an active job counts as orphaned. */
 const HEARTBEAT = 10;
@@ -41,6 +42,19 @@ export interface JobRunnerOptions {
   /** Overrides every adapter's poll interval (tests: a long one, then pollNow()). */
   pollIntervalSeconds?: number;
 }
+
+/**
+ * Retries of an ATS webhook delivery: 5 s doubling with jitter (5–10 s, 10–20 s, …) up to an hour apart; 32 retries
+ * make the last attempt 23.4–24.4 hours after the first, the "about a day" README and /openapi.json promise.
+ */
+export const ATS_DELIVERY_RETRY = { retryLimit: 32, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600 } as const;
+
+/**
+ * How long a delivery job may run: the tenant's timeout plus room to read the event. Until then pg-boss neither fails
+ * the job nor starts a retry beside a fetch that is still running. Set on every job, because a queue created by an
+ * earlier version keeps the options it was created with.
+ */
+export const atsDeliveryExpirySeconds = (timeoutMs: number) => Math.ceil(timeoutMs / 1000) + 30;
 
 interface RefreshData {
   tenantId: string;
@@ -206,9 +220,14 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, localConcurrency: 2, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
       });
-      await boss.createQueue(Q.atsWebhook, { retryLimit: 12, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 60, heartbeatSeconds: HEARTBEAT, notify: true });
+      await boss.createQueue(Q.atsWebhook, {
+        ...ATS_DELIVERY_RETRY,
+        expireInSeconds: atsDeliveryExpirySeconds(ATS_WEBHOOK_TIMEOUT_MAX_MS),
+        heartbeatSeconds: HEARTBEAT,
+        notify: true,
+      });
       await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
-        await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId);
+        await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId, job!.signal);
       });
       await schedulePolls();
     },
@@ -218,8 +237,13 @@ export function createJobRunner(opts: JobRunnerOptions) {
     },
     /** Enqueues the ATS webhook delivery of an event, in the event's transaction. */
     async enqueueEventDelivery(tx: Sql, event: OrderEvent) {
-      if (!opts.atsWebhooks.wants(event.tenantId)) return;
-      await boss.send(Q.atsWebhook, { tenantId: event.tenantId, eventId: event.id }, { db: tx.boss });
+      const timeoutMs = opts.atsWebhooks.timeoutMs(event.tenantId);
+      if (timeoutMs === undefined) return;
+      await boss.send(
+        Q.atsWebhook,
+        { tenantId: event.tenantId, eventId: event.id },
+        { db: tx.boss, ...ATS_DELIVERY_RETRY, expireInSeconds: atsDeliveryExpirySeconds(timeoutMs) },
+      );
     },
     /** A hint (vendor callback, candidate returned): check this order now. */
     async refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string) {
