@@ -1,6 +1,7 @@
 // Webhook ingest through the real hook endpoints with real auth (PSI: bearer from /oauth/token; Mettl:
 // Basic header + signed context_data), each delivery stored + applied + event appended in one transaction,
 // on PGlite (embedded) and PostgreSQL, next to single-row INSERT commits on the same database.
+import { join } from 'node:path';
 import { startChild } from './lib/child.js';
 import { load, type Req } from './lib/load.js';
 import { dropSchema, freshSchema } from './lib/pg.js';
@@ -15,6 +16,8 @@ export interface IngestRow {
   p50_ms: number;
   p99_ms: number;
   applied: number;
+  /** CPU time of the BFF process per delivery (ms, user + system). */
+  bff_cpu_ms?: number;
   note?: string;
 }
 
@@ -134,16 +137,23 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
         return vendor === 'psi' ? psiDelivery(prepared.psi[i % n]!, phase, base, token) : mettlDelivery(prepared.mettl[i % n]!, phase, base);
       };
       if (process.env.BENCH_SQL_TRACE) await server.call('sqlReport');
+      const prof = process.env.BENCH_PHASE_PROF;
+      if (prof) await server.call('profileStart');
+      const cpuBefore = await server.call<NodeJS.CpuUsage>('cpu');
       const r = await load(url, next, { connections: CONNECTIONS, maxRequests: n * PHASES, maxSeconds: 120, keepBodies: 0 });
+      const cpuAfter = await server.call<NodeJS.CpuUsage>('cpu');
+      // CPU the BFF process spent per delivery (user + system): steadier than a rate on a shared machine.
+      const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / r.requests;
+      if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `ingest-${name}-${vendor}.cpuprofile`))}`);
       if (process.env.BENCH_SQL_TRACE) {
         const rep = await server.call<{ transactions: unknown; statements: { sql: string; n: number; ms: number; avg_ms: number; rows: number }[] }>('sqlReport');
         console.error(`  SQL during ${name} ${vendor} (${r.requests} deliveries): transactions ${JSON.stringify(rep.transactions)}`);
         console.table(rep.statements.slice(0, 16));
       }
       const s = summary(r.latencies);
-      rows.push({ database: name, vendor, requests: r.requests, per_s: Math.round(r.perSecond), p50_ms: s.p50, p99_ms: s.p99, applied: 0 });
+      rows.push({ database: name, vendor, requests: r.requests, per_s: Math.round(r.perSecond), p50_ms: s.p50, p99_ms: s.p99, applied: 0, bff_cpu_ms: round(cpuMs) });
       if (r.statuses['200'] !== r.requests) console.error(`  ingest ${name} ${vendor}: statuses ${JSON.stringify(r.statuses)} ${r.bodies.slice(0, 3).join(' | ')}`);
-      console.error(`  ingest ${name} ${vendor}: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms`);
+      console.error(`  ingest ${name} ${vendor}: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms, BFF CPU ${cpuMs.toFixed(3)} ms per delivery`);
     }
     const counts = await server.call<{ deliveries: { vendor: string; outcome: string; n: string }[]; updatedEvents: number }>('counts');
     for (const row of rows) row.applied = Number(counts.deliveries.find((d) => d.vendor === row.vendor && d.outcome === 'applied')?.n ?? 0);

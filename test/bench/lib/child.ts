@@ -70,6 +70,9 @@ export function serve(handlers: Record<string, Handler>): void {
     try {
       let value: unknown;
       if (m.cmd === 'ping') value = 'pong';
+      else if (m.cmd === 'cpu') value = process.cpuUsage();
+      else if (m.cmd === 'profileStart') value = await profileStart();
+      else if (m.cmd === 'profileStop') value = await profileStop(m.args as string);
       else if (m.cmd === 'rss') {
         (globalThis as { gc?: () => void }).gc?.();
         (globalThis as { gc?: () => void }).gc?.();
@@ -90,3 +93,27 @@ export function serve(handlers: Record<string, Handler>): void {
 
 /** Wall-clock time in ms with sub-ms precision, comparable across processes on one machine. */
 export const wallNow = () => performance.timeOrigin + performance.now();
+
+// Diagnosis (BENCH_PHASE_PROF=<dir>): a V8 CPU profile of one measured phase only, not the child's whole life.
+let inspector: import('node:inspector').Session | undefined;
+const post = (method: string, params?: object) =>
+  new Promise<any>((res, rej) => inspector!.post(method, params ?? {}, (err, out) => (err ? rej(err) : res(out))));
+
+async function profileStart(): Promise<boolean> {
+  const { Session } = await import('node:inspector');
+  inspector = new Session();
+  inspector.connect();
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 200 });
+  await post('Profiler.start');
+  return true;
+}
+
+async function profileStop(file: string): Promise<string> {
+  const { profile } = await post('Profiler.stop');
+  inspector!.disconnect();
+  inspector = undefined;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(file, JSON.stringify(profile));
+  return file;
+}

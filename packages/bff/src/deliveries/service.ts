@@ -64,6 +64,9 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     db,
     open: (tx) => ({ updates: deps.orders.batch(tx), deliveries: [] as Delivery[], tx }),
     prepare: (batch) => batch.updates.load(),
+    // On PostgreSQL two transactions in flight: one reads and locks while the other writes and commits. More only
+    // makes batches smaller (each pays the same round trips) and all of them queue at the event log's lock anyway.
+    maxConcurrent: db.kind === 'pglite' ? 1 : 2,
     async close(batch) {
       await insertDeliveries(batch.tx, batch.deliveries);
       await batch.updates.flush(); // the event log last: on PostgreSQL its lock is held until COMMIT

@@ -73,6 +73,9 @@ export function createSseHub(opts: SseHubOptions) {
   const byKey = new Map<string, Set<Client>>();
   const open = { total: 0, bySubject: new Map<string, number>(), byTenant: new Map<string, number>() };
   let cursor = 0n;
+  /** The newest event id a NOTIFY announced; `askNewest`: a wake-up came that announced none (safety poll, reconnect). */
+  let announced = 0n;
+  let askNewest = true;
   let chain: Promise<void> = Promise.resolve();
   let nextDrain: Promise<void> | null = null;
   let unlisten: (() => Promise<void>) | undefined;
@@ -150,9 +153,19 @@ export function createSseHub(opts: SseHubOptions) {
 
   async function drain(): Promise<void> {
     if (byKey.size === 0) {
-      // Nobody to send to: move the cursor without reading payloads. A client that subscribed meanwhile took the
-      // old cursor as its start, so then read the events after all.
-      const newest = await lastEventId(db);
+      // Nobody to send to: move the cursor without reading payloads, to the newest id announced (every id up to it
+      // has committed: appends hold the log's lock until COMMIT), or, after a wake-up that announced nothing, the
+      // newest in the log. A client that subscribed meanwhile took the old cursor as its start, so then read the
+      // events after all.
+      let newest = announced;
+      if (askNewest) {
+        askNewest = false;
+        const inLog = await lastEventId(db).catch((err: unknown) => {
+          askNewest = true;
+          throw err;
+        });
+        if (inLog > newest) newest = inLog;
+      }
       if (byKey.size === 0) {
         if (newest > cursor) cursor = newest;
         return;
@@ -222,8 +235,17 @@ export function createSseHub(opts: SseHubOptions) {
   return {
     async start(): Promise<void> {
       cursor = await lastEventId(db);
-      const kick = () => void catchUp();
-      unlisten = await db.listen(EVENTS_CHANNEL, kick, kick);
+      const kick = () => {
+        askNewest = true;
+        void catchUp();
+      };
+      // The payload is the newest id of the transaction that committed (store/events.ts appendEvents).
+      const notified = (payload: string) => {
+        if (/^\d{1,19}$/.test(payload) && BigInt(payload) > announced) announced = BigInt(payload);
+        else askNewest = true;
+        void catchUp();
+      };
+      unlisten = await db.listen(EVENTS_CHANNEL, notified, kick);
       timers.push(
         setInterval(() => {
           for (const set of byKey.values()) for (const c of set) if (!c.closed && !c.held) c.res.write(': ping\n\n');

@@ -14,6 +14,7 @@ import {
   insertHistoryRows,
   insertIdempotency,
   findOrdersForUpdates,
+  lockOrdersForUpdates,
   insertOrder,
   listHistoryFacts,
   lockOrder,
@@ -58,7 +59,7 @@ export interface CreateOrderInput {
 
 /** Updates applied in one transaction; see `batch()`. */
 export interface UpdateBatch {
-  /** Names updates the batch will apply, so `load()` can find all their orders in one statement (PGlite only). */
+  /** Names updates the batch will apply, so `load()` can find (and on PostgreSQL lock) all their orders at once. */
   prefetch(tenantId: string, vendor: VendorId, updates: readonly StatusUpdate[]): void;
   /** Finds the orders named by `prefetch`; call it before the first `apply`. */
   load(): Promise<void>;
@@ -122,8 +123,9 @@ export function createOrderService(deps: OrderServiceDeps) {
   }
 
   /**
-   * Applies updates inside one transaction with their writes batched. Each update costs one statement to find and
-   * lock its order with what its history holds (two on PostgreSQL); then `flush()` writes every history row, order
+   * Applies updates inside one transaction with their writes batched. The orders of prefetched updates are found (and
+   * locked) together by `load()`, one statement on PGlite, two on PostgreSQL; any other update costs one statement to
+   * find and lock its order with what its history holds (two on PostgreSQL); then `flush()` writes every history row, order
    * and event of the batch with one statement per table, the events last. Outcomes are known before the flush;
    * they hold once the transaction commits.
    */
@@ -217,12 +219,14 @@ export function createOrderService(deps: OrderServiceDeps) {
     return {
       apply,
       prefetch(tenantId, vendor, us) {
-        if (oneConnection) for (const u of us) wanted.push({ tenantId, vendor, match: u.match, dedupeKey: u.dedupeKey });
+        for (const u of us) wanted.push({ tenantId, vendor, match: u.match, dedupeKey: u.dedupeKey });
       },
       async load() {
         const keys = wanted.splice(0);
-        const rows = await findOrdersForUpdates(tx, keys);
-        keys.forEach((k, i) => found.set(keyOf(k), rows[i]!));
+        const rows = oneConnection ? await findOrdersForUpdates(tx, keys) : await lockOrdersForUpdates(tx, keys);
+        keys.forEach((k, i) => {
+          if (rows[i] !== undefined) found.set(keyOf(k), rows[i]);
+        });
       },
       async flush() {
         await writePending();

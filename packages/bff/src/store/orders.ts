@@ -346,16 +346,23 @@ export interface OrderLookupKey {
   dedupeKey: string;
 }
 
-/**
- * `lockOrder` for many updates in one statement, without locks: only for a database with one connection (PGlite),
- * where the caller's transaction is the only one running.
- */
-export async function findOrdersForUpdates(sql: Sql, keys: readonly OrderLookupKey[]): Promise<(LockedOrder | null)[]> {
-  if (keys.length === 0) return [];
-  const cols = ORDER_COLUMNS;
-  // One branch per kind of match present: planning is a good part of this statement's cost.
+/** One update's lookup as a JSON element of the batched statements below. */
+const lookupElement = (k: OrderLookupKey) => ({
+  tenant_id: k.tenantId,
+  vendor: k.vendor,
+  dedupe_key: k.dedupeKey,
+  ...('orderId' in k.match
+    ? { order_id: k.match.orderId }
+    : 'vendorRef' in k.match
+      ? { vendor_ref: k.match.vendorRef }
+      : { candidate_id: k.match.candidateId, package_id: k.match.packageId }),
+});
+
+/** A LATERAL subquery finding the order of lookup element `x.e`, selecting `cols`: one branch per kind of match present. */
+function lookupBranches(keys: readonly OrderLookupKey[], cols: string): string {
+  // Only the kinds present: planning is a good part of these statements' cost.
   const kinds = new Set(keys.map((k) => ('orderId' in k.match ? 'id' : 'vendorRef' in k.match ? 'ref' : 'candidate')));
-  const branches = [
+  return [
     ...(kinds.has('id') ? [`SELECT ${cols} FROM ca_orders o WHERE o.id = x.e->>'order_id'`] : []),
     ...(kinds.has('ref')
       ? [`(SELECT ${cols} FROM ca_orders o
@@ -367,31 +374,69 @@ export async function findOrdersForUpdates(sql: Sql, keys: readonly OrderLookupK
           WHERE o.tenant_id = x.e->>'tenant_id' AND o.candidate_id = x.e->>'candidate_id' AND o.package_id = x.e->>'package_id'
           ORDER BY o.created_at DESC, o.id DESC LIMIT 1)`]
       : []),
-  ];
+  ].join(' UNION ALL ');
+}
+
+/** Whether a row (as it is now, after its lock) is still the order `k` names: a vendor reference may have changed. */
+function stillMatches(row: OrderColumns, k: OrderLookupKey): boolean {
+  if (row.tenant_id !== k.tenantId || row.vendor !== k.vendor) return false;
+  return 'vendorRef' in k.match ? row.vendor_ref === k.match.vendorRef : true;
+}
+
+/**
+ * `lockOrder` for many updates in one statement, without locks: only for a database with one connection (PGlite),
+ * where the caller's transaction is the only one running.
+ */
+export async function findOrdersForUpdates(sql: Sql, keys: readonly OrderLookupKey[]): Promise<(LockedOrder | null)[]> {
+  if (keys.length === 0) return [];
   const rows = await sql.query<OrderColumns & { n: string; history_through: Date | null; seen: boolean }>(
-    `SELECT x.n::text AS n, ${cols}, ${historyOf('o.id', `x.e->>'dedupe_key'`)}
+    `SELECT x.n::text AS n, ${ORDER_COLUMNS}, ${historyOf('o.id', `x.e->>'dedupe_key'`)}
      FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
-     CROSS JOIN LATERAL (${branches.join(' UNION ALL ')}) AS o`,
-    [
-      json(
-        keys.map((k) => ({
-          tenant_id: k.tenantId,
-          vendor: k.vendor,
-          dedupe_key: k.dedupeKey,
-          ...('orderId' in k.match
-            ? { order_id: k.match.orderId }
-            : 'vendorRef' in k.match
-              ? { vendor_ref: k.match.vendorRef }
-              : { candidate_id: k.match.candidateId, package_id: k.match.packageId }),
-        })),
-      ),
-    ],
+     CROSS JOIN LATERAL (${lookupBranches(keys, ORDER_COLUMNS)}) AS o`,
+    [json(keys.map(lookupElement))],
   );
   const out: (LockedOrder | null)[] = keys.map(() => null);
   for (const { n, history_through, seen, ...row } of rows) {
     const k = keys[Number(n) - 1]!;
     if (row.tenant_id !== k.tenantId || row.vendor !== k.vendor) continue;
     out[Number(n) - 1] = { row, historyThrough: history_through ? new Date(history_through) : null, seen: Boolean(seen) };
+  }
+  return out;
+}
+
+/**
+ * `lockOrder` for many updates in two statements, for PostgreSQL: the orders are found and locked (FOR UPDATE) in
+ * order of id, so two batches never wait for each other crosswise; then, once the locks are ours, what their history
+ * holds is read (a statement that waited for a lock still sees the snapshot taken before the wait). An entry is
+ * `undefined` when its order could not be settled here (its vendor reference changed meanwhile): look it up alone.
+ */
+export async function lockOrdersForUpdates(sql: Sql, keys: readonly OrderLookupKey[]): Promise<(LockedOrder | null | undefined)[]> {
+  if (keys.length === 0) return [];
+  const locked = await sql.query<OrderColumns & { n: string }>(
+    `SELECT k.n::text AS n, ${ORDER_COLUMNS}
+     FROM (SELECT x.n, m.id FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
+           CROSS JOIN LATERAL (${lookupBranches(keys, 'o.id')}) AS m) AS k
+     JOIN ca_orders o ON o.id = k.id
+     ORDER BY o.id FOR UPDATE OF o`,
+    [json(keys.map(lookupElement))],
+  );
+  const out: (LockedOrder | null | undefined)[] = keys.map(() => null);
+  const rows = new Map<number, OrderColumns>();
+  for (const { n, ...row } of locked) {
+    const i = Number(n) - 1;
+    if (row.tenant_id !== keys[i]!.tenantId || row.vendor !== keys[i]!.vendor) continue;
+    if (stillMatches(row, keys[i]!)) rows.set(i, row);
+    else out[i] = undefined;
+  }
+  if (rows.size === 0) return out;
+  const wanted = [...rows].map(([i, row]) => ({ n: i, order_id: row.id, dedupe_key: keys[i]!.dedupeKey }));
+  const history = await sql.query<{ n: string; history_through: Date | null; seen: boolean }>(
+    `SELECT (x.e->>'n') AS n, ${historyOf(`x.e->>'order_id'`, `x.e->>'dedupe_key'`)} FROM jsonb_array_elements($1::jsonb) AS x(e)`,
+    [json(wanted)],
+  );
+  for (const h of history) {
+    const i = Number(h.n);
+    out[i] = { row: rows.get(i)!, historyThrough: h.history_through ? new Date(h.history_through) : null, seen: Boolean(h.seen) };
   }
   return out;
 }
