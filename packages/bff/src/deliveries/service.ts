@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { ApplyOutcome, OrderService } from '../orders/service.js';
 import type { Database } from '../store/db.js';
-import { insertDeliveries, insertDelivery, type Delivery } from '../store/deliveries.js';
+import { insertDelivery, type Delivery } from '../store/deliveries.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import { ticketOrder } from '../store/retention.js';
 import type { Adapters } from '../vendors/adapters.js';
@@ -67,10 +67,9 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     // On PostgreSQL two transactions in flight: one reads and locks while the other writes and commits. More only
     // makes batches smaller (each pays the same round trips) and all of them queue at the event log's lock anyway.
     maxConcurrent: db.kind === 'pglite' ? 1 : 2,
-    async close(batch) {
-      await insertDeliveries(batch.tx, batch.deliveries);
-      await batch.updates.flush(); // the event log last: on PostgreSQL its lock is held until COMMIT
-    },
+    // One statement writes the batch's deliveries with its history, orders and events (the events last: on
+    // PostgreSQL the log's lock is held until COMMIT).
+    close: (batch) => batch.updates.flush({ deliveries: batch.deliveries }),
   });
 
   function adapterOf(tenantId: string, vendor: string): VendorAdapter | undefined {

@@ -239,7 +239,7 @@ export function createSseHub(opts: SseHubOptions) {
         askNewest = true;
         void catchUp();
       };
-      // The payload is the newest id of the transaction that committed (store/events.ts appendEvents).
+      // The payload is the newest id of the transaction that committed (store/events.ts eventsAnnounced).
       const notified = (payload: string) => {
         if (/^\d{1,19}$/.test(payload) && BigInt(payload) > announced) announced = BigInt(payload);
         else askNewest = true;

@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { customAlphabet } from 'nanoid';
 import type { Database, Sql } from '../store/db.js';
 import { isDeepStrictEqual } from 'node:util';
-import { appendEvent, appendEvents, type NewEvent } from '../store/events.js';
+import { writeBatch } from '../store/batch.js';
+import type { Delivery } from '../store/deliveries.js';
+import { appendEvent, type NewEvent } from '../store/events.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import {
   findIdempotency,
@@ -64,8 +66,11 @@ export interface UpdateBatch {
   /** Finds the orders named by `prefetch`; call it before the first `apply`. */
   load(): Promise<void>;
   apply(tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome>;
-  /** Writes what the batch holds; call it once before the transaction commits. */
-  flush(): Promise<void>;
+  /**
+   * Writes what the batch holds, with `also.deliveries` (the notifications that carried its updates), in one
+   * statement, the events last; call it once before the transaction commits.
+   */
+  flush(also?: { deliveries?: readonly Delivery[] }): Promise<void>;
 }
 
 export interface OrderServiceDeps {
@@ -228,9 +233,15 @@ export function createOrderService(deps: OrderServiceDeps) {
           if (rows[i] !== undefined) found.set(keyOf(k), rows[i]);
         });
       },
-      async flush() {
-        await writePending();
-        for (const event of await appendEvents(tx, events.splice(0))) await deps.onEvent?.(tx, event);
+      async flush(also) {
+        const written = await writeBatch(tx, {
+          history: history.splice(0),
+          updates: [...updates.values()],
+          deliveries: also?.deliveries ?? [],
+          events: events.splice(0),
+        });
+        updates.clear();
+        for (const event of written) await deps.onEvent?.(tx, event);
       },
     };
   }

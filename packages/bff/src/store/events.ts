@@ -46,20 +46,37 @@ export interface NewEvent {
  */
 export async function appendEvents(tx: Sql, events: readonly NewEvent[]): Promise<OrderEvent[]> {
   if (events.length === 0) return [];
-  // Rows come back in insertion order, which is the order of the array (a function scan, no sort).
-  const rows = await tx.query<{ id: string; order_id: string }>(
-    `WITH ins AS (
-       INSERT INTO ca_events (tenant_id, candidate_id, order_id, type, payload, at)
-       SELECT e->>'tenant_id', e->>'candidate_id', e->>'order_id', e->>'type', e->'payload', (e->>'at')::timestamptz
-       FROM (SELECT pg_advisory_xact_lock(727274002)) AS lock, jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
-       ORDER BY x.n
-       RETURNING id, order_id)
-     SELECT id::text AS id, order_id, pg_notify($2, (SELECT max(id) FROM ins)::text) IS NULL AS announced FROM ins ORDER BY ins.id`,
-    [
-      json(events.map((e) => ({ tenant_id: e.order.tenantId, candidate_id: e.order.candidateId, order_id: e.order.id, type: e.type, payload: e.order, at: e.at }))),
-      EVENTS_CHANNEL,
-    ],
-  );
+  const rows = await tx.query<AppendedRow>(`WITH ins AS (${eventsInsert('$1')}) ${eventsAnnounced('ins', '$2')}`, [eventsParam(events), EVENTS_CHANNEL]);
+  return appended(events, rows);
+}
+
+// appendEvents as statement parts, so store/batch.ts can append in the statement that writes the rest of a batch.
+
+/**
+ * The INSERT of events given as JSON parameter `param`, in array order, after taking the log's lock (before any id
+ * is drawn; held until COMMIT). Rows come back in insertion order, the order of the array (a function scan, no sort).
+ */
+export const eventsInsert = (param: string) =>
+  `INSERT INTO ca_events (tenant_id, candidate_id, order_id, type, payload, at)
+   SELECT e->>'tenant_id', e->>'candidate_id', e->>'order_id', e->>'type', e->'payload', (e->>'at')::timestamptz
+   FROM (SELECT pg_advisory_xact_lock(727274002)) AS lock, jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS x(e, n)
+   ORDER BY x.n
+   RETURNING id, order_id`;
+
+/** The rows of CTE `cte` (an `eventsInsert`), with the newest id announced on channel parameter `channel` at COMMIT. */
+export const eventsAnnounced = (cte: string, channel: string) =>
+  `SELECT id::text AS id, order_id, pg_notify(${channel}, (SELECT max(id) FROM ${cte})::text) IS NULL AS announced FROM ${cte} ORDER BY ${cte}.id`;
+
+export const eventsParam = (events: readonly NewEvent[]) =>
+  json(events.map((e) => ({ tenant_id: e.order.tenantId, candidate_id: e.order.candidateId, order_id: e.order.id, type: e.type, payload: e.order, at: e.at })));
+
+export interface AppendedRow {
+  id: string;
+  order_id: string;
+}
+
+/** The appended events, from the rows `eventsAnnounced` gave back. */
+export function appended(events: readonly NewEvent[], rows: readonly AppendedRow[]): OrderEvent[] {
   if (rows.length !== events.length || rows.some((r, i) => r.order_id !== events[i]!.order.id)) throw new Error('event log insert returned rows out of order');
   return events.map((e, i) => ({
     id: rows[i]!.id,

@@ -441,31 +441,35 @@ export async function lockOrdersForUpdates(sql: Sql, keys: readonly OrderLookupK
   return out;
 }
 
+// Each batched write is a statement part over one JSON parameter, so store/batch.ts can run several as one statement.
+
+/** The INSERT of history rows given as JSON parameter `param` (duplicates of an order + dedupe key are skipped). */
+export const historyInsert = (param: string) =>
+  `INSERT INTO ca_status_history (order_id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key, detail)
+   SELECT x.order_id, x.status, x.vendor_status, x.vendor_time, x.received_at, x.source, x.applied, x.dedupe_key, x.detail
+   FROM jsonb_to_recordset(${param}::jsonb) AS x(order_id text, status text, vendor_status text, vendor_time timestamptz,
+     received_at timestamptz, source text, applied boolean, dedupe_key text, detail jsonb)
+   ON CONFLICT (order_id, dedupe_key) DO NOTHING`;
+
+export const historyParam = (rows: readonly HistoryEntry[]) =>
+  json(
+    rows.map((h) => ({
+      order_id: h.orderId,
+      status: h.status,
+      vendor_status: h.vendorStatus,
+      vendor_time: h.vendorTime,
+      received_at: h.receivedAt,
+      source: h.source,
+      applied: h.applied,
+      dedupe_key: h.dedupeKey,
+      detail: h.detail ?? null,
+    })),
+  );
+
 /** Records updates (duplicates of a recorded order + dedupe key are skipped). */
 export async function insertHistoryRows(sql: Sql, rows: readonly HistoryEntry[]): Promise<void> {
   if (rows.length === 0) return;
-  await sql.query(
-    `INSERT INTO ca_status_history (order_id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key, detail)
-     SELECT x.order_id, x.status, x.vendor_status, x.vendor_time, x.received_at, x.source, x.applied, x.dedupe_key, x.detail
-     FROM jsonb_to_recordset($1::jsonb) AS x(order_id text, status text, vendor_status text, vendor_time timestamptz,
-       received_at timestamptz, source text, applied boolean, dedupe_key text, detail jsonb)
-     ON CONFLICT (order_id, dedupe_key) DO NOTHING`,
-    [
-      json(
-        rows.map((h) => ({
-          order_id: h.orderId,
-          status: h.status,
-          vendor_status: h.vendorStatus,
-          vendor_time: h.vendorTime,
-          received_at: h.receivedAt,
-          source: h.source,
-          applied: h.applied,
-          dedupe_key: h.dedupeKey,
-          detail: h.detail ?? null,
-        })),
-      ),
-    ],
-  );
+  await sql.query(historyInsert('$1'), [historyParam(rows)]);
 }
 
 /** A new state for a locked order; `vendorData` is shallow-merged into what the order holds. */
@@ -474,22 +478,23 @@ export interface OrderUpdate extends Omit<OrderPatch, 'vendorData'> {
   vendorData: Record<string, unknown> | null;
 }
 
-/** Writes new states of locked orders, raising each one's version. */
-export async function updateOrders(sql: Sql, updates: readonly OrderUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
-  // The `= ANY` key list steers the planner to the primary key: joined alone, a function scan of 100 estimated rows
-  // gets a hash join over a sequential scan of every order.
-  await sql.query(
-    `UPDATE ca_orders o SET status = x.status, vendor_status = x.vendor_status, progress = x.progress,
-       status_vendor_time = x.status_vendor_time, status_changed_at = x.status_changed_at, booking = x.booking, result = x.result,
-       error = x.error, vendor_ref = x.vendor_ref, vendor_data = o.vendor_data || coalesce(x.vendor_data, '{}'::jsonb),
-       updated_at = x.now, last_update_at = x.now, version = o.version + 1
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, status text, vendor_status text, progress real, status_vendor_time timestamptz,
-       status_changed_at timestamptz, booking jsonb, result jsonb, error jsonb, vendor_ref text, vendor_data jsonb, now timestamptz)
-     WHERE o.id = x.id AND o.id = ANY (ARRAY(SELECT jsonb_array_elements($1::jsonb)->>'id'))`,
-    [
-      json(
-        updates.map((u) => ({
+/**
+ * The UPDATE writing new states of locked orders given as JSON parameter `param`, raising each one's version. The
+ * `= ANY` key list steers the planner to the primary key: joined alone, a function scan of 100 estimated rows gets a
+ * hash join over a sequential scan of every order.
+ */
+export const ordersUpdate = (param: string) =>
+  `UPDATE ca_orders o SET status = x.status, vendor_status = x.vendor_status, progress = x.progress,
+     status_vendor_time = x.status_vendor_time, status_changed_at = x.status_changed_at, booking = x.booking, result = x.result,
+     error = x.error, vendor_ref = x.vendor_ref, vendor_data = o.vendor_data || coalesce(x.vendor_data, '{}'::jsonb),
+     updated_at = x.now, last_update_at = x.now, version = o.version + 1
+   FROM jsonb_to_recordset(${param}::jsonb) AS x(id text, status text, vendor_status text, progress real, status_vendor_time timestamptz,
+     status_changed_at timestamptz, booking jsonb, result jsonb, error jsonb, vendor_ref text, vendor_data jsonb, now timestamptz)
+   WHERE o.id = x.id AND o.id = ANY (ARRAY(SELECT jsonb_array_elements(${param}::jsonb)->>'id'))`;
+
+export const ordersUpdateParam = (updates: readonly OrderUpdate[]) =>
+  json(
+    updates.map((u) => ({
           id: u.id,
           status: u.status,
           vendor_status: u.vendorStatus,
@@ -502,8 +507,11 @@ export async function updateOrders(sql: Sql, updates: readonly OrderUpdate[]): P
           vendor_ref: u.vendorRef,
           vendor_data: u.vendorData,
           now: u.now,
-        })),
-      ),
-    ],
+    })),
   );
+
+/** Writes new states of locked orders, raising each one's version. */
+export async function updateOrders(sql: Sql, updates: readonly OrderUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  await sql.query(ordersUpdate('$1'), [ordersUpdateParam(updates)]);
 }
