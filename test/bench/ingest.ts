@@ -10,7 +10,7 @@ import { METTL_HOOK, PSI_CLIENT } from './ingest/config.js';
 
 export interface IngestRow {
   database: 'PGlite' | 'PostgreSQL';
-  vendor: 'psi' | 'mettl' | 'floor';
+  vendor: 'psi' | 'mettl' | 'psi-direct' | 'floor';
   requests: number;
   per_s: number;
   p50_ms: number;
@@ -21,11 +21,13 @@ export interface IngestRow {
   note?: string;
 }
 
-const CONNECTIONS = 16;
+const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 16);
 const PHASES = 3;
 
 interface Prepared {
   psi: { orderId: string; candidateId: string }[];
+  /** Orders of their own for the run without HTTP. */
+  directPsi: { orderId: string; candidateId: string }[];
   mettl: { orderId: string; candidateId: string; ticket: string }[];
 }
 
@@ -157,6 +159,25 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     }
     const counts = await server.call<{ deliveries: { vendor: string; outcome: string; n: string }[]; updatedEvents: number }>('counts');
     for (const row of rows) row.applied = Number(counts.deliveries.find((d) => d.vendor === row.vendor && d.outcome === 'applied')?.n ?? 0);
+    // After the counts above (these are PSI deliveries too). The ceiling behind the route: the same PSI notifications (phase by phase, as many in flight) handed to the
+    // delivery service in the BFF's process, without HTTP.
+    const direct = await server.call<{ count: number; perSecond: number; cpuMs: number; outcomes: Record<string, number> }>(
+      'direct',
+      { reqs: Array.from({ length: n * PHASES }, (_, i) => psiDelivery(prepared.directPsi[i % n]!, Math.floor(i / n), base, token)), concurrency: CONNECTIONS },
+      300_000,
+    );
+    rows.push({
+      database: name,
+      vendor: 'psi-direct',
+      requests: direct.count,
+      per_s: Math.round(direct.perSecond),
+      p50_ms: NaN,
+      p99_ms: NaN,
+      applied: direct.outcomes.applied ?? 0,
+      bff_cpu_ms: round(direct.cpuMs),
+      note: 'the same PSI notifications handed to the delivery service in-process, no HTTP (the ceiling behind the route)',
+    });
+    console.error(`  ingest ${name} psi without HTTP: ${Math.round(direct.perSecond)}/s, BFF CPU ${direct.cpuMs.toFixed(3)} ms per delivery ${JSON.stringify(direct.outcomes)}`);
     const bodyBytes = Math.round(
       [psiDelivery(prepared.psi[0]!, 0, base, token), mettlDelivery(prepared.mettl[0]!, 2, base)].reduce((a, r) => a + r.body!.length, 0) / 2,
     );

@@ -14,7 +14,7 @@ import { createAtsWebhooks } from './events/ats-webhooks.js';
 import { createSseHub } from './events/hub.js';
 import { createJobRunner } from './jobs/runner.js';
 import { createMetrics } from './metrics.js';
-import { createDeliveryService } from './deliveries/service.js';
+import { createDeliveryService, type DeliveryService } from './deliveries/service.js';
 import { createLinkService } from './links/service.js';
 import { createOrderService, type OrderService } from './orders/service.js';
 import { createPrivacyService, type PrivacyService } from './privacy/service.js';
@@ -73,6 +73,8 @@ export interface RunningBff {
   port: number;
   server: ServerType;
   orders: OrderService;
+  /** The inbound delivery service the hook routes call (benchmarks call it without HTTP to find the ceiling). */
+  deliveries: DeliveryService;
   jobs: ReturnType<typeof createJobRunner>;
   hub: ReturnType<typeof createSseHub>;
   privacy: PrivacyService;
@@ -136,20 +138,21 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     closers.push(async () => clearInterval(maintenance));
 
     const oauth = createOAuthIssuer({ secret, now });
+    const deliveries = createDeliveryService({
+      db,
+      orders,
+      adapters,
+      oauth,
+      refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o),
+      metrics,
+      log,
+      now,
+    });
     const app = createApp({
       config,
       db,
       orders,
-      deliveries: createDeliveryService({
-        db,
-        orders,
-        adapters,
-        oauth,
-        refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o),
-        metrics,
-        log,
-        now,
-      }),
+      deliveries,
       links: createLinkService({ db, adapters, metrics, log, now, publicUrl: config.publicUrl }),
       jobs: { refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o), ready: () => jobsStarted },
       hub,
@@ -193,6 +196,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       ...(metricsUrl ? { metricsUrl } : {}),
       server,
       orders,
+      deliveries,
       jobs,
       hub,
       privacy,

@@ -60,12 +60,47 @@ serve({
       idPrefix: 'o_mettl',
       vendorRefSql: `'bench-access-key:' || cand || '@example.com'`,
     });
+    // A second PSI set for the run without HTTP (`direct`), so it changes orders of its own.
+    await seedOrders(db, { ...base, vendor: 'psi', vendorName: 'PSI', packageId: 'psi-cert', packageName: 'Certification exam', candidatePrefix: 'ingest-dpsi-', idPrefix: 'o_dpsi', vendorRefSql: 'id' });
     const rows = (prefix: string) =>
       Array.from({ length: n }, (_, i) => ({ orderId: `o_${prefix}${String(i).padStart(8, '0')}`, candidateId: `ingest-${prefix}-${i}` }));
-    return { psi: rows('psi'), mettl: rows('mettl').map((r) => ({ ...r, ticket: mettlTickets!.sign(r.orderId) })) };
+    return { psi: rows('psi'), directPsi: rows('dpsi'), mettl: rows('mettl').map((r) => ({ ...r, ticket: mettlTickets!.sign(r.orderId) })) };
   },
 
   sqlReport: () => sqlReport(),
+
+  /**
+   * The same notifications handed to the delivery service in this process, without HTTP (no server, no client, no
+   * sockets): authentication, parsing, the group commit and the store as in a real delivery. The ceiling of
+   * everything behind the route on this database.
+   */
+  async direct({ reqs, concurrency }: { reqs: { method: string; path: string; headers: Record<string, string>; body: string }[]; concurrency: number }) {
+    const deliveries = t!.bff.deliveries;
+    const outcomes: Record<string, number> = {};
+    let next = 0;
+    const cpu = process.cpuUsage();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let r = reqs[next++]; r; r = reqs[next++]) {
+          const [vendor, tenantId] = r.path.split('/').slice(2) as [string, string];
+          const outcome = await deliveries.receive({
+            tenantId,
+            vendor,
+            method: r.method,
+            path: r.path,
+            headers: new Headers(r.headers),
+            query: new URLSearchParams(),
+            readBody: async () => r.body,
+          });
+          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    return { count: reqs.length, perSecond: reqs.length / seconds, cpuMs: (used.user + used.system) / 1000 / reqs.length, outcomes };
+  },
 
   /** What the ingest left in the store: deliveries by outcome, events. */
   async counts() {

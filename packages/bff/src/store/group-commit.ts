@@ -49,6 +49,7 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
   let running = 0;
   let announced = 0;
   let waiting = false;
+  let timer: NodeJS.Timeout | undefined;
 
   async function commit(units: readonly Unit<C>[]): Promise<unknown[]> {
     return opts.db.transaction(async (tx) => {
@@ -78,19 +79,33 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
     }
   }
 
+  /** Wakes `pump` when the wait for announced units is over (they arriving wake it sooner). */
+  function wakeIn(ms: number): void {
+    if (timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      pump();
+    }, Math.max(1, Math.ceil(ms)));
+  }
+
   function pump(): void {
     if (waiting) return;
     while (running < maxConcurrent && queue.length > 0) {
-      // One turn of the event loop first, for requests already received but not read yet; then wait for announced ones.
       const first = queue[0]!;
-      if (queue.length < maxBatch && (!first.turned || (announced > 0 && performance.now() - first.at < gatherMs))) {
-        first.turned = true;
-        waiting = true;
-        setImmediate(() => {
-          waiting = false;
-          pump();
-        });
-        return;
+      if (queue.length < maxBatch) {
+        // One turn of the event loop first, for requests already received but not read yet.
+        if (!first.turned) {
+          first.turned = true;
+          waiting = true;
+          setImmediate(() => {
+            waiting = false;
+            pump();
+          });
+          return;
+        }
+        // Then a wait for announced units, woken by their arrival (run) or withdrawal, or by the timer: not a spin.
+        const left = gatherMs - (performance.now() - first.at);
+        if (announced > 0 && left > 0) return wakeIn(left);
       }
       running++;
       void execute(queue.splice(0, maxBatch)).finally(() => {
@@ -114,6 +129,8 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
         if (done) return;
         done = true;
         announced--;
+        // After the caller's `run` (called right after this) has queued its unit, or at once if none comes.
+        queueMicrotask(pump);
       };
     },
   };

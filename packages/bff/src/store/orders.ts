@@ -363,7 +363,9 @@ function lookupBranches(keys: readonly OrderLookupKey[], cols: string): string {
   // Only the kinds present: planning is a good part of these statements' cost.
   const kinds = new Set(keys.map((k) => ('orderId' in k.match ? 'id' : 'vendorRef' in k.match ? 'ref' : 'candidate')));
   return [
-    ...(kinds.has('id') ? [`SELECT ${cols} FROM ca_orders o WHERE o.id = x.e->>'order_id'`] : []),
+    // LIMIT keeps each branch a per-element index lookup: pulled up into a join, the planner (with PGlite's
+    // never-analysed tables) hashes a sequential scan of every order, a cost that grows with the table.
+    ...(kinds.has('id') ? [`(SELECT ${cols} FROM ca_orders o WHERE o.id = x.e->>'order_id' LIMIT 1)`] : []),
     ...(kinds.has('ref')
       ? [`(SELECT ${cols} FROM ca_orders o
           WHERE o.tenant_id = x.e->>'tenant_id' AND o.vendor = x.e->>'vendor' AND o.vendor_ref = x.e->>'vendor_ref'
@@ -413,10 +415,11 @@ export async function findOrdersForUpdates(sql: Sql, keys: readonly OrderLookupK
 export async function lockOrdersForUpdates(sql: Sql, keys: readonly OrderLookupKey[]): Promise<(LockedOrder | null | undefined)[]> {
   if (keys.length === 0) return [];
   const locked = await sql.query<OrderColumns & { n: string }>(
-    `SELECT k.n::text AS n, ${ORDER_COLUMNS}
-     FROM (SELECT x.n, m.id FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
-           CROSS JOIN LATERAL (${lookupBranches(keys, 'o.id')}) AS m) AS k
-     JOIN ca_orders o ON o.id = k.id
+    // The `= ANY` key list steers the join to the primary key (see updateOrders).
+    `WITH k AS MATERIALIZED (SELECT x.n, m.id FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
+       CROSS JOIN LATERAL (${lookupBranches(keys, 'o.id')}) AS m)
+     SELECT k.n::text AS n, ${ORDER_COLUMNS} FROM k JOIN ca_orders o ON o.id = k.id
+     WHERE o.id = ANY (ARRAY(SELECT id FROM k))
      ORDER BY o.id FOR UPDATE OF o`,
     [json(keys.map(lookupElement))],
   );
