@@ -21,13 +21,23 @@ export interface SseRow {
   connect_ms: number;
 }
 
+/** Server memory with `clients` idle streams open, against the same server just before they opened. */
+export interface SseIdle {
+  clients: number;
+  rss_base_mb: number;
+  rss_idle_mb: number;
+  rss_per_conn_kb: number;
+  heap_per_conn_kb: number;
+}
+
 const CLIENT_PROCS = 2;
 
 async function runOne(
   kind: 'bff' | 'floor',
   levels: number[],
   o: { perSecond: number; seconds: number; template?: unknown },
-): Promise<{ rows: SseRow[]; sample?: string }> {
+): Promise<{ rows: SseRow[]; idle?: SseIdle; sample?: string }> {
+  let idle: SseIdle | undefined;
   const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
   const clients: Child[] = [];
   const rows: SseRow[] = [];
@@ -43,9 +53,30 @@ async function runOne(
     await server.call('produce', { perSecond: o.perSecond, durationMs: 2000, template: o.template }, 60_000);
     await clients[0]!.call('closeAll');
     await new Promise((r) => setTimeout(r, 1500));
+    const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
+    const share = (n: number, i: number) => Math.floor(n / CLIENT_PROCS) + (i < n % CLIENT_PROCS ? 1 : 0);
+    // Memory per idle connection, on its own: the largest level opened at once with no event produced since the
+    // baseline, then closed again. Measured beside the production runs below, RSS could fall under the baseline
+    // (memory the store and V8 hand back after a burst) and say nothing about the connections.
+    const top = Math.max(...levels);
+    const idleBase = await server.call<NodeJS.MemoryUsage>('rss');
+    await Promise.all(clients.map((c, i) => c.call('open', { url, headers, n: share(top, i) }, 300_000)));
+    if ((await server.call<number>('clients')) !== top) throw new Error(`${kind}: the server does not hold ${top} idle clients`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const idleMem = await server.call<NodeJS.MemoryUsage>('rss');
+    idle = {
+      clients: top,
+      rss_base_mb: round(idleBase.rss / 2 ** 20, 1),
+      rss_idle_mb: round(idleMem.rss / 2 ** 20, 1),
+      rss_per_conn_kb: round((idleMem.rss - idleBase.rss) / top / 1024, 1),
+      heap_per_conn_kb: round((heapOf(idleMem) - heapOf(idleBase)) / top / 1024, 1),
+    };
+    await Promise.all(clients.map((c) => c.call('closeAll')));
+    for (let i = 0; i < 100 && (await server.call<number>('clients')) > 0; i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1000));
+
     const baseMem = await server.call<NodeJS.MemoryUsage>('rss');
     const base = baseMem.rss;
-    const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
     let open = 0;
     for (const level of levels) {
       const t = performance.now();
@@ -92,12 +123,12 @@ async function runOne(
     await Promise.all(clients.map((c) => c.stop()));
     await server.stop();
   }
-  return { rows, ...(sample ? { sample } : {}) };
+  return { rows, ...(idle ? { idle } : {}), ...(sample ? { sample } : {}) };
 }
 
-export async function sseFanOut(o: { levels: number[]; perSecond: number; seconds: number }): Promise<SseRow[]> {
+export async function sseFanOut(o: { levels: number[]; perSecond: number; seconds: number }): Promise<{ rows: SseRow[]; idle: { bff: SseIdle; floor: SseIdle } }> {
   const bff = await runOne('bff', o.levels, o);
   if (!bff.sample) throw new Error('the BFF run delivered no order event to copy for the floor');
   const floor = await runOne('floor', o.levels, { ...o, template: JSON.parse(bff.sample) });
-  return [...bff.rows, ...floor.rows];
+  return { rows: [...bff.rows, ...floor.rows], idle: { bff: bff.idle!, floor: floor.idle! } };
 }
