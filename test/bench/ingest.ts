@@ -21,7 +21,9 @@ export interface IngestRow {
   note?: string;
 }
 
-const CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 16);
+/** Notifications in flight (both for the ingest and its floor); 16 unless BENCH_INGEST_CONNECTIONS says otherwise. */
+export const INGEST_CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 16);
+const CONNECTIONS = INGEST_CONNECTIONS;
 const PHASES = 3;
 
 interface Prepared {
