@@ -163,11 +163,13 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     for (const row of rows) row.applied = Number(counts.deliveries.find((d) => d.vendor === row.vendor && d.outcome === 'applied')?.n ?? 0);
     // After the counts above (these are PSI deliveries too). The ceiling behind the route: the same PSI notifications (phase by phase, as many in flight) handed to the
     // delivery service in the BFF's process, without HTTP.
+    if (process.env.BENCH_PHASE_PROF) await server.call('profileStart');
     const direct = await server.call<{ count: number; perSecond: number; cpuMs: number; outcomes: Record<string, number> }>(
       'direct',
       { reqs: Array.from({ length: n * PHASES }, (_, i) => psiDelivery(prepared.directPsi[i % n]!, Math.floor(i / n), base, token)), concurrency: CONNECTIONS },
       300_000,
     );
+    if (process.env.BENCH_PHASE_PROF) console.error(`  CPU profile: ${await server.call('profileStop', join(process.env.BENCH_PHASE_PROF, `ingest-${name}-psi-direct.cpuprofile`))}`);
     rows.push({
       database: name,
       vendor: 'psi-direct',

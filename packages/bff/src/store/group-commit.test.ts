@@ -5,11 +5,15 @@ import { describe, expect, it } from 'vitest';
 import type { Database, Sql } from './db.js';
 import { createGroupCommit } from './group-commit.js';
 
-function standIn() {
+function standIn(txMs = 0) {
   const batches: number[] = [];
   const db = {
     kind: 'pglite',
-    transaction: async <T>(fn: (tx: Sql) => Promise<T>) => fn({} as Sql),
+    transaction: async <T>(fn: (tx: Sql) => Promise<T>) => {
+      const out = await fn({} as Sql);
+      if (txMs) await new Promise((r) => setTimeout(r, txMs)); // a transaction's fixed cost (COMMIT and the rest)
+      return out;
+    },
   } as unknown as Database;
   const gc = (gatherMs: number) =>
     createGroupCommit<{ units: number }>({
@@ -60,5 +64,24 @@ describe('group commit', () => {
     await run;
     expect(performance.now() - started).toBeLessThan(1000);
     expect(batches).toEqual([1]);
+  });
+
+  it('gives callers that resend as soon as they are answered full batches, not two alternating halves', async () => {
+    const { batches, gc } = standIn(5);
+    const g = gc(4);
+    // 16 callers, each sending its next unit a moment after the last one was answered (a client's round trip).
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        for (let i = 0; i < 12; i++) {
+          await g.run(async (ctx) => ++ctx.units);
+          await new Promise((r) => setTimeout(r, 1));
+        }
+      }),
+    );
+    const steady = batches.slice(4); // after the first few, while the callers fall into step
+    const mean = steady.reduce((a, b) => a + b, 0) / steady.length;
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(16 * 12);
+    // Started with whatever waited, the callers split into halves that alternate: about 8 per transaction.
+    expect(mean).toBeGreaterThan(12);
   });
 });
