@@ -83,6 +83,20 @@ export interface VerifyWidgetTokenOptions {
  * Verifies a widget token: HS256 only, `kid` among the issuing tenant's keys, `aud`, `exp` with at most
  * 30 s leeway, and a life of at most 15 minutes. Throws `TokenError`.
  */
+// Imported once per secret: an import per verification more than doubled its cost (about 200 µs instead of 80).
+// Secrets come from configuration, so the cache stays as small as the key set; bounded all the same.
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    if (hmacKeys.size >= 256) hmacKeys.clear();
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    key.catch(() => hmacKeys.delete(secret));
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function verifyWidgetToken(token: string, opts: VerifyWidgetTokenOptions): Promise<WidgetClaims> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   let unverified: ReturnType<typeof decodeJwt>;
@@ -102,7 +116,7 @@ export async function verifyWidgetToken(token: string, opts: VerifyWidgetTokenOp
   const secret = keys[header.kid]!;
   let payload: unknown;
   try {
-    const verified = await jwtVerify(token, new TextEncoder().encode(secret), {
+    const verified = await jwtVerify(token, await hmacKey(secret), {
       algorithms: ['HS256'],
       audience: TOKEN_AUDIENCE,
       issuer: unverified.iss,

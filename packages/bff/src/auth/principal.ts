@@ -1,6 +1,6 @@
 // Who is calling: a widget token (one candidate of one tenant) or a tenant API key (the ATS back end).
 // Tokens travel only in the Authorization header. Never logs a token or key.
-import { verifyWidgetToken, TokenError, type WidgetClaims } from '@ca/shared/server';
+import { TOKEN_LEEWAY_SECONDS, verifyWidgetToken, TokenError, type WidgetClaims } from '@ca/shared/server';
 import { decodeJwt } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -15,7 +15,13 @@ export type PrincipalVariables = { principal: Principal };
 
 const sha = (s: string) => createHash('sha256').update(s).digest();
 
+/** Widget tokens verified recently, oldest first (a widget reuses its token for every call and stream until it refreshes). */
+const VERIFIED_TOKENS = 5000;
+
 export function createAuthenticator(config: Config, now: () => Date = () => new Date()) {
+  // A signature check costs about 80 µs of this thread (WebCrypto HMAC through jose): a burst of streams opened with
+  // one token paid it for each. The same token string verified once stays verified until it expires.
+  const verified = new Map<string, { principal: Principal; exp: number }>();
   const apiKeys = Object.entries(config.tenants).flatMap(([tenantId, t]) => t.apiKeys.map((k) => ({ tenantId, hash: sha(k) })));
 
   function apiKeyTenant(key: string): string | undefined {
@@ -33,14 +39,22 @@ export function createAuthenticator(config: Config, now: () => Date = () => new 
       if (!m) throw unauthorized('token_invalid', 'The Authorization header must be "Bearer <token>".');
       const credential = m[1]!;
       if (credential.split('.').length === 3) {
+        const at = now();
+        const seen = verified.get(credential);
+        // Expiry is the one thing that changes for a token already verified: past it (leeway included, as jose
+        // counts it), verify again, which answers token_expired.
+        if (seen && at.getTime() / 1000 - TOKEN_LEEWAY_SECONDS < seen.exp) return seen.principal;
         try {
           const claims = await verifyWidgetToken(credential, {
             keysFor: (iss) => (Object.hasOwn(config.tenants, iss) ? config.tenants[iss]!.widgetKeys : undefined),
-            now: now(),
+            now: at,
           });
           // Signed by the tenant, but still input: a claim the store cannot keep is refused here, not by the database.
           if (unstorablePath(claims) !== null) throw unauthorized('token_invalid', 'The token carries a claim with NUL or invalid Unicode.');
-          return { kind: 'widget', tenantId: claims.iss, candidateId: claims.sub, role: claims.role, claims };
+          const principal: Principal = { kind: 'widget', tenantId: claims.iss, candidateId: claims.sub, role: claims.role, claims };
+          if (verified.size >= VERIFIED_TOKENS) verified.delete(verified.keys().next().value!);
+          verified.set(credential, { principal, exp: claims.exp });
+          return principal;
         } catch (err) {
           if (err instanceof TokenError) throw unauthorized(err.code, err.message);
           throw err;
