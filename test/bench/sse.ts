@@ -36,8 +36,7 @@ async function runOne(
   kind: 'bff' | 'floor',
   levels: number[],
   o: { perSecond: number; seconds: number; template?: unknown },
-): Promise<{ rows: SseRow[]; idle?: SseIdle; sample?: string }> {
-  let idle: SseIdle | undefined;
+): Promise<{ rows: SseRow[]; sample?: string }> {
   const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
   const clients: Child[] = [];
   const rows: SseRow[] = [];
@@ -53,28 +52,6 @@ async function runOne(
     await server.call('produce', { perSecond: o.perSecond, durationMs: 2000, template: o.template }, 60_000);
     await clients[0]!.call('closeAll');
     await new Promise((r) => setTimeout(r, 1500));
-    const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
-    const share = (n: number, i: number) => Math.floor(n / CLIENT_PROCS) + (i < n % CLIENT_PROCS ? 1 : 0);
-    // Memory per idle connection, on its own: the largest level opened at once with no event produced since the
-    // baseline, then closed again. Measured beside the production runs below, RSS could fall under the baseline
-    // (memory the store and V8 hand back after a burst) and say nothing about the connections.
-    const top = Math.max(...levels);
-    const idleBase = await server.call<NodeJS.MemoryUsage>('rss');
-    await Promise.all(clients.map((c, i) => c.call('open', { url, headers, n: share(top, i) }, 300_000)));
-    if ((await server.call<number>('clients')) !== top) throw new Error(`${kind}: the server does not hold ${top} idle clients`);
-    await new Promise((r) => setTimeout(r, 1000));
-    const idleMem = await server.call<NodeJS.MemoryUsage>('rss');
-    idle = {
-      clients: top,
-      rss_base_mb: round(idleBase.rss / 2 ** 20, 1),
-      rss_idle_mb: round(idleMem.rss / 2 ** 20, 1),
-      rss_per_conn_kb: round((idleMem.rss - idleBase.rss) / top / 1024, 1),
-      heap_per_conn_kb: round((heapOf(idleMem) - heapOf(idleBase)) / top / 1024, 1),
-    };
-    await Promise.all(clients.map((c) => c.call('closeAll')));
-    for (let i = 0; i < 100 && (await server.call<number>('clients')) > 0; i++) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1000));
-
     const baseMem = await server.call<NodeJS.MemoryUsage>('rss');
     const base = baseMem.rss;
     let open = 0;
@@ -123,12 +100,52 @@ async function runOne(
     await Promise.all(clients.map((c) => c.stop()));
     await server.stop();
   }
-  return { rows, ...(idle ? { idle } : {}), ...(sample ? { sample } : {}) };
+  return { rows, ...(sample ? { sample } : {}) };
+}
+
+const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
+
+/**
+ * Memory per idle connection, on a server of its own: after a warm-up (a few clients and events), `n` idle streams
+ * opened at once with nothing produced since the baseline. Measured beside the production runs, RSS could fall
+ * under the baseline (memory the store and V8 hand back after a burst); measured before them on the same server,
+ * the open-and-close of thousands of streams changed the latencies measured next.
+ */
+async function idleMemory(kind: 'bff' | 'floor', n: number, template?: unknown): Promise<SseIdle> {
+  const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
+  const clients: Child[] = [];
+  try {
+    const started = await server.call<{ url: string; token?: string }>('start', {}, 180_000);
+    for (let i = 0; i < CLIENT_PROCS; i++) clients.push(await startChild('sse/clients.ts'));
+    const headers: Record<string, string> = started.token ? { Authorization: `Bearer ${started.token}` } : {};
+    const url = `${started.url}/v1/events`;
+    await clients[0]!.call('open', { url, headers, n: 50 }, 60_000);
+    await server.call('produce', { perSecond: 10, durationMs: 2000, template }, 60_000);
+    await clients[0]!.call('closeAll');
+    await new Promise((r) => setTimeout(r, 1500));
+    const base = await server.call<NodeJS.MemoryUsage>('rss');
+    await Promise.all(clients.map((c, i) => c.call('open', { url, headers, n: Math.floor(n / CLIENT_PROCS) + (i < n % CLIENT_PROCS ? 1 : 0) }, 300_000)));
+    if ((await server.call<number>('clients')) !== n) throw new Error(`${kind}: the server does not hold ${n} idle clients`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = await server.call<NodeJS.MemoryUsage>('rss');
+    return {
+      clients: n,
+      rss_base_mb: round(base.rss / 2 ** 20, 1),
+      rss_idle_mb: round(idle.rss / 2 ** 20, 1),
+      rss_per_conn_kb: round((idle.rss - base.rss) / n / 1024, 1),
+      heap_per_conn_kb: round((heapOf(idle) - heapOf(base)) / n / 1024, 1),
+    };
+  } finally {
+    await Promise.all(clients.map((c) => c.stop()));
+    await server.stop();
+  }
 }
 
 export async function sseFanOut(o: { levels: number[]; perSecond: number; seconds: number }): Promise<{ rows: SseRow[]; idle: { bff: SseIdle; floor: SseIdle } }> {
   const bff = await runOne('bff', o.levels, o);
   if (!bff.sample) throw new Error('the BFF run delivered no order event to copy for the floor');
   const floor = await runOne('floor', o.levels, { ...o, template: JSON.parse(bff.sample) });
-  return { rows: [...bff.rows, ...floor.rows], idle: { bff: bff.idle!, floor: floor.idle! } };
+  const top = Math.max(...o.levels);
+  const idle = { bff: await idleMemory('bff', top), floor: await idleMemory('floor', top, JSON.parse(bff.sample)) };
+  return { rows: [...bff.rows, ...floor.rows], idle };
 }
