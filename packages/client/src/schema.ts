@@ -479,7 +479,7 @@ export interface webhooks {
         put?: never;
         /**
          * An order event, POSTed to the tenant’s `atsWebhook.url`
-         * @description Every `order.created` / `order.updated` event of the tenant, signed per Standard Webhooks (https://www.standardwebhooks.com/). Verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` with the `atsWebhook.secret` (a `whsec_` secret is base64; any other string is the raw key). Retried with backoff for about a day until a 2xx; a retried delivery can arrive after a later one: order events by `id`, or keep the order snapshot with the higher `version`.
+         * @description Every `order.created` / `order.updated` event of the tenant, signed per Standard Webhooks (https://www.standardwebhooks.com/). Verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` with the `atsWebhook.secret` (a `whsec_` secret is base64; any other string is the raw key). Retried with backoff for about a day until a 2xx; a retried delivery can arrive after a later one: order events by `id`, or keep the order snapshot with the higher `version`. An attempt that has no answer within `atsWebhook.timeoutMs` (default 15000) counts as failed and is retried; redirects are not followed (a 3xx counts as failed); the body of a 2xx is not read.
          */
         post: operations["atsOrderEvent"];
         delete?: never;

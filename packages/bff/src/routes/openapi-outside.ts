@@ -196,7 +196,9 @@ export function outboundWebhooks(eventRef: Json): Json {
           'Every `order.created` / `order.updated` event of the tenant, signed per Standard Webhooks ' +
           '(https://www.standardwebhooks.com/). Verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` with the ' +
           '`atsWebhook.secret` (a `whsec_` secret is base64; any other string is the raw key). Retried with backoff for about a day until ' +
-          'a 2xx; a retried delivery can arrive after a later one: order events by `id`, or keep the order snapshot with the higher `version`.',
+          'a 2xx; a retried delivery can arrive after a later one: order events by `id`, or keep the order snapshot with the higher `version`. ' +
+          'An attempt that has no answer within `atsWebhook.timeoutMs` (default 15000) counts as failed and is retried; redirects are not followed ' +
+          '(a 3xx counts as failed); the body of a 2xx is not read.',
         parameters: [
           header('webhook-id', '`evt_{event id}`: the same for every retry of one event (deduplicate on it)'),
           header('webhook-timestamp', 'Unix seconds of this attempt'),
