@@ -37,21 +37,10 @@ async function runOne(
   levels: number[],
   o: { perSecond: number; seconds: number; template?: unknown },
 ): Promise<{ rows: SseRow[]; sample?: string }> {
-  const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
-  const clients: Child[] = [];
+  const { server, clients, url, headers } = await startRig(kind, o.perSecond, o.template);
   const rows: SseRow[] = [];
   let sample: string | undefined;
   try {
-    const started = await server.call<{ url: string; token?: string }>('start', {}, 180_000);
-    for (let i = 0; i < CLIENT_PROCS; i++) clients.push(await startChild('sse/clients.ts'));
-    const headers: Record<string, string> = started.token ? { Authorization: `Bearer ${started.token}` } : {};
-    const url = `${started.url}/v1/events`;
-    // Warm-up: a few clients and events, so lazy start-up costs (JIT, store pages, first allocations) land
-    // before the baseline and are not charged to the connections.
-    await clients[0]!.call('open', { url, headers, n: 50 }, 60_000);
-    await server.call('produce', { perSecond: o.perSecond, durationMs: 2000, template: o.template }, 60_000);
-    await clients[0]!.call('closeAll');
-    await new Promise((r) => setTimeout(r, 1500));
     const baseMem = await server.call<NodeJS.MemoryUsage>('rss');
     const base = baseMem.rss;
     let open = 0;
@@ -97,10 +86,37 @@ async function runOne(
       console.error(`  sse ${kind} ${level} clients: p50 ${rows.at(-1)!.p50_ms} ms, p99 ${rows.at(-1)!.p99_ms} ms`);
     }
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await server.stop();
+    await stopRig({ server, clients });
   }
   return { rows, ...(sample ? { sample } : {}) };
+}
+
+/**
+ * A server (the BFF or the floor) in a child process and the client processes, warmed up with a few clients and
+ * events, so lazy start-up costs (JIT, store pages, first allocations) land before any baseline.
+ */
+async function startRig(kind: 'bff' | 'floor', perSecond: number, template?: unknown): Promise<{ server: Child; clients: Child[]; url: string; headers: Record<string, string> }> {
+  const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
+  const clients: Child[] = [];
+  try {
+    const started = await server.call<{ url: string; token?: string }>('start', {}, 180_000);
+    for (let i = 0; i < CLIENT_PROCS; i++) clients.push(await startChild('sse/clients.ts'));
+    const headers: Record<string, string> = started.token ? { Authorization: `Bearer ${started.token}` } : {};
+    const url = `${started.url}/v1/events`;
+    await clients[0]!.call('open', { url, headers, n: 50 }, 60_000);
+    await server.call('produce', { perSecond, durationMs: 2000, template }, 60_000);
+    await clients[0]!.call('closeAll');
+    await new Promise((r) => setTimeout(r, 1500));
+    return { server, clients, url, headers };
+  } catch (err) {
+    await stopRig({ server, clients });
+    throw err;
+  }
+}
+
+async function stopRig(r: { server: Child; clients: Child[] }): Promise<void> {
+  await Promise.all(r.clients.map((c) => c.stop()));
+  await r.server.stop();
 }
 
 const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffers;
@@ -112,17 +128,8 @@ const heapOf = (m: NodeJS.MemoryUsage) => m.heapUsed + m.external + m.arrayBuffe
  * the open-and-close of thousands of streams changed the latencies measured next.
  */
 async function idleMemory(kind: 'bff' | 'floor', n: number, template?: unknown): Promise<SseIdle> {
-  const server = await startChild(kind === 'bff' ? 'sse/bff-server.ts' : 'sse/floor-server.ts');
-  const clients: Child[] = [];
+  const { server, clients, url, headers } = await startRig(kind, 10, template);
   try {
-    const started = await server.call<{ url: string; token?: string }>('start', {}, 180_000);
-    for (let i = 0; i < CLIENT_PROCS; i++) clients.push(await startChild('sse/clients.ts'));
-    const headers: Record<string, string> = started.token ? { Authorization: `Bearer ${started.token}` } : {};
-    const url = `${started.url}/v1/events`;
-    await clients[0]!.call('open', { url, headers, n: 50 }, 60_000);
-    await server.call('produce', { perSecond: 10, durationMs: 2000, template }, 60_000);
-    await clients[0]!.call('closeAll');
-    await new Promise((r) => setTimeout(r, 1500));
     const base = await server.call<NodeJS.MemoryUsage>('rss');
     await Promise.all(clients.map((c, i) => c.call('open', { url, headers, n: Math.floor(n / CLIENT_PROCS) + (i < n % CLIENT_PROCS ? 1 : 0) }, 300_000)));
     if ((await server.call<number>('clients')) !== n) throw new Error(`${kind}: the server does not hold ${n} idle clients`);
@@ -136,8 +143,7 @@ async function idleMemory(kind: 'bff' | 'floor', n: number, template?: unknown):
       heap_per_conn_kb: round((heapOf(idle) - heapOf(base)) / n / 1024, 1),
     };
   } finally {
-    await Promise.all(clients.map((c) => c.stop()));
-    await server.stop();
+    await stopRig({ server, clients });
   }
 }
 
