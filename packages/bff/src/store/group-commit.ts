@@ -47,6 +47,7 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
   const maxBatch = opts.maxBatch ?? 64;
   const maxConcurrent = opts.maxConcurrent ?? (opts.db.kind === 'pglite' ? 1 : 4);
   const gatherMs = opts.gatherMs ?? 4;
+  const yieldBetween = opts.db.kind === 'pglite';
   const queue: (Unit<C> & { at: number; turned?: boolean })[] = [];
   let running = 0;
   let announced = 0;
@@ -70,7 +71,12 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
       for (const u of units) u.declare?.(ctx);
       await opts.prepare?.(ctx);
       const out: unknown[] = [];
-      for (const u of units) out.push(await u.work(ctx));
+      for (const u of units) {
+        out.push(await u.work(ctx));
+        // PGlite's statements settle as microtasks: without a turn a whole batch runs in one turn of the event loop,
+        // and Node accepts one new connection per turn. (Nothing else can use the database meanwhile: it waits.)
+        if (yieldBetween) await new Promise<void>((r) => setImmediate(r));
+      }
       await opts.close(ctx);
       return out;
     });
