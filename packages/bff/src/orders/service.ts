@@ -13,7 +13,6 @@ import {
   findIdempotency,
   float4,
   getOrder,
-  insertHistoryRows,
   insertIdempotency,
   findOrdersForUpdates,
   lockOrdersForUpdates,
@@ -21,7 +20,6 @@ import {
   listHistoryFacts,
   lockOrder,
   toOrder,
-  updateOrders,
   type HistoryEntry,
   type LockedOrder,
   type OrderColumns,
@@ -131,7 +129,7 @@ export function createOrderService(deps: OrderServiceDeps) {
    * Applies updates inside one transaction with their writes batched. The orders of prefetched updates are found (and
    * locked) together by `load()`, one statement on PGlite, two on PostgreSQL; any other update costs one statement to
    * find and lock its order with what its history holds (two on PostgreSQL); then `flush()` writes every history row, order
-   * and event of the batch with one statement per table, the events last. Outcomes are known before the flush;
+   * and event of the batch in one statement (store/batch.ts), the events last. Outcomes are known before the flush;
    * they hold once the transaction commits.
    */
   function batch(tx: Sql): UpdateBatch {
@@ -151,10 +149,11 @@ export function createOrderService(deps: OrderServiceDeps) {
       return lockOrder(tx, tenantId, vendor, u.match, u.dedupeKey, oneConnection);
     }
 
-    async function writePending() {
-      await insertHistoryRows(tx, history.splice(0));
-      await updateOrders(tx, [...updates.values()]);
+    /** Writes the history rows and order states held so far, with `also`, in one statement; resolves to the appended events. */
+    async function writePending(also: { deliveries?: readonly Delivery[]; events?: NewEvent[] } = {}): Promise<OrderEvent[]> {
+      const written = await writeBatch(tx, { history: history.splice(0), updates: [...updates.values()], deliveries: also.deliveries ?? [], events: also.events ?? [] });
       updates.clear();
+      return written;
     }
 
     async function apply(tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
@@ -234,14 +233,7 @@ export function createOrderService(deps: OrderServiceDeps) {
         });
       },
       async flush(also) {
-        const written = await writeBatch(tx, {
-          history: history.splice(0),
-          updates: [...updates.values()],
-          deliveries: also?.deliveries ?? [],
-          events: events.splice(0),
-        });
-        updates.clear();
-        for (const event of written) await deps.onEvent?.(tx, event);
+        for (const event of await writePending({ deliveries: also?.deliveries ?? [], events: events.splice(0) })) await deps.onEvent?.(tx, event);
       },
     };
   }

@@ -3,8 +3,8 @@
 // connection runs one transaction at a time, for one turn). A unit resolves only once its transaction has
 // committed; a failed batch is retried unit by unit, so one bad unit fails alone.
 //
-// PGlite runs a whole transaction on this thread without yielding to I/O, so nothing can arrive while it
-// runs. Callers therefore announce work that is on its way (`expect()`), and a transaction starts once every
+// PGlite runs on this thread: while a transaction runs, requests arrive only in the turns it gives the event loop
+// between its units. Callers therefore announce work that is on its way (`expect()`), and a transaction starts once every
 // announced unit has arrived and the batch holds as many units as recent work did (callers that are answered
 // resend), or after `gatherMs`, whichever is first. A transaction's fixed cost (its statements' planning, the
 // round trips, COMMIT) dominates, so a batch twice the size costs little more than half of it.
@@ -86,7 +86,6 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
     try {
       const out = await commit(units);
       units.forEach((u, i) => u.resolve(out[i]));
-      freedAt = performance.now();
     } catch (err) {
       if (units.length === 1) return units[0]!.reject(err);
       for (const u of units) {
@@ -135,6 +134,7 @@ export function createGroupCommit<C>(opts: GroupCommitOptions<C>): GroupCommit<C
       void execute(units).finally(() => {
         running--;
         inFlight -= units.length;
+        freedAt = performance.now();
         pump();
       });
     }

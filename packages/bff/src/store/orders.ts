@@ -415,7 +415,7 @@ export async function findOrdersForUpdates(sql: Sql, keys: readonly OrderLookupK
 export async function lockOrdersForUpdates(sql: Sql, keys: readonly OrderLookupKey[]): Promise<(LockedOrder | null | undefined)[]> {
   if (keys.length === 0) return [];
   const locked = await sql.query<OrderColumns & { n: string }>(
-    // The `= ANY` key list steers the join to the primary key (see updateOrders).
+    // The `= ANY` key list steers the join to the primary key (see ordersUpdate).
     `WITH k AS MATERIALIZED (SELECT x.n, m.id FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
        CROSS JOIN LATERAL (${lookupBranches(keys, 'o.id')}) AS m)
      SELECT k.n::text AS n, ${ORDER_COLUMNS} FROM k JOIN ca_orders o ON o.id = k.id
@@ -444,7 +444,7 @@ export async function lockOrdersForUpdates(sql: Sql, keys: readonly OrderLookupK
   return out;
 }
 
-// Each batched write is a statement part over one JSON parameter, so store/batch.ts can run several as one statement.
+// Each batched write is a statement part over one JSON parameter: store/batch.ts runs them as one statement.
 
 /** The INSERT of history rows given as JSON parameter `param` (duplicates of an order + dedupe key are skipped). */
 export const historyInsert = (param: string) =>
@@ -469,11 +469,6 @@ export const historyParam = (rows: readonly HistoryEntry[]) =>
     })),
   );
 
-/** Records updates (duplicates of a recorded order + dedupe key are skipped). */
-export async function insertHistoryRows(sql: Sql, rows: readonly HistoryEntry[]): Promise<void> {
-  if (rows.length === 0) return;
-  await sql.query(historyInsert('$1'), [historyParam(rows)]);
-}
 
 /** A new state for a locked order; `vendorData` is shallow-merged into what the order holds. */
 export interface OrderUpdate extends Omit<OrderPatch, 'vendorData'> {
@@ -513,8 +508,3 @@ export const ordersUpdateParam = (updates: readonly OrderUpdate[]) =>
     })),
   );
 
-/** Writes new states of locked orders, raising each one's version. */
-export async function updateOrders(sql: Sql, updates: readonly OrderUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
-  await sql.query(ordersUpdate('$1'), [ordersUpdateParam(updates)]);
-}
