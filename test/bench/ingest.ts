@@ -2,6 +2,7 @@
 // Basic header + signed context_data), each delivery stored + applied + event appended in one transaction,
 // on PGlite (embedded) and PostgreSQL, next to single-row INSERT commits on the same database.
 import { join } from 'node:path';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import { startChild } from './lib/child.js';
 import { load, type Req } from './lib/load.js';
 import { dropSchema, freshSchema } from './lib/pg.js';
@@ -19,6 +20,11 @@ export interface IngestRow {
   /** CPU time of the BFF process per delivery (ms, user + system). */
   bff_cpu_ms?: number;
   note?: string;
+}
+
+interface Elu {
+  main: EventLoopUtilization;
+  db: EventLoopUtilization | null;
 }
 
 /** Notifications in flight (both for the ingest and its floor); 16 unless BENCH_INGEST_CONNECTIONS says otherwise. */
@@ -144,8 +150,13 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
       const prof = process.env.BENCH_PHASE_PROF;
       if (prof) await server.call('profileStart');
       const cpuBefore = await server.call<NodeJS.CpuUsage>('cpu');
+      const eluBefore = await server.call<Elu>('elu');
       const r = await load(url, next, { connections: CONNECTIONS, maxRequests: n * PHASES, maxSeconds: 120, keepBodies: 0 });
       const cpuAfter = await server.call<NodeJS.CpuUsage>('cpu');
+      const eluAfter = await server.call<Elu>('elu');
+      const busy = (a: EventLoopUtilization | null, b: EventLoopUtilization | null) => (a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : NaN);
+      const mainBusy = busy(eluBefore.main, eluAfter.main);
+      const dbBusy = busy(eluBefore.db, eluAfter.db);
       // CPU the BFF process spent per delivery (user + system): steadier than a rate on a shared machine.
       const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / r.requests;
       if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `ingest-${name}-${vendor}.cpuprofile`))}`);
@@ -157,7 +168,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
       const s = summary(r.latencies);
       rows.push({ database: name, vendor, requests: r.requests, per_s: Math.round(r.perSecond), p50_ms: s.p50, p99_ms: s.p99, applied: 0, bff_cpu_ms: round(cpuMs) });
       if (r.statuses['200'] !== r.requests) console.error(`  ingest ${name} ${vendor}: statuses ${JSON.stringify(r.statuses)} ${r.bodies.slice(0, 3).join(' | ')}`);
-      console.error(`  ingest ${name} ${vendor}: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms, BFF CPU ${cpuMs.toFixed(3)} ms per delivery`);
+      console.error(`  ingest ${name} ${vendor}: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms, BFF CPU ${cpuMs.toFixed(3)} ms per delivery, load generator CPU ${r.clientCpuMs.toFixed(3)} ms; busy: main thread ${Math.round(mainBusy * 100)}%, database thread ${Number.isNaN(dbBusy) ? '-' : `${Math.round(dbBusy * 100)}%`}`);
     }
     const counts = await server.call<{ deliveries: { vendor: string; outcome: string; n: string }[]; updatedEvents: number }>('counts');
     for (const row of rows) row.applied = Number(counts.deliveries.find((d) => d.vendor === row.vendor && d.outcome === 'applied')?.n ?? 0);

@@ -1,5 +1,6 @@
 // Webhook ingest, BFF side (a child process): the real BFF with the real PSI adapter and the real Mettl
 // webhook parser, open orders to notify about, and the floor (single-row INSERT commits on the same database).
+import { performance as perf } from 'node:perf_hooks';
 import { startTestBff, type TestBff } from '@ca/bff/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,9 @@ serve({
   },
 
   sqlReport: () => sqlReport(),
+
+  /** Event loop utilisation of the BFF's main thread and, on PGlite, of the database's thread. */
+  elu: () => ({ main: perf.eventLoopUtilization(), db: t!.bff.db.threadUtilization?.() ?? null }),
 
   /**
    * The same notifications handed to the delivery service in this process, without HTTP (no server, no client, no

@@ -18,6 +18,8 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** Parsed JSON bodies of the first few responses per status, to check what the server said. */
   bodies: string[];
+  /** CPU time of this load generator per request (ms, user + system): its share of the machine the server runs on. */
+  clientCpuMs: number;
 }
 
 export async function load(
@@ -31,6 +33,7 @@ export async function load(
   const statuses: Record<string, number> = {};
   const bodies: string[] = [];
   let issued = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const deadline = started + o.maxSeconds * 1000;
 
@@ -67,6 +70,8 @@ export async function load(
   };
   await Promise.all(Array.from({ length: o.connections }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, latencies: Float64Array.from(latencies), statuses, bodies };
+  const clientCpuMs = (used.user + used.system) / 1000 / Math.max(1, latencies.length);
+  return { requests: latencies.length, seconds, perSecond: latencies.length / seconds, latencies: Float64Array.from(latencies), statuses, bodies, clientCpuMs };
 }

@@ -43,4 +43,15 @@ describe.skipIf(!postgres)('PostgreSQL store: a connection lost inside a transac
       process.off('uncaughtException', onUncaught);
     }
   });
+
+  it('runs its prepared statements again after another connection changes their result columns', async () => {
+    await other.exec(`DROP TABLE IF EXISTS prepared_probe; CREATE TABLE prepared_probe (id int PRIMARY KEY, note text); INSERT INTO prepared_probe VALUES (1, 'one')`);
+    const text = `SELECT * FROM prepared_probe WHERE id = $1`;
+    // Prepared on several connections of the pool at once, then the table changes under them (a newer replica's migration).
+    await Promise.all(Array.from({ length: 4 }, () => db.query(text, [1])));
+    expect(await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'candidate-assessment' AND datname = current_database()`)).not.toEqual([{ n: 1 }]);
+    await other.exec(`ALTER TABLE prepared_probe ADD COLUMN extra text`);
+    for (let i = 0; i < 6; i++) expect(await db.query(text, [1])).toEqual([{ id: 1, note: 'one', extra: null }]);
+    await other.exec(`DROP TABLE prepared_probe`);
+  });
 });

@@ -1,11 +1,13 @@
 // One small database interface over PGlite (embedded, one connection) and PostgreSQL (pool).
 // Callers use named store functions; only store/ writes SQL. pg-boss gets the same connection.
-import { PGlite } from '@electric-sql/pglite';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
+import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Db as BossDb } from 'pg-boss';
 import { fromPglite } from 'pg-boss';
+import { PgliteThread, type PgliteLike } from './pglite-thread.js';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -24,12 +26,14 @@ export interface Database extends Sql {
   /** Subscribes to a lower-case NOTIFY channel; `onReconnect` fires after a lost listener connection is back. */
   listen(channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
+  /** PGlite: how busy the database's own thread has been (since `since`, when given). For diagnosis. */
+  threadUtilization?(since?: EventLoopUtilization): EventLoopUtilization;
 }
 
 /** Opens the database named in config: `memory:`, `embedded:<dir>` or a `postgres://` URL. */
 export async function openDatabase(url: string, opts: { onError?: (err: Error) => void } = {}): Promise<Database> {
-  if (url === 'memory:') return openPglite(undefined);
-  if (url.startsWith('embedded:')) return openPglite(resolve(url.slice('embedded:'.length)));
+  if (url === 'memory:') return openPglite(undefined, opts.onError);
+  if (url.startsWith('embedded:')) return openPglite(resolve(url.slice('embedded:'.length)), opts.onError);
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, opts.onError);
   throw new Error(`unsupported database URL: ${url.split(':')[0]}:`);
 }
@@ -67,17 +71,17 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function openPglite(dir: string | undefined): Promise<Database> {
+async function openPglite(dir: string | undefined, onError?: (err: Error) => void): Promise<Database> {
   const release = dir ? acquireLock(dir) : () => {};
-  let pglite: PGlite;
+  let pglite: PgliteThread;
   try {
     if (dir && !existsSync(dir)) mkdirSync(dir, { recursive: true });
-    pglite = await PGlite.create(dir ? { dataDir: dir } : {});
+    pglite = await PgliteThread.open(dir, onError);
   } catch (err) {
     release();
     throw err;
   }
-  const wrap = (q: Pick<PGlite, 'query' | 'exec'>, boss: BossDb): Sql => ({
+  const wrap = (q: PgliteLike, boss: BossDb): Sql => ({
     async query<T>(text: string, params?: unknown[]) {
       const r = await q.query<T>(text, params);
       return r.rows;
@@ -87,22 +91,14 @@ async function openPglite(dir: string | undefined): Promise<Database> {
     },
     boss,
   });
-  const root = wrap(pglite, fromPglite(pglite));
+  const root = wrap(pglite, fromPglite(pglite as never));
   return {
     kind: 'pglite',
     jobSchema: 'pgboss',
     ...root,
-    transaction: (fn) =>
-      pglite.transaction(async (tx) => {
-        // fromPglite only needs query/exec; a PGlite transaction offers both.
-        return fn(wrap(tx, fromPglite(tx as unknown as PGlite)));
-      }),
-    listen: async (channel, onNotify) => {
-      const unsub = await pglite.listen(channel, onNotify);
-      return async () => {
-        await unsub();
-      };
-    },
+    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx, fromPglite(tx as never)))),
+    listen: (channel, onNotify) => pglite.listen(channel, onNotify),
+    threadUtilization: (since) => pglite.utilization(since),
     close: async () => {
       try {
         await pglite.close();
@@ -116,6 +112,29 @@ async function openPglite(dir: string | undefined): Promise<Database> {
 // --- PostgreSQL ---------------------------------------------------------------------------------
 
 /**
+ * A parameterised statement as a named prepared statement: node-postgres parses it once per connection and then
+ * only binds and executes it (PostgreSQL keeps its plan, generic once that costs no more than planning each time).
+ * Statement texts are this code's own, so the names are bounded; a text that was never seen gets a new one.
+ */
+const statementNames = new Map<string, string>();
+const POOL_SIZE = 10;
+
+/**
+ * A connection's prepared form of a statement whose result columns a schema change altered (a migration run by a
+ * newer replica): PostgreSQL refuses it on that connection from then on ("cached plan must not change result type").
+ */
+const stalePlan = (err: unknown) => (err as { code?: string }).code === '0A000' && /cached plan/.test(String((err as Error).message));
+function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
+  if (!values?.length) return { text };
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `ca_${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+    if (statementNames.size < 1000) statementNames.set(text, name);
+  }
+  return { name, text, values };
+}
+
+/**
  * `?schema=NAME` in the URL puts our tables in that schema and pg-boss's in `NAME_jobs` (tests use it to
  * keep runs apart on one database); it is removed before the URL reaches the driver.
  */
@@ -126,7 +145,7 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) throw new Error('schema must be lower-case letters, digits and _');
   const url = parsed.toString();
   const options = schema ? `-c search_path=${schema}` : undefined;
-  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'candidate-assessment', ...(options ? { options } : {}) });
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'candidate-assessment', ...(options ? { options } : {}) });
   pool.on('error', (err) => onError?.(err));
   const client = await pool.connect(); // fail fast when unreachable
   try {
@@ -142,8 +161,19 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
     kind: 'postgres',
     jobSchema: schema ? `${schema}_jobs` : 'pgboss',
     async query<T>(text: string, params?: unknown[]) {
-      const r = await pool.query(text, params);
-      return r.rows as T[];
+      // As pool.query does (a client that failed a statement is not reused), and once more on another connection
+      // while a connection's prepared form of the statement is stale (see stalePlan): each such connection is dropped.
+      for (let attempt = 0; ; attempt++) {
+        const c = await pool.connect();
+        try {
+          const r = await c.query(prepared(text, params));
+          c.release();
+          return r.rows as T[];
+        } catch (err) {
+          c.release(err as Error);
+          if (!stalePlan(err) || attempt >= POOL_SIZE) throw err;
+        }
+      }
     },
     boss: bossOf(pool),
     async transaction(fn) {
@@ -151,6 +181,7 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
       // A checked-out client has no listener of the pool's: a connection lost between two statements (a database
       // restart) would emit 'error' with nobody listening and end the process. The next statement fails instead.
       let lost: Error | undefined;
+      let stale: Error | undefined;
       const onLost = (err: Error) => {
         lost = err;
         onError?.(err);
@@ -160,8 +191,13 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
         await c.query('BEGIN');
         const tx: Sql = {
           async query<T>(text: string, params?: unknown[]) {
-            const r = await c.query(text, params);
-            return r.rows as T[];
+            try {
+              const r = await c.query(prepared(text, params));
+              return r.rows as T[];
+            } catch (err) {
+              if (stalePlan(err)) stale = err as Error; // this transaction fails; the connection is not reused
+              throw err;
+            }
           },
           async exec(text: string) {
             await c.query(text);
@@ -176,7 +212,7 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
         throw err;
       } finally {
         c.off('error', onLost);
-        c.release(lost);
+        c.release(lost ?? stale);
       }
     },
     async exec(text) {

@@ -84,30 +84,4 @@ describe('group commit', () => {
     // Started with whatever waited, the callers split into halves that alternate: about 8 per transaction.
     expect(mean).toBeGreaterThan(12);
   });
-
-  it('on PGlite gives the event loop a turn between the units of a batch (Node accepts one connection per turn)', async () => {
-    const { gc } = standIn();
-    const g = gc(4);
-    let turns = 0;
-    let counting = true;
-    const tick = () => {
-      if (!counting) return;
-      turns++;
-      setImmediate(tick);
-    };
-    // Ten units whose work never leaves the microtask queue, as PGlite's statements do.
-    const arrived = Array.from({ length: 10 }, () => g.expect());
-    const runs = arrived.map((a) => {
-      a();
-      return g.run(async () => {
-        const t = performance.now();
-        while (performance.now() - t < 2); // the work of one unit, on this thread
-      });
-    });
-    setImmediate(tick);
-    await Promise.all(runs);
-    counting = false;
-    // One batch of ten: at least a turn between each two units (without them: one or two turns in all).
-    expect(turns).toBeGreaterThanOrEqual(9);
-  });
 });

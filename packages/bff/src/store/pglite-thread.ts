@@ -1,0 +1,184 @@
+// PGlite on a worker thread of its own (store/pglite-worker.mjs), behind the few calls the store makes of it:
+// query, exec, transaction, listen and close, with PGlite's semantics (one connection; a transaction holds it,
+// and statements outside it wait). Why a thread: PGlite runs each statement synchronously on the calling
+// thread, so on the main thread a batch write held up HTTP, SSE and timers for milliseconds at a time, and
+// the database and the HTTP side could never use two cores.
+import type { EventLoopUtilization } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+
+export interface ThreadResult<T> {
+  rows: T[];
+  affectedRows?: number;
+}
+
+/** The calls pg-boss's `fromPglite` adapter and store/db.ts make of a PGlite instance or transaction. */
+export interface PgliteLike {
+  query<T>(text: string, params?: unknown[]): Promise<ThreadResult<T>>;
+  exec(text: string): Promise<ThreadResult<unknown>[]>;
+}
+
+export interface PgliteThreadTx extends PgliteLike {
+  rollback(): Promise<void>;
+}
+
+/** An error from PostgreSQL in the worker, with its fields (`code`, `detail`, `constraint`, …). */
+export class DatabaseError extends Error {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  constructor(fields: Record<string, string>) {
+    super(fields.message);
+    Object.assign(this, fields);
+    this.name = fields.name === 'error' || !fields.name ? 'DatabaseError' : fields.name;
+  }
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+}
+
+export class PgliteThread implements PgliteLike {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, Pending>();
+  readonly #listeners = new Map<string, Set<(payload: string) => void>>();
+  #next = 1;
+  #dead: Error | undefined;
+
+  private constructor(onError: (err: Error) => void) {
+    this.#worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url));
+    this.#worker.unref(); // referenced only while a call is pending (see #call)
+    this.#worker.on('message', (m: { id?: number; ok?: boolean; result?: unknown; error?: Record<string, string>; op?: string; channel?: string; payload?: string }) => {
+      if (m.op === 'notify') {
+        for (const fn of this.#listeners.get(m.channel!) ?? []) fn(m.payload!);
+        return;
+      }
+      const p = this.#pending.get(m.id!);
+      if (!p) return;
+      this.#settled(m.id!);
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new DatabaseError(m.error!));
+    });
+    const die = (err: Error) => {
+      if (this.#dead) return;
+      this.#dead = err;
+      for (const [id, p] of this.#pending) {
+        this.#settled(id);
+        p.reject(err);
+      }
+      onError(err);
+    };
+    this.#worker.on('error', die);
+    this.#worker.on('exit', (code) => die(new Error(`the embedded database's thread exited (code ${code})`)));
+  }
+
+  /** Starts the thread and opens the database in `dataDir` (in memory without one). */
+  static async open(dataDir: string | undefined, onError: (err: Error) => void = () => {}): Promise<PgliteThread> {
+    const t = new PgliteThread(onError);
+    try {
+      await t.#call({ op: 'open', dataDir });
+    } catch (err) {
+      await t.#worker.terminate();
+      throw err;
+    }
+    return t;
+  }
+
+  #call<T>(m: Record<string, unknown>): Promise<T> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#next++;
+    if (this.#pending.size === 0) this.#worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.#worker.postMessage({ ...m, id });
+    });
+  }
+
+  #settled(id: number) {
+    this.#pending.delete(id);
+    if (this.#pending.size === 0) this.#worker.unref();
+  }
+
+  query<T>(text: string, params?: unknown[]): Promise<ThreadResult<T>> {
+    return this.#call({ op: 'query', text, params });
+  }
+
+  exec(text: string): Promise<ThreadResult<unknown>[]> {
+    return this.#call({ op: 'exec', text });
+  }
+
+  /**
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws or calls `rollback()`.
+   * BEGIN travels with the first statement (one round trip to the thread fewer per transaction).
+   */
+  async transaction<T>(fn: (tx: PgliteThreadTx) => Promise<T>): Promise<T> {
+    let begun: Promise<number> | undefined;
+    let closed = false;
+    const send = async <R>(m: Record<string, unknown>): Promise<R> => {
+      if (closed) throw new Error('Transaction is closed');
+      if (begun) return this.#call<R>({ ...m, tx: await begun });
+      let first!: { ok: boolean; result?: R; error?: Record<string, string> };
+      begun = this.#call<{ tx: number; first: typeof first }>({ op: 'begin', first: m }).then((r) => {
+        first = r.first;
+        return r.tx;
+      });
+      await begun;
+      if (!first.ok) throw new DatabaseError(first.error!);
+      return first.result!;
+    };
+    const end = async (commit: boolean) => {
+      closed = true;
+      const tx = await begun?.catch(() => undefined);
+      if (tx !== undefined) await this.#call({ op: 'end', commit, tx });
+    };
+    const tx: PgliteThreadTx = {
+      query: <R>(text: string, params?: unknown[]) => send<ThreadResult<R>>({ op: 'query', text, params }),
+      exec: (text: string) => send<ThreadResult<unknown>[]>({ op: 'exec', text }),
+      rollback: async () => {
+        if (closed) throw new Error('Transaction is closed');
+        await end(false);
+      },
+    };
+    let out: T;
+    try {
+      out = await fn(tx);
+    } catch (err) {
+      if (!closed) await end(false).catch(() => {});
+      throw err;
+    }
+    if (!closed) await end(true);
+    return out;
+  }
+
+  /** Subscribes to NOTIFY on `channel`; resolves to the unsubscribe call. */
+  async listen(channel: string, fn: (payload: string) => void): Promise<() => Promise<void>> {
+    let set = this.#listeners.get(channel);
+    if (!set) {
+      set = new Set();
+      this.#listeners.set(channel, set);
+      await this.#call({ op: 'listen', channel });
+    }
+    set.add(fn);
+    return async () => {
+      set.delete(fn);
+      if (set.size === 0 && this.#listeners.get(channel) === set) {
+        this.#listeners.delete(channel);
+        if (!this.#dead) await this.#call({ op: 'unlisten', channel });
+      }
+    };
+  }
+
+  /** How busy the database's thread has been (since `since`, when given). */
+  utilization(since?: EventLoopUtilization): EventLoopUtilization {
+    return this.#worker.performance.eventLoopUtilization(since);
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.#dead) await this.#call({ op: 'close' });
+    } finally {
+      this.#dead ??= new Error('the embedded database is closed');
+      await this.#worker.terminate();
+    }
+  }
+}

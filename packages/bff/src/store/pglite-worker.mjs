@@ -1,0 +1,193 @@
+// The embedded database's own thread (store/pglite-thread.ts starts it). PGlite is PostgreSQL compiled to
+// WebAssembly: every statement runs synchronously on the thread that calls it, so on the BFF's main thread
+// each one held up HTTP, SSE and timers for its whole length. Here it runs beside them, on a core of its own.
+// Plain JavaScript on purpose: a worker is started by Node itself, without the TypeScript loader of its parent.
+//
+// Messages in: { id, op, ... } with op open | query | exec | begin | end | listen | unlisten | close.
+// Messages out: { id, ok: true, result } | { id, ok: false, error } and { op: 'notify', channel, payload }.
+import { PGlite, protocol, types } from '@electric-sql/pglite';
+import { parentPort } from 'node:worker_threads';
+
+const { serialize } = protocol;
+
+/** @type {PGlite | undefined} */
+let pg;
+/** Open transactions: statements addressed to one wait in its inbox until its callback takes them. */
+const txs = new Map();
+const unlisten = new Map();
+let nextTx = 1;
+
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+const reply = (id, result) => port.postMessage({ id, ok: true, result });
+const fail = (id, err) => port.postMessage({ id, ok: false, error: errorFields(err) });
+
+/** What crosses the thread boundary of an error: PostgreSQL's fields, never the statement's parameters. */
+function errorFields(err) {
+  const e = /** @type {Record<string, unknown>} */ (err ?? {});
+  const out = { name: String(e.name ?? 'Error'), message: String(e.message ?? err) };
+  for (const k of ['code', 'severity', 'detail', 'hint', 'position', 'where', 'schema', 'table', 'column', 'dataType', 'constraint', 'routine']) {
+    if (typeof e[k] === 'string') out[k] = e[k];
+  }
+  return out;
+}
+
+/** A result as the caller reads it: rows and the count of affected rows. */
+const result = (r) => ({ rows: r.rows, affectedRows: r.affectedRows });
+
+// Named prepared statements. PGlite's query() parses, analyses and plans its statement afresh each time, in six
+// calls into the database (parse, describe, bind, describe, execute, sync); the group commit's two statements
+// spent more time there than executing. Each distinct statement text is prepared once (its parameter and column
+// types kept) and then runs as bind + execute + sync in one call. PostgreSQL keeps the plan (a generic one once
+// it costs no more than planning each time) and re-plans by itself after schema changes.
+const MAX_PREPARED = 256;
+const prepared = new Map();
+let nextStatement = 1;
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+async function statementFor(text) {
+  const known = prepared.get(text);
+  if (known) {
+    prepared.delete(text); // most recently used last
+    prepared.set(text, known);
+    return known;
+  }
+  const name = `ca_s${nextStatement++}`;
+  const { messages } = await pg.execProtocol(concat([serialize.parse({ name, text, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]), { syncToFs: false });
+  const params = messages.find((m) => m.name === 'parameterDescription')?.dataTypeIDs ?? [];
+  const fields = messages.find((m) => m.name === 'rowDescription')?.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) ?? [];
+  const s = { name, params: params.map((oid) => pg.serializers[oid]), fields };
+  prepared.set(text, s);
+  if (prepared.size > MAX_PREPARED) {
+    const [oldText, old] = prepared.entries().next().value;
+    prepared.delete(oldText);
+    await pg.execProtocol(concat([serialize.close({ type: 'S', name: old.name }), serialize.sync()]), { syncToFs: false });
+  }
+  return s;
+}
+
+/** One parameterised statement through its prepared form; the result as PGlite's query() gives it. */
+async function run(text, values = []) {
+  const s = await statementFor(text);
+  if (values.length !== s.params.length) throw new Error(`bind message supplies ${values.length} parameters, but the statement requires ${s.params.length}`);
+  const bound = values.map((v, i) => (v === null || v === undefined ? null : s.params[i] ? s.params[i](v) : v.toString()));
+  let messages;
+  try {
+    ({ messages } = await pg.execProtocol(concat([serialize.bind({ statement: s.name, values: bound }), serialize.execute({}), serialize.sync()]), { syncToFs: false }));
+  } catch (err) {
+    if (err?.code === '0A000') prepared.delete(text); // "cached plan must not change result type": prepare again next time
+    throw err;
+  }
+  const rows = [];
+  let affectedRows = 0;
+  for (const m of messages) {
+    if (m.name === 'dataRow') {
+      const row = {};
+      for (let i = 0; i < s.fields.length; i++) row[s.fields[i].name] = types.parseType(m.fields[i], s.fields[i].type, pg.parsers);
+      rows.push(row);
+    } else if (m.name === 'commandComplete') {
+      const [command, ...rest] = m.text.split(' ');
+      if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(command)) affectedRows += Number(rest.at(-1)) || 0;
+    }
+  }
+  return { rows, affectedRows };
+}
+
+/** A statement inside a transaction (whose lock the caller holds) or, without `tx`, on its own. */
+async function statement(tx, m) {
+  if (m.op === 'exec') return (await (tx ?? pg).exec(m.text)).map(result);
+  if (tx) return pg._runExclusiveQuery(() => run(m.text, m.params));
+  // Outside a transaction (PGlite's own lock order: transaction, then query, so none is open around it). A statement
+  // prepared before a schema change that alters its result columns fails once ("cached plan must not change result
+  // type"); it failed before doing anything, so it runs again, prepared anew.
+  const once = () => pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => run(m.text, m.params)));
+  const out = await once().catch((err) => (err?.code === '0A000' && !prepared.has(m.text) ? once() : Promise.reject(err)));
+  await pg.syncToFs();
+  return out;
+}
+
+/**
+ * BEGIN and the transaction's first statement, answer both, then run the statements sent for this transaction
+ * until `end` commits or rolls it back.
+ */
+function begin(id, first) {
+  const tx = { id: nextTx++, inbox: [], wake: null, endId: null };
+  txs.set(tx.id, tx);
+  const next = () => (tx.inbox.length ? Promise.resolve(tx.inbox.shift()) : new Promise((resolve) => (tx.wake = resolve)));
+  pg.transaction(async (t) => {
+    let out;
+    try {
+      out = { ok: true, result: await statement(t, first) };
+    } catch (err) {
+      out = { ok: false, error: errorFields(err) };
+    }
+    reply(id, { tx: tx.id, first: out });
+    for (;;) {
+      const m = await next();
+      if (m.op === 'end') {
+        tx.endId = m.id;
+        if (!m.commit) await t.rollback();
+        return;
+      }
+      try {
+        reply(m.id, await statement(t, m));
+      } catch (err) {
+        fail(m.id, err);
+      }
+    }
+  }).then(
+    () => reply(tx.endId, null),
+    (err) => (tx.endId === null ? fail(id, err) : fail(tx.endId, err)),
+  ).finally(() => txs.delete(tx.id));
+}
+
+async function handle(m) {
+  switch (m.op) {
+    case 'open':
+      pg = await PGlite.create(m.dataDir ? { dataDir: m.dataDir } : {});
+      return null;
+    case 'query':
+    case 'exec':
+      return statement(undefined, m);
+    case 'listen': {
+      const off = await pg.listen(m.channel, (payload) => port.postMessage({ op: 'notify', channel: m.channel, payload }));
+      unlisten.set(m.channel, off);
+      return null;
+    }
+    case 'unlisten':
+      await unlisten.get(m.channel)?.();
+      unlisten.delete(m.channel);
+      return null;
+    case 'close':
+      await pg?.close();
+      return null;
+    default:
+      throw new Error(`unknown operation ${m.op}`);
+  }
+}
+
+port.on('message', (m) => {
+  if (m.tx !== undefined) {
+    const tx = txs.get(m.tx);
+    if (!tx) return fail(m.id, new Error('Transaction is closed'));
+    if (tx.wake) {
+      const wake = tx.wake;
+      tx.wake = null;
+      wake(m);
+    } else tx.inbox.push(m);
+    return;
+  }
+  if (m.op === 'begin') return begin(m.id, m.first);
+  handle(m).then(
+    (r) => reply(m.id, r),
+    (err) => fail(m.id, err),
+  );
+});
