@@ -5,6 +5,7 @@ import type { OrderEvent } from '@ca/shared';
 import type { Logger } from 'pino';
 import { Webhook } from 'standardwebhooks';
 import type { Config } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import type { Sql } from '../store/db.js';
 import { eventsAfter } from '../store/events.js';
 
@@ -80,3 +81,31 @@ export function createAtsWebhooks(opts: { config: Config; log: Logger; fetch?: t
 }
 
 export type AtsWebhooks = ReturnType<typeof createAtsWebhooks>;
+
+/** What a delivery attempt needs to know of its job: which event, and which attempt of how many. */
+export interface AtsDeliveryJob {
+  data: { tenantId: string; eventId: string };
+  retryCount: number;
+  retryLimit: number;
+}
+
+/**
+ * One delivery attempt of a job, counted by outcome. A failure is retried later (a warning); the last one means the
+ * ATS will not get this event by webhook: an error in the log and `gave_up` in the metric, so an operator learns of it
+ * before the ATS team does. The event stays in the log, so an API-key event stream resumed from an earlier id replays it.
+ */
+export async function attemptAtsDelivery(job: AtsDeliveryJob, deliver: () => Promise<void>, o: { log: Logger; metrics: Metrics }): Promise<void> {
+  const { tenantId, eventId } = job.data;
+  try {
+    await deliver();
+    o.metrics.atsWebhooks.inc({ tenant: tenantId, outcome: 'delivered' });
+  } catch (err) {
+    const attempt = job.retryCount + 1;
+    const last = job.retryCount >= job.retryLimit;
+    o.metrics.atsWebhooks.inc({ tenant: tenantId, outcome: last ? 'gave_up' : 'failed' });
+    const fields = { tenant: tenantId, event: eventId, attempt, attempts: job.retryLimit + 1, err: String((err as Error).message) };
+    if (last) o.log.error(fields, 'gave up delivering an ATS webhook after its last retry; the event stays in the log (an API-key event stream resumed from an earlier id replays it)');
+    else o.log.warn(fields, 'ATS webhook delivery failed; will retry');
+    throw err;
+  }
+}

@@ -11,7 +11,7 @@ import type { Adapters } from '../vendors/adapters.js';
 import { toVendorOrder } from '../vendors/adapters.js';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
 import type { Metrics } from '../metrics.js';
-import type { AtsWebhooks } from '../events/ats-webhooks.js';
+import { attemptAtsDelivery, type AtsDeliveryJob, type AtsWebhooks } from '../events/ats-webhooks.js';
 import type { OrderEvent } from '@ca/shared';
 import { ATS_WEBHOOK_TIMEOUT_MAX_MS } from '../config.js';
 
@@ -226,8 +226,8 @@ export function createJobRunner(opts: JobRunnerOptions) {
         heartbeatSeconds: HEARTBEAT,
         notify: true,
       });
-      await boss.work<{ tenantId: string; eventId: string }>(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, ...polling }, async ([job]) => {
-        await opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId, job!.signal);
+      await boss.work(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, includeMetadata: true, ...polling }, async ([job]: JobWithMetadata<AtsDeliveryJob['data']>[]) => {
+        await attemptAtsDelivery(job!, () => opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId, job!.signal), { log, metrics });
       });
       await schedulePolls();
     },
