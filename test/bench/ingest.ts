@@ -17,9 +17,21 @@ export interface IngestRow {
   p50_ms: number;
   p99_ms: number;
   applied: number;
+  /** Notifications in flight. */
+  connections: number;
   /** CPU time of the BFF process per delivery (ms, user + system). */
   bff_cpu_ms?: number;
+  /** CPU time of the load generator per delivery (ms): it shares the machine's cores with the BFF. */
+  client_cpu_ms?: number;
+  /** How busy the BFF's main thread and, on PGlite, the database's thread were during the phase (%). */
+  main_busy_pct?: number;
+  db_busy_pct?: number;
   note?: string;
+}
+
+interface Counts {
+  deliveries: { vendor: string; outcome: string; n: string }[];
+  updatedEvents: number;
 }
 
 interface Elu {
@@ -27,8 +39,12 @@ interface Elu {
   db: EventLoopUtilization | null;
 }
 
-/** Notifications in flight (both for the ingest and its floor); 16 unless BENCH_INGEST_CONNECTIONS says otherwise. */
-export const INGEST_CONNECTIONS = Number(process.env.BENCH_INGEST_CONNECTIONS ?? 16);
+/**
+ * Notifications in flight: the ingest runs once per level, each on orders of its own (the floor at the first level);
+ * 16 and 64 unless BENCH_INGEST_CONNECTIONS says otherwise (a comma-separated list).
+ */
+export const INGEST_LEVELS = (process.env.BENCH_INGEST_CONNECTIONS ?? '16,64').split(',').map(Number);
+export const INGEST_CONNECTIONS = INGEST_LEVELS[0]!;
 const CONNECTIONS = INGEST_CONNECTIONS;
 const PHASES = 3;
 
@@ -134,24 +150,30 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
   const rows: IngestRow[] = [];
   try {
     const { url } = await server.call<{ url: string }>('start', { database }, 180_000);
-    const prepared = await server.call<Prepared>('prepare', { n: ordersPerVendor }, 300_000);
+    // Orders for every level (level k notifies orders k·n … (k+1)·n − 1 of each vendor).
+    const prepared = await server.call<Prepared>('prepare', { n: ordersPerVendor * INGEST_LEVELS.length }, 300_000);
     const token = await psiToken(url);
     // Vendor times after the orders' placement (an older one would only go to history as stale).
     const base = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
     const n = ordersPerVendor;
+    const applied = async (vendor: string) =>
+      Number((await server.call<Counts>('counts')).deliveries.find((d) => d.vendor === vendor && d.outcome === 'applied')?.n ?? 0);
+    for (const [level, connections] of INGEST_LEVELS.entries())
     for (const vendor of ['psi', 'mettl'] as const) {
       // Phase by phase (every order's booking, then every reschedule, …): each delivery changes its order.
+      const at = level * n;
       const next = (i: number): Req | undefined => {
         if (i >= n * PHASES) return undefined;
         const phase = Math.floor(i / n);
-        return vendor === 'psi' ? psiDelivery(prepared.psi[i % n]!, phase, base, token) : mettlDelivery(prepared.mettl[i % n]!, phase, base);
+        return vendor === 'psi' ? psiDelivery(prepared.psi[at + (i % n)]!, phase, base, token) : mettlDelivery(prepared.mettl[at + (i % n)]!, phase, base);
       };
+      const appliedBefore = await applied(vendor);
       if (process.env.BENCH_SQL_TRACE) await server.call('sqlReport');
       const prof = process.env.BENCH_PHASE_PROF;
       if (prof) await server.call('profileStart');
       const cpuBefore = await server.call<NodeJS.CpuUsage>('cpu');
       const eluBefore = await server.call<Elu>('elu');
-      const r = await load(url, next, { connections: CONNECTIONS, maxRequests: n * PHASES, maxSeconds: 120, keepBodies: 0 });
+      const r = await load(url, next, { connections, maxRequests: n * PHASES, maxSeconds: 120, keepBodies: 0 });
       const cpuAfter = await server.call<NodeJS.CpuUsage>('cpu');
       const eluAfter = await server.call<Elu>('elu');
       const busy = (a: EventLoopUtilization | null, b: EventLoopUtilization | null) => (a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : NaN);
@@ -159,19 +181,32 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
       const dbBusy = busy(eluBefore.db, eluAfter.db);
       // CPU the BFF process spent per delivery (user + system): steadier than a rate on a shared machine.
       const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / r.requests;
-      if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `ingest-${name}-${vendor}.cpuprofile`))}`);
+      if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `ingest-${name}-${vendor}-${connections}.cpuprofile`))}`);
       if (process.env.BENCH_SQL_TRACE) {
         const rep = await server.call<{ transactions: unknown; statements: { sql: string; n: number; ms: number; avg_ms: number; rows: number }[] }>('sqlReport');
         console.error(`  SQL during ${name} ${vendor} (${r.requests} deliveries): transactions ${JSON.stringify(rep.transactions)}`);
         console.table(rep.statements.slice(0, 16));
       }
       const s = summary(r.latencies);
-      rows.push({ database: name, vendor, requests: r.requests, per_s: Math.round(r.perSecond), p50_ms: s.p50, p99_ms: s.p99, applied: 0, bff_cpu_ms: round(cpuMs) });
+      const pct = (x: number) => (Number.isNaN(x) ? undefined : Math.round(x * 100));
+      rows.push({
+        database: name,
+        vendor,
+        connections,
+        requests: r.requests,
+        per_s: Math.round(r.perSecond),
+        p50_ms: s.p50,
+        p99_ms: s.p99,
+        applied: (await applied(vendor)) - appliedBefore,
+        bff_cpu_ms: round(cpuMs),
+        client_cpu_ms: round(r.clientCpuMs),
+        main_busy_pct: pct(mainBusy),
+        db_busy_pct: pct(dbBusy),
+      });
       if (r.statuses['200'] !== r.requests) console.error(`  ingest ${name} ${vendor}: statuses ${JSON.stringify(r.statuses)} ${r.bodies.slice(0, 3).join(' | ')}`);
-      console.error(`  ingest ${name} ${vendor}: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms, BFF CPU ${cpuMs.toFixed(3)} ms per delivery, load generator CPU ${r.clientCpuMs.toFixed(3)} ms; busy: main thread ${Math.round(mainBusy * 100)}%, database thread ${Number.isNaN(dbBusy) ? '-' : `${Math.round(dbBusy * 100)}%`}`);
+      console.error(`  ingest ${name} ${vendor} at ${connections} in flight: ${Math.round(r.perSecond)}/s, p99 ${s.p99} ms, BFF CPU ${cpuMs.toFixed(3)} ms per delivery, load generator CPU ${r.clientCpuMs.toFixed(3)} ms; busy: main thread ${Math.round(mainBusy * 100)}%, database thread ${Number.isNaN(dbBusy) ? '-' : `${Math.round(dbBusy * 100)}%`}`);
     }
-    const counts = await server.call<{ deliveries: { vendor: string; outcome: string; n: string }[]; updatedEvents: number }>('counts');
-    for (const row of rows) row.applied = Number(counts.deliveries.find((d) => d.vendor === row.vendor && d.outcome === 'applied')?.n ?? 0);
+    const counts = await server.call<Counts>('counts');
     // After the counts above (these are PSI deliveries too). The ceiling behind the route: the same PSI notifications (phase by phase, as many in flight) handed to the
     // delivery service in the BFF's process, without HTTP.
     if (process.env.BENCH_PHASE_PROF) await server.call('profileStart');
@@ -184,6 +219,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     rows.push({
       database: name,
       vendor: 'psi-direct',
+      connections: CONNECTIONS,
       requests: direct.count,
       per_s: Math.round(direct.perSecond),
       p50_ms: NaN,
@@ -200,6 +236,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     rows.push({
       database: name,
       vendor: 'floor',
+      connections: CONNECTIONS,
       requests: floor.count,
       per_s: Math.round(floor.perSecond),
       p50_ms: NaN,
@@ -209,7 +246,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     });
     // Diagnosis: commits one at a time (what a lock held until COMMIT allows), the rate without group commit.
     const serial = await server.call<{ count: number; perSecond: number }>('floor', { count: 400, concurrency: 1, bodyBytes }, 120_000);
-    rows.push({ database: name, vendor: 'floor', requests: serial.count, per_s: Math.round(serial.perSecond), p50_ms: NaN, p99_ms: NaN, applied: 0, note: 'the same commits one at a time (diagnosis, not a floor)' });
+    rows.push({ database: name, vendor: 'floor', connections: 1, requests: serial.count, per_s: Math.round(serial.perSecond), p50_ms: NaN, p99_ms: NaN, applied: 0, note: 'the same commits one at a time (diagnosis, not a floor)' });
     console.error(`  ingest ${name} floor: ${Math.round(floor.perSecond)}/s (serial ${Math.round(serial.perSecond)}/s); updated events ${counts.updatedEvents}`);
   } finally {
     await server.stop();
