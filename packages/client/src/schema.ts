@@ -910,6 +910,7 @@ export interface components {
                 /** @enum {string} */
                 kind: "game" | "test" | "personality" | "exam";
                 description?: string;
+                actions?: ("cancel" | "remind" | "retake")[];
             }[];
         };
         WidgetSessionResponse: {

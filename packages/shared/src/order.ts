@@ -1,6 +1,6 @@
 // Order, result and booking: the shapes the widget and ATS back ends read. No vendor field names here.
 import { z } from 'zod';
-import { OrderAction } from './actions.js';
+import { ActionName, OrderAction } from './actions.js';
 import { OrderStatus } from './status.js';
 
 /**
@@ -111,5 +111,7 @@ export const Package = z.object({
   name: z.string(),
   kind: PackageKind,
   description: z.string().optional(),
+  /** The recruiter actions its vendor offers (`remind` only where the vendor has a way to send the invitation again); the order's status decides which fit now. */
+  actions: z.array(ActionName).optional(),
 });
 export type Package = z.infer<typeof Package>;

@@ -2,7 +2,7 @@
 // recruiter view as its own chunk so the core bundle stays in budget. Imports nothing: the element hands over Lit's
 // `html` and its API caller. English only for now; the BFF's `message` says what the vendor did.
 import type { TemplateResult } from 'lit';
-import type { ActionResponse, Order, OrderStatus } from '@ca/shared';
+import type { ActionResponse, Order, OrderStatus, Package } from '@ca/shared';
 
 type Html = (s: TemplateStringsArray, ...v: unknown[]) => TemplateResult;
 interface Api {
@@ -59,7 +59,9 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
 
   return (o: Order): TemplateResult => {
     const s = of(o.id);
-    const acts = (Object.keys(FITS) as Action[]).filter((a) => FITS[a].includes(o.status));
+    // The element's catalog says what the order's vendor offers (no "send again" where the vendor cannot).
+    const offered = (host as { packages?: readonly Package[] }).packages?.find((p) => p.id === o.packageId)?.actions;
+    const acts = (Object.keys(FITS) as Action[]).filter((a) => FITS[a].includes(o.status) && (!offered || offered.includes(a)));
     return html`<div part="order-actions" class="actions">
       ${acts.map(
         (a) => html`<button type="button" part=${`action-${a}`} class="btn quiet" aria-disabled=${s.busy ? 'true' : 'false'} @click=${() => void run(o, a)}>

@@ -75,6 +75,17 @@ describe('recruiter actions through the BFF, against the vendor sandboxes', () =
     receiver?.close();
   });
 
+  it('lists in the catalog the actions each vendor offers: remind only where the vendor can send the invitation again', async () => {
+    const { packages } = (await (await t.api('/v1/packages', { token: recruiter })).json()) as { packages: { vendor: string; actions: string[] }[] };
+    const byVendor = Object.fromEntries(packages.map((p) => [p.vendor, p.actions]));
+    expect(byVendor).toEqual({
+      berke: ['cancel', 'remind', 'retake'],
+      mettl: ['cancel', 'remind', 'retake'],
+      pymetrics: ['cancel', 'remind', 'retake'],
+      psi: ['cancel', 'retake'],
+    });
+  });
+
   describe('Berke: its own calls', () => {
     let order: Order;
     beforeAll(async () => {

@@ -82,6 +82,8 @@ export function apiRoutes(deps: AppDeps) {
       name: pkg.name,
       kind: pkg.kind ?? adapters.get(p.tenantId, pkg.vendor)?.defaultKind ?? 'test',
       ...(pkg.description ? { description: pkg.description } : {}),
+      // Cancel and retake work for every vendor (marked here where the vendor has no call); remind needs its call.
+      actions: typeof adapters.get(p.tenantId, pkg.vendor)?.remind === 'function' ? ['cancel', 'remind', 'retake'] : ['cancel', 'retake'],
     }));
     return c.json({ packages });
   });
