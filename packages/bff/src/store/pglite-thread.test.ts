@@ -93,4 +93,19 @@ describe('PGlite on its own thread', () => {
     await db.exec(`ALTER TABLE t ADD COLUMN extra text`);
     expect(await db.query(text, [2])).toEqual([{ id: 2, note: 'kept', extra: null }]);
   });
+
+  it('settles every call still under way when it closes, and refuses calls after', async () => {
+    const other = await openDatabase('memory:');
+    const slow = other.query(`SELECT pg_sleep(0.3)`);
+    const tx = other.transaction(async (q) => {
+      await q.query(`SELECT 1`);
+      await new Promise((r) => setTimeout(r, 100));
+      await q.query(`SELECT 2`);
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await other.close();
+    const settled = await Promise.race([Promise.allSettled([slow, tx]), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    expect(settled).not.toBe('hung');
+    await expect(other.query(`SELECT 1`)).rejects.toThrow(/closed/);
+  });
 });

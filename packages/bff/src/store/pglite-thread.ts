@@ -177,8 +177,13 @@ export class PgliteThread implements PgliteLike {
     try {
       if (!this.#dead) await this.#call({ op: 'close' });
     } finally {
-      this.#dead ??= new Error('the embedded database is closed');
+      const closed = (this.#dead ??= new Error('the embedded database is closed'));
       await this.#worker.terminate();
+      // Whatever was still waiting (a transaction's statement sent after close began) gets an answer too.
+      for (const [id, p] of this.#pending) {
+        this.#settled(id);
+        p.reject(closed);
+      }
     }
   }
 }
