@@ -1,6 +1,6 @@
 // API latency at 50 connections with 100,000 stored orders: GET /v1/orders and POST /v1/orders with
 // widget tokens of many candidates, next to a bare Hono JSON handler serving the same bytes. Load from
-// lib/load.ts (keep-alive node:http), in this process; each server in its own child process.
+// lib/load.ts (keep-alive, plain sockets), in this process; each server in its own child process.
 import { startChild } from './lib/child.js';
 import { load, type Req } from './lib/load.js';
 import { dropSchema, freshSchema } from './lib/pg.js';
