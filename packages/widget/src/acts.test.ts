@@ -56,4 +56,19 @@ describe('recruiter actions in the widget', () => {
     await waitUntil(() => all(el!, 'li[part=order]').length === before + 1, 'the new attempt did not join the list', { timeout: 10_000 });
     expect(text(row()!.querySelector('[part=action-note]'))).toMatch(/new attempt was ordered/);
   });
+
+  it("speaks the widget's language, and follows it when it changes", async () => {
+    const candidate = `${candidateId}-fr`;
+    const tok = (await control<{ token: string }>('token', { role: 'recruiter', candidateId: candidate })).token;
+    await fetch(`${api}/v1/orders`, { method: 'POST', headers: { Authorization: `Bearer ${tok}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ packageId: 'sales' }) });
+    el = document.createElement('candidate-assessment');
+    el.setAttribute('api', api);
+    el.setAttribute('lang', 'fr');
+    el.fetchToken = async () => (await control<{ token: string }>('token', { role: 'recruiter', candidateId: candidate })).token;
+    document.body.append(el);
+    const cancel = () => all(el!, 'button[part=action-cancel]')[0];
+    await waitUntil(() => text(cancel()) === 'Annuler', `the cancel button is not in French: "${text(cancel())}"`, { timeout: 30_000 });
+    el.setAttribute('lang', 'de');
+    await waitUntil(() => text(cancel()) === 'Abbrechen', `the cancel button did not follow to German: "${text(cancel())}"`, { timeout: 30_000 });
+  });
 });

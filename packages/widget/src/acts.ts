@@ -1,6 +1,7 @@
 // The recruiter's actions on an order (cancel, send the invitation again, new attempt), loaded on demand by the
-// recruiter view as its own chunk so the core bundle stays in budget. Imports nothing: the element hands over Lit's
-// `html` and its API caller. English only for now; the BFF's `message` says what the vendor did.
+// recruiter view as its own chunk so the core bundle stays in budget. Imports nothing but its words: the element
+// hands over Lit's `html` and its API caller. Its words come in the widget's language (a small chunk per language,
+// loaded once it is shown in that language); the BFF's `message` says what the vendor did, in English.
 import type { TemplateResult } from 'lit';
 import type { ActionResponse, Order, OrderStatus, Package } from '@ca/shared';
 
@@ -27,11 +28,50 @@ export const actionMessages = {
   link: 'Send the candidate this link:',
 };
 
+type Words = typeof actionMessages;
+const KEYS = Object.keys(actionMessages) as (keyof Words)[];
+
+/** The other languages' words, one small chunk each (dist/widget/i18n/acts-<lang>-<hash>.js). */
+const CHUNKS: Record<string, () => Promise<{ default: string }>> = {
+  fr: () => import('./locales/acts-fr.js'),
+  ar: () => import('./locales/acts-ar.js'),
+  de: () => import('./locales/acts-de.js'),
+  es: () => import('./locales/acts-es.js'),
+  hi: () => import('./locales/acts-hi.js'),
+};
+/** Per language, its words once loaded (English until then, and for good after a failed load). */
+const words = new Map<string, Words>([['en', actionMessages]]);
+
+/** The language the element shows (its rendered `lang`), as a primary subtag. */
+const shownLanguage = (host: object): string =>
+  ((host as Element).shadowRoot?.querySelector('[part=base]')?.getAttribute('lang') ?? 'en').toLowerCase().split(/[-_]/)[0]!;
+
 const rand = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Returns the renderer of one order's action row. `host.requestUpdate()` re-renders after each change. */
 export default function orderActions(host: { requestUpdate(): void }, html: Html, api: Api) {
-  const m = actionMessages;
+  let m: Words = actionMessages;
+  let lang = 'en';
+  /** Words of the language the element shows now; loads them once, then renders again. */
+  function follow(): void {
+    const want = shownLanguage(host);
+    if (want === lang) return;
+    lang = want;
+    const known = words.get(want) ?? (want in CHUNKS ? undefined : actionMessages);
+    if (known) {
+      m = known;
+      return void host.requestUpdate();
+    }
+    words.set(want, actionMessages); // one load per language, even a failed one
+    CHUNKS[want]!().then(
+      ({ default: lines }) => {
+        const v = lines.split('\n');
+        words.set(want, Object.fromEntries(KEYS.map((k, i) => [k, v[i] || actionMessages[k]])) as Words);
+        if (lang === want) (m = words.get(want)!), host.requestUpdate();
+      },
+      () => {},
+    );
+  }
   /** Per order: the running action, the last outcome, and one Idempotency-Key per intent (a retry repeats nothing). */
   const state = new Map<string, { busy?: Action; note?: string; url?: string; err?: string; keys: Partial<Record<Action, string>> }>();
   const of = (id: string) => state.get(id) ?? (state.set(id, { keys: {} }), state.get(id)!);
@@ -58,6 +98,7 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
   }
 
   return (o: Order): TemplateResult => {
+    queueMicrotask(follow); // after this render has set the element's `lang`
     const s = of(o.id);
     // The element's catalog says what the order's vendor offers (no "send again" where the vendor cannot).
     const offered = (host as { packages?: readonly Package[] }).packages?.find((p) => p.id === o.packageId)?.actions;
