@@ -54,7 +54,8 @@ describe('recruiter actions in the widget', () => {
     const before = all(el, 'li[part=order]').length;
     all(row()!, 'button[part=action-retake]')[0]!.click();
     await waitUntil(() => all(el!, 'li[part=order]').length === before + 1, 'the new attempt did not join the list', { timeout: 10_000 });
-    expect(text(row()!.querySelector('[part=action-note]'))).toMatch(/new attempt was ordered/);
+    // The new order can arrive on the stream before the answer to the click: wait for the answer's note too.
+    await waitUntil(() => /new attempt was ordered/.test(text(row()!.querySelector('[part=action-note]'))), 'no note for the new attempt', { timeout: 10_000 });
   });
 
   it("speaks the widget's language, and follows it when it changes", async () => {
