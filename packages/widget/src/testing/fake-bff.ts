@@ -136,10 +136,11 @@ export function sampleOrders(): Order[] {
   ];
 }
 
+/** As the BFF lists them, with the actions each vendor offers (PSI has no way to send an invitation again). */
 export const samplePackages: Package[] = [
-  { id: 'mettl-java', vendor: 'mettl', vendorName: 'Mercer | Mettl', name: 'Java coding test', kind: 'test' },
-  { id: 'berke-sales', vendor: 'berke', vendorName: 'Berke', name: 'Sales personality', kind: 'personality' },
-  { id: 'psi-cert', vendor: 'psi', vendorName: 'PSI', name: 'Certification exam', kind: 'exam' },
+  { id: 'mettl-java', vendor: 'mettl', vendorName: 'Mercer | Mettl', name: 'Java coding test', kind: 'test', actions: ['cancel', 'remind', 'retake'] },
+  { id: 'berke-sales', vendor: 'berke', vendorName: 'Berke', name: 'Sales personality', kind: 'personality', actions: ['cancel', 'remind', 'retake'] },
+  { id: 'psi-cert', vendor: 'psi', vendorName: 'PSI', name: 'Certification exam', kind: 'exam', actions: ['cancel', 'retake'] },
 ];
 
 export interface SeenRequest {
