@@ -6,7 +6,8 @@ import { PgBoss, type JobWithMetadata } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { OrderService } from '../orders/service.js';
 import type { Database, Sql } from '../store/db.js';
-import { getOrder, listOpenOrders } from '../store/orders.js';
+import { countOtherOpenOrdersWithRef } from '../store/actions.js';
+import { getOrder, listOpenOrders, type OrderRow } from '../store/orders.js';
 import type { Adapters } from '../vendors/adapters.js';
 import { toVendorOrder } from '../vendors/adapters.js';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
@@ -99,11 +100,12 @@ export function createJobRunner(opts: JobRunnerOptions) {
     try {
       const placed = await adapter.placeOrder(vo);
       metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: 'ok' });
-      await opts.orders().placed(row, {
+      const recorded = await opts.orders().placed(row, {
         ...placed.change,
         vendorRef: placed.vendorRef,
         vendorData: { ...placed.vendorData, ...placed.change.vendorData },
       });
+      if (recorded.outcome !== 'no_match' && recorded.order.status === 'cancelled') await withdrawLate(row, adapter, { ...vo, vendorRef: placed.vendorRef });
     } catch (err) {
       const ve = err instanceof VendorError ? err : null;
       metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: ve && !ve.retryable ? 'rejected' : 'error' });
@@ -132,6 +134,33 @@ export function createJobRunner(opts: JobRunnerOptions) {
     } finally {
       metrics.vendorLatency.observe({ vendor: row.vendor, op: 'place' }, (performance.now() - started) / 1000);
     }
+  }
+
+  /**
+   * An order cancelled while the vendor was placing it: the vendor now holds an assessment nobody will take (and may
+   * invite the candidate to it). Withdrawn where the vendor has a call for that, unless another open order of the
+   * candidate uses the same vendor record; recorded in the order's history either way.
+   */
+  async function withdrawLate(row: OrderRow, adapter: VendorAdapter, vo: VendorOrder): Promise<void> {
+    const shared = await countOtherOpenOrdersWithRef(db, { tenantId: row.tenant_id, vendor: row.vendor, vendorRef: vo.vendorRef!, exceptId: row.id });
+    let vendorStatus: string;
+    if (typeof adapter.cancel !== 'function') vendorStatus = 'placed after cancel; the vendor has no call to withdraw it';
+    else if (shared > 0) vendorStatus = 'placed after cancel; kept at the vendor for another open order';
+    else {
+      try {
+        vendorStatus = `withdrawn after a late placement (${(await adapter.cancel(vo)).call})`;
+        metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'ok' });
+      } catch (err) {
+        metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'error' });
+        vendorStatus = 'placed after cancel; withdrawing it failed';
+        log.error({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, 'could not withdraw an order placed after it was cancelled');
+      }
+    }
+    log.warn({ order: row.id, vendor: row.vendor, vendorStatus }, 'order placed at the vendor after it was cancelled');
+    const at = new Date();
+    await opts.orders().apply(row.tenant_id, row.vendor as VendorId, [
+      { match: { orderId: row.id }, status: 'cancelled', vendorStatus, vendorTime: at, dedupeKey: `late-placement:${vo.vendorRef}` },
+    ], 'job');
   }
 
   /** One refresh cycle of a tenant's vendor: every open order, in the adapter's batch size. */
