@@ -45,7 +45,6 @@ interface Elu {
  */
 export const INGEST_LEVELS = (process.env.BENCH_INGEST_CONNECTIONS ?? '16,64').split(',').map(Number);
 export const INGEST_CONNECTIONS = INGEST_LEVELS[0]!;
-const CONNECTIONS = INGEST_CONNECTIONS;
 const PHASES = 3;
 
 interface Prepared {
@@ -212,14 +211,14 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     if (process.env.BENCH_PHASE_PROF) await server.call('profileStart');
     const direct = await server.call<{ count: number; perSecond: number; cpuMs: number; outcomes: Record<string, number> }>(
       'direct',
-      { reqs: Array.from({ length: n * PHASES }, (_, i) => psiDelivery(prepared.directPsi[i % n]!, Math.floor(i / n), base, token)), concurrency: CONNECTIONS },
+      { reqs: Array.from({ length: n * PHASES }, (_, i) => psiDelivery(prepared.directPsi[i % n]!, Math.floor(i / n), base, token)), concurrency: INGEST_CONNECTIONS },
       300_000,
     );
     if (process.env.BENCH_PHASE_PROF) console.error(`  CPU profile: ${await server.call('profileStop', join(process.env.BENCH_PHASE_PROF, `ingest-${name}-psi-direct.cpuprofile`))}`);
     rows.push({
       database: name,
       vendor: 'psi-direct',
-      connections: CONNECTIONS,
+      connections: INGEST_CONNECTIONS,
       requests: direct.count,
       per_s: Math.round(direct.perSecond),
       p50_ms: NaN,
@@ -232,17 +231,17 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     const bodyBytes = Math.round(
       [psiDelivery(prepared.psi[0]!, 0, base, token), mettlDelivery(prepared.mettl[0]!, 2, base)].reduce((a, r) => a + r.body!.length, 0) / 2,
     );
-    const floor = await server.call<{ count: number; perSecond: number; seconds: number }>('floor', { count: n * PHASES, concurrency: CONNECTIONS, bodyBytes }, 120_000);
+    const floor = await server.call<{ count: number; perSecond: number; seconds: number }>('floor', { count: n * PHASES, concurrency: INGEST_CONNECTIONS, bodyBytes }, 120_000);
     rows.push({
       database: name,
       vendor: 'floor',
-      connections: CONNECTIONS,
+      connections: INGEST_CONNECTIONS,
       requests: floor.count,
       per_s: Math.round(floor.perSecond),
       p50_ms: NaN,
       p99_ms: NaN,
       applied: 0,
-      note: `single-row INSERT commits, ${bodyBytes} B text, ${CONNECTIONS} in flight`,
+      note: `single-row INSERT commits, ${bodyBytes} B text, ${INGEST_CONNECTIONS} in flight`,
     });
     // Diagnosis: commits one at a time (what a lock held until COMMIT allows), the rate without group commit.
     const serial = await server.call<{ count: number; perSecond: number }>('floor', { count: 400, concurrency: 1, bodyBytes }, 120_000);

@@ -50,27 +50,23 @@ const rand = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
 
 /** Returns the renderer of one order's action row. `host.requestUpdate()` re-renders after each change. */
 export default function orderActions(host: { requestUpdate(): void }, html: Html, api: Api) {
-  let m: Words = actionMessages;
+  /** The language the element showed when this last rendered; its words, English until they are here. */
   let lang = 'en';
-  /** Words of the language the element shows now; loads them once, then renders again. */
+  const said = () => words.get(lang) ?? actionMessages;
+  /** Follows the language the element shows now: its words are loaded once, then the row renders again. */
   function follow(): void {
     const want = shownLanguage(host);
     if (want === lang) return;
     lang = want;
-    const known = words.get(want) ?? (want in CHUNKS ? undefined : actionMessages);
-    if (known) {
-      m = known;
-      return void host.requestUpdate();
-    }
-    words.set(want, actionMessages); // one load per language, even a failed one
-    CHUNKS[want]!().then(
-      ({ default: lines }) => {
+    if (!words.has(want) && want in CHUNKS) {
+      words.set(want, actionMessages); // one load per language, even a failed one
+      CHUNKS[want]!().then(({ default: lines }) => {
         const v = lines.split('\n');
         words.set(want, Object.fromEntries(KEYS.map((k, i) => [k, v[i] || actionMessages[k]])) as Words);
-        if (lang === want) (m = words.get(want)!), host.requestUpdate();
-      },
-      () => {},
-    );
+        if (lang === want) host.requestUpdate();
+      }, () => {});
+    }
+    host.requestUpdate();
   }
   /** Per order: the running action, the last outcome, and one Idempotency-Key per intent (a retry repeats nothing). */
   const state = new Map<string, { busy?: Action; note?: string; url?: string; err?: string; keys: Partial<Record<Action, string>> }>();
@@ -79,7 +75,7 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
 
   async function run(o: Order, a: Action): Promise<void> {
     const s = of(o.id);
-    if (s.busy || (a === 'cancel' && !confirm(m.confirmCancel))) return;
+    if (s.busy || (a === 'cancel' && !confirm(said().confirmCancel))) return;
     s.keys[a] ??= rand();
     Object.assign(s, { busy: a, note: '', url: '', err: '' });
     host.requestUpdate();
@@ -99,6 +95,7 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
 
   return (o: Order): TemplateResult => {
     queueMicrotask(follow); // after this render has set the element's `lang`
+    const m = said();
     const s = of(o.id);
     // The element's catalog says what the order's vendor offers (no "send again" where the vendor cannot).
     const offered = (host as { packages?: readonly Package[] }).packages?.find((p) => p.id === o.packageId)?.actions;

@@ -157,9 +157,8 @@ export function createJobRunner(opts: JobRunnerOptions) {
       }
     }
     log.warn({ order: row.id, vendor: row.vendor, vendorStatus }, 'order placed at the vendor after it was cancelled');
-    const at = new Date();
     await opts.orders().apply(row.tenant_id, row.vendor as VendorId, [
-      { match: { orderId: row.id }, status: 'cancelled', vendorStatus, vendorTime: at, dedupeKey: `late-placement:${vo.vendorRef}` },
+      { match: { orderId: row.id }, status: 'cancelled', vendorStatus, vendorTime: new Date(), dedupeKey: `late-placement:${vo.vendorRef}` },
     ], 'job');
   }
 

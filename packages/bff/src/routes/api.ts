@@ -75,16 +75,19 @@ export function apiRoutes(deps: AppDeps) {
   app.get('/packages', (c) => {
     const p = c.get('principal');
     requireRecruiterOrKey(p);
-    const packages: Package[] = tenantOf(p).packages.map((pkg) => ({
-      id: pkg.id,
-      vendor: pkg.vendor,
-      vendorName: adapters.displayName(pkg.vendor),
-      name: pkg.name,
-      kind: pkg.kind ?? adapters.get(p.tenantId, pkg.vendor)?.defaultKind ?? 'test',
-      ...(pkg.description ? { description: pkg.description } : {}),
-      // Cancel and retake work for every vendor (marked here where the vendor has no call); remind needs its call.
-      actions: typeof adapters.get(p.tenantId, pkg.vendor)?.remind === 'function' ? ['cancel', 'remind', 'retake'] : ['cancel', 'retake'],
-    }));
+    const packages: Package[] = tenantOf(p).packages.map((pkg) => {
+      const adapter = adapters.get(p.tenantId, pkg.vendor);
+      return {
+        id: pkg.id,
+        vendor: pkg.vendor,
+        vendorName: adapters.displayName(pkg.vendor),
+        name: pkg.name,
+        kind: pkg.kind ?? adapter?.defaultKind ?? 'test',
+        ...(pkg.description ? { description: pkg.description } : {}),
+        // Cancel and retake work for every vendor (marked here where the vendor has no call); remind needs its call.
+        actions: typeof adapter?.remind === 'function' ? ['cancel', 'remind', 'retake'] : ['cancel', 'retake'],
+      };
+    });
     return c.json({ packages });
   });
 

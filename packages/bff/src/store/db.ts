@@ -91,12 +91,12 @@ async function openPglite(dir: string | undefined, onError?: (err: Error) => voi
     },
     boss,
   });
-  const root = wrap(pglite, fromPglite(pglite as never));
+  const root = wrap(pglite, fromPglite(pglite));
   return {
     kind: 'pglite',
     jobSchema: 'pgboss',
     ...root,
-    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx, fromPglite(tx as never)))),
+    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx, fromPglite(tx)))),
     listen: (channel, onNotify) => pglite.listen(channel, onNotify),
     threadUtilization: (since) => pglite.utilization(since),
     close: async () => {
@@ -111,12 +111,6 @@ async function openPglite(dir: string | undefined, onError?: (err: Error) => voi
 
 // --- PostgreSQL ---------------------------------------------------------------------------------
 
-/**
- * A parameterised statement as a named prepared statement: node-postgres parses it once per connection and then
- * only binds and executes it (PostgreSQL keeps its plan, generic once that costs no more than planning each time).
- * Statement texts are this code's own, so the names are bounded; a text that was never seen gets a new one.
- */
-const statementNames = new Map<string, string>();
 const POOL_SIZE = 10;
 
 /**
@@ -124,6 +118,13 @@ const POOL_SIZE = 10;
  * newer replica): PostgreSQL refuses it on that connection from then on ("cached plan must not change result type").
  */
 const stalePlan = (err: unknown) => (err as { code?: string }).code === '0A000' && /cached plan/.test(String((err as Error).message));
+
+const statementNames = new Map<string, string>();
+/**
+ * A parameterised statement as a named prepared statement: node-postgres parses it once per connection and then
+ * only binds and executes it (PostgreSQL keeps its plan, generic once that costs no more than planning each time).
+ * Statement texts are this code's own, so the names are bounded; a text that was never seen gets a new one.
+ */
 function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
   if (!values?.length) return { text };
   let name = statementNames.get(text);

@@ -8,17 +8,12 @@ import { Worker } from 'node:worker_threads';
 
 export interface ThreadResult<T> {
   rows: T[];
-  affectedRows?: number;
 }
 
 /** The calls pg-boss's `fromPglite` adapter and store/db.ts make of a PGlite instance or transaction. */
 export interface PgliteLike {
   query<T>(text: string, params?: unknown[]): Promise<ThreadResult<T>>;
   exec(text: string): Promise<ThreadResult<unknown>[]>;
-}
-
-export interface PgliteThreadTx extends PgliteLike {
-  rollback(): Promise<void>;
 }
 
 /** An error from PostgreSQL in the worker, with its fields (`code`, `detail`, `constraint`, …). */
@@ -62,10 +57,7 @@ export class PgliteThread implements PgliteLike {
     const die = (err: Error) => {
       if (this.#dead) return;
       this.#dead = err;
-      for (const [id, p] of this.#pending) {
-        this.#settled(id);
-        p.reject(err);
-      }
+      this.#rejectAll(err);
       onError(err);
     };
     this.#worker.on('error', die);
@@ -99,6 +91,14 @@ export class PgliteThread implements PgliteLike {
     if (this.#pending.size === 0) this.#worker.unref();
   }
 
+  /** Answers every call still waiting with `err`. */
+  #rejectAll(err: Error) {
+    for (const [id, p] of this.#pending) {
+      this.#settled(id);
+      p.reject(err);
+    }
+  }
+
   query<T>(text: string, params?: unknown[]): Promise<ThreadResult<T>> {
     return this.#call({ op: 'query', text, params });
   }
@@ -108,10 +108,10 @@ export class PgliteThread implements PgliteLike {
   }
 
   /**
-   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws or calls `rollback()`.
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
    * BEGIN travels with the first statement (one round trip to the thread fewer per transaction).
    */
-  async transaction<T>(fn: (tx: PgliteThreadTx) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T> {
     let begun: Promise<number> | undefined;
     let closed = false;
     const send = async <R>(m: Record<string, unknown>): Promise<R> => {
@@ -131,22 +131,18 @@ export class PgliteThread implements PgliteLike {
       const tx = await begun?.catch(() => undefined);
       if (tx !== undefined) await this.#call({ op: 'end', commit, tx });
     };
-    const tx: PgliteThreadTx = {
+    const tx: PgliteLike = {
       query: <R>(text: string, params?: unknown[]) => send<ThreadResult<R>>({ op: 'query', text, params }),
       exec: (text: string) => send<ThreadResult<unknown>[]>({ op: 'exec', text }),
-      rollback: async () => {
-        if (closed) throw new Error('Transaction is closed');
-        await end(false);
-      },
     };
     let out: T;
     try {
       out = await fn(tx);
     } catch (err) {
-      if (!closed) await end(false).catch(() => {});
+      await end(false).catch(() => {});
       throw err;
     }
-    if (!closed) await end(true);
+    await end(true);
     return out;
   }
 
@@ -180,10 +176,7 @@ export class PgliteThread implements PgliteLike {
       const closed = (this.#dead ??= new Error('the embedded database is closed'));
       await this.#worker.terminate();
       // Whatever was still waiting (a transaction's statement sent after close began) gets an answer too.
-      for (const [id, p] of this.#pending) {
-        this.#settled(id);
-        p.reject(closed);
-      }
+      this.#rejectAll(closed);
     }
   }
 }

@@ -31,8 +31,8 @@ function errorFields(err) {
   return out;
 }
 
-/** A result as the caller reads it: rows and the count of affected rows. */
-const result = (r) => ({ rows: r.rows, affectedRows: r.affectedRows });
+/** A result as the caller reads it: its rows. */
+const result = (r) => ({ rows: r.rows });
 
 // Named prepared statements. PGlite's query() parses, analyses and plans its statement afresh each time, in six
 // calls into the database (parse, describe, bind, describe, execute, sync); the group commit's two statements
@@ -74,6 +74,9 @@ async function statementFor(text) {
   return s;
 }
 
+/** A prepared statement whose result columns a schema change altered: PostgreSQL refuses to run its plan again. */
+const stalePlan = (err) => err?.code === '0A000' && /cached plan/.test(String(err.message));
+
 /** One parameterised statement through its prepared form; the result as PGlite's query() gives it. */
 async function run(text, values = []) {
   const s = await statementFor(text);
@@ -83,22 +86,17 @@ async function run(text, values = []) {
   try {
     ({ messages } = await pg.execProtocol(concat([serialize.bind({ statement: s.name, values: bound }), serialize.execute({}), serialize.sync()]), { syncToFs: false }));
   } catch (err) {
-    if (err?.code === '0A000') prepared.delete(text); // "cached plan must not change result type": prepare again next time
+    if (stalePlan(err)) prepared.delete(text); // prepared again next time
     throw err;
   }
   const rows = [];
-  let affectedRows = 0;
   for (const m of messages) {
-    if (m.name === 'dataRow') {
-      const row = {};
-      for (let i = 0; i < s.fields.length; i++) row[s.fields[i].name] = types.parseType(m.fields[i], s.fields[i].type, pg.parsers);
-      rows.push(row);
-    } else if (m.name === 'commandComplete') {
-      const [command, ...rest] = m.text.split(' ');
-      if (['INSERT', 'UPDATE', 'DELETE', 'COPY', 'MERGE'].includes(command)) affectedRows += Number(rest.at(-1)) || 0;
-    }
+    if (m.name !== 'dataRow') continue;
+    const row = {};
+    for (let i = 0; i < s.fields.length; i++) row[s.fields[i].name] = types.parseType(m.fields[i], s.fields[i].type, pg.parsers);
+    rows.push(row);
   }
-  return { rows, affectedRows };
+  return { rows };
 }
 
 /** A statement inside a transaction (whose lock the caller holds) or, without `tx`, on its own. */
@@ -109,7 +107,7 @@ async function statement(tx, m) {
   // prepared before a schema change that alters its result columns fails once ("cached plan must not change result
   // type"); it failed before doing anything, so it runs again, prepared anew.
   const once = () => pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => run(m.text, m.params)));
-  const out = await once().catch((err) => (err?.code === '0A000' && !prepared.has(m.text) ? once() : Promise.reject(err)));
+  const out = await once().catch((err) => (stalePlan(err) ? once() : Promise.reject(err)));
   await pg.syncToFs();
   return out;
 }
