@@ -118,7 +118,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       db,
       now,
       enqueuePlacement: (tx, id) => jobs.enqueuePlacement(tx, id),
-      onEvent: (tx, event) => jobs.enqueueEventDelivery(tx, event),
+      eventDeliveries: { wants: (tenantId) => jobs.deliversEvents(tenantId), enqueue: (tx, events) => jobs.enqueueEventDeliveries(tx, events) },
     });
     await jobs.start();
     jobsStarted = true;

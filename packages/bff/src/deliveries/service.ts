@@ -68,8 +68,9 @@ export function createDeliveryService(deps: DeliveryServiceDeps) {
     // makes batches smaller (each pays the same round trips) and all of them queue at the event log's lock anyway.
     maxConcurrent: db.kind === 'pglite' ? 1 : 2,
     // One statement writes the batch's deliveries with its history, orders and events (the events last: on
-    // PostgreSQL the log's lock is held until COMMIT).
-    close: (batch) => batch.updates.flush({ deliveries: batch.deliveries }),
+    // PostgreSQL the log's lock is held until COMMIT) and commits (on PGlite's thread in the same round trip:
+    // a transaction is then two, BEGIN + read, write + COMMIT).
+    close: (batch) => batch.updates.flush({ deliveries: batch.deliveries, commit: true }),
   });
 
   function adapterOf(tenantId: string, vendor: string): VendorAdapter | undefined {

@@ -2,7 +2,7 @@
 // A vendor outage never loses an order: placement retries with backoff and jitter, then fails the
 // order with a reason. The runner decides retries; the order service decides statuses.
 import type { VendorId } from '@ca/shared';
-import { PgBoss, type JobWithMetadata } from 'pg-boss';
+import { PgBoss, type JobInsert, type JobWithMetadata } from 'pg-boss';
 import type { Logger } from 'pino';
 import type { OrderService } from '../orders/service.js';
 import type { Database, Sql } from '../store/db.js';
@@ -263,15 +263,19 @@ export function createJobRunner(opts: JobRunnerOptions) {
     async enqueuePlacement(tx: Sql, orderId: string) {
       await boss.send(Q.place, { orderId }, { db: tx.boss });
     },
-    /** Enqueues the ATS webhook delivery of an event, in the event's transaction. */
-    async enqueueEventDelivery(tx: Sql, event: OrderEvent) {
-      const timeoutMs = opts.atsWebhooks.timeoutMs(event.tenantId);
-      if (timeoutMs === undefined) return;
-      await boss.send(
-        Q.atsWebhook,
-        { tenantId: event.tenantId, eventId: event.id },
-        { db: tx.boss, ...ATS_DELIVERY_RETRY, expireInSeconds: atsDeliveryExpirySeconds(timeoutMs) },
-      );
+    /** Whether the tenant's events go to an ATS webhook (`enqueueEventDeliveries` would write). */
+    deliversEvents(tenantId: string): boolean {
+      return opts.atsWebhooks.timeoutMs(tenantId) !== undefined;
+    },
+    /** Enqueues the ATS webhook deliveries of events, in the events' transaction: one statement for all of them. */
+    async enqueueEventDeliveries(tx: Sql, events: readonly OrderEvent[]) {
+      const jobs: JobInsert<AtsDeliveryJob['data']>[] = [];
+      for (const event of events) {
+        const timeoutMs = opts.atsWebhooks.timeoutMs(event.tenantId);
+        if (timeoutMs === undefined) continue;
+        jobs.push({ data: { tenantId: event.tenantId, eventId: event.id }, ...ATS_DELIVERY_RETRY, expireInSeconds: atsDeliveryExpirySeconds(timeoutMs) });
+      }
+      if (jobs.length) await boss.insert(Q.atsWebhook, jobs, { db: tx.boss });
     },
     /** A hint (vendor callback, candidate returned): check this order now. */
     async refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string) {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AppError, orderNotFound } from '../errors.js';
 import { VendorError, type VendorActionResult } from '../core/vendor-port.js';
 import { countOtherOpenOrdersWithRef, hasHistoryKey, setLastAction } from '../store/actions.js';
-import type { Database, Sql } from '../store/db.js';
+import type { Database, Tx } from '../store/db.js';
 import { getOrder, toOrder, type OrderRow } from '../store/orders.js';
 import { toVendorOrder, type Adapters } from '../vendors/adapters.js';
 import type { OrderService } from './service.js';
@@ -59,7 +59,7 @@ export function createActionService(deps: ActionServiceDeps) {
     row: OrderRow,
     action: OrderAction,
     update: { status: OrderStatus; vendorStatus: string; dedupeKey: string; raw: Record<string, unknown> },
-    tx: Sql,
+    tx: Tx,
   ) {
     const at = new Date(action.at);
     await setLastAction(tx, row.id, action, at);

@@ -3,7 +3,7 @@
 import type { CandidateInfo, JobInfo, Order, OrderEvent, VendorId } from '@ca/shared';
 import { createHash } from 'node:crypto';
 import { customAlphabet } from 'nanoid';
-import type { Database, Sql } from '../store/db.js';
+import type { Database, Sql, Tx } from '../store/db.js';
 import { isDeepStrictEqual } from 'node:util';
 import { writeBatch } from '../store/batch.js';
 import type { Delivery } from '../store/deliveries.js';
@@ -66,9 +66,10 @@ export interface UpdateBatch {
   apply(tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome>;
   /**
    * Writes what the batch holds, with `also.deliveries` (the notifications that carried its updates), in one
-   * statement, the events last; call it once before the transaction commits.
+   * statement, the events last; call it once before the transaction commits. With `also.commit` it is the
+   * transaction's last work and commits it (in the write's own round trip where nothing else has to follow).
    */
-  flush(also?: { deliveries?: readonly Delivery[] }): Promise<void>;
+  flush(also?: { deliveries?: readonly Delivery[]; commit?: boolean }): Promise<void>;
 }
 
 export interface OrderServiceDeps {
@@ -76,8 +77,12 @@ export interface OrderServiceDeps {
   now: () => Date;
   /** Enqueues the durable placement job inside the order's transaction. */
   enqueuePlacement: (tx: Sql, orderId: string) => Promise<void>;
-  /** Called in the transaction of every appended event (outbound webhooks enqueue their delivery here). */
-  onEvent?: (tx: Sql, event: OrderEvent) => Promise<void>;
+  /** Outbound webhooks: enqueue the delivery of appended events in their transaction (those of tenants they serve). */
+  eventDeliveries?: {
+    /** Whether events of this tenant are delivered (an enqueue would write). */
+    wants(tenantId: string): boolean;
+    enqueue(tx: Sql, events: readonly OrderEvent[]): Promise<void>;
+  };
 }
 
 class IdempotencyRace extends Error {}
@@ -114,7 +119,7 @@ export function createOrderService(deps: OrderServiceDeps) {
             throw new IdempotencyRace(); // another request claimed the key between our read and write: roll back, read theirs
           }
           const order = toOrder(row);
-          await deps.onEvent?.(tx, await appendEvent(tx, 'order.created', order, at));
+          await deps.eventDeliveries?.enqueue(tx, [await appendEvent(tx, 'order.created', order, at)]);
           await deps.enqueuePlacement(tx, row.id);
           return { order, created: true };
         });
@@ -132,7 +137,7 @@ export function createOrderService(deps: OrderServiceDeps) {
    * and event of the batch in one statement (store/batch.ts), the events last. Outcomes are known before the flush;
    * they hold once the transaction commits.
    */
-  function batch(tx: Sql): UpdateBatch {
+  function batch(tx: Tx): UpdateBatch {
     const history: HistoryEntry[] = [];
     const updates = new Map<string, OrderUpdate>();
     const events: NewEvent[] = [];
@@ -150,8 +155,9 @@ export function createOrderService(deps: OrderServiceDeps) {
     }
 
     /** Writes the history rows and order states held so far, with `also`, in one statement; resolves to the appended events. */
-    async function writePending(also: { deliveries?: readonly Delivery[]; events?: NewEvent[] } = {}): Promise<OrderEvent[]> {
-      const written = await writeBatch(tx, { history: history.splice(0), updates: [...updates.values()], deliveries: also.deliveries ?? [], events: also.events ?? [] });
+    async function writePending(also: { deliveries?: readonly Delivery[]; events?: NewEvent[]; commit?: boolean } = {}): Promise<OrderEvent[]> {
+      const writes = { history: history.splice(0), updates: [...updates.values()], deliveries: also.deliveries ?? [], events: also.events ?? [] };
+      const written = await writeBatch(tx, writes, also.commit);
       updates.clear();
       return written;
     }
@@ -233,18 +239,22 @@ export function createOrderService(deps: OrderServiceDeps) {
         });
       },
       async flush(also) {
-        for (const event of await writePending({ deliveries: also?.deliveries ?? [], events: events.splice(0) })) await deps.onEvent?.(tx, event);
+        const pending = events.splice(0);
+        // Committed with the write unless event deliveries are to be enqueued after it.
+        const follow = deps.eventDeliveries !== undefined && pending.some((e) => deps.eventDeliveries!.wants(e.order.tenantId));
+        const written = await writePending({ deliveries: also?.deliveries ?? [], events: pending, commit: also?.commit === true && !follow });
+        if (follow) await deps.eventDeliveries!.enqueue(tx, written);
       },
     };
   }
 
   /** Appends an `order.updated` event for a change made beside the fold (a recruiter's reminder), in the caller's transaction. */
   async function announce(tx: Sql, order: Order, at: Date): Promise<void> {
-    await deps.onEvent?.(tx, await appendEvent(tx, 'order.updated', order, at));
+    await deps.eventDeliveries?.enqueue(tx, [await appendEvent(tx, 'order.updated', order, at)]);
   }
 
   /** Applies one update inside the caller's transaction. */
-  async function applyIn(tx: Sql, tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
+  async function applyIn(tx: Tx, tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
     const b = batch(tx);
     const out = await b.apply(tenantId, vendor, u, source);
     await b.flush();

@@ -3,7 +3,7 @@
 // per batch: on PostgreSQL each costs a socket write and a wake-up of the server, on PGlite a turn of its protocol.
 // Every part touches its own table, so running them in one snapshot changes nothing they do.
 import { deliveriesInsert, deliveriesParam, type Delivery } from './deliveries.js';
-import type { Sql } from './db.js';
+import type { Tx } from './db.js';
 import { appended, EVENTS_CHANNEL, eventsAnnounced, eventsInsert, eventsParam, type AppendedRow, type NewEvent } from './events.js';
 import { historyInsert, historyParam, ordersUpdate, ordersUpdateParam, type HistoryEntry, type OrderUpdate } from './orders.js';
 import type { OrderEvent } from '@ca/shared';
@@ -16,8 +16,12 @@ export interface BatchWrites {
   events: readonly NewEvent[];
 }
 
-/** Writes a batch in one statement inside the caller's transaction; resolves to the appended events. */
-export async function writeBatch(tx: Sql, w: BatchWrites): Promise<OrderEvent[]> {
+/**
+ * Writes a batch in one statement inside the caller's transaction; resolves to the appended events. With `commit`,
+ * the statement is the transaction's last and commits it (when there is nothing to write, the caller's
+ * transaction commits as usual).
+ */
+export async function writeBatch(tx: Tx, w: BatchWrites, commit = false): Promise<OrderEvent[]> {
   const params: unknown[] = [];
   const param = (v: unknown) => `$${params.push(v)}`;
   const parts: string[] = [];
@@ -28,6 +32,7 @@ export async function writeBatch(tx: Sql, w: BatchWrites): Promise<OrderEvent[]>
   if (parts.length === 0) return [];
   // Data-modifying CTEs run whether or not the final SELECT reads them.
   const last = w.events.length ? eventsAnnounced('ins', param(EVENTS_CHANNEL)) : `SELECT NULL::text AS id, NULL::text AS order_id WHERE false`;
-  const rows = await tx.query<AppendedRow>(`WITH ${parts.join(',\n')}\n${last}`, params);
+  const text = `WITH ${parts.join(',\n')}\n${last}`;
+  const rows = commit ? await tx.queryAndCommit<AppendedRow>(text, params) : await tx.query<AppendedRow>(text, params);
   return appended(w.events, rows);
 }

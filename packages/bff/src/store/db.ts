@@ -17,12 +17,22 @@ export interface Sql {
   readonly boss: BossDb;
 }
 
+/** A transaction's connection. */
+export interface Tx extends Sql {
+  /**
+   * Runs the transaction's last statement and commits: on PGlite's thread in the same round trip (a transaction
+   * there costs a round trip between threads per statement, and COMMIT was one more). The transaction is over once
+   * it is sent: nothing may follow it, and a throw after it no longer rolls back.
+   */
+  queryAndCommit<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
 export interface Database extends Sql {
   readonly kind: 'pglite' | 'postgres';
   /** Schema for pg-boss's tables. */
   readonly jobSchema: string;
   /** Runs `fn` in one transaction; inside, use only `tx` (PGlite: anything else waits forever on the lock). */
-  transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** Subscribes to a lower-case NOTIFY channel; `onReconnect` fires after a lost listener connection is back. */
   listen(channel: string, onNotify: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -96,7 +106,15 @@ async function openPglite(dir: string | undefined, onError?: (err: Error) => voi
     kind: 'pglite',
     jobSchema: 'pgboss',
     ...root,
-    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx, fromPglite(tx)))),
+    transaction: (fn) =>
+      pglite.transaction((tx) =>
+        fn({
+          ...wrap(tx, fromPglite(tx)),
+          async queryAndCommit<T>(text: string, params?: unknown[]) {
+            return (await tx.queryAndCommit<T>(text, params)).rows;
+          },
+        }),
+      ),
     listen: (channel, onNotify) => pglite.listen(channel, onNotify),
     threadUtilization: (since) => pglite.utilization(since),
     close: async () => {
@@ -183,6 +201,8 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
       // restart) would emit 'error' with nobody listening and end the process. The next statement fails instead.
       let lost: Error | undefined;
       let stale: Error | undefined;
+      /** Set once COMMIT is sent by `queryAndCommit`: the transaction is over then, whatever COMMIT answers. */
+      let committed = false;
       const onLost = (err: Error) => {
         lost = err;
         onError?.(err);
@@ -190,8 +210,9 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
       c.on('error', onLost);
       try {
         await c.query('BEGIN');
-        const tx: Sql = {
+        const tx: Tx = {
           async query<T>(text: string, params?: unknown[]) {
+            if (committed) throw new Error('Transaction is closed');
             try {
               const r = await c.query(prepared(text, params));
               return r.rows as T[];
@@ -201,15 +222,22 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
             }
           },
           async exec(text: string) {
+            if (committed) throw new Error('Transaction is closed');
             await c.query(text);
+          },
+          async queryAndCommit<T>(text: string, params?: unknown[]) {
+            const rows = await tx.query<T>(text, params);
+            committed = true;
+            await c.query('COMMIT');
+            return rows;
           },
           boss: bossOf(c),
         };
         const out = await fn(tx);
-        await c.query('COMMIT');
+        if (!committed) await c.query('COMMIT');
         return out;
       } catch (err) {
-        if (!lost) await c.query('ROLLBACK').catch(() => {});
+        if (!lost && !committed) await c.query('ROLLBACK').catch(() => {});
         throw err;
       } finally {
         c.off('error', onLost);

@@ -11,12 +11,12 @@
 // two halves that alternate, so one half's requests are read and checked on this thread while the other half's
 // transaction runs on that one (measured: waiting 4 ms for full batches left the database thread idle a third of
 // the time).
-import type { Database, Sql } from './db.js';
+import type { Database, Tx } from './db.js';
 
 export interface GroupCommitOptions<C> {
   db: Database;
   /** The shared state of one transaction (e.g. pending batched writes). */
-  open(tx: Sql): C;
+  open(tx: Tx): C;
   /** Runs once every unit of the transaction has declared what it will need, before the first one works (e.g. batched reads). */
   prepare?(ctx: C): Promise<void>;
   /** Runs after every unit of the transaction, before COMMIT (e.g. writes the batched rows). */

@@ -16,6 +16,11 @@ export interface PgliteLike {
   exec(text: string): Promise<ThreadResult<unknown>[]>;
 }
 
+/** A transaction on the thread: `queryAndCommit` sends its last statement and the COMMIT in one message. */
+export interface PgliteTx extends PgliteLike {
+  queryAndCommit<T>(text: string, params?: unknown[]): Promise<ThreadResult<T>>;
+}
+
 /** An error from PostgreSQL in the worker, with its fields (`code`, `detail`, `constraint`, …). */
 export class DatabaseError extends Error {
   code?: string;
@@ -108,14 +113,18 @@ export class PgliteThread implements PgliteLike {
   }
 
   /**
-   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws.
-   * BEGIN travels with the first statement (one round trip to the thread fewer per transaction).
+   * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws, or committed with its last
+   * statement (`queryAndCommit`). BEGIN travels with the first statement and COMMIT can travel with the last: a
+   * transaction of two statements is two round trips to the thread, not four.
    */
-  async transaction<T>(fn: (tx: PgliteLike) => Promise<T>): Promise<T> {
+  async transaction<T>(fn: (tx: PgliteTx) => Promise<T>): Promise<T> {
     let begun: Promise<number> | undefined;
     let closed = false;
+    /** Set once a statement that commits is sent: the thread ends the transaction then, committed or rolled back. */
+    let ended = false;
     const send = async <R>(m: Record<string, unknown>): Promise<R> => {
       if (closed) throw new Error('Transaction is closed');
+      if (m.commit) closed = ended = true;
       if (begun) return this.#call<R>({ ...m, tx: await begun });
       let first!: { ok: boolean; result?: R; error?: Record<string, string> };
       begun = this.#call<{ tx: number; first: typeof first }>({ op: 'begin', first: m }).then((r) => {
@@ -128,11 +137,13 @@ export class PgliteThread implements PgliteLike {
     };
     const end = async (commit: boolean) => {
       closed = true;
+      if (ended) return;
       const tx = await begun?.catch(() => undefined);
       if (tx !== undefined) await this.#call({ op: 'end', commit, tx });
     };
-    const tx: PgliteLike = {
+    const tx: PgliteTx = {
       query: <R>(text: string, params?: unknown[]) => send<ThreadResult<R>>({ op: 'query', text, params }),
+      queryAndCommit: <R>(text: string, params?: unknown[]) => send<ThreadResult<R>>({ op: 'query', text, params, commit: true }),
       exec: (text: string) => send<ThreadResult<unknown>[]>({ op: 'exec', text }),
     };
     let out: T;

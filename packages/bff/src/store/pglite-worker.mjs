@@ -3,7 +3,8 @@
 // each one held up HTTP, SSE and timers for its whole length. Here it runs beside them, on a core of its own.
 // Plain JavaScript on purpose: a worker is started by Node itself, without the TypeScript loader of its parent.
 //
-// Messages in: { id, op, ... } with op open | query | exec | begin | end | listen | unlisten | close.
+// Messages in: { id, op, ... } with op open | query | exec | begin | end | listen | unlisten | close; a query of a
+// transaction may carry `commit: true` (its last statement: COMMIT follows at once).
 // Messages out: { id, ok: true, result } | { id, ok: false, error } and { op: 'notify', channel, payload }.
 import { PGlite, protocol, types } from '@electric-sql/pglite';
 import { parentPort } from 'node:worker_threads';
@@ -114,36 +115,39 @@ async function statement(tx, m) {
 
 /**
  * BEGIN and the transaction's first statement, answer both, then run the statements sent for this transaction
- * until `end` commits or rolls it back.
+ * until `end` commits or rolls it back, or a statement marked `commit` (the transaction's last) ends it: committed
+ * when it succeeded, rolled back when it failed, and answered only then.
  */
 function begin(id, first) {
-  const tx = { id: nextTx++, inbox: [], wake: null, endId: null };
+  const tx = { id: nextTx++, inbox: [], wake: null };
   txs.set(tx.id, tx);
   const next = () => (tx.inbox.length ? Promise.resolve(tx.inbox.shift()) : new Promise((resolve) => (tx.wake = resolve)));
+  /** Answers a message of this transaction: the answer to the first one also names the transaction. */
+  const answer = (m, out) => (m === first ? reply(id, { tx: tx.id, first: out }) : port.postMessage({ id: m.id, ...out }));
+  /** The message that ended the transaction and its answer, sent once the transaction is over. */
+  let last;
   pg.transaction(async (t) => {
-    let out;
-    try {
-      out = { ok: true, result: await statement(t, first) };
-    } catch (err) {
-      out = { ok: false, error: errorFields(err) };
-    }
-    reply(id, { tx: tx.id, first: out });
-    for (;;) {
-      const m = await next();
+    for (let m = first; ; m = await next()) {
       if (m.op === 'end') {
-        tx.endId = m.id;
+        last = [m, { ok: true, result: null }];
         if (!m.commit) await t.rollback();
         return;
       }
-      try {
-        reply(m.id, await statement(t, m));
-      } catch (err) {
-        fail(m.id, err);
+      const out = await statement(t, m).then(
+        (result) => ({ ok: true, result }),
+        (err) => ({ ok: false, error: errorFields(err) }),
+      );
+      if (!m.commit) {
+        answer(m, out);
+        continue;
       }
+      last = [m, out];
+      if (!out.ok) await t.rollback();
+      return;
     }
   }).then(
-    () => reply(tx.endId, null),
-    (err) => (tx.endId === null ? fail(id, err) : fail(tx.endId, err)),
+    () => answer(...last),
+    (err) => (last ? answer(last[0], { ok: false, error: errorFields(err) }) : fail(id, err)),
   ).finally(() => txs.delete(tx.id));
 }
 
