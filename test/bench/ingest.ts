@@ -3,7 +3,7 @@
 // on PGlite (embedded) and PostgreSQL, next to single-row INSERT commits on the same database.
 import { join } from 'node:path';
 import type { EventLoopUtilization } from 'node:perf_hooks';
-import { startChild } from './lib/child.js';
+import { startChild, type Child } from './lib/child.js';
 import { load, type Req } from './lib/load.js';
 import { dropSchema, freshSchema } from './lib/pg.js';
 import { round, summary } from './lib/stats.js';
@@ -11,7 +11,7 @@ import { METTL_HOOK, PSI_CLIENT } from './ingest/config.js';
 
 export interface IngestRow {
   database: 'PGlite' | 'PostgreSQL';
-  vendor: 'psi' | 'mettl' | 'psi-direct' | 'floor';
+  vendor: 'psi' | 'mettl' | 'psi-direct' | 'psi-ats' | 'floor';
   requests: number;
   per_s: number;
   p50_ms: number;
@@ -26,6 +26,11 @@ export interface IngestRow {
   /** How busy the BFF's main thread and, on PGlite, the database's thread were during the phase (%). */
   main_busy_pct?: number;
   db_busy_pct?: number;
+  /** `psi-ats`: events the tenant's ATS webhook endpoint received, of the events the ingest appended. */
+  ats_received?: number;
+  ats_events?: number;
+  /** `psi-ats`: seconds from the last notification's answer to the last event at the ATS endpoint. */
+  ats_all_in_s?: number;
   note?: string;
 }
 
@@ -144,6 +149,74 @@ async function psiToken(url: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
+const pct = (x: number) => (Number.isNaN(x) ? undefined : Math.round(x * 100));
+
+/** One measured phase: `requests` deliveries from `next` at `connections` in flight, with the BFF's CPU and threads' use. */
+async function measured(server: Child, url: string, next: (i: number) => Req | undefined, requests: number, connections: number) {
+  const cpuBefore = await server.call<NodeJS.CpuUsage>('cpu');
+  const eluBefore = await server.call<Elu>('elu');
+  const r = await load(url, next, { connections, maxRequests: requests, maxSeconds: 120, keepBodies: 0 });
+  const cpuAfter = await server.call<NodeJS.CpuUsage>('cpu');
+  const eluAfter = await server.call<Elu>('elu');
+  const busy = (a: EventLoopUtilization | null, b: EventLoopUtilization | null) => (a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : NaN);
+  // CPU the BFF process spent per delivery (user + system): steadier than a rate on a shared machine.
+  const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / r.requests;
+  return { r, cpuMs, mainBusy: busy(eluBefore.main, eluAfter.main), dbBusy: busy(eluBefore.db, eluAfter.db) };
+}
+
+/** Vendor times after the orders' placement (an older one would only go to history as stale). */
+const vendorTimeBase = () => Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+
+/**
+ * PSI at the highest level again, on a BFF whose tenant sends every event to an ATS webhook (an endpoint in the server
+ * process answering 200). Each batch's transaction then enqueues the delivery jobs of its events (one statement more,
+ * and COMMIT no longer travels with the write), and the jobs run beside the ingest. Also: how long after the last
+ * notification was answered the ATS endpoint had every event.
+ */
+async function withAtsWebhook(name: IngestRow['database'], database: string, n: number): Promise<IngestRow> {
+  const server = await startChild('ingest/server.ts');
+  try {
+    const { url } = await server.call<{ url: string }>('start', { database, atsWebhook: true }, 180_000);
+    const prepared = await server.call<Prepared>('prepare', { n }, 300_000);
+    const token = await psiToken(url);
+    const base = vendorTimeBase();
+    const connections = INGEST_LEVELS.at(-1)!;
+    const next = (i: number) => (i < n * PHASES ? psiDelivery(prepared.psi[i % n]!, Math.floor(i / n), base, token) : undefined);
+    const { r, cpuMs, mainBusy, dbBusy } = await measured(server, url, next, n * PHASES, connections);
+    const answered = performance.now();
+    const counts = await server.call<Counts>('counts');
+    const applied = Number(counts.deliveries.find((d) => d.vendor === 'psi' && d.outcome === 'applied')?.n ?? 0);
+    let ats = await server.call<{ received: number; msAgo: number }>('atsReceived');
+    while (ats.received < counts.updatedEvents && performance.now() - answered < 120_000) {
+      await new Promise((res) => setTimeout(res, 100));
+      ats = await server.call<{ received: number; msAgo: number }>('atsReceived');
+    }
+    const allIn = (performance.now() - ats.msAgo - answered) / 1000;
+    const s = summary(r.latencies);
+    const row: IngestRow = {
+      database: name,
+      vendor: 'psi-ats',
+      connections,
+      requests: r.requests,
+      per_s: Math.round(r.perSecond),
+      p50_ms: s.p50,
+      p99_ms: s.p99,
+      applied,
+      bff_cpu_ms: round(cpuMs),
+      client_cpu_ms: round(r.clientCpuMs),
+      main_busy_pct: pct(mainBusy),
+      db_busy_pct: pct(dbBusy),
+      ats_received: ats.received,
+      ats_events: counts.updatedEvents,
+      ats_all_in_s: ats.received >= counts.updatedEvents ? round(Math.max(0, allIn)) : NaN,
+    };
+    console.error(`  ingest ${name} psi with an ATS webhook at ${connections} in flight: ${row.per_s}/s, p99 ${s.p99} ms, BFF CPU ${cpuMs.toFixed(3)} ms per delivery; ATS endpoint: ${ats.received}/${counts.updatedEvents} events, the last ${row.ats_all_in_s} s after the last notification was answered`);
+    return row;
+  } finally {
+    await server.stop();
+  }
+}
+
 async function onDatabase(name: IngestRow['database'], database: string, ordersPerVendor: number): Promise<IngestRow[]> {
   const server = await startChild('ingest/server.ts');
   const rows: IngestRow[] = [];
@@ -152,8 +225,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     // Orders for every level (level k notifies orders k·n … (k+1)·n − 1 of each vendor).
     const prepared = await server.call<Prepared>('prepare', { n: ordersPerVendor * INGEST_LEVELS.length }, 300_000);
     const token = await psiToken(url);
-    // Vendor times after the orders' placement (an older one would only go to history as stale).
-    const base = Math.ceil(Date.now() / 1000) * 1000 + 60_000;
+    const base = vendorTimeBase();
     const n = ordersPerVendor;
     const applied = async (vendor: string) =>
       Number((await server.call<Counts>('counts')).deliveries.find((d) => d.vendor === vendor && d.outcome === 'applied')?.n ?? 0);
@@ -170,16 +242,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
       if (process.env.BENCH_SQL_TRACE) await server.call('sqlReport');
       const prof = process.env.BENCH_PHASE_PROF;
       if (prof) await server.call('profileStart');
-      const cpuBefore = await server.call<NodeJS.CpuUsage>('cpu');
-      const eluBefore = await server.call<Elu>('elu');
-      const r = await load(url, next, { connections, maxRequests: n * PHASES, maxSeconds: 120, keepBodies: 0 });
-      const cpuAfter = await server.call<NodeJS.CpuUsage>('cpu');
-      const eluAfter = await server.call<Elu>('elu');
-      const busy = (a: EventLoopUtilization | null, b: EventLoopUtilization | null) => (a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : NaN);
-      const mainBusy = busy(eluBefore.main, eluAfter.main);
-      const dbBusy = busy(eluBefore.db, eluAfter.db);
-      // CPU the BFF process spent per delivery (user + system): steadier than a rate on a shared machine.
-      const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / r.requests;
+      const { r, cpuMs, mainBusy, dbBusy } = await measured(server, url, next, n * PHASES, connections);
       if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `ingest-${name}-${vendor}-${connections}.cpuprofile`))}`);
       if (process.env.BENCH_SQL_TRACE) {
         const rep = await server.call<{ transactions: unknown; statements: { sql: string; n: number; ms: number; avg_ms: number; rows: number }[] }>('sqlReport');
@@ -187,7 +250,6 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
         console.table(rep.statements.slice(0, 16));
       }
       const s = summary(r.latencies);
-      const pct = (x: number) => (Number.isNaN(x) ? undefined : Math.round(x * 100));
       rows.push({
         database: name,
         vendor,
@@ -255,6 +317,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
 
 export async function webhookIngest(o: { ordersPerVendor: number; postgres: boolean }): Promise<{ rows: IngestRow[]; skipped?: string }> {
   const rows = await onDatabase('PGlite', 'embedded', o.ordersPerVendor);
+  rows.push(await withAtsWebhook('PGlite', 'embedded', o.ordersPerVendor));
   if (!o.postgres) return { rows, skipped: 'PostgreSQL not asked for' };
   const pgUrl = await freshSchema('bench_ingest');
   if (!pgUrl) return { rows, skipped: 'PostgreSQL unreachable (BENCH_DATABASE_URL)' };
@@ -262,6 +325,12 @@ export async function webhookIngest(o: { ordersPerVendor: number; postgres: bool
     rows.push(...(await onDatabase('PostgreSQL', pgUrl, o.ordersPerVendor)));
   } finally {
     await dropSchema('bench_ingest');
+  }
+  const atsUrl = (await freshSchema('bench_ingest_ats'))!;
+  try {
+    rows.push(await withAtsWebhook('PostgreSQL', atsUrl, o.ordersPerVendor));
+  } finally {
+    await dropSchema('bench_ingest_ats');
   }
   return { rows };
 }

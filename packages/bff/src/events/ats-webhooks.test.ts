@@ -73,4 +73,14 @@ describe('outbound ATS webhooks', () => {
       expect(j).toEqual({ expire_seconds: 32, retry_limit: 32, retry_backoff: true, retry_delay: 5, retry_delay_max: 3600 });
     }
   });
+
+  it('delivers a burst of events without waiting a poll interval after each delivery', async () => {
+    // 60 orders of 60 candidates: 120 events (created, then invited by the placement). One job per fetch and a poll
+    // interval (1 s) after each fetch allowed 4 deliveries a second: over 20 s for these once the orders are in.
+    const before = received.length;
+    await Promise.all(Array.from({ length: 60 }, async (_, i) => t.order('p1', { token: await t.token({ candidateId: `burst-${i}` }) })));
+    const placed = Date.now();
+    while (received.length - before < 120 && Date.now() - placed < 10_000) await new Promise((r) => setTimeout(r, 50));
+    expect(received.length - before).toBe(120);
+  });
 });

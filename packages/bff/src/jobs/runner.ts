@@ -21,6 +21,8 @@ const HEARTBEAT = 10;
 
 /** Placement jobs fetched (and settled) together. */
 const PLACE_BATCH = 8;
+/** ATS webhook deliveries fetched (and settled) together; two batches at once. */
+const ATS_BATCH = 16;
 
 const Q = {
   place: 'place-order',
@@ -254,9 +256,24 @@ export function createJobRunner(opts: JobRunnerOptions) {
         heartbeatSeconds: HEARTBEAT,
         notify: true,
       });
-      await boss.work(Q.atsWebhook, { batchSize: 1, localConcurrency: 4, includeMetadata: true, ...polling }, async ([job]: JobWithMetadata<AtsDeliveryJob['data']>[]) => {
-        await attemptAtsDelivery(job!, () => opts.atsWebhooks.deliver(db, job!.data.tenantId, job!.data.eventId, job!.signal), { log, metrics });
-      });
+      // As placements: fetched in batches, settled one by one (a failed delivery retries alone), and a full batch fetches
+      // the next at once. One job per fetch waited a poll interval after each: about 4 deliveries a second per replica
+      // (measured: a tenant's ATS had 545 of 1,500 events two minutes after an ingest of 1,500 notifications).
+      await boss.work(
+        Q.atsWebhook,
+        { batchSize: ATS_BATCH, localConcurrency: 2, includeMetadata: true, perJobResults: true, burstWhenBatchFull: true, ...polling },
+        (jobs: JobWithMetadata<AtsDeliveryJob['data']>[]) =>
+          Promise.all(
+            jobs.map(async (job) => {
+              try {
+                await attemptAtsDelivery(job, () => opts.atsWebhooks.deliver(db, job.data.tenantId, job.data.eventId, job.signal), { log, metrics });
+                return { id: job.id, status: 'completed' as const };
+              } catch (err) {
+                return { id: job.id, status: 'failed' as const, output: { message: String((err as Error).message) } };
+              }
+            }),
+          ),
+      );
       await schedulePolls();
     },
     /** Enqueues placement inside the order's transaction, so an accepted order always has its job. */
