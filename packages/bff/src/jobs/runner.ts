@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { OrderService } from '../orders/service.js';
 import type { Database, Sql } from '../store/db.js';
 import { countOtherOpenOrdersWithRef } from '../store/actions.js';
-import { getOrder, listOpenOrders, type OrderRow } from '../store/orders.js';
+import { getOrder, listOpenOrders, listOpenOrdersByIds, type OrderRow } from '../store/orders.js';
 import type { Adapters } from '../vendors/adapters.js';
 import { toVendorOrder } from '../vendors/adapters.js';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
@@ -21,6 +21,8 @@ const HEARTBEAT = 10;
 
 /** Placement jobs fetched (and settled) together. */
 const PLACE_BATCH = 8;
+/** Orders to check now (pings, returns) fetched together, and asked about together per tenant and vendor. */
+const REFRESH_ORDER_BATCH = 16;
 /** ATS webhook deliveries fetched (and settled) together; two batches at once. */
 const ATS_BATCH = 16;
 
@@ -168,8 +170,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
   async function refreshVendor(tenantId: string, vendor: VendorId, onlyOrderIds?: readonly string[]): Promise<number> {
     const adapter = adapters.get(tenantId, vendor);
     if (!adapter?.refresh) return 0;
-    let rows = await listOpenOrders(db, tenantId, vendor, 100_000);
-    if (onlyOrderIds) rows = rows.filter((r) => onlyOrderIds.includes(r.id));
+    const rows = onlyOrderIds ? await listOpenOrdersByIds(db, tenantId, vendor, onlyOrderIds) : await listOpenOrders(db, tenantId, vendor, 100_000);
     const orders = rows.map((r) => toVendorOrder(r, adapters)).filter((o): o is VendorOrder => o !== null);
     const size = adapter.refreshBatchSize ?? (orders.length || 1);
     let applied = 0;
@@ -247,9 +248,31 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work<RefreshData>(Q.refresh, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor);
       });
-      await boss.work<RefreshData & { orderId: string }>(Q.refreshOrder, { batchSize: 1, localConcurrency: 2, ...polling }, async ([job]) => {
-        await refreshVendor(job!.data.tenantId, job!.data.vendor, [job!.data.orderId]);
-      });
+      // Orders to check now (a vendor's ping, a candidate back from the vendor): those of a batch are asked about
+      // together, per tenant and vendor, in the vendor's bulk call where it has one (pymetrics get_bulk_status), and
+      // a full batch fetches the next at once. One job per fetch cost a vendor call each and a poll interval after it.
+      await boss.work<RefreshData & { orderId: string }>(
+        Q.refreshOrder,
+        { batchSize: REFRESH_ORDER_BATCH, localConcurrency: 2, perJobResults: true, burstWhenBatchFull: true, ...polling },
+        async (jobs) => {
+          const groups = new Map<string, typeof jobs>();
+          for (const j of jobs) {
+            const key = `${j.data.tenantId}\n${j.data.vendor}`;
+            groups.set(key, [...(groups.get(key) ?? []), j]);
+          }
+          const settled = await Promise.all(
+            [...groups.values()].map(async (group) => {
+              const { tenantId, vendor } = group[0]!.data;
+              const status = await refreshVendor(tenantId, vendor, group.map((j) => j.data.orderId)).then(
+                () => 'completed' as const,
+                () => 'failed' as const, // the orders could not be read: retried
+              );
+              return group.map((j) => ({ id: j.id, status }));
+            }),
+          );
+          return settled.flat();
+        },
+      );
       await boss.createQueue(Q.atsWebhook, {
         ...ATS_DELIVERY_RETRY,
         expireInSeconds: atsDeliveryExpirySeconds(ATS_WEBHOOK_TIMEOUT_MAX_MS),

@@ -150,12 +150,23 @@ export async function findLatestOrder(sql: Sql, tenantId: string, candidateId: s
 }
 
 /** Open orders of one tenant and vendor, oldest first, in pages after `afterId`. */
+/** Orders a vendor is still working on: open and placed. */
+const OPEN_AND_PLACED = `status IN ('requested','invited','scheduled','in_progress','completed') AND vendor_ref IS NOT NULL`;
+
 export async function listOpenOrders(sql: Sql, tenantId: string, vendor: VendorId, limit = 1000): Promise<OrderRow[]> {
   return sql.query<OrderRow>(
-    `SELECT * FROM ca_orders WHERE tenant_id = $1 AND vendor = $2
-       AND status IN ('requested','invited','scheduled','in_progress','completed') AND vendor_ref IS NOT NULL
+    `SELECT * FROM ca_orders WHERE tenant_id = $1 AND vendor = $2 AND ${OPEN_AND_PLACED}
      ORDER BY created_at, id LIMIT $3`,
     [tenantId, vendor, limit],
+  );
+}
+
+/** The open, placed orders among `ids` of one tenant and vendor (a refresh of named orders: pings, returns). */
+export async function listOpenOrdersByIds(sql: Sql, tenantId: string, vendor: VendorId, ids: readonly string[]): Promise<OrderRow[]> {
+  return sql.query<OrderRow>(
+    `SELECT * FROM ca_orders WHERE tenant_id = $1 AND vendor = $2 AND id IN (SELECT jsonb_array_elements_text($3::jsonb)) AND ${OPEN_AND_PLACED}
+     ORDER BY created_at, id`,
+    [tenantId, vendor, JSON.stringify(ids)],
   );
 }
 

@@ -82,6 +82,23 @@ describe('pymetrics through the BFF', () => {
     }
   });
 
+  it('checks the orders of a burst of pings together, in fewer get_bulk_status calls than pings', async () => {
+    const n = 24;
+    // Candidates of their own: pymetrics keeps one order per candidate and assessment, so one candidate's orders share it.
+    const placed = await Promise.all(Array.from({ length: n }, async (_, i) => t.order(PKG.id, { token: await t.token({ candidateId: `pym-burst-${i}` }) })));
+    const refs: string[] = [];
+    for (const o of placed) refs.push((await t.waitForOrder(o.id, (x) => x.vendorRef !== null, 30_000)).vendorRef!);
+    sandbox.resetCalls();
+    // pymetrics approves them all at once: a callback ping per order, each a hint to check that order now.
+    await Promise.all(refs.map((ref) => sandbox.advance(ref, 'accept')));
+    for (const o of placed) await t.waitForOrder(o.id, (x) => x.status === 'invited', 30_000);
+    const calls = sandbox.calls().get_bulk_status ?? 0;
+    expect(calls).toBeGreaterThan(0);
+    // One call per ping before (each job checked its one order alone): 19 of 24 measured, a scheduled cycle took the
+    // rest. Batched: 3 measured; jobs that arrive apart land in batches of their own, hence the margin.
+    expect(calls).toBeLessThanOrEqual(n / 3);
+  }, 60_000);
+
   it('renews a session that pymetrics ended mid-run once, losing no poll', async () => {
     const token = await t.token({ candidateId: 'pym-session-1' });
     const created = await t.order(PKG.id, { token });
