@@ -168,30 +168,34 @@ async function measured(server: Child, url: string, next: (i: number) => Req | u
 const vendorTimeBase = () => Math.ceil(Date.now() / 1000) * 1000 + 60_000;
 
 /**
- * PSI at the highest level again, on a BFF whose tenant sends every event to an ATS webhook (an endpoint in the server
- * process answering 200). Each batch's transaction then enqueues the delivery jobs of its events (one statement more,
+ * PSI at the highest level again, on a BFF whose tenant sends every event to an ATS webhook (an endpoint in a process
+ * of its own, answering 200). Each batch's transaction then enqueues the delivery jobs of its events (one statement more,
  * and COMMIT no longer travels with the write), and the jobs run beside the ingest. Also: how long after the last
  * notification was answered the ATS endpoint had every event.
  */
 async function withAtsWebhook(name: IngestRow['database'], database: string, n: number): Promise<IngestRow> {
+  const endpoint = await startChild('ingest/ats-endpoint.ts');
   const server = await startChild('ingest/server.ts');
   try {
-    const { url } = await server.call<{ url: string }>('start', { database, atsWebhook: true }, 180_000);
+    const { url: atsWebhook } = await endpoint.call<{ url: string }>('start');
+    const { url } = await server.call<{ url: string }>('start', { database, atsWebhook }, 180_000);
     const prepared = await server.call<Prepared>('prepare', { n }, 300_000);
     const token = await psiToken(url);
     const base = vendorTimeBase();
     const connections = INGEST_LEVELS.at(-1)!;
     const next = (i: number) => (i < n * PHASES ? psiDelivery(prepared.psi[i % n]!, Math.floor(i / n), base, token) : undefined);
+    if (process.env.BENCH_PHASE_PROF) await server.call('profileStart');
     const { r, cpuMs, mainBusy, dbBusy } = await measured(server, url, next, n * PHASES, connections);
     const answered = performance.now();
     const counts = await server.call<Counts>('counts');
     const applied = Number(counts.deliveries.find((d) => d.vendor === 'psi' && d.outcome === 'applied')?.n ?? 0);
-    let ats = await server.call<{ received: number; msAgo: number }>('atsReceived');
+    let ats = await endpoint.call<{ received: number; msAgo: number }>('received');
     while (ats.received < counts.updatedEvents && performance.now() - answered < 120_000) {
       await new Promise((res) => setTimeout(res, 100));
-      ats = await server.call<{ received: number; msAgo: number }>('atsReceived');
+      ats = await endpoint.call<{ received: number; msAgo: number }>('received');
     }
     const allIn = (performance.now() - ats.msAgo - answered) / 1000;
+    if (process.env.BENCH_PHASE_PROF) console.error(`  CPU profile: ${await server.call('profileStop', join(process.env.BENCH_PHASE_PROF, `ingest-${name}-psi-ats.cpuprofile`))}`);
     const s = summary(r.latencies);
     const row: IngestRow = {
       database: name,
@@ -214,6 +218,7 @@ async function withAtsWebhook(name: IngestRow['database'], database: string, n: 
     return row;
   } finally {
     await server.stop();
+    await endpoint.stop();
   }
 }
 

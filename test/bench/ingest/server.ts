@@ -1,7 +1,5 @@
 // Webhook ingest, BFF side (a child process): the real BFF with the real PSI adapter and the real Mettl
 // webhook parser, open orders to notify about, and the floor (single-row INSERT commits on the same database).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { performance as perf } from 'node:perf_hooks';
 import { startTestBff, type TestBff } from '@ca/bff/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,22 +18,6 @@ const PACKAGES = [
 
 let t: TestBff | undefined;
 let dir: string | undefined;
-/** The tenant's ATS webhook endpoint (a run with `atsWebhook`): answers 200 and counts what it is sent. */
-let ats: { server: Server; received: number; lastAt: number } | undefined;
-
-async function startAtsReceiver(): Promise<string> {
-  const r = { server: createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      r.received++;
-      r.lastAt = performance.now();
-      res.writeHead(200).end();
-    });
-  }), received: 0, lastAt: 0 };
-  ats = r;
-  await new Promise<void>((resolve) => r.server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(r.server.address() as AddressInfo).port}/ats`;
-}
 let mettlTickets: { sign(v: string): string } | undefined;
 
 /** The real Mettl adapter, unchanged; the bench keeps its ticket signer, the one that signs `context_data` at registration. */
@@ -45,8 +27,8 @@ const mettlKeepingSigner = (ctx: any) => {
 };
 
 serve({
-  /** With `atsWebhook`, the tenant sends every event to an ATS webhook endpoint in this process (see `atsReceived`). */
-  async start({ database, atsWebhook }: { database: string; atsWebhook?: boolean }) {
+  /** With `atsWebhook` (a URL), the tenant sends every event to that ATS webhook endpoint. */
+  async start({ database, atsWebhook }: { database: string; atsWebhook?: string }) {
     if (database === 'embedded') {
       dir = mkdtempSync(join(tmpdir(), 'ca-bench-ingest-'));
       database = `embedded:${join(dir, 'db')}`;
@@ -59,7 +41,7 @@ serve({
       },
       packages: PACKAGES,
       factories: { mettl: mettlKeepingSigner },
-      ...(atsWebhook ? { atsWebhook: { url: await startAtsReceiver(), secret: 'bench-ats-webhook-secret-0123456789' } } : {}),
+      ...(atsWebhook ? { atsWebhook: { url: atsWebhook, secret: 'bench-ats-webhook-secret-0123456789' } } : {}),
     });
     t.bff.log.level = 'warn';
     if (process.env.BENCH_SQL_TRACE) traceSql(t.bff.db as never);
@@ -126,9 +108,6 @@ serve({
     return { count: reqs.length, perSecond: reqs.length / seconds, cpuMs: (used.user + used.system) / 1000 / reqs.length, outcomes };
   },
 
-  /** The ATS webhook deliveries received so far, and how long ago the last one came (ms). */
-  atsReceived: () => ({ received: ats?.received ?? 0, msAgo: ats ? performance.now() - ats.lastAt : NaN }),
-
   /** What the ingest left in the store: deliveries by outcome, events. */
   async counts() {
     const db = t!.bff.db;
@@ -161,7 +140,6 @@ serve({
 
   async stop() {
     await t?.stop();
-    if (ats) await new Promise((r) => ats!.server.close(r));
     if (dir) rmSync(dir, { recursive: true, force: true });
     return true;
   },

@@ -32,7 +32,7 @@ const webhooksFor = (url: string, timeoutMs = TIMEOUT_MS) =>
 
 /**
  * A loopback ATS that answers with `handle`, counting requests and noting when each connection that carried one closes.
- * (After an abort, Node 20's fetch may open a spare connection that carries no request; undici closes it after 4 s idle.
+ * (After an abort, the HTTP client may open a spare connection that carries no request; it is closed after 4 s idle.
  * Only connections that carried a request are watched.)
  */
 async function loopbackAts(handle: (req: IncomingMessage, res: ServerResponse) => void) {
