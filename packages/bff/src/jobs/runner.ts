@@ -26,6 +26,20 @@ const REFRESH_ORDER_BATCH = 16;
 /** ATS webhook deliveries fetched (and settled) together; two batches at once. */
 const ATS_BATCH = 16;
 
+/** Runs `fn` for every job of a batch at once and settles each job alone: a failure fails (and retries) only its job. */
+function settleEach<J extends { id: string }>(jobs: J[], fn: (job: J) => Promise<unknown>) {
+  return Promise.all(
+    jobs.map(async (job) => {
+      try {
+        await fn(job);
+        return { id: job.id, status: 'completed' as const };
+      } catch (err) {
+        return { id: job.id, status: 'failed' as const, output: { message: String((err as Error).message) } };
+      }
+    }),
+  );
+}
+
 const Q = {
   place: 'place-order',
   refresh: 'refresh-vendor',
@@ -233,17 +247,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work<{ orderId: string; deferrals?: number }>(
         Q.place,
         { includeMetadata: true, batchSize: PLACE_BATCH, localConcurrency: 2, perJobResults: true, burstWhenBatchFull: true, ...polling },
-        (jobs) =>
-          Promise.all(
-            jobs.map(async (job) => {
-              try {
-                await place(job.data.orderId, (job as JobWithMetadata).retryCount ?? 0, job.data.deferrals ?? 0);
-                return { id: job.id, status: 'completed' as const };
-              } catch (err) {
-                return { id: job.id, status: 'failed' as const, output: { message: String((err as Error).message) } };
-              }
-            }),
-          ),
+        (jobs) => settleEach(jobs, (job) => place(job.data.orderId, (job as JobWithMetadata).retryCount ?? 0, job.data.deferrals ?? 0)),
       );
       await boss.work<RefreshData>(Q.refresh, { batchSize: 1, ...polling }, async ([job]) => {
         await refreshVendor(job!.data.tenantId, job!.data.vendor);
@@ -286,16 +290,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
         Q.atsWebhook,
         { batchSize: ATS_BATCH, localConcurrency: 2, includeMetadata: true, perJobResults: true, burstWhenBatchFull: true, ...polling },
         (jobs: JobWithMetadata<AtsDeliveryJob['data']>[]) =>
-          Promise.all(
-            jobs.map(async (job) => {
-              try {
-                await attemptAtsDelivery(job, () => opts.atsWebhooks.deliver(db, job.data.tenantId, job.data.eventId, job.signal), { log, metrics });
-                return { id: job.id, status: 'completed' as const };
-              } catch (err) {
-                return { id: job.id, status: 'failed' as const, output: { message: String((err as Error).message) } };
-              }
-            }),
-          ),
+          settleEach(jobs, (job) => attemptAtsDelivery(job, () => opts.atsWebhooks.deliver(db, job.data.tenantId, job.data.eventId, job.signal), { log, metrics })),
       );
       await schedulePolls();
     },
