@@ -291,7 +291,10 @@ export function createSseHub(opts: SseHubOptions) {
       metrics.sseClients.inc();
       sub.res.on('close', () => drop(c));
       try {
-        if (lastSeen !== null && lastSeen > cursor) await catchUp(); // another replica may have committed it already
+        // Resuming: wait for a drain when the client saw an id this replica has not fanned out yet (another replica
+        // committed it), or when a NOTIFY announced events not fanned out yet: they committed before this request, so
+        // they belong to its replay (and to its gap check), not to the live frames after `ready`.
+        if (lastSeen !== null && (lastSeen > cursor || announced > cursor)) await catchUp();
         if (c.closed) return;
         const through = cursor;
         subscribe(c); // from here on, live events after `through` are held for this client
