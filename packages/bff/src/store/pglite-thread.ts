@@ -115,7 +115,7 @@ export class PgliteThread implements PgliteLike {
   /**
    * Runs `fn` in a transaction: committed when it resolves, rolled back when it throws, or committed with its last
    * statement (`queryAndCommit`). BEGIN travels with the first statement and COMMIT can travel with the last: a
-   * transaction of two statements is two round trips to the thread, not four.
+   * transaction of two statements is two round trips to the thread, not three.
    */
   async transaction<T>(fn: (tx: PgliteTx) => Promise<T>): Promise<T> {
     let begun: Promise<number> | undefined;
