@@ -23,23 +23,6 @@ async function openCounts(t: TestBff) {
   );
 }
 
-/**
- * Waits for the job runner's first scheduled refresh cycle (sent within 10 s of start, throttled per tenant and vendor
- * for the poll interval) to have run, so it does not overlap the measured cycle and add its calls to it.
- */
-async function scheduledCycleDone(t: TestBff): Promise<void> {
-  const until = performance.now() + 60_000;
-  for (;;) {
-    const [row] = await t.bff.db.query<{ done: number; pending: number }>(
-      `SELECT count(*) FILTER (WHERE state = 'completed')::int AS done, count(*) FILTER (WHERE state IN ('created', 'retry', 'active'))::int AS pending
-       FROM ${t.bff.db.jobSchema}.job WHERE name = 'refresh-vendor'`,
-    );
-    if (row!.done > 0 && row!.pending === 0) return;
-    if (performance.now() > until) throw new Error(`the scheduled refresh cycle did not finish: ${JSON.stringify(row)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 serve({
   async run({ vendor, n }: { vendor: Vendor; n: number }) {
     const mod = sandboxModuleFor(vendor)!;
@@ -87,7 +70,8 @@ serve({
         t = await start({});
         t.bff.log.level = 'warn';
       }
-      await scheduledCycleDone(t);
+      // The runner's first scheduled cycle (sent within 10 s of start) would add its calls to the measured one's.
+      await t.scheduledPollsDone(60_000);
       const states = await openCounts(t);
       const placePerVendor = sandbox.calls();
       sandbox.resetCalls();

@@ -316,6 +316,16 @@ export function createJobRunner(opts: JobRunnerOptions) {
     async refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string) {
       await boss.send(Q.refreshOrder, { tenantId, vendor, orderId }, { singletonKey: orderId });
     },
+    /**
+     * Whether the scheduled refresh cycle of every polled tenant and vendor has run at least once (the first is sent
+     * within 10 s of start) and none waits or runs: from then on a cycle run by `pollNow` is the only one for the poll
+     * interval (tests and benches that count a cycle's vendor calls wait for this).
+     */
+    async scheduledPollsSettled(): Promise<boolean> {
+      const jobs = await boss.findJobs(Q.refresh);
+      const polled = adapters.all().filter(({ adapter }) => adapter.refresh).length;
+      return jobs.filter((j) => j.state === 'completed').length >= polled && !jobs.some((j) => ['created', 'retry', 'active'].includes(j.state));
+    },
     /** Runs a refresh cycle now, in this process (tests and operators). */
     async pollNow(filter?: { tenantId?: string; vendor?: VendorId }) {
       for (const { tenantId, vendor } of adapters.all()) {

@@ -53,6 +53,8 @@ export interface TestBff {
   waitForOrder(id: string, pred: (o: Order) => boolean, timeoutMs?: number): Promise<Order>;
   sse(token: string, o?: { lastEventId?: string }): Promise<SseClient>;
   pollNow(vendor?: VendorId): Promise<void>;
+  /** Waits until the job runner's scheduled refresh cycles have run once and none is due (see `scheduledPollsSettled`). */
+  scheduledPollsDone(timeoutMs?: number): Promise<void>;
   followLink(orderId: string, kind: LinkKind, token?: string): Promise<string>;
   logLines: string[];
   stop(): Promise<void>;
@@ -179,6 +181,13 @@ export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
     },
     sse: (t, o = {}) => openSse(`${bff.url}/v1/events`, { token: t, ...o }),
     pollNow: (vendor) => bff.jobs.pollNow(vendor ? { vendor } : {}),
+    async scheduledPollsDone(timeoutMs = 30_000) {
+      const until = Date.now() + timeoutMs;
+      while (!(await bff.jobs.scheduledPollsSettled())) {
+        if (Date.now() > until) throw new Error(`the scheduled refresh cycles did not run within ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     async followLink(orderId, kind, t) {
       const res = await api(`/v1/orders/${orderId}/links`, { method: 'POST', token: t ?? (await token()), body: JSON.stringify({ kind }) });
       if (res.status !== 200) throw new Error(`POST links ${res.status}: ${await res.text()}`);
