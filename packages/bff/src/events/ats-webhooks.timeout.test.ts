@@ -190,6 +190,20 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
     expect(r.ms).toBeLessThan(200 + MARGIN_MS);
     expect(await ats.requestConnectionsClosed(MARGIN_MS)).not.toBeNull();
   });
+
+  it('reads the events of a batch of jobs in one go, leaving out one of another tenant and one the log no longer holds', async () => {
+    ats = await loopbackAts((req, res) => {
+      req.resume();
+      res.writeHead(204).end();
+    });
+    const other = (await db.transaction((tx) => appendEvent(tx, 'order.created', orderSnapshot({ id: 'o_2', candidateId: 'c2', tenantId: 'globex' }), new Date()))).id;
+    const w = webhooksFor(ats.url);
+    const jobs = [eventId, other, '999999'].map((id) => ({ tenantId: 'acme', eventId: id }));
+    const events = await w.read(db, jobs);
+    expect([...events.keys()]).toEqual([eventId]);
+    for (const j of jobs) await w.send(j.tenantId, j.eventId, events.get(j.eventId)); // nothing sent for the other two
+    expect(ats.requests).toBe(1);
+  });
 });
 
 describe('atsWebhook.timeoutMs', () => {

@@ -8,7 +8,7 @@ import { Agent, request } from 'undici';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { Sql } from '../store/db.js';
-import { eventsAfter } from '../store/events.js';
+import { eventsByIds } from '../store/events.js';
 
 export interface AtsWebhookTarget {
   url: string;
@@ -48,6 +48,50 @@ export function createAtsWebhooks(opts: { config: Config; log: Logger; now: () =
   for (const [tenantId, t] of Object.entries(opts.config.tenants)) {
     if (t.atsWebhook) targets.set(tenantId, { target: t.atsWebhook, signer: signerFor(t.atsWebhook.secret) });
   }
+  /** The events of a batch of deliveries, read in one statement; one of another tenant than its job names is left out. */
+  async function read(db: Sql, jobs: readonly { tenantId: string; eventId: string }[]): Promise<Map<string, OrderEvent>> {
+    const tenantOf = new Map(jobs.map((j) => [j.eventId, j.tenantId]));
+    const events = await eventsByIds(db, [...tenantOf.keys()]);
+    return new Map(events.filter((e) => tenantOf.get(e.id) === e.tenantId).map((e) => [e.id, e]));
+  }
+
+  /** Delivers `event` (read by `read`; undefined when the log no longer holds it), as `deliver` does. */
+  async function send(tenantId: string, eventId: string, event: OrderEvent | undefined, signal?: AbortSignal): Promise<void> {
+    const t = targets.get(tenantId);
+    if (!t) return;
+    if (!event) {
+      opts.log.warn({ tenant: tenantId, event: eventId }, 'event pruned before its webhook was delivered');
+      return;
+    }
+    const body = JSON.stringify(event satisfies OrderEvent);
+    const msgId = `evt_${event.id}`;
+    const at = opts.now();
+    const timeout = AbortSignal.timeout(t.target.timeoutMs);
+    const res = await request(t.target.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': msgId,
+        'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
+        'webhook-signature': t.signer.sign(msgId, at, body),
+        'user-agent': 'candidate-assessment-webhooks/1',
+      },
+      body,
+      signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
+      dispatcher: atsAgent,
+    }).catch((err: Error) => {
+      if (timeout.aborted) {
+        throw new AtsDeliveryError(`ATS webhook did not answer within ${t.target.timeoutMs} ms (atsWebhook.timeoutMs)`, { cause: err });
+      }
+      if (signal?.aborted) throw new AtsDeliveryError('ATS webhook call aborted: the delivery job was stopped', { cause: err });
+      throw new AtsDeliveryError(`ATS webhook unreachable: ${err.message}`, { cause: err });
+    });
+    // Only the status counts. The body is never read, so an ATS that trickles it or never ends it cannot hold the
+    // delivery; destroying an unfinished body closes the connection (a finished one leaves it open for the next).
+    res.body.on('error', () => {}).destroy();
+    if (res.statusCode < 200 || res.statusCode > 299) throw new AtsDeliveryError(`ATS webhook answered ${res.statusCode}`);
+  }
+
   return {
     /** The tenant's delivery timeout in ms (its delivery jobs must be allowed to run longer); undefined without a webhook. */
     timeoutMs: (tenantId: string): number | undefined => targets.get(tenantId)?.target.timeoutMs,
@@ -56,41 +100,10 @@ export function createAtsWebhooks(opts: { config: Config; log: Logger; now: () =
      * like any other non-2xx. `signal` (the job's) aborts the call when the job runner gives up on it or stops.
      */
     async deliver(db: Sql, tenantId: string, eventId: string, signal?: AbortSignal): Promise<void> {
-      const t = targets.get(tenantId);
-      if (!t) return;
-      const [event] = await eventsAfter(db, BigInt(eventId) - 1n, 1, { tenantId });
-      if (!event || event.id !== eventId) {
-        opts.log.warn({ tenant: tenantId, event: eventId }, 'event pruned before its webhook was delivered');
-        return;
-      }
-      const body = JSON.stringify(event satisfies OrderEvent);
-      const msgId = `evt_${event.id}`;
-      const at = opts.now();
-      const timeout = AbortSignal.timeout(t.target.timeoutMs);
-      const res = await request(t.target.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': msgId,
-          'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': t.signer.sign(msgId, at, body),
-          'user-agent': 'candidate-assessment-webhooks/1',
-        },
-        body,
-        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
-        dispatcher: atsAgent,
-      }).catch((err: Error) => {
-        if (timeout.aborted) {
-          throw new AtsDeliveryError(`ATS webhook did not answer within ${t.target.timeoutMs} ms (atsWebhook.timeoutMs)`, { cause: err });
-        }
-        if (signal?.aborted) throw new AtsDeliveryError('ATS webhook call aborted: the delivery job was stopped', { cause: err });
-        throw new AtsDeliveryError(`ATS webhook unreachable: ${err.message}`, { cause: err });
-      });
-      // Only the status counts. The body is never read, so an ATS that trickles it or never ends it cannot hold the
-      // delivery; destroying an unfinished body closes the connection (a finished one leaves it open for the next).
-      res.body.on('error', () => {}).destroy();
-      if (res.statusCode < 200 || res.statusCode > 299) throw new AtsDeliveryError(`ATS webhook answered ${res.statusCode}`);
+      return send(tenantId, eventId, (await read(db, [{ tenantId, eventId }])).get(eventId), signal);
     },
+    read,
+    send,
   };
 }
 

@@ -289,8 +289,12 @@ export function createJobRunner(opts: JobRunnerOptions) {
       await boss.work(
         Q.atsWebhook,
         { batchSize: ATS_BATCH, localConcurrency: 2, includeMetadata: true, perJobResults: true, burstWhenBatchFull: true, ...polling },
-        (jobs: JobWithMetadata<AtsDeliveryJob['data']>[]) =>
-          settleEach(jobs, (job) => attemptAtsDelivery(job, () => opts.atsWebhooks.deliver(db, job.data.tenantId, job.data.eventId, job.signal), { log, metrics })),
+        async (jobs: JobWithMetadata<AtsDeliveryJob['data']>[]) => {
+          const events = await opts.atsWebhooks.read(db, jobs.map((j) => j.data)); // one statement for the batch
+          return settleEach(jobs, (job) =>
+            attemptAtsDelivery(job, () => opts.atsWebhooks.send(job.data.tenantId, job.data.eventId, events.get(job.data.eventId), job.signal), { log, metrics }),
+          );
+        },
       );
       await schedulePolls();
     },
