@@ -262,7 +262,9 @@ export function createJobRunner(opts: JobRunnerOptions) {
           const groups = new Map<string, typeof jobs>();
           for (const j of jobs) {
             const key = `${j.data.tenantId}\n${j.data.vendor}`;
-            groups.set(key, [...(groups.get(key) ?? []), j]);
+            const group = groups.get(key);
+            if (group) group.push(j);
+            else groups.set(key, [j]);
           }
           const settled = await Promise.all(
             [...groups.values()].map(async (group) => {

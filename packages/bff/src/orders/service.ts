@@ -241,9 +241,10 @@ export function createOrderService(deps: OrderServiceDeps) {
       async flush(also) {
         const pending = events.splice(0);
         // Committed with the write unless event deliveries are to be enqueued after it.
-        const follow = deps.eventDeliveries !== undefined && pending.some((e) => deps.eventDeliveries!.wants(e.order.tenantId));
+        const deliveries = deps.eventDeliveries;
+        const follow = deliveries !== undefined && pending.some((e) => deliveries.wants(e.order.tenantId));
         const written = await writePending({ deliveries: also?.deliveries ?? [], events: pending, commit: also?.commit === true && !follow });
-        if (follow) await deps.eventDeliveries!.enqueue(tx, written);
+        if (follow) await deliveries.enqueue(tx, written);
       },
     };
   }

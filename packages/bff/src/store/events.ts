@@ -95,11 +95,13 @@ export interface EventFilter {
   candidateId?: string | undefined;
 }
 
+/** The columns an `EventRow` reads. */
+const EVENT_COLS = `id::text AS id, tenant_id, candidate_id, order_id, type, payload, at`;
+
 /** The events with these ids that the log still holds, oldest first (the ATS webhook deliveries of a batch of jobs). */
 export async function eventsByIds(sql: Sql, ids: readonly string[]): Promise<OrderEvent[]> {
   const rows = await sql.query<EventRow>(
-    `SELECT id::text AS id, tenant_id, candidate_id, order_id, type, payload, at FROM ca_events
-     WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint) ORDER BY id`,
+    `SELECT ${EVENT_COLS} FROM ca_events WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint) ORDER BY id`,
     [JSON.stringify(ids)],
   );
   return rows.map(toEvent);
@@ -107,9 +109,8 @@ export async function eventsByIds(sql: Sql, ids: readonly string[]): Promise<Ord
 
 /** Events after `afterId` (and up to `throughId` when given), oldest first; without a filter, every tenant's (the hub's own feed). */
 export async function eventsAfter(sql: Sql, afterId: bigint, limit: number, filter?: EventFilter, throughId?: bigint): Promise<OrderEvent[]> {
-  const cols = `id::text AS id, tenant_id, candidate_id, order_id, type, payload, at`;
   const { where, params } = range(afterId, throughId, filter);
-  const rows = await sql.query<EventRow>(`SELECT ${cols} FROM ca_events WHERE ${where} ORDER BY ca_events.id LIMIT $${params.length + 1}`, [...params, limit]);
+  const rows = await sql.query<EventRow>(`SELECT ${EVENT_COLS} FROM ca_events WHERE ${where} ORDER BY ca_events.id LIMIT $${params.length + 1}`, [...params, limit]);
   return rows.map(toEvent);
 }
 

@@ -149,10 +149,10 @@ export async function findLatestOrder(sql: Sql, tenantId: string, candidateId: s
   return rows[0] ?? null;
 }
 
-/** Open orders of one tenant and vendor, oldest first, in pages after `afterId`. */
 /** Orders a vendor is still working on: open and placed. */
 const OPEN_AND_PLACED = `status IN ('requested','invited','scheduled','in_progress','completed') AND vendor_ref IS NOT NULL`;
 
+/** Open, placed orders of one tenant and vendor, oldest first, at most `limit`. */
 export async function listOpenOrders(sql: Sql, tenantId: string, vendor: VendorId, limit = 1000): Promise<OrderRow[]> {
   return sql.query<OrderRow>(
     `SELECT * FROM ca_orders WHERE tenant_id = $1 AND vendor = $2 AND ${OPEN_AND_PLACED}
