@@ -291,10 +291,14 @@ export function createSseHub(opts: SseHubOptions) {
       metrics.sseClients.inc();
       sub.res.on('close', () => drop(c));
       try {
-        // Resuming: wait for a drain when the client saw an id this replica has not fanned out yet (another replica
-        // committed it), or when a NOTIFY announced events not fanned out yet: they committed before this request, so
-        // they belong to its replay (and to its gap check), not to the live frames after `ready`.
-        if (lastSeen !== null && (lastSeen > cursor || announced > cursor)) await catchUp();
+        // Resuming: first a drain up to the newest event in the log, not only the newest a NOTIFY announced (its
+        // NOTIFY may still be on its way, on PostgreSQL over a connection of its own): events that committed before
+        // this request belong to its replay (and to its gap check), not to the live frames after `ready`; and one the
+        // client saw on another replica is then fanned out here too. Resumes at once share one drain.
+        if (lastSeen !== null) {
+          askNewest = true;
+          await catchUp();
+        }
         if (c.closed) return;
         const through = cursor;
         subscribe(c); // from here on, live events after `through` are held for this client
