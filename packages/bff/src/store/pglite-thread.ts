@@ -69,11 +69,14 @@ export class PgliteThread implements PgliteLike {
     this.#worker.on('exit', (code) => die(new Error(`the embedded database's thread exited (code ${code})`)));
   }
 
-  /** Starts the thread and opens the database in `dataDir` (in memory without one). */
-  static async open(dataDir: string | undefined, onError: (err: Error) => void = () => {}): Promise<PgliteThread> {
+  /**
+   * Starts the thread and opens the database in `dataDir` (in memory without one). `templateDir`: where a new
+   * database is copied from instead of initialised (see pglite-worker.mjs).
+   */
+  static async open(dataDir: string | undefined, onError: (err: Error) => void = () => {}, templateDir?: string): Promise<PgliteThread> {
     const t = new PgliteThread(onError);
     try {
-      await t.#call({ op: 'open', dataDir });
+      await t.#call({ op: 'open', dataDir, templateDir });
     } catch (err) {
       await t.#worker.terminate();
       throw err;

@@ -1,0 +1,83 @@
+// Fresh in-memory databases copied from a freshly initialised one (CA_PGLITE_TEMPLATE_DIR, set by the test
+// configuration) instead of initialised by PGlite each time: the copy is what a new database starts from, in memory or
+// in an empty data directory, a data directory that holds a database is opened as it is, and a damaged copy is replaced.
+import { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { PgliteThread } from './pglite-thread.js';
+
+const version = JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')).version;
+
+describe('in-memory databases from a template', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ca-pglite-template-'));
+  const file = join(dir, `pglite-${version}-initdb.tar.gz`);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const tables = async (t: PgliteThread) =>
+    (await t.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`)).rows.map((r) => r.relname);
+
+  it('starts a new database from the copy in the template directory', async () => {
+    // A copy with a table in it, made here with PGlite itself: a database opened from it has that table.
+    const source = await PGlite.create();
+    await source.exec(`CREATE TABLE from_the_template (id int)`);
+    writeFileSync(file, Buffer.from(await (await source.dumpDataDir('gzip')).arrayBuffer()));
+    await source.close();
+
+    const t = await PgliteThread.open(undefined, undefined, dir);
+    try {
+      expect(await tables(t)).toEqual(['from_the_template']);
+      await t.query(`INSERT INTO from_the_template VALUES (1)`);
+    } finally {
+      await t.close();
+    }
+    // The copy is only read: a second database starts from it as it was.
+    const again = await PgliteThread.open(undefined, undefined, dir);
+    try {
+      expect((await again.query<{ n: number }>(`SELECT count(*)::int AS n FROM from_the_template`)).rows).toEqual([{ n: 0 }]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('starts a new data directory from it too, and opens one that holds a database as it is', async () => {
+    const data = join(dir, 'data');
+    const t = await PgliteThread.open(data, undefined, dir);
+    try {
+      expect(await tables(t)).toEqual(['from_the_template']);
+      await t.query(`INSERT INTO from_the_template VALUES (7)`);
+    } finally {
+      await t.close();
+    }
+    const reopened = await PgliteThread.open(data, undefined, dir);
+    try {
+      expect((await reopened.query<{ id: number }>(`SELECT id FROM from_the_template`)).rows).toEqual([{ id: 7 }]);
+    } finally {
+      await reopened.close();
+    }
+    rmSync(data, { recursive: true, force: true });
+  });
+
+  it('initialises afresh when the copy is damaged, and replaces it with a copy of an empty cluster', async () => {
+    writeFileSync(file, 'not a tar archive');
+    const t = await PgliteThread.open(undefined, undefined, dir);
+    try {
+      expect(await tables(t)).toEqual([]);
+    } finally {
+      await t.close();
+    }
+    const tar = gunzipSync(readFileSync(file)).toString('latin1');
+    expect(tar).toContain('PG_VERSION');
+    expect(tar).not.toContain('from_the_template');
+    expect(readdirSync(dir)).toEqual([`pglite-${version}-initdb.tar.gz`]); // no temporary file left behind
+    const next = await PgliteThread.open(undefined, undefined, dir);
+    try {
+      expect(await tables(next)).toEqual([]);
+    } finally {
+      await next.close();
+    }
+  });
+});
