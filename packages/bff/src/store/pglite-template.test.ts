@@ -2,7 +2,7 @@
 // configuration) instead of initialised by PGlite each time: the copy is what a new database starts from, in memory or
 // in an empty data directory, a data directory that holds a database is opened as it is, and a damaged copy is replaced.
 import { PGlite } from '@electric-sql/pglite';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,8 +21,10 @@ describe('in-memory databases from a template', () => {
     (await t.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`)).rows.map((r) => r.relname);
 
   it('starts a new database from the copy in the template directory', async () => {
-    // A copy with a table in it, made here with PGlite itself: a database opened from it has that table.
-    const source = await PGlite.create();
+    // A copy with a table in it, made here with PGlite itself (from the suite's own copy when there is one: initdb is
+    // the slow part): a database opened from it has that table.
+    const shared = process.env.CA_PGLITE_TEMPLATE_DIR && join(process.env.CA_PGLITE_TEMPLATE_DIR, `pglite-${version}-initdb.tar.gz`);
+    const source = await PGlite.create(shared && existsSync(shared) ? { loadDataDir: new Blob([readFileSync(shared)]) } : {});
     await source.exec(`CREATE TABLE from_the_template (id int)`);
     writeFileSync(file, Buffer.from(await (await source.dumpDataDir('gzip')).arrayBuffer()));
     await source.close();

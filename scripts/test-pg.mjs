@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `pnpm test:pg`: the PostgreSQL half of the suite. Every test file that runs on `testDatabases()` (PGlite, and
+// PostgreSQL when TEST_DATABASE_URL is set) runs here on PostgreSQL only, since `pnpm test` ran its PGlite half
+// already, then the multi-replica tests under test/pg. The files are found by what they call, so a new one is
+// never left out.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+if (!process.env.TEST_DATABASE_URL) {
+  process.stderr.write('test:pg needs TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test); .ci/run sets it\n');
+  process.exit(2);
+}
+
+function* testFiles(dir) {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.name === 'node_modules' || e.name === 'dist') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) yield* testFiles(p);
+    else if (e.name.endsWith('.test.ts')) yield p;
+  }
+}
+const onBoth = [...testFiles(join(root, 'packages', 'bff', 'src'))]
+  .filter((f) => /\btestDatabases\(\)/.test(readFileSync(f, 'utf8')))
+  .map((f) => relative(root, f));
+if (onBoth.length === 0) {
+  process.stderr.write('test:pg found no test file that runs on testDatabases()\n');
+  process.exit(1);
+}
+process.stdout.write(`on PostgreSQL: ${onBoth.join(', ')} and test/pg\n`);
+const run = spawnSync('npx', ['vitest', 'run', '--project', 'bff', '--project', 'pg', ...onBoth, 'test/pg', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, CA_TEST_DATABASES: 'postgres' },
+});
+process.exit(run.status ?? 1);
