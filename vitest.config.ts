@@ -3,13 +3,16 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { ensureTemplate } from './packages/bff/src/store/pglite-template.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-// Fresh `memory:` databases start from a copy of a freshly initialised one kept here, made by the first: PGlite's
-// initdb took 3.5–6 s of every BFF a test starts (53 of them took 235 s of an 11-minute run), loading the copy 1–1.5 s.
-// Set in the environment, it reaches the test workers and every BFF or demo process a test spawns.
+// New embedded databases start from a copy of a freshly initialised one kept here (packages/bff/src/store/
+// pglite-template.mjs): PGlite's initdb took 3.5–6 s of every BFF a test starts (53 of them took 235 s of an 11-minute
+// run), loading the copy 1–2 s. Set in the environment, it reaches the test workers and every BFF or demo process a
+// test spawns; made here, before any test, when missing (a fresh clone), so no test waits for it.
 process.env.CA_PGLITE_TEMPLATE_DIR ??= join(root, 'node_modules', '.cache', 'candidate-assessment');
+await ensureTemplate(process.env.CA_PGLITE_TEMPLATE_DIR);
 
 const widget = 'packages/widget/vitest.config.ts';
 const react = 'packages/react/vitest.config.ts';

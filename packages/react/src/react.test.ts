@@ -4,7 +4,7 @@ import type { Order } from '@ca/shared';
 import { createElement } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CandidateAssessment, type CaErrorDetail, type CaOrderCreatedDetail, type CaReadyDetail, type CaStatusChangeDetail } from './index.js';
 
 const control = async <T>(op: string, body: Record<string, unknown> = {}): Promise<T> => {
@@ -22,6 +22,11 @@ const until = async (ok: () => boolean, ms = 10_000) => {
 };
 
 describe('<CandidateAssessment> (React)', () => {
+  // The real BFF, started once before the tests (not inside the first one's 20 s, which a loaded machine spent on it).
+  let url = '';
+  beforeAll(async () => {
+    ({ url } = await control<{ url: string }>('start', { origin: location.origin }));
+  }, 60_000);
   let root: Root | undefined;
   let host: HTMLElement | undefined;
   afterEach(() => {
@@ -37,7 +42,6 @@ describe('<CandidateAssessment> (React)', () => {
   };
 
   it('passes fetchToken as a property and calls onReady, onOrderCreated and onStatusChange with typed details', async () => {
-    const { url } = await control<{ url: string }>('start', { origin: location.origin });
     const candidateId = `react-${Date.now()}`;
     let tokenCalls = 0;
     const fetchToken = async () => {

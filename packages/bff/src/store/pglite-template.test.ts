@@ -3,18 +3,16 @@
 // in an empty data directory, a data directory that holds a database is opened as it is, and a damaged copy is replaced.
 import { PGlite } from '@electric-sql/pglite';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PgliteThread } from './pglite-thread.js';
-
-const version = JSON.parse(readFileSync(join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')).version;
+import { templateFile } from './pglite-template.mjs';
 
 describe('in-memory databases from a template', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ca-pglite-template-'));
-  const file = join(dir, `pglite-${version}-initdb.tar.gz`);
+  const file = templateFile(dir);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const tables = async (t: PgliteThread) =>
@@ -23,7 +21,7 @@ describe('in-memory databases from a template', () => {
   it('starts a new database from the copy in the template directory', async () => {
     // A copy with a table in it, made here with PGlite itself (from the suite's own copy when there is one: initdb is
     // the slow part): a database opened from it has that table.
-    const shared = process.env.CA_PGLITE_TEMPLATE_DIR && join(process.env.CA_PGLITE_TEMPLATE_DIR, `pglite-${version}-initdb.tar.gz`);
+    const shared = process.env.CA_PGLITE_TEMPLATE_DIR && templateFile(process.env.CA_PGLITE_TEMPLATE_DIR);
     const source = await PGlite.create(shared && existsSync(shared) ? { loadDataDir: new Blob([readFileSync(shared)]) } : {});
     await source.exec(`CREATE TABLE from_the_template (id int)`);
     writeFileSync(file, Buffer.from(await (await source.dumpDataDir('gzip')).arrayBuffer()));
@@ -74,7 +72,7 @@ describe('in-memory databases from a template', () => {
     const tar = gunzipSync(readFileSync(file)).toString('latin1');
     expect(tar).toContain('PG_VERSION');
     expect(tar).not.toContain('from_the_template');
-    expect(readdirSync(dir)).toEqual([`pglite-${version}-initdb.tar.gz`]); // no temporary file left behind
+    expect(readdirSync(dir)).toEqual([basename(file)]); // no temporary file left behind
     const next = await PgliteThread.open(undefined, undefined, dir);
     try {
       expect(await tables(next)).toEqual([]);

@@ -7,10 +7,8 @@
 // transaction may carry `commit: true` (its last statement: COMMIT follows at once).
 // Messages out: { id, ok: true, result } | { id, ok: false, error } and { op: 'notify', channel, payload }.
 import { PGlite, protocol, types } from '@electric-sql/pglite';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { parentPort, threadId } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
+import { createPglite } from './pglite-template.mjs';
 
 const { serialize } = protocol;
 
@@ -154,55 +152,10 @@ function begin(id, first) {
   ).finally(() => txs.delete(tx.id));
 }
 
-/**
- * A database in `dataDir`, or in memory. Given a template directory, a new one (in memory, or in a data directory still
- * empty) starts from a copy of a freshly initialised cluster kept there (one per PGlite version), not from PGlite's
- * initdb: initdb took 3.5–6 s, loading the copy 1–2 s. Missing or unreadable, the copy is made from the next database
- * initialised in memory, right after initdb, before any statement.
- */
-async function create(dataDir, templateDir) {
-  const fresh = !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
-  if (!templateDir || !fresh) return PGlite.create(dataDir ? { dataDir } : {});
-  const file = join(templateDir, `pglite-${pgliteVersion()}-initdb.tar.gz`);
-  let copy;
-  try {
-    copy = readFileSync(file);
-  } catch {
-    // none yet
-  }
-  if (copy) {
-    try {
-      return await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: new Blob([copy]) });
-    } catch {
-      // A damaged copy: initialised afresh below (the data directory emptied again: it was empty before), and the
-      // copy replaced.
-      if (dataDir && existsSync(dataDir)) for (const f of readdirSync(dataDir)) rmSync(join(dataDir, f), { recursive: true, force: true });
-    }
-  }
-  if (dataDir) return PGlite.create({ dataDir });
-  const db = await PGlite.create();
-  try {
-    const dump = await db.dumpDataDir('gzip');
-    mkdirSync(templateDir, { recursive: true });
-    const tmp = `${file}.${process.pid}-${threadId}.tmp`; // renamed into place whole: a reader never sees half a copy
-    writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
-    renameSync(tmp, file);
-  } catch {
-    // no copy: the next database is initialised afresh too
-  }
-  return db;
-}
-
-function pgliteVersion() {
-  const require = createRequire(import.meta.url);
-  const pkg = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
-  return JSON.parse(readFileSync(pkg, 'utf8')).version;
-}
-
 async function handle(m) {
   switch (m.op) {
     case 'open':
-      pg = await create(m.dataDir, m.templateDir);
+      pg = await createPglite(m.dataDir, m.templateDir);
       return null;
     case 'query':
     case 'exec':

@@ -1,0 +1,70 @@
+// New embedded databases from a copy of a freshly initialised one instead of PGlite's initdb, which took 3.5–6 s of
+// every BFF a test starts on a 2-core machine; loading the copy takes 1–2 s. The copy is kept in a template directory
+// (CA_PGLITE_TEMPLATE_DIR, which the test configuration sets), one per PGlite version. Plain JavaScript: the database
+// thread (pglite-worker.mjs) and the test configuration both load it without a TypeScript loader.
+import { PGlite } from '@electric-sql/pglite';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
+
+/** The copy's file in `templateDir`, named for the installed PGlite (a copy is good only for the version that made it). */
+export function templateFile(templateDir) {
+  const require = createRequire(import.meta.url);
+  const pkg = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
+  return join(templateDir, `pglite-${JSON.parse(readFileSync(pkg, 'utf8')).version}-initdb.tar.gz`);
+}
+
+/**
+ * Makes the copy in `templateDir` unless it is there: a database initialised in memory, copied right after initdb,
+ * before any statement, and renamed into place whole (a reader never sees half a copy).
+ */
+export async function ensureTemplate(templateDir) {
+  const file = templateFile(templateDir);
+  if (existsSync(file)) return file;
+  const db = await PGlite.create();
+  try {
+    await writeTemplate(db, file);
+  } finally {
+    await db.close();
+  }
+  return file;
+}
+
+async function writeTemplate(db, file) {
+  const dump = await db.dumpDataDir('gzip');
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+  writeFileSync(tmp, Buffer.from(await dump.arrayBuffer()));
+  renameSync(tmp, file);
+}
+
+/**
+ * Opens the database in `dataDir`, or in memory. Given `templateDir`, a new one (in memory, or in a data directory
+ * still empty) starts from the copy there. Missing or unreadable, the copy is made from the next database initialised
+ * in memory; a data directory that holds a database is opened as it is.
+ */
+export async function createPglite(dataDir, templateDir) {
+  const fresh = !dataDir || !existsSync(dataDir) || readdirSync(dataDir).length === 0;
+  if (!templateDir || !fresh) return PGlite.create(dataDir ? { dataDir } : {});
+  const file = templateFile(templateDir);
+  let copy;
+  try {
+    copy = readFileSync(file);
+  } catch {
+    // none yet
+  }
+  if (copy) {
+    try {
+      return await PGlite.create({ ...(dataDir ? { dataDir } : {}), loadDataDir: new Blob([copy]) });
+    } catch {
+      // A damaged copy: initialised afresh below (the data directory emptied again: it was empty before), and the
+      // copy replaced.
+      if (dataDir && existsSync(dataDir)) for (const f of readdirSync(dataDir)) rmSync(join(dataDir, f), { recursive: true, force: true });
+    }
+  }
+  if (dataDir) return PGlite.create({ dataDir });
+  const db = await PGlite.create();
+  await writeTemplate(db, file).catch(() => {}); // no copy: the next database is initialised afresh too
+  return db;
+}
