@@ -17,6 +17,15 @@ describe('in-memory databases from a template', () => {
 
   const tables = async (t: PgliteThread) =>
     (await t.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r'`)).rows.map((r) => r.relname);
+  /** Opens a database (in memory without `dataDir`) with this suite's template directory, runs `fn`, closes it. */
+  const opened = async (dataDir: string | undefined, fn: (t: PgliteThread) => Promise<void>) => {
+    const t = await PgliteThread.open(dataDir, undefined, dir);
+    try {
+      await fn(t);
+    } finally {
+      await t.close();
+    }
+  };
 
   it('starts a new database from the copy in the template directory', async () => {
     // A copy with a table in it, made here with PGlite itself (from the suite's own copy when there is one: initdb is
@@ -27,57 +36,35 @@ describe('in-memory databases from a template', () => {
     writeFileSync(file, Buffer.from(await (await source.dumpDataDir('gzip')).arrayBuffer()));
     await source.close();
 
-    const t = await PgliteThread.open(undefined, undefined, dir);
-    try {
+    await opened(undefined, async (t) => {
       expect(await tables(t)).toEqual(['from_the_template']);
       await t.query(`INSERT INTO from_the_template VALUES (1)`);
-    } finally {
-      await t.close();
-    }
+    });
     // The copy is only read: a second database starts from it as it was.
-    const again = await PgliteThread.open(undefined, undefined, dir);
-    try {
-      expect((await again.query<{ n: number }>(`SELECT count(*)::int AS n FROM from_the_template`)).rows).toEqual([{ n: 0 }]);
-    } finally {
-      await again.close();
-    }
+    await opened(undefined, async (t) => {
+      expect((await t.query<{ n: number }>(`SELECT count(*)::int AS n FROM from_the_template`)).rows).toEqual([{ n: 0 }]);
+    });
   });
 
   it('starts a new data directory from it too, and opens one that holds a database as it is', async () => {
     const data = join(dir, 'data');
-    const t = await PgliteThread.open(data, undefined, dir);
-    try {
+    await opened(data, async (t) => {
       expect(await tables(t)).toEqual(['from_the_template']);
       await t.query(`INSERT INTO from_the_template VALUES (7)`);
-    } finally {
-      await t.close();
-    }
-    const reopened = await PgliteThread.open(data, undefined, dir);
-    try {
-      expect((await reopened.query<{ id: number }>(`SELECT id FROM from_the_template`)).rows).toEqual([{ id: 7 }]);
-    } finally {
-      await reopened.close();
-    }
+    });
+    await opened(data, async (t) => {
+      expect((await t.query<{ id: number }>(`SELECT id FROM from_the_template`)).rows).toEqual([{ id: 7 }]);
+    });
     rmSync(data, { recursive: true, force: true });
   });
 
   it('initialises afresh when the copy is damaged, and replaces it with a copy of an empty cluster', async () => {
     writeFileSync(file, 'not a tar archive');
-    const t = await PgliteThread.open(undefined, undefined, dir);
-    try {
-      expect(await tables(t)).toEqual([]);
-    } finally {
-      await t.close();
-    }
+    await opened(undefined, async (t) => expect(await tables(t)).toEqual([]));
     const tar = gunzipSync(readFileSync(file)).toString('latin1');
     expect(tar).toContain('PG_VERSION');
     expect(tar).not.toContain('from_the_template');
     expect(readdirSync(dir)).toEqual([basename(file)]); // no temporary file left behind
-    const next = await PgliteThread.open(undefined, undefined, dir);
-    try {
-      expect(await tables(next)).toEqual([]);
-    } finally {
-      await next.close();
-    }
+    await opened(undefined, async (t) => expect(await tables(t)).toEqual([]));
   });
 });
