@@ -71,7 +71,7 @@ export class PgliteThread implements PgliteLike {
 
   /**
    * Starts the thread and opens the database in `dataDir` (in memory without one). `templateDir`: where a new
-   * database is copied from instead of initialised (see pglite-worker.mjs).
+   * database is copied from instead of initialised (see pglite-template.mjs).
    */
   static async open(dataDir: string | undefined, onError: (err: Error) => void = () => {}, templateDir?: string): Promise<PgliteThread> {
     const t = new PgliteThread(onError);

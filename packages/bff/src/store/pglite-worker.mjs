@@ -3,8 +3,9 @@
 // each one held up HTTP, SSE and timers for its whole length. Here it runs beside them, on a core of its own.
 // Plain JavaScript on purpose: a worker is started by Node itself, without the TypeScript loader of its parent.
 //
-// Messages in: { id, op, ... } with op open (dataDir?, templateDir?) | query | exec | begin | end | listen | unlisten | close; a query of a
-// transaction may carry `commit: true` (its last statement: COMMIT follows at once).
+// Messages in: { id, op, ... } with op open (dataDir?, templateDir?: see pglite-template.mjs) | query | exec | begin |
+// end | listen | unlisten | close; a query of a transaction may carry `commit: true` (its last statement: COMMIT
+// follows at once).
 // Messages out: { id, ok: true, result } | { id, ok: false, error } and { op: 'notify', channel, payload }.
 import { PGlite, protocol, types } from '@electric-sql/pglite';
 import { parentPort } from 'node:worker_threads';
