@@ -81,8 +81,12 @@ describe.skipIf(!allowed)('PostgreSQL restarted under two replicas', () => {
     restarted = true;
     const notReady = [0, 1].map((r) => readiness.some((x) => x.replica === r && x.status !== 200));
     await waitFor(async () => acked.after[0]! > 5 && acked.after[1]! > 5, 60_000, 'both replicas to store notifications again').catch((err: Error) => {
-      // Say what each replica was doing: its exit code and last log lines.
-      const tails = replicas.map((r, i) => `replica ${i} (exit ${r.child.exitCode ?? r.child.signalCode ?? 'running'}, acked ${acked.after[i]}):\n${r.output.slice(-15).join('\n')}`);
+      // Say what each replica was doing: its exit code, whatever it printed that is not a log line (a crash's stack), and
+      // its last log lines.
+      const tails = replicas.map((r, i) => {
+        const other = r.output.filter((l) => !l.startsWith('{')).slice(0, 60);
+        return `replica ${i} (exit ${r.child.exitCode ?? r.child.signalCode ?? 'running'}, acked ${acked.after[i]}):\n${[...other, '…', ...r.output.slice(-10)].join('\n')}`;
+      });
       throw new Error(`${err.message}\n${tails.join('\n')}`);
     });
     await waitFor(async () => [0, 1].every((r) => readiness.filter((x) => x.replica === r).at(-1)?.status === 200), 30_000, 'both replicas ready');
