@@ -14,15 +14,9 @@ if (!process.env.TEST_DATABASE_URL) {
   process.exit(2);
 }
 
-function* testFiles(dir) {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name === 'dist') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) yield* testFiles(p);
-    else if (e.name.endsWith('.test.ts')) yield p;
-  }
-}
-const onBoth = [...testFiles(join(root, 'packages', 'bff', 'src'))]
+const onBoth = readdirSync(join(root, 'packages', 'bff', 'src'), { withFileTypes: true, recursive: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
+  .map((e) => join(e.parentPath, e.name))
   .filter((f) => /\btestDatabases\(\)/.test(readFileSync(f, 'utf8')))
   .map((f) => relative(root, f));
 if (onBoth.length === 0) {

@@ -8,11 +8,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
+/** The installed PGlite's version, read once. */
+let version;
+
 /** The copy's file in `templateDir`, named for the installed PGlite (a copy is good only for the version that made it). */
 export function templateFile(templateDir) {
-  const require = createRequire(import.meta.url);
-  const pkg = join(dirname(require.resolve('@electric-sql/pglite')), '..', 'package.json');
-  return join(templateDir, `pglite-${JSON.parse(readFileSync(pkg, 'utf8')).version}-initdb.tar.gz`);
+  if (!version) {
+    const pkg = join(dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json');
+    version = JSON.parse(readFileSync(pkg, 'utf8')).version;
+  }
+  return join(templateDir, `pglite-${version}-initdb.tar.gz`);
 }
 
 /**
