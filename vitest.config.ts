@@ -29,9 +29,14 @@ function mocking(dir: string): string[] {
 }
 const BFF_MOCKING = mocking(join(root, 'packages/bff/src'));
 
+/** The projects of `pnpm test`'s second lane (scripts/test.mjs runs CA_LANE=e2e beside CA_LANE=unit, the rest). */
+const E2E_LANE = ['e2e', 'faults'];
+const inLane = <P extends string | { test?: { name?: unknown } }>(projects: P[]) =>
+  process.env.CA_LANE ? projects.filter((p) => (typeof p !== 'string' && E2E_LANE.includes(String(p.test?.name))) === (process.env.CA_LANE === 'e2e')) : projects;
+
 export default defineConfig({
   test: {
-    projects: [
+    projects: inLane([
       { test: { name: 'shared', include: ['packages/shared/src/**/*.test.ts'], environment: 'node' } },
       // The BFF's files share one worker's modules (isolate: false): importing the BFF afresh for each of ~50 files cost
       // more than a minute of the run (bff project 258 s isolated, 183 s shared, measured). Each file builds its own
@@ -96,8 +101,8 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      // Latency probes assert milliseconds: `pnpm test` runs them in a second vitest process of their own once the
-      // rest has finished (CA_TIMING=1), so neither the suite's load nor its idle browsers decide them.
+      // Latency probes assert milliseconds: `pnpm test` (scripts/test.mjs) runs them in a vitest process of their own once
+      // the rest has finished (CA_TIMING=1), so neither the suite's load nor its idle browsers decide them.
       ...(process.env.CA_TIMING
         ? [
             {
@@ -112,12 +117,12 @@ export default defineConfig({
             },
           ]
         : []),
-      // Fault tests (kill -9, vendor outages, PostgreSQL restart, slow SSE clients): part of the test line, in their own
-      // group after the rest; `.ci/run` runs the PostgreSQL restart among them through `pnpm test:faults`.
+      // Fault tests (kill -9, vendor outages, PostgreSQL restart, slow SSE clients): part of the test line, in the lane
+      // `pnpm test` runs beside the rest, with e2e (scripts/test.mjs); `.ci/run` runs the PostgreSQL
+      // restart among them through `pnpm test:faults`.
       {
         test: {
           name: 'faults',
-          sequence: { groupOrder: 2 },
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
           testTimeout: 150_000,
@@ -129,6 +134,6 @@ export default defineConfig({
       ...(process.env.TEST_DATABASE_URL
         ? [{ test: { name: 'pg', include: ['test/pg/**/*.test.ts'], environment: 'node', testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } }]
         : []),
-    ],
+    ]),
   },
 });

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// `pnpm test`: every test, in two vitest processes side by side, then the latency probe alone.
+//
+// Vitest gives a run cores − 1 workers: one here, so the run was serial and used one of the two cores (user + system
+// time ≈ wall time, measured). The end-to-end and fault tests (a lane of their own: projects `e2e`, `faults`) mostly wait on
+// processes they start, browsers and retry delays; side by side with the rest they took the run's vitest part from
+// 511 s to 368 s. The latency probe (`timing`) asserts milliseconds, so it runs after both, on a quiet machine.
+// Each line of a lane's output is prefixed with its name; the exit code is non-zero if any lane failed.
+import { spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureTemplate } from '../packages/bff/src/store/pglite-template.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// The embedded databases' template (see vitest.config.ts), made once here rather than by both lanes at once.
+process.env.CA_PGLITE_TEMPLATE_DIR ??= join(root, 'node_modules', '.cache', 'candidate-assessment');
+await ensureTemplate(process.env.CA_PGLITE_TEMPLATE_DIR);
+const vitest = join(root, 'node_modules', '.bin', 'vitest');
+
+/** Runs vitest with `args`, each output line prefixed with `name`; resolves to its exit code and seconds. */
+function lane(name, args, env = {}) {
+  const started = performance.now();
+  const child = spawn(vitest, ['run', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tag = `[${name}] `;
+  for (const [from, to] of [
+    [child.stdout, process.stdout],
+    [child.stderr, process.stderr],
+  ]) {
+    let rest = '';
+    from.setEncoding('utf8');
+    from.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      if (lines.length) to.write(lines.map((l) => tag + l).join('\n') + '\n');
+    });
+    from.on('end', () => rest && to.write(tag + rest + '\n'));
+  }
+  return new Promise((resolve) => {
+    child.on('error', (err) => resolve({ name, code: 1, seconds: 0, error: err.message }));
+    child.on('close', (code, signal) => resolve({ name, code: code ?? (signal ? 1 : 0), seconds: (performance.now() - started) / 1000 }));
+  });
+}
+
+// vitest.config.ts puts the projects of each lane in it (CA_LANE).
+const results = await Promise.all([lane('unit', [], { CA_LANE: 'unit' }), lane('e2e', [], { CA_LANE: 'e2e' })]);
+results.push(await lane('timing', ['--project=timing'], { CA_TIMING: '1' }));
+
+for (const r of results) console.log(`${r.name}: ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code}${r.error ? `: ${r.error}` : ''})`} in ${r.seconds.toFixed(0)} s`);
+process.exit(results.some((r) => r.code !== 0) ? 1 : 0);
