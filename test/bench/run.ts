@@ -134,24 +134,34 @@ if (sections.has('ingest')) {
     const floor = rows.find((r) => r.database === db && r.vendor === 'floor');
     if (!floor) continue;
     const target = db === 'PGlite' ? 1500 : 2000;
-    /** An ingest row against the target: how far short, its latency and what was applied, then `detail`. */
-    const ingestHeadline = (r: IngestRow, figure: string, detail: string) =>
+    // The target is a rate, so it is read at the highest level in flight, as the SSE target is at the most clients. A
+    // lower level measures latency as much as rate: its callers wait for each answer before they send again, so 16 in
+    // flight cannot exceed 16 / the time one delivery takes (its commit waiting for the disk included).
+    const top = INGEST_LEVELS.at(-1)!;
+    /** An ingest row, against the target when `targeted`: how far short, its latency and what was applied, then `detail`. */
+    const ingestHeadline = (r: IngestRow, figure: string, detail: string, targeted: boolean) =>
       headlines.push({
         figure,
         measured: r.per_s,
         floor: floor.per_s,
         unit: '/s',
         ratio: ratio(r.per_s, floor.per_s),
-        target: `≥ ${target.toLocaleString('en')}/s`,
-        met: r.per_s >= target,
-        note: `${r.per_s >= target ? '' : `${(target / r.per_s).toFixed(1)}× short; `}p99 ${r.p99_ms} ms, ${r.applied}/${r.requests} applied; ${detail}`,
+        target: targeted ? `≥ ${target.toLocaleString('en')}/s` : '—',
+        met: targeted ? r.per_s >= target : null,
+        note: `${targeted && r.per_s < target ? `${(target / r.per_s).toFixed(1)}× short; ` : ''}p99 ${r.p99_ms} ms, ${r.applied}/${r.requests} applied; ${detail}`,
       });
     for (const connections of INGEST_LEVELS)
     for (const vendor of ['psi', 'mettl'] as const) {
       const r = rows.find((x) => x.database === db && x.vendor === vendor && x.connections === connections);
       if (!r) continue;
       const busy = `busy: main thread ${r.main_busy_pct}%${r.db_busy_pct === undefined ? '' : `, database thread ${r.db_busy_pct}%`}`;
-      ingestHeadline(r, `${vendor === 'psi' ? 'PSI' : 'Mettl'} webhook ingest on ${db}, ${connections} in flight`, `CPU per delivery: BFF ${r.bff_cpu_ms} ms, load generator ${r.client_cpu_ms} ms; ${busy}`);
+      const bound = connections === top ? '' : `; p50 ${r.p50_ms} ms: ${connections} callers each waiting for their answer set the rate (no target below ${top} in flight)`;
+      ingestHeadline(
+        r,
+        `${vendor === 'psi' ? 'PSI' : 'Mettl'} webhook ingest on ${db}, ${connections} in flight`,
+        `CPU per delivery: BFF ${r.bff_cpu_ms} ms, load generator ${r.client_cpu_ms} ms; ${busy}${bound}`,
+        connections === top,
+      );
     }
     const ats = rows.find((x) => x.database === db && x.vendor === 'psi-ats');
     if (ats) {
@@ -159,7 +169,8 @@ if (sections.has('ingest')) {
       ingestHeadline(
         ats,
         `PSI webhook ingest on ${db}, ${ats.connections} in flight, every event also sent to the tenant's ATS webhook`,
-        `the ATS endpoint had ${ats.ats_received}/${ats.ats_events} events${allIn}; CPU per delivery: BFF ${ats.bff_cpu_ms} ms`,
+        `the ATS endpoint had ${ats.ats_received}/${ats.ats_events} events${allIn}; CPU per delivery: BFF ${ats.bff_cpu_ms} ms; more than the target's ingest (stored + applied + event appended): every event's delivery is also enqueued, and sent beside it`,
+        false,
       );
     }
     const direct = rows.find((x) => x.database === db && x.vendor === 'psi-direct');
@@ -264,7 +275,7 @@ if (process.env.BENCH_SECTIONS === undefined) {
     '',
     '- **Widget**: `test/bench/floor/bare-element` (one reactive property, scoped styles, one template) built by `packages/widget/vite.config.ts` with only the entry and output directory replaced; gzip level 9, brotli quality 11. Every file in `packages/widget/dist` is listed in the JSON.',
     '- **Live fan-out**: a plain `node:http` server writing one shared frame string to every open response (same headers, first frames, 1 MB slow-client bound), broadcasting a real order event copied from the BFF run at the same rate. Both servers run in a child process (RSS is the server’s own, after `gc()`), read by the same client harness in two other processes; every client watches one candidate, so every event goes to every client. Latency: from just before the order service is asked (the floor: before the frame is built) to the frame’s arrival at the client. Memory per idle connection: after a warm-up, in a phase of its own before any level’s events (the clients closed again afterwards), the larger of (RSS with N idle clients opened at once − RSS just before) / N and the same for the JS heap + external memory; RSS alone undercounts when the streams fill pages the process already holds.',
-    '- **Webhook ingest**: single-row `INSERT` commits of a delivery-sized row on the same database, 16 in flight. The ingest runs at 16 and at 64 notifications in flight (`BENCH_INGEST_CONNECTIONS=16,64`), each level on orders of its own, after a warm-up that is not measured (both vendors’ notifications to orders of their own at the highest level: measured cold, the first phase ran at 0.6× its warm rate). The same PSI notifications are also handed to the delivery service in the BFF’s process without HTTP (fresh orders of their own), the ceiling of everything behind the route; BFF CPU is the server process’s user + system time per delivery (all its threads), steadier than a rate on a shared machine; the load generator’s own CPU per delivery is shown beside it, since it runs on the same two cores; “busy” is each BFF thread’s event-loop utilisation during the phase (the embedded database runs on a thread of its own). The ingest sends PSI notifications (bearer from `/oauth/token`) and Mettl notifications (Basic header + the adapter’s own signed `context_data`) to `/hooks/{vendor}/acme`, phase by phase (booked → rescheduled → completed; started → finished → graded), so each delivery is stored, applied and appends an event. Orders are seeded by SQL, one per candidate. The PSI ingest runs once more at the highest level on a BFF of its own whose tenant has an ATS webhook (an endpoint in a process of its own answering 200, `test/bench/ingest/ats-endpoint.ts`): each batch then also enqueues its events’ delivery jobs, and the jobs run beside the ingest (after a warm-up of its own, whose events the endpoint has received before the measured phase starts); the note says when the endpoint had every event.',
+    '- **Webhook ingest**: single-row `INSERT` commits of a delivery-sized row on the same database, 16 in flight. The ingest runs at 16 and at 64 notifications in flight (`BENCH_INGEST_CONNECTIONS=16,64`), each level on orders of its own, the target read at the highest (a rate target, like the SSE target at the most clients: at 16 in flight callers that each wait for their answer bound the rate by the latency of one delivery, its commit’s disk wait included), after a warm-up that is not measured (both vendors’ notifications to orders of their own at the highest level: measured cold, the first phase ran at 0.6× its warm rate). The same PSI notifications are also handed to the delivery service in the BFF’s process without HTTP (fresh orders of their own), the ceiling of everything behind the route; BFF CPU is the server process’s user + system time per delivery (all its threads), steadier than a rate on a shared machine; the load generator’s own CPU per delivery is shown beside it, since it runs on the same two cores; “busy” is each BFF thread’s event-loop utilisation during the phase (the embedded database runs on a thread of its own). The ingest sends PSI notifications (bearer from `/oauth/token`) and Mettl notifications (Basic header + the adapter’s own signed `context_data`) to `/hooks/{vendor}/acme`, phase by phase (booked → rescheduled → completed; started → finished → graded), so each delivery is stored, applied and appends an event. Orders are seeded by SQL, one per candidate. The PSI ingest runs once more at the highest level on a BFF of its own whose tenant has an ATS webhook (an endpoint in a process of its own answering 200, `test/bench/ingest/ats-endpoint.ts`): each batch then also enqueues its events’ delivery jobs, and the jobs run beside the ingest (after a warm-up of its own, whose events the endpoint has received before the measured phase starts); the note says when the endpoint had every event.',
     '- **API**: a bare Hono app on `@hono/node-server` (the BFF’s versions) answering the same bytes as the BFF’s real responses. Load from `test/bench/lib/load.ts` (50 keep-alive connections on plain sockets, one request in flight each: requests written as bytes, answers parsed only as far as status and length, so the client takes as little of the two cores as it can, as autocannon and wrk do), written here so the bench adds no dependency. 100,000 orders are seeded by one `INSERT … SELECT generate_series` (10 per candidate); requests use recruiter widget tokens of 500 candidates; POST sends an `Idempotency-Key`.',
     '- **Placement**: no floor; orders accepted through the order service (16 at a time), each placed by the pg-boss placement queue (fetched 8 at a time, settled one by one). PSI is used because it places without a vendor round trip, so the queue and the order transaction are what is measured.',
     '- **Vendor efficiency**: per vendor, its sandbox (`packages/sandboxes`, started with the options of its module) and a BFF with the real vendor module configured by the module’s `connect()`; the orders are placed through `POST /v1/orders` and the real adapter (one candidate each), then `sandbox.resetCalls()`, one refresh cycle (`pollNow`, the job runner’s own cycle) and `sandbox.calls()`. The floor is the naive poller: one status call per open order, so the ratio is calls / orders. Mettl runs with `reconcileAfterSeconds: 0` (every order due; by default orders with a recent notification are not asked about). Berke places under a raised client limit (and sandbox burst limit), then a fresh BFF on the same database runs the cycle under the default limit of 120 calls / 60 s. PSI pushes booking webhooks and is never polled.',
