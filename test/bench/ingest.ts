@@ -168,8 +168,8 @@ async function measured(server: Child, url: string, next: (i: number) => Req | u
 const vendorTimeBase = () => Math.ceil(Date.now() / 1000) * 1000 + 60_000;
 
 /**
- * The deliveries of one phase run to orders `set`·n … (`set`+1)·n − 1 of a vendor, phase by phase (every order's
- * booking, then every reschedule, …): each delivery changes its order.
+ * One run's deliveries of a vendor: to its orders `set`·n … (`set`+1)·n − 1, phase by phase (every order's booking,
+ * then every reschedule, …), so each delivery changes its order.
  */
 function deliveriesTo(prepared: Prepared, vendor: 'psi' | 'mettl', set: number, n: number, base: number, token: string) {
   const at = set * n;
