@@ -10,6 +10,8 @@ export default defineProject({
     include: ['src/**/*.test.ts'],
     globalSetup: ['../widget/src/testing/real-bff.global.ts'],
     testTimeout: 20_000,
+    // Hooks start the real BFF: under the whole suite's load that took more than a minute once (a fresh-clone CI run).
+    hookTimeout: 120_000,
     browser: {
       enabled: true,
       headless: true,

@@ -22,11 +22,12 @@ const until = async (ok: () => boolean, ms = 10_000) => {
 };
 
 describe('<CandidateAssessment> (React)', () => {
-  // The real BFF, started once before the tests (not inside the first one's 20 s, which a loaded machine spent on it).
+  // The real BFF, started once before the tests (not inside the first one's 20 s, which a loaded machine spent on it;
+  // hookTimeout in vitest.config.ts).
   let url = '';
   beforeAll(async () => {
     ({ url } = await control<{ url: string }>('start', { origin: location.origin }));
-  }, 60_000);
+  });
   let root: Root | undefined;
   let host: HTMLElement | undefined;
   afterEach(() => {

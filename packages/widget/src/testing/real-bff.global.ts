@@ -14,6 +14,8 @@ declare module 'vitest' {
 let server: Server | undefined;
 let bff: TestBff | undefined;
 let vendor: MemoryVendor | undefined;
+/** The BFF's test kit, imported as setup starts: its first import (the whole BFF through Vite) took most of a minute on a loaded machine. */
+let bffTesting: Promise<typeof import('@ca/bff/testing')> | undefined;
 
 async function handle(op: string, body: Record<string, unknown>): Promise<unknown> {
   if (op === 'start') {
@@ -21,8 +23,8 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     // @ts-expect-error: a plain .mjs script of the repository, without type declarations.
     const { ensureWidgetBuilt } = (await import('../../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
     ensureWidgetBuilt(new URL('../../../../', import.meta.url).pathname);
-    // Imported here, not at the top, so a BFF that does not load fails only the test that needs it.
-    const { startTestBff, createMemoryVendor } = await import('@ca/bff/testing');
+    // Imported when setup starts (see below), not at the top, so a BFF that does not load fails only the test that needs it.
+    const { startTestBff, createMemoryVendor } = await (bffTesting ??= import('@ca/bff/testing'));
     await bff?.stop();
     vendor = createMemoryVendor();
     bff = await startTestBff({
@@ -74,6 +76,9 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Loaded while the browser starts; a failure surfaces at the test's first `start`.
+  bffTesting = import('@ca/bff/testing');
+  bffTesting.catch(() => {});
   server = createServer((req, res) => {
     const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'content-type', 'Content-Type': 'application/json' };
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
