@@ -20,7 +20,7 @@ interface Client extends SseSubscriber {
   key: string;
   closed: boolean;
   /** Live frames held back while the client's replay runs; null once it is live. */
-  held: string[] | null;
+  held: (string | Buffer)[] | null;
   heldBytes: number;
 }
 
@@ -100,14 +100,14 @@ export function createSseHub(opts: SseHubOptions) {
     return nextDrain;
   }
 
-  function send(c: Client, frame: string): void {
+  function send(c: Client, frame: string | Buffer): void {
     if (c.closed) return;
     c.res.write(frame);
     if (c.res.writableLength > maxBuffered) tooSlow(c);
   }
 
   /** Live frames: written, or held while the client's replay is still running. */
-  function write(c: Client, frame: string): void {
+  function write(c: Client, frame: string | Buffer): void {
     if (c.closed) return;
     if (!c.held) return send(c, frame);
     c.held.push(frame);
@@ -134,21 +134,25 @@ export function createSseHub(opts: SseHubOptions) {
 
   function fanOut(ev: OrderEvent): void {
     const targets = [byKey.get(`c\0${ev.tenantId}\0${ev.candidateId}`), byKey.get(`t\0${ev.tenantId}`)];
-    let full: string | undefined;
-    let restricted: string | undefined;
+    // Encoded once for every client (written as a string, each response encoded it again).
+    let full: Buffer | undefined;
+    let restricted: Buffer | undefined;
+    let delivered = 0;
     for (const set of targets) {
       if (!set) continue;
+      delivered += set.size;
       for (const c of set) {
         if (c.role === 'candidate') {
-          restricted ??= sseFrame(ev.id, ev.type, { ...ev, order: forRole(ev.order, 'candidate') });
+          restricted ??= Buffer.from(sseFrame(ev.id, ev.type, { ...ev, order: forRole(ev.order, 'candidate') }));
           write(c, restricted);
         } else {
-          full ??= sseFrame(ev.id, ev.type, ev);
+          full ??= Buffer.from(sseFrame(ev.id, ev.type, ev));
           write(c, full);
         }
-        metrics.sseDelivered.inc();
       }
     }
+    // Counted once per event, not per client: thousands of clients each paid the counter's own checks.
+    if (delivered) metrics.sseDelivered.inc(delivered);
   }
 
   async function drain(): Promise<void> {
