@@ -1,18 +1,14 @@
 // All test suites: Node unit/integration tests per package, the widget in real Chromium, end-to-end tests.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { ensureTemplate } from './packages/bff/src/store/pglite-template.mjs';
+import { testFilesMatching, useTestTemplate } from './scripts/test-files.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
-// New embedded databases start from a copy of a freshly initialised one kept here (packages/bff/src/store/
-// pglite-template.mjs): PGlite's initdb took 3.5–6 s of every BFF a test starts (53 of them took 235 s of an 11-minute
-// run), loading the copy 1–2 s. Set in the environment, it reaches the test workers and every BFF or demo process a
-// test spawns; made here, before any test, when missing (a fresh clone), so no test waits for it.
-process.env.CA_PGLITE_TEMPLATE_DIR ??= join(root, 'node_modules', '.cache', 'candidate-assessment');
-await ensureTemplate(process.env.CA_PGLITE_TEMPLATE_DIR);
+// New embedded databases start from a copy of a freshly initialised one (CA_PGLITE_TEMPLATE_DIR), made before any test.
+await useTestTemplate(root);
 
 const widget = 'packages/widget/vitest.config.ts';
 const react = 'packages/react/vitest.config.ts';
@@ -20,14 +16,7 @@ const react = 'packages/react/vitest.config.ts';
 const TIMING = ['packages/bff/src/events/hub.test.ts'];
 
 /** The BFF's test files that replace a module (`vi.mock`): they need modules of their own, so they run isolated. */
-function mocking(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
-    .map((e) => join(e.parentPath, e.name))
-    .filter((f) => /\bvi\.(do)?mock\(/.test(readFileSync(f, 'utf8')))
-    .map((f) => relative(root, f));
-}
-const BFF_MOCKING = mocking(join(root, 'packages/bff/src'));
+const BFF_MOCKING = testFilesMatching(root, 'packages/bff/src', /\bvi\.(do)?mock\(/);
 
 /** The projects of `pnpm test`'s second lane (scripts/test.mjs runs CA_LANE=e2e beside CA_LANE=unit, the rest). */
 const E2E_LANE = ['e2e', 'faults'];

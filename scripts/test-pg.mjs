@@ -4,9 +4,9 @@
 // already, then the multi-replica tests under test/pg. The files are found by what they call, so a new one is
 // never left out.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { testFilesMatching } from './test-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 if (!process.env.TEST_DATABASE_URL) {
@@ -14,11 +14,7 @@ if (!process.env.TEST_DATABASE_URL) {
   process.exit(2);
 }
 
-const onBoth = readdirSync(join(root, 'packages', 'bff', 'src'), { withFileTypes: true, recursive: true })
-  .filter((e) => e.isFile() && e.name.endsWith('.test.ts'))
-  .map((e) => join(e.parentPath, e.name))
-  .filter((f) => /\btestDatabases\(\)/.test(readFileSync(f, 'utf8')))
-  .map((f) => relative(root, f));
+const onBoth = testFilesMatching(root, 'packages/bff/src', /\btestDatabases\(\)/);
 if (onBoth.length === 0) {
   process.stderr.write('test:pg found no test file that runs on testDatabases()\n');
   process.exit(1);

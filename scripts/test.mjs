@@ -9,12 +9,11 @@
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureTemplate } from '../packages/bff/src/store/pglite-template.mjs';
+import { useTestTemplate } from './test-files.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// The embedded databases' template (see vitest.config.ts), made once here rather than by both lanes at once.
-process.env.CA_PGLITE_TEMPLATE_DIR ??= join(root, 'node_modules', '.cache', 'candidate-assessment');
-await ensureTemplate(process.env.CA_PGLITE_TEMPLATE_DIR);
+// The embedded databases' template, made once here rather than by both lanes at once.
+await useTestTemplate(root);
 const vitest = join(root, 'node_modules', '.bin', 'vitest');
 
 /** Runs vitest with `args`, each output line prefixed with `name`; resolves to its exit code and seconds. */

@@ -164,6 +164,9 @@ async function measured(server: Child, url: string, next: (i: number) => Req | u
   return { r, cpuMs, mainBusy: busy(eluBefore.main, eluAfter.main), dbBusy: busy(eluBefore.db, eluAfter.db) };
 }
 
+/** Deliveries of `vendor` stored as applied so far. */
+const appliedOf = (c: Counts, vendor: string) => Number(c.deliveries.find((d) => d.vendor === vendor && d.outcome === 'applied')?.n ?? 0);
+
 /** Vendor times after the orders' placement (an older one would only go to history as stale). */
 const vendorTimeBase = () => Math.ceil(Date.now() / 1000) * 1000 + 60_000;
 
@@ -209,7 +212,6 @@ async function withAtsWebhook(name: IngestRow['database'], database: string, n: 
     const base = vendorTimeBase();
     const connections = INGEST_LEVELS.at(-1)!;
     const received = () => endpoint.call<{ received: number; msAgo: number }>('received');
-    const appliedPsi = (c: Counts) => Number(c.deliveries.find((d) => d.vendor === 'psi' && d.outcome === 'applied')?.n ?? 0);
     /** Waits until the endpoint has `events` events (for at most two minutes); the endpoint's count then. */
     const allReceived = async (events: number, since: number) => {
       let ats = await received();
@@ -227,7 +229,7 @@ async function withAtsWebhook(name: IngestRow['database'], database: string, n: 
     const { r, cpuMs, mainBusy, dbBusy } = await measured(server, url, deliveriesTo(prepared, 'psi', 1, n, base, token), n * PHASES, connections);
     const answered = performance.now();
     const counts = await server.call<Counts>('counts');
-    const applied = appliedPsi(counts) - appliedPsi(before);
+    const applied = appliedOf(counts, 'psi') - appliedOf(before, 'psi');
     const events = counts.updatedEvents - before.updatedEvents;
     const ats = await allReceived(counts.updatedEvents, answered);
     const allIn = (performance.now() - ats.msAgo - answered) / 1000;
@@ -268,8 +270,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     const token = await psiToken(url);
     const base = vendorTimeBase();
     const n = ordersPerVendor;
-    const applied = async (vendor: string) =>
-      Number((await server.call<Counts>('counts')).deliveries.find((d) => d.vendor === vendor && d.outcome === 'applied')?.n ?? 0);
+    const applied = async (vendor: string) => appliedOf(await server.call<Counts>('counts'), vendor);
     await warmUp(url, prepared, INGEST_LEVELS.length, n, base, token);
     for (const [level, connections] of INGEST_LEVELS.entries())
     for (const vendor of ['psi', 'mettl'] as const) {

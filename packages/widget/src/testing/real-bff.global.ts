@@ -14,8 +14,12 @@ declare module 'vitest' {
 let server: Server | undefined;
 let bff: TestBff | undefined;
 let vendor: MemoryVendor | undefined;
-/** The BFF's test kit, imported as setup starts: its first import (the whole BFF through Vite) took most of a minute on a loaded machine. */
 let bffTesting: Promise<typeof import('@ca/bff/testing')> | undefined;
+/**
+ * The BFF's test kit, imported once, first as setup starts (its first import, the whole BFF through Vite, took most of a
+ * minute on a loaded machine); not at the top, so a BFF that does not load fails only the test that needs it.
+ */
+const testKit = () => (bffTesting ??= import('@ca/bff/testing'));
 
 async function handle(op: string, body: Record<string, unknown>): Promise<unknown> {
   if (op === 'start') {
@@ -23,8 +27,7 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     // @ts-expect-error: a plain .mjs script of the repository, without type declarations.
     const { ensureWidgetBuilt } = (await import('../../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
     ensureWidgetBuilt(new URL('../../../../', import.meta.url).pathname);
-    // Imported when setup starts (see below), not at the top, so a BFF that does not load fails only the test that needs it.
-    const { startTestBff, createMemoryVendor } = await (bffTesting ??= import('@ca/bff/testing'));
+    const { startTestBff, createMemoryVendor } = await testKit();
     await bff?.stop();
     vendor = createMemoryVendor();
     bff = await startTestBff({
@@ -77,8 +80,7 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // Loaded while the browser starts; a failure surfaces at the test's first `start`.
-  bffTesting = import('@ca/bff/testing');
-  bffTesting.catch(() => {});
+  testKit().catch(() => {});
   server = createServer((req, res) => {
     const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'content-type', 'Content-Type': 'application/json' };
     if (req.method === 'OPTIONS') return void res.writeHead(204, cors).end();
