@@ -37,94 +37,13 @@ const AUTH_ERRORS: Record<string, string> = {
 
 export type MettlClient = ReturnType<typeof createMettlClient>;
 
+/** The options with the defaults applied and the base URL without its trailing slashes. */
+type Wire = MettlClientOptions & { timeoutMs: number };
+
 export function createMettlClient(opts: MettlClientOptions) {
-  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const timeoutMs = opts.timeoutMs ?? 15_000;
-
-  async function call<S extends z.ZodType>(
-    op: string,
-    method: 'GET' | 'POST',
-    path: string,
-    params: Params,
-    schema: S,
-  ): Promise<z.output<S>> {
-    const endpointUrl = baseUrl + path;
-    const signed = signParams({
-      method,
-      endpointUrl,
-      params,
-      publicKey: opts.publicKey,
-      privateKey: opts.privateKey,
-      ts: Math.floor(opts.now().getTime() / 1000),
-    });
-    const encoded = encodeParams(signed);
-    // VENDOR-NOTES §1.3: POST parameters go in an application/x-www-form-urlencoded body (URL limits with a large `sc`).
-    const init: RequestInit =
-      method === 'GET'
-        ? { method, headers: { accept: 'application/json' } }
-        : {
-            method,
-            headers: {
-              accept: 'application/json',
-              'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
-            },
-            body: encoded,
-          };
-    const started = Date.now();
-    let res: Response;
-    let text: string;
-    try {
-      res = await opts.fetch(method === 'GET' ? `${endpointUrl}?${encoded}` : endpointUrl, {
-        ...init,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
-    } catch (err) {
-      if (err instanceof VendorError) throw err; // e.g. a redirect, refused by the core's fetch
-      const why = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
-      opts.log.warn({ vendor: 'mettl', op, error: why }, 'mettl call failed');
-      throw new VendorError(`Mettl ${why} (${op}).`, { retryable: true, code: 'vendor_unavailable', cause: err });
-    }
-    opts.log.debug({ vendor: 'mettl', op, status: res.status, ms: Date.now() - started }, 'mettl call');
-
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    const failed = ErrorBody.safeParse(json);
-    if (failed.success) {
-      const code = failed.data.error?.code ?? 'unknown';
-      const known = AUTH_ERRORS[code];
-      const vendorMessage = (failed.data.error?.message ?? '').slice(0, 300);
-      throw new VendorError(known ?? `Mettl refused ${op}: ${vendorMessage || 'no message'} (${code}).`, {
-        retryable: known === undefined && res.status >= 500,
-        code: known === undefined && res.status >= 500 ? 'vendor_unavailable' : 'vendor_rejected',
-        vendorCode: code,
-      });
-    }
-    if (res.status >= 500 || res.status === 429) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new VendorError(`Mettl is unavailable (HTTP ${res.status}, ${op}).`, {
-        retryable: true,
-        code: 'vendor_unavailable',
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
-      });
-    }
-    if (!res.ok) {
-      throw new VendorError(`Mettl refused ${op} (HTTP ${res.status}).`, { retryable: false, code: 'vendor_rejected' });
-    }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      throw new VendorError(`Mettl answered ${op} with an unexpected body.`, {
-        retryable: false,
-        code: 'vendor_bad_response',
-        cause: parsed.error,
-      });
-    }
-    return parsed.data;
-  }
+  const wire: Wire = { ...opts, baseUrl: opts.baseUrl.replace(/\/+$/, ''), timeoutMs: opts.timeoutMs ?? 15_000 };
+  const call = <S extends z.ZodType>(op: string, method: 'GET' | 'POST', path: string, params: Params, schema: S) =>
+    signedCall(wire, op, method, path, params, schema);
 
   return {
     /** @see https://support.mettl.com/portal/en/kb/articles/get-all-assessments-api */
@@ -162,4 +81,95 @@ export function createMettlClient(opts: MettlClientOptions) {
       return call('scheduleResults', 'GET', path, { ...extra, limit: String(limit), offset: String(offset) }, ScheduleResults);
     },
   };
+}
+
+/** One signed call: signs the parameters, sends them (query for GET, form body for POST), parses the answer. */
+async function signedCall<S extends z.ZodType>(
+  opts: Wire,
+  op: string,
+  method: 'GET' | 'POST',
+  path: string,
+  params: Params,
+  schema: S,
+): Promise<z.output<S>> {
+  const endpointUrl = opts.baseUrl + path;
+  const signed = signParams({
+    method,
+    endpointUrl,
+    params,
+    publicKey: opts.publicKey,
+    privateKey: opts.privateKey,
+    ts: Math.floor(opts.now().getTime() / 1000),
+  });
+  const encoded = encodeParams(signed);
+  // VENDOR-NOTES §1.3: POST parameters go in an application/x-www-form-urlencoded body (URL limits with a large `sc`).
+  const init: RequestInit =
+    method === 'GET'
+      ? { method, headers: { accept: 'application/json' } }
+      : {
+          method,
+          headers: {
+            accept: 'application/json',
+            'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
+          },
+          body: encoded,
+        };
+  const started = Date.now();
+  let res: Response;
+  let text: string;
+  try {
+    res = await opts.fetch(method === 'GET' ? `${endpointUrl}?${encoded}` : endpointUrl, {
+      ...init,
+      signal: AbortSignal.timeout(opts.timeoutMs),
+    });
+    text = await res.text();
+  } catch (err) {
+    if (err instanceof VendorError) throw err; // e.g. a redirect, refused by the core's fetch
+    const why = err instanceof Error && err.name === 'TimeoutError' ? 'timed out' : 'could not be reached';
+    opts.log.warn({ vendor: 'mettl', op, error: why }, 'mettl call failed');
+    throw new VendorError(`Mettl ${why} (${op}).`, { retryable: true, code: 'vendor_unavailable', cause: err });
+  }
+  opts.log.debug({ vendor: 'mettl', op, status: res.status, ms: Date.now() - started }, 'mettl call');
+  return parseAnswer(op, res, text, schema);
+}
+
+/** Mettl's answer as `schema`, or the VendorError it means: an error body, an HTTP failure or an unexpected shape. */
+function parseAnswer<S extends z.ZodType>(op: string, res: Response, text: string, schema: S): z.output<S> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const failed = ErrorBody.safeParse(json);
+  if (failed.success) {
+    const code = failed.data.error?.code ?? 'unknown';
+    const known = AUTH_ERRORS[code];
+    const vendorMessage = (failed.data.error?.message ?? '').slice(0, 300);
+    throw new VendorError(known ?? `Mettl refused ${op}: ${vendorMessage || 'no message'} (${code}).`, {
+      retryable: known === undefined && res.status >= 500,
+      code: known === undefined && res.status >= 500 ? 'vendor_unavailable' : 'vendor_rejected',
+      vendorCode: code,
+    });
+  }
+  if (res.status >= 500 || res.status === 429) {
+    const retryAfter = Number(res.headers.get('retry-after'));
+    throw new VendorError(`Mettl is unavailable (HTTP ${res.status}, ${op}).`, {
+      retryable: true,
+      code: 'vendor_unavailable',
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {}),
+    });
+  }
+  if (!res.ok) {
+    throw new VendorError(`Mettl refused ${op} (HTTP ${res.status}).`, { retryable: false, code: 'vendor_rejected' });
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new VendorError(`Mettl answered ${op} with an unexpected body.`, {
+      retryable: false,
+      code: 'vendor_bad_response',
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
 }
