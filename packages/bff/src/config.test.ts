@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ConfigError, loadConfig, parseConfig } from './config.js';
-import { checkVendorConfig, createAdapters } from './vendors/adapters.js';
+import { checkVendorConfig, createVendorHost } from './vendor-host/host.js';
 import { vendorModules } from './vendors/registry.js';
 
 const base = () => ({
@@ -115,7 +115,7 @@ describe('bff.config.example.json', () => {
     const c = loadConfig(join(root, 'bff.config.example.json'), Object.fromEntries(vars.map((v) => [v, `${v.toLowerCase()}-0123456789abcdefghijklmnop`])));
     expect(c.tenants.acme!.packages.map((p) => p.vendor)).toEqual(['pymetrics', 'mettl', 'berke', 'psi']);
     // every vendor adapter accepts its block and packages
-    const adapters = createAdapters({ config: c, vendors: vendorModules, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
+    const adapters = createVendorHost({ config: c, vendors: vendorModules, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
     expect(adapters.all().map((a) => a.vendor).sort()).toEqual(['berke', 'mettl', 'psi', 'pymetrics']);
     return adapters.close();
   });

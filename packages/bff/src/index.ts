@@ -4,7 +4,7 @@ export { buildOpenApi } from './routes/openapi.js';
 export { loadConfig, parseConfig, ConfigError, type Config } from './config.js';
 export { startBff, type RunningBff, type StartOptions } from './runtime.js';
 export { vendorModules } from './vendors/registry.js';
-export { checkVendorConfig, createAdapters, type AdapterEntry } from './vendors/adapters.js';
+export { checkVendorConfig, createVendorHost, type HostedVendor, type VendorHost } from './vendor-host/host.js';
 export type { VendorModule, VendorAdapter, VendorContext, StatusUpdate, OrderChange, VendorOrder } from './core/vendor-port.js';
 export { VendorError, VendorConfigError, WebhookInvalid, WebhookUnauthorized } from './core/vendor-port.js';
 export { escapeHtml } from './html.js';

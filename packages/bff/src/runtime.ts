@@ -23,7 +23,7 @@ import { pruneEvents } from './store/events.js';
 import { pruneLinks } from './store/links.js';
 import { serverSecret } from './store/meta.js';
 import { migrate } from './store/migrations.js';
-import { checkVendorConfig, createAdapters } from './vendors/adapters.js';
+import { checkVendorConfig, createVendorHost } from './vendor-host/host.js';
 import { vendorModules } from './vendors/registry.js';
 import type { VendorModule } from './core/vendor-port.js';
 
@@ -99,7 +99,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     if (applied.length) log.info({ versions: applied }, 'applied migrations');
     const secret = await serverSecret(db);
     const metrics = createMetrics();
-    const adapters = createAdapters({ config, vendors, secret, log, now });
+    const adapters = createVendorHost({ config, vendors, secret, log, now });
     closers.push(() => adapters.close());
     let orders!: OrderService;
     let jobsStarted = false;

@@ -2,7 +2,7 @@
 // logs one line when ready, and stops cleanly on SIGTERM/SIGINT. The only place that reads the environment.
 import { ConfigError, loadConfig } from './config.js';
 import { startBff } from './runtime.js';
-import { checkVendorConfig } from './vendors/adapters.js';
+import { checkVendorConfig } from './vendor-host/host.js';
 import { vendorModules } from './vendors/registry.js';
 
 function configPath(argv: string[]): string {

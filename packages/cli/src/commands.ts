@@ -1,6 +1,6 @@
 // The operator CLI's commands as functions: each takes parsed options and an output sink and returns an exit
 // code. They read the config like the BFF does and never print a secret unless asked to (--show-secrets).
-import { checkVendorConfig, ConfigError, createAdapters, loadConfig, vendorModules, VendorError, type Config } from '@ca/bff';
+import { checkVendorConfig, ConfigError, createVendorHost, loadConfig, vendorModules, VendorError, type Config } from '@ca/bff';
 import { mintWidgetToken } from '@ca/shared/server';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -58,7 +58,7 @@ export interface ProbeResult {
 export async function probe(opts: { config: string; tenant?: string; vendor?: string; timeoutMs?: number }, o: Output): Promise<number> {
   const config = await load(opts.config, o);
   if (!config) return EXIT.usage;
-  const adapters = createAdapters({ config, vendors: vendorModules, secret: randomBytes(32), log: pino({ level: 'silent' }), now: () => new Date() });
+  const adapters = createVendorHost({ config, vendors: vendorModules, secret: randomBytes(32), log: pino({ level: 'silent' }), now: () => new Date() });
   const results: ProbeResult[] = [];
   try {
     const entries = adapters.all().filter((e) => (!opts.tenant || e.tenantId === opts.tenant) && (!opts.vendor || e.vendor === opts.vendor));
@@ -135,7 +135,7 @@ export async function token(
 export async function oauthSetup(opts: { config: string; tenant?: string; showSecrets?: boolean }, o: Output): Promise<number> {
   const config = await load(opts.config, o);
   if (!config) return EXIT.usage;
-  const adapters = createAdapters({ config, vendors: vendorModules, secret: randomBytes(32), log: pino({ level: 'silent' }), now: () => new Date() });
+  const adapters = createVendorHost({ config, vendors: vendorModules, secret: randomBytes(32), log: pino({ level: 'silent' }), now: () => new Date() });
   let shown = 0;
   for (const { tenantId, vendor, adapter, ctx } of adapters.all()) {
     if (opts.tenant && tenantId !== opts.tenant) continue;

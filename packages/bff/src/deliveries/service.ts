@@ -12,7 +12,7 @@ import type { Database } from '../store/db.js';
 import { insertDelivery, type Delivery } from '../store/deliveries.js';
 import { createGroupCommit } from '../store/group-commit.js';
 import { ticketOrder } from '../store/retention.js';
-import type { Adapters } from '../vendors/adapters.js';
+import type { VendorHost } from '../vendor-host/host.js';
 
 /** An inbound HTTP request, already size-limited by the route. */
 export interface InboundDelivery {
@@ -33,7 +33,7 @@ export type DeliveryOutcome = 'applied' | 'history_only' | 'duplicate' | 'empty'
 export interface DeliveryServiceDeps {
   db: Database;
   orders: OrderService;
-  adapters: Adapters;
+  adapters: VendorHost;
   oauth: OAuthIssuer;
   /** Polls one order soon (a hint: a ping or a returning candidate proves nothing by itself). */
   refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string): Promise<void>;

@@ -8,8 +8,8 @@ import type { OrderService } from '../orders/service.js';
 import type { Database, Sql } from '../store/db.js';
 import { countOtherOpenOrdersWithRef } from '../store/actions.js';
 import { getOrder, listOpenOrders, listOpenOrdersByIds, type OrderRow } from '../store/orders.js';
-import type { Adapters } from '../vendors/adapters.js';
-import { toVendorOrder } from '../vendors/adapters.js';
+import type { VendorHost } from '../vendor-host/host.js';
+import { toVendorOrder } from '../vendor-host/vendor-order.js';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
 import type { Metrics } from '../metrics.js';
 import { attemptAtsDelivery, type AtsDeliveryJob, type AtsWebhooks } from '../events/ats-webhooks.js';
@@ -49,7 +49,7 @@ const Q = {
 
 export interface JobRunnerOptions {
   db: Database;
-  adapters: Adapters;
+  adapters: VendorHost;
   orders: () => OrderService;
   log: Logger;
   metrics: Metrics;

@@ -10,11 +10,12 @@ import type { Metrics } from '../metrics.js';
 import type { Database } from '../store/db.js';
 import { consumeLink, insertLink } from '../store/links.js';
 import { getOrder, mergeVendorData, type OrderRow } from '../store/orders.js';
-import { toVendorOrder, type Adapters } from '../vendors/adapters.js';
+import type { VendorHost } from '../vendor-host/host.js';
+import { toVendorOrder } from '../vendor-host/vendor-order.js';
 
 export interface LinkServiceDeps {
   db: Database;
-  adapters: Adapters;
+  adapters: VendorHost;
   metrics: Metrics;
   log: Logger;
   now: () => Date;

@@ -9,7 +9,8 @@ import { VendorError, type VendorActionResult } from '../core/vendor-port.js';
 import { countOtherOpenOrdersWithRef, hasHistoryKey, setLastAction } from '../store/actions.js';
 import type { Database, Tx } from '../store/db.js';
 import { getOrder, toOrder, type OrderRow } from '../store/orders.js';
-import { toVendorOrder, type Adapters } from '../vendors/adapters.js';
+import type { VendorHost } from '../vendor-host/host.js';
+import { toVendorOrder } from '../vendor-host/vendor-order.js';
 import type { OrderService } from './service.js';
 
 /** Before the candidate finishes: withdrawing still means something. */
@@ -30,7 +31,7 @@ export interface ActionInput {
 export interface ActionServiceDeps {
   db: Database;
   orders: OrderService;
-  adapters: Adapters;
+  adapters: VendorHost;
   log: Logger;
   now: () => Date;
 }

@@ -10,7 +10,7 @@ import { listErasures } from '../store/retention.js';
 import { startTestBff, TEST_API_KEY, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
 import { testDatabases } from '../testing/databases.js';
 import { createMemoryVendor, type MemoryVendor } from '../testing/memory-vendor.js';
-import { createAdapters } from '../vendors/adapters.js';
+import { createVendorHost } from '../vendor-host/host.js';
 import { createPrivacyService } from './service.js';
 
 const DAY = 86_400_000;
@@ -34,7 +34,7 @@ for (const db of testDatabases()) describe(`retention and erasure on ${db.name}`
       publicUrl: t.url,
       tenants: { acme: { name: 'Acme', widgetKeys: { k1: TEST_WIDGET_KEY }, vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'P' }] } },
     });
-    const adapters = createAdapters({
+    const adapters = createVendorHost({
       config,
       vendors: [{ id: 'berke', displayName: 'berke', create: mv.factory }],
       secret: await serverSecret(t.bff.db),

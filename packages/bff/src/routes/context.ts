@@ -12,7 +12,7 @@ import type { LinkService } from '../links/service.js';
 import type { Metrics } from '../metrics.js';
 import type { OrderService } from '../orders/service.js';
 import type { Database } from '../store/db.js';
-import type { Adapters } from '../vendors/adapters.js';
+import type { VendorHost } from '../vendor-host/host.js';
 import type { VendorId } from '@ca/shared';
 
 export interface AppDeps {
@@ -26,7 +26,7 @@ export interface AppDeps {
     ready(): boolean;
   };
   hub: SseHub;
-  adapters: Adapters;
+  adapters: VendorHost;
   auth: Authenticator;
   oauth: OAuthIssuer;
   metrics: Metrics;

@@ -9,12 +9,12 @@ import { createOrderService, type OrderService } from '../orders/service.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { getOrder, type OrderRow } from '../store/orders.js';
-import { createAdapters, type Adapters } from '../vendors/adapters.js';
+import { createVendorHost, type VendorHost } from '../vendor-host/host.js';
 
 export interface ServiceFixture {
   db: Database;
   orders: OrderService;
-  adapters: Adapters;
+  adapters: VendorHost;
   metrics: ReturnType<typeof createMetrics>;
   log: pino.Logger;
   secret: Uint8Array;
@@ -75,7 +75,7 @@ export async function startServiceFixture(now: () => Date = () => new Date()): P
   await migrate(db);
   const secret = randomBytes(32);
   const log = pino({ level: 'silent' });
-  const adapters = createAdapters({ config, vendors: [module], secret, log, now });
+  const adapters = createVendorHost({ config, vendors: [module], secret, log, now });
   const orders = createOrderService({ db, now, enqueuePlacement: async () => {} });
   let n = 0;
   const apply = async (u: StatusUpdate) => {

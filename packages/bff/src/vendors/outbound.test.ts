@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../config.js';
 import { VendorError } from '../core/vendor-port.js';
-import { checkVendorConfig, createAdapters } from './adapters.js';
+import { checkVendorConfig, createVendorHost } from '../vendor-host/host.js';
 import { outboundFetch } from './outbound.js';
 import { vendorModules } from './registry.js';
 
@@ -50,7 +50,7 @@ describe('outbound vendor calls', () => {
 
   it.each(['berke', 'mettl', 'pymetrics'])('%s: a 3xx answer is a VendorError naming the redirect, and nothing is resent to its Location', async (vendor) => {
     const config = configWith({ [vendor]: blocks(base)[vendor as 'berke'] });
-    const adapters = createAdapters({ config, vendors: vendorModules, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
+    const adapters = createVendorHost({ config, vendors: vendorModules, secret: new Uint8Array(32), log: pino({ level: 'silent' }), now: () => new Date() });
     const adapter = adapters.get('acme', vendor)!;
     const err = await adapter.probe!().then(
       () => null,
