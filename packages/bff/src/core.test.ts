@@ -5,7 +5,7 @@ import { mintWidgetToken } from '@ca/shared/server';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneEvents } from './store/events.js';
-import { listHistory } from './store/orders.js';
+import { listHistory } from './store/history.js';
 import { testDatabases } from './testing/databases.js';
 import { startTestBff, TEST_WIDGET_KEY, type TestBff } from './testing/harness.js';
 import { createMemoryVendor, type MemoryVendor } from './testing/memory-vendor.js';

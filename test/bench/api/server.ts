@@ -14,8 +14,8 @@ let t: TestBff | undefined;
 let dir: string | undefined;
 
 /**
- * Copies of the statements behind GET /v1/orders (store/orders.ts listCandidateOrders) and the idempotency
- * lookup of POST /v1/orders (findIdempotency): the store does not export its query texts, so these can drift.
+ * Copies of the statements behind GET /v1/orders (store/order-lookups.ts listCandidateOrders) and the idempotency
+ * lookup of POST /v1/orders (store/idempotency.ts findIdempotency): the store does not export its query texts, so these can drift.
  */
 const EXPLAINED = {
   'GET /v1/orders: listCandidateOrders': [

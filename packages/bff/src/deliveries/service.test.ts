@@ -3,7 +3,7 @@ import { createOAuthIssuer } from '../auth/oauth.js';
 import { WebhookInvalid, WebhookUnauthorized, type StatusUpdate, type VendorAdapter } from '../core/vendor-port.js';
 import type { AppError } from '../errors.js';
 import { countDeliveries } from '../store/deliveries.js';
-import { getOrder } from '../store/orders.js';
+import { getOrder } from '../store/order-lookups.js';
 import { createTicketSigner } from '../auth/tickets.js';
 import { startServiceFixture, type ServiceFixture } from '../testing/services.js';
 import { createDeliveryService, type InboundDelivery } from './service.js';

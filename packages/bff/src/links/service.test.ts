@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorError, type VendorAdapter } from '../core/vendor-port.js';
 import { startServiceFixture, type ServiceFixture } from '../testing/services.js';
-import { getOrder } from '../store/orders.js';
+import { getOrder } from '../store/order-lookups.js';
 import { createLinkService, isWebUrl, LinkRefused } from './service.js';
 
 let f: ServiceFixture;

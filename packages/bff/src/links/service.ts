@@ -9,7 +9,8 @@ import { AppError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Database } from '../store/db.js';
 import { consumeLink, insertLink } from '../store/links.js';
-import { getOrder, mergeVendorData, type OrderRow } from '../store/orders.js';
+import { getOrder } from '../store/order-lookups.js';
+import { mergeVendorData, type OrderRow } from '../store/orders.js';
 import type { VendorHost } from '../vendor-host/host.js';
 import { toVendorOrder } from '../vendor-host/vendor-order.js';
 

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../testing/databases.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
-import { getOrder, listHistory } from '../store/orders.js';
+import { listHistory } from '../store/history.js';
+import { getOrder } from '../store/order-lookups.js';
 import { createOrderService, type OrderService } from './service.js';
 
 const candidate = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' };

@@ -9,24 +9,11 @@ import { writeBatch } from '../store/batch.js';
 import type { Delivery } from '../store/deliveries.js';
 import { appendEvent, type NewEvent } from '../store/events.js';
 import { createGroupCommit } from '../store/group-commit.js';
-import {
-  findIdempotency,
-  float4,
-  getOrder,
-  insertIdempotency,
-  findOrdersForUpdates,
-  lockOrdersForUpdates,
-  insertOrder,
-  listHistoryFacts,
-  lockOrder,
-  toOrder,
-  type HistoryEntry,
-  type LockedOrder,
-  type OrderColumns,
-  type OrderLookupKey,
-  type OrderRow,
-  type OrderUpdate,
-} from '../store/orders.js';
+import { listHistoryFacts, type HistoryEntry } from '../store/history.js';
+import { findIdempotency, insertIdempotency } from '../store/idempotency.js';
+import { getOrder } from '../store/order-lookups.js';
+import { float4, insertOrder, toOrder, type OrderColumns, type OrderRow, type OrderUpdate } from '../store/orders.js';
+import { findOrdersForUpdates, lockOrder, lockOrdersForUpdates, type LockedOrder, type OrderLookupKey } from '../store/update-targets.js';
 import type { Fact } from '../core/facts.js';
 import type { OrderChange, StatusUpdate } from '../core/vendor-port.js';
 import { idempotencyConflict } from '../errors.js';

@@ -5,7 +5,8 @@ import { Hono, type Context } from 'hono';
 import { badRequest, forbidden, orderNotFound } from '../errors.js';
 import { createActionService } from '../orders/actions.js';
 import { forRole } from '../orders/view.js';
-import { getOrder, type OrderRow } from '../store/orders.js';
+import { getOrder } from '../store/order-lookups.js';
+import type { OrderRow } from '../store/orders.js';
 import { audienceOf } from './api.js';
 import type { AppDeps, Env } from './context.js';
 

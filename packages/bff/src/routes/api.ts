@@ -13,7 +13,9 @@ import { Hono, type Context } from 'hono';
 import { badRequest, forbidden, orderNotFound, packageNotFound } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
 import { forRole, type Audience } from '../orders/view.js';
-import { getOrder, listCandidateOrders, listHistory, toOrder, type OrderRow } from '../store/orders.js';
+import { listHistory } from '../store/history.js';
+import { getOrder, listCandidateOrders } from '../store/order-lookups.js';
+import { toOrder, type OrderRow } from '../store/orders.js';
 import { readJson } from './body.js';
 import type { AppDeps, Env } from './context.js';
 

@@ -2,7 +2,7 @@
 import { mintWidgetToken } from '@ca/shared/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../store/deliveries.js';
-import { json } from '../store/orders.js';
+import { json } from '../store/json.js';
 import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
 import { createMemoryVendor } from '../testing/memory-vendor.js';
 import { isStorable, unstorablePath } from './input.js';

@@ -1,7 +1,8 @@
 // Queries of recruiter actions: an order's latest action, and whether an action with an Idempotency-Key was done.
 import type { OrderAction } from '@ca/shared';
 import type { Sql } from './db.js';
-import { json, type OrderRow } from './orders.js';
+import { json } from './json.js';
+import type { OrderRow } from './orders.js';
 
 /** Records the order's latest recruiter action and raises its version (the row must be locked by the caller). */
 export async function setLastAction(sql: Sql, orderId: string, action: OrderAction, now: Date): Promise<OrderRow> {

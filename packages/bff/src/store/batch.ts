@@ -5,7 +5,8 @@
 import { deliveriesInsert, deliveriesParam, type Delivery } from './deliveries.js';
 import type { Tx } from './db.js';
 import { appended, EVENTS_CHANNEL, eventsAnnounced, eventsInsert, eventsParam, type AppendedRow, type NewEvent } from './events.js';
-import { historyInsert, historyParam, ordersUpdate, ordersUpdateParam, type HistoryEntry, type OrderUpdate } from './orders.js';
+import { historyInsert, historyParam, type HistoryEntry } from './history.js';
+import { ordersUpdate, ordersUpdateParam, type OrderUpdate } from './orders.js';
 import type { OrderEvent } from '@ca/shared';
 
 export interface BatchWrites {

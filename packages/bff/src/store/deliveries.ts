@@ -1,6 +1,6 @@
 // Raw inbound vendor deliveries, kept for audit and replay. Only authenticated deliveries are stored.
 import type { Sql } from './db.js';
-import { json } from './orders.js';
+import { json } from './json.js';
 
 export interface Delivery {
   tenantId: string;

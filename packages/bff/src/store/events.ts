@@ -2,7 +2,7 @@
 // serialised by an advisory lock so ids commit in order and a reader at "id > N" never skips one.
 import type { EventType, Order, OrderEvent } from '@ca/shared';
 import type { Sql } from './db.js';
-import { json } from './orders.js';
+import { json } from './json.js';
 
 /** NOTIFY channel announcing new events (lower case: mixed case misses pg_notify, DESIGN.md §6). */
 export const EVENTS_CHANNEL = 'ca_events';

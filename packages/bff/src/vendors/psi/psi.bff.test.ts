@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOAuthIssuer } from '../../auth/oauth.js';
 import { countDeliveries } from '../../store/deliveries.js';
 import { serverSecret } from '../../store/meta.js';
-import { listHistory } from '../../store/orders.js';
+import { listHistory } from '../../store/history.js';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
 import {

@@ -1,0 +1,20 @@
+// Idempotency keys of order creation (the Idempotency-Key header): a key names the order its first request made.
+import type { Sql } from './db.js';
+
+export async function findIdempotency(sql: Sql, tenantId: string, key: string): Promise<{ request_hash: string; order_id: string } | null> {
+  const rows = await sql.query<{ request_hash: string; order_id: string }>(
+    `SELECT request_hash, order_id FROM ca_idempotency WHERE tenant_id = $1 AND key = $2`,
+    [tenantId, key],
+  );
+  return rows[0] ?? null;
+}
+
+/** Claims an idempotency key; false when another request claimed it first. */
+export async function insertIdempotency(sql: Sql, tenantId: string, key: string, hash: string, orderId: string, now: Date): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO ca_idempotency (tenant_id, key, request_hash, order_id, created_at) VALUES ($1,$2,$3,$4,$5)
+     ON CONFLICT (tenant_id, key) DO NOTHING RETURNING key`,
+    [tenantId, key, hash, orderId, now],
+  );
+  return rows.length === 1;
+}
