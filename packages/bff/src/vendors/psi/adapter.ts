@@ -37,7 +37,7 @@ export const PsiConfig = z.object({
 });
 
 /** A PSI package names the exam as PSI knows it: notifications without our eligibility id match on it. */
-const PsiPackage = z.object({ examCode: z.string().min(1) });
+export const PsiPackage = z.object({ examCode: z.string().min(1) });
 
 /** Our `client_eligibility_id` for an order: stable across retries of placeOrder, so PSI's record and ours agree. */
 export function eligibilityIdFor(orderId: string): string {
