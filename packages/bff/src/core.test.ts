@@ -6,9 +6,9 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneEvents } from './store/events.js';
 import { listHistory } from './store/history.js';
-import { testDatabases } from './testing/databases.js';
-import { startTestBff, TEST_WIDGET_KEY, type TestBff } from './testing/harness.js';
-import { createMemoryVendor, type MemoryVendor } from './testing/memory-vendor.js';
+import { testDatabases } from '../testing/databases.js';
+import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
+import { createMemoryVendor, type MemoryVendor } from '../testing/memory-vendor.js';
 
 const BETA_KEY = 'beta-api-key-0123456789abcdef';
 const BETA_WIDGET = 'beta-widget-key-0123456789abcdefghijkl';

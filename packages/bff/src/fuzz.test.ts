@@ -3,8 +3,8 @@
 // request (4xx) stores nothing. FUZZ_RUNS raises or lowers the number of requests (default 3000), FUZZ_SEED replays a run.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, TEST_API_KEY, type TestBff } from './testing/harness.js';
-import { createMemoryVendor } from './testing/memory-vendor.js';
+import { startTestBff, TEST_API_KEY, type TestBff } from '../testing/harness.js';
+import { createMemoryVendor } from '../testing/memory-vendor.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const psiClient = { clientId: 'psi-fuzz', clientSecret: 'psi-fuzz-client-secret-0123456789' };

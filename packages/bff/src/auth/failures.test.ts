@@ -2,8 +2,8 @@
 import { mintWidgetToken } from '@ca/shared/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../errors.js';
-import { startTestBff, type TestBff } from '../testing/harness.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
 import { createFailureLimiter } from './failures.js';
 
 describe('failure limiter', () => {

@@ -5,7 +5,7 @@ import type { AppError } from '../errors.js';
 import { countDeliveries } from '../store/deliveries.js';
 import { getOrder } from '../store/order-lookups.js';
 import { createTicketSigner } from '../auth/tickets.js';
-import { startServiceFixture, type ServiceFixture } from '../testing/services.js';
+import { startServiceFixture, type ServiceFixture } from '../../testing/services.js';
 import { createDeliveryService, type InboundDelivery } from './service.js';
 
 let f: ServiceFixture;

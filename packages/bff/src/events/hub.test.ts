@@ -2,10 +2,10 @@
 // not hold back live fan-out for others, and resync instead of an oversized replay.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderSnapshot } from '../testing/snapshots.js';
+import { orderSnapshot } from '../../testing/snapshots.js';
 import { appendEvent } from '../store/events.js';
-import { startTestBff, type TestBff } from '../testing/harness.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
 
 const snapshot = (candidateId: string, n: number) => orderSnapshot({ id: `o_probe_${candidateId}_${n}`, candidateId, version: n });
 

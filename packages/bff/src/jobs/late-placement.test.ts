@@ -4,8 +4,8 @@
 // A stand-in vendor whose placement waits until the test lets it answer (the race made certain).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { VendorAdapterFactory, VendorOrder } from '../core/vendor-port.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
-import { startTestBff, type TestBff } from '../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
 
 function gatedVendor(o: { withCancel: boolean }) {
   const mv = createMemoryVendor();

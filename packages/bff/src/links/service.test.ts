@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorError, type VendorAdapter } from '../core/vendor-port.js';
-import { startServiceFixture, type ServiceFixture } from '../testing/services.js';
+import { startServiceFixture, type ServiceFixture } from '../../testing/services.js';
 import { getOrder } from '../store/order-lookups.js';
 import { createLinkService, isWebUrl, LinkRefused } from './service.js';
 

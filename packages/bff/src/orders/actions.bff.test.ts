@@ -7,7 +7,7 @@ import { sandboxModuleList, type TenantSetup, type VendorSandbox } from '@ca/san
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startTestBff, TEST_WIDGET_KEY, type SseClient, type TestBff } from '../testing/harness.js';
+import { freePort, startTestBff, TEST_WIDGET_KEY, type SseClient, type TestBff } from '../../testing/harness.js';
 
 describe('recruiter actions through the BFF, against the vendor sandboxes', () => {
   const sandboxes: Record<string, VendorSandbox> = {};

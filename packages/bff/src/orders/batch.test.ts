@@ -3,7 +3,7 @@
 // longer carries the reference it was named by.
 import type { StatusUpdate } from '../core/vendor-port.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../testing/databases.js';
+import { testDatabases } from '../../testing/databases.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { migrate } from '../store/migrations.js';
 import { listHistory } from '../store/history.js';

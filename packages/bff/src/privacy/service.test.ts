@@ -7,9 +7,9 @@ import { parseConfig } from '../config.js';
 import { insertDelivery } from '../store/deliveries.js';
 import { serverSecret } from '../store/meta.js';
 import { listErasures } from '../store/retention.js';
-import { startTestBff, TEST_API_KEY, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
-import { testDatabases } from '../testing/databases.js';
-import { createMemoryVendor, type MemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, TEST_API_KEY, TEST_WIDGET_KEY, type TestBff } from '../../testing/harness.js';
+import { testDatabases } from '../../testing/databases.js';
+import { createMemoryVendor, type MemoryVendor } from '../../testing/memory-vendor.js';
 import { createVendorHost } from '../vendor-host/host.js';
 import { createPrivacyService } from './service.js';
 

@@ -2,8 +2,8 @@
 // widget can read a 401 and renew its token; other origins get none, and never `*`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintWidgetToken } from '@ca/shared/server';
-import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
 
 const ATS = 'https://ats.acme.example';
 const BETA_ATS = 'https://ats.beta.example';

@@ -3,8 +3,8 @@
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
-import { startTestBff, type TestBff } from '../testing/harness.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
 import { redirectTo } from './redirect.js';
 
 const CSP = /default-src 'none'.*frame-ancestors 'none'/;

@@ -3,8 +3,8 @@ import { mintWidgetToken } from '@ca/shared/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../store/deliveries.js';
 import { json } from '../store/json.js';
-import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../testing/harness.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
 import { isStorable, unstorablePath } from './input.js';
 
 const psiClient = { clientId: 'psi-input', clientSecret: 'psi-input-client-secret-0123456789' };

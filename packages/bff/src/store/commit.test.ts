@@ -3,7 +3,7 @@
 // travels in the statement's own message: a transaction of two statements is two messages to the thread.
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { testDatabases } from '../testing/databases.js';
+import { testDatabases } from '../../testing/databases.js';
 import { openDatabase, type Database } from './db.js';
 
 describe.each(testDatabases())('queryAndCommit on $name', ({ name, url }) => {

@@ -1,7 +1,7 @@
 // The PostgreSQL store survives losing a connection in the middle of a transaction (a database restart, a
 // terminated backend): the transaction fails, the process does not, and the next one works. Runs under test:pg.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testDatabases } from '../testing/databases.js';
+import { testDatabases } from '../../testing/databases.js';
 import { openDatabase, type Database } from './db.js';
 
 const postgres = testDatabases().find((d) => d.name === 'PostgreSQL');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderSnapshot } from '../testing/snapshots.js';
-import { testDatabases } from '../testing/databases.js';
+import { orderSnapshot } from '../../testing/snapshots.js';
+import { testDatabases } from '../../testing/databases.js';
 import { openDatabase, type Database } from './db.js';
 import { appendEvent, eventsAfter, lastEventId, pruneEvents, prunedThrough } from './events.js';
 import { migrate } from './migrations.js';

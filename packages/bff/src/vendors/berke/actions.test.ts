@@ -3,7 +3,7 @@
 import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VendorError, type PackageConfig, type VendorOrder } from '../../core/vendor-port.js';
-import { makeTestContext, makeTestOrder } from '../testing.js';
+import { makeTestContext, makeTestOrder } from '../../../testing/vendor-context.js';
 import berke, { type BerkeAdapter } from './adapter.js';
 
 const pkg: PackageConfig = { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' };

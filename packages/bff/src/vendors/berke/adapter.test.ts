@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAdapterConformance } from '../conformance.js';
-import { makeTestContext, makeTestOrder, type TestContext } from '../testing.js';
+import { runAdapterConformance } from '../../../testing/conformance.js';
+import { makeTestContext, makeTestOrder, type TestContext } from '../../../testing/vendor-context.js';
 import { VendorConfigError, VendorError, type PackageConfig, type StatusUpdate, type VendorLink, type VendorOrder } from '../../core/vendor-port.js';
 import berke, { sourceCandidateIdFor, type BerkeAdapter } from './adapter.js';
 import { maxInWindow } from './limiter.js';

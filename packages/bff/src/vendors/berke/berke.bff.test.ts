@@ -1,6 +1,6 @@
 import type { Order, OrderEvent } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, type TestBff } from '../../../testing/harness.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
 import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
 

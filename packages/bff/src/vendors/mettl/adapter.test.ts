@@ -3,8 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdapterConformance } from '../conformance.js';
-import { makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
+import { runAdapterConformance } from '../../../testing/conformance.js';
+import { makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../../../testing/vendor-context.js';
 import {
   VendorError,
   WebhookInvalid,

@@ -1,6 +1,6 @@
 // The signed client against a scripted fetch: wire format, Mettl error bodies → VendorError, no secret leaks.
 import { describe, expect, it } from 'vitest';
-import { makeTestContext } from '../testing.js';
+import { makeTestContext } from '../../../testing/vendor-context.js';
 import { VendorError } from '../../core/vendor-port.js';
 import { createMettlClient } from './client.js';
 

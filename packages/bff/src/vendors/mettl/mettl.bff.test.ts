@@ -4,7 +4,7 @@ import type { Order, OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../../store/deliveries.js';
 import { listHistory } from '../../store/history.js';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, type TestBff } from '../../../testing/harness.js';
 import { startMettlSandbox, type MettlSandbox } from '@ca/sandboxes';
 import { basicAuthValue } from './webhook.js';
 

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { OrderStatus } from '@ca/shared';
 import { describe, expect, it } from 'vitest';
-import { makeTestContext } from '../testing.js';
+import { makeTestContext } from '../../../testing/vendor-context.js';
 import { WebhookInvalid, WebhookUnauthorized, type InboundRequest } from '../../core/vendor-port.js';
 import { basicAuthValue, createWebhookParser } from './webhook.js';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { runAdapterConformance } from '../conformance.js';
-import { makeTestContext, makeTestOrder } from '../testing.js';
+import { runAdapterConformance } from '../../../testing/conformance.js';
+import { makeTestContext, makeTestOrder } from '../../../testing/vendor-context.js';
 import { VendorConfigError, type PackageConfig, type VendorOrder } from '../../core/vendor-port.js';
 import psi from './adapter.js';
 import { startPsiSandbox } from '@ca/sandboxes';
-import { startTestReceiver } from './test-receiver.js';
+import { startTestReceiver } from '../../../testing/psi-receiver.js';
 
 const pkg: PackageConfig = { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' };
 const clientSecret = 'psi-client-secret-0123456789';

@@ -9,7 +9,7 @@ import { createOAuthIssuer } from '../../auth/oauth.js';
 import { countDeliveries } from '../../store/deliveries.js';
 import { serverSecret } from '../../store/meta.js';
 import { listHistory } from '../../store/history.js';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, type TestBff } from '../../../testing/harness.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
 import {
   createPsiSender,

@@ -2,10 +2,10 @@
 // over HTTP): what a booking page flow becomes, duplicates, refusals. The sandbox alone is tested in @ca/sandboxes.
 import { createPsiSender, SimulatedPsiCandidate, startPsiSandbox, type PsiSandbox } from '@ca/sandboxes/psi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestContext } from '../testing.js';
+import { makeTestContext } from '../../../testing/vendor-context.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
 import psi from './adapter.js';
-import { startTestReceiver, type TestReceiver } from './test-receiver.js';
+import { startTestReceiver, type TestReceiver } from '../../../testing/psi-receiver.js';
 
 const pkg: PackageConfig = { id: 'psi-cert', vendor: 'psi', name: 'Certification exam', examCode: 'CERT-1' };
 const clientSecret = 'psi-client-secret-0123456789';

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAdapterConformance } from '../conformance.js';
-import { applyChange, makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../testing.js';
+import { runAdapterConformance } from '../../../testing/conformance.js';
+import { applyChange, makeTestContext, makeTestOrder, placeTestOrder, type TestContext } from '../../../testing/vendor-context.js';
 import { VendorError, type PackageConfig, type VendorAdapter, type VendorLink, type VendorOrder } from '../../core/vendor-port.js';
 import createPymetricsAdapter from './adapter.js';
 import { startPymetricsSandbox, type PymetricsSandbox, type PymetricsSandboxOptions } from '@ca/sandboxes';

@@ -2,7 +2,7 @@
 // /hooks/pymetrics/acme/{ticket}, statuses over SSE, launch and report links, session renewal and batched polling.
 import type { Order, OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, type TestBff } from '../../../testing/harness.js';
 import { startPymetricsSandbox, type PymetricsSandbox } from '@ca/sandboxes';
 
 const PKG = { id: 'pym-games', vendor: 'pymetrics' as const, name: 'Job fit games', assessmentId: '33' };

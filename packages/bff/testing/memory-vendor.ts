@@ -1,7 +1,7 @@
 // An in-process vendor for core tests: implements VendorAdapter over a controllable in-memory state
 // (orders placed, statuses to report, outages). Proves the core path without any vendor's wire format.
 import type { OrderStatus, Result } from '@ca/shared';
-import { VendorError, type StatusUpdate, type VendorAdapter, type VendorAdapterFactory, type VendorModule } from '../core/vendor-port.js';
+import { VendorError, type StatusUpdate, type VendorAdapter, type VendorAdapterFactory, type VendorModule } from '../src/core/vendor-port.js';
 
 export interface MemoryVendor {
   factory: VendorAdapterFactory;

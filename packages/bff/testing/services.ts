@@ -2,14 +2,14 @@
 // vendor module, for the tests of services that sit between routes and the core. No HTTP, no jobs.
 import pino from 'pino';
 import { randomBytes } from 'node:crypto';
-import { parseConfig } from '../config.js';
-import type { StatusUpdate, VendorAdapter, VendorModule } from '../core/vendor-port.js';
-import { createMetrics } from '../metrics.js';
-import { createOrderService, type OrderService } from '../orders/service.js';
-import { openDatabase, type Database } from '../store/db.js';
-import { migrate } from '../store/migrations.js';
-import { getOrder, type OrderRow } from '../store/orders.js';
-import { createVendorHost, type VendorHost } from '../vendor-host/host.js';
+import { parseConfig } from '../src/config.js';
+import type { StatusUpdate, VendorAdapter, VendorModule } from '../src/core/vendor-port.js';
+import { createMetrics } from '../src/metrics.js';
+import { createOrderService, type OrderService } from '../src/orders/service.js';
+import { openDatabase, type Database } from '../src/store/db.js';
+import { migrate } from '../src/store/migrations.js';
+import { getOrder, type OrderRow } from '../src/store/orders.js';
+import { createVendorHost, type VendorHost } from '../src/vendor-host/host.js';
 
 export interface ServiceFixture {
   db: Database;

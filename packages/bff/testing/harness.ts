@@ -4,10 +4,10 @@ import { mintWidgetToken } from '@ca/shared/server';
 import type { LinkKind, Order, VendorId } from '@ca/shared';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { parseConfig } from '../config.js';
-import { REDACT, startBff, type RunningBff } from '../runtime.js';
-import { vendorModules } from '../vendors/registry.js';
-import type { PackageConfig, VendorAdapterFactory, VendorModule } from '../core/vendor-port.js';
+import { parseConfig } from '../src/config.js';
+import { REDACT, startBff, type RunningBff } from '../src/runtime.js';
+import { vendorModules } from '../src/vendors/registry.js';
+import type { PackageConfig, VendorAdapterFactory, VendorModule } from '../src/core/vendor-port.js';
 import { openSse, type SseClient } from './sse-client.js';
 
 export type { SseClient } from './sse-client.js';

@@ -4,8 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { createOAuthIssuer } from '../../auth/oauth.js';
-import { WebhookInvalid, type StatusUpdate, type VendorAdapter } from '../../core/vendor-port.js';
+import { createOAuthIssuer } from '../src/auth/oauth.js';
+import { WebhookInvalid, type StatusUpdate, type VendorAdapter } from '../src/core/vendor-port.js';
 
 export interface TestReceiver {
   url: string;

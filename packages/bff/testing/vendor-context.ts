@@ -1,8 +1,8 @@
 // A real VendorContext for adapter tests: real ticket signing, real fetch, captured logs. No database.
 import { randomBytes } from 'node:crypto';
 import type { VendorId } from '@ca/shared';
-import { createTicketSigner } from '../auth/tickets.js';
-import type { OrderChange, PackageConfig, VendorAdapter, VendorContext, VendorLogger, VendorOrder } from '../core/vendor-port.js';
+import { createTicketSigner } from '../src/auth/tickets.js';
+import type { OrderChange, PackageConfig, VendorAdapter, VendorContext, VendorLogger, VendorOrder } from '../src/core/vendor-port.js';
 
 export interface TestContextOptions {
   vendor: VendorId;

@@ -3,17 +3,17 @@
 import type { VendorSandbox } from '@ca/sandboxes';
 import type { OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestContext } from './testing.js';
+import type { TestContext } from './vendor-context.js';
 
-export { makeTestContext, type TestContext } from './testing.js';
-import { applyChange, makeTestOrder, placeTestOrder } from './testing.js';
+export { makeTestContext, type TestContext } from './vendor-context.js';
+import { applyChange, makeTestOrder, placeTestOrder } from './vendor-context.js';
 import {
   VendorError,
   type PackageConfig,
   type StatusUpdate,
   type VendorAdapter,
   type VendorOrder,
-} from '../core/vendor-port.js';
+} from '../src/core/vendor-port.js';
 
 export interface ConformanceFixture {
   adapter: VendorAdapter;
