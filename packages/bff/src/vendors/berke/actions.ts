@@ -1,13 +1,10 @@
 // Berke's own calls for recruiter actions: cancel is DeleteAssessment, remind is SendInvitation (VENDOR-NOTES §2.4,
 // https://site.berkeassessment.com/Api/Documentation/SendInvitation). Never PerformAssessment: it would create again.
-import { VendorError, type Reminder, type VendorActionResult, type VendorOrder } from '../../core/vendor-port.js';
+import type { Reminder, VendorActionResult, VendorOrder } from '../../core/vendor-port.js';
 import type { BerkeClient } from './client.js';
+import { refOf } from './order-data.js';
 
 export function berkeActions(client: BerkeClient) {
-  const refOf = (order: VendorOrder) => {
-    if (!order.vendorRef) throw new VendorError('This Berke order has not been placed yet.', { retryable: true, code: 'not_ready' });
-    return order.vendorRef;
-  };
   return {
     async cancel(order: VendorOrder): Promise<VendorActionResult> {
       await client.deleteAssessment(refOf(order));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VendorError } from '../../core/vendor-port.js';
-import { createBerkeClient, decodeBody, parseBerkeBody, parseResponseCode, type BerkeClient } from './client.js';
+import { createBerkeClient, type BerkeClient } from './client.js';
+import { decodeBody, parseBerkeBody, parseResponseCode } from './codec.js';
 import { createRateLimiter } from './limiter.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

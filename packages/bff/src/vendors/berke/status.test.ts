@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BerkeAssessmentResponse, parseBerkeBody } from './client.js';
+import { parseBerkeBody } from './codec.js';
+import { BerkeAssessmentResponse } from './wire.js';
 import { STATUS_BY_ID, toJobFits, toOrderChanges, toResult } from './status.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');

@@ -2,7 +2,7 @@
 // jobFitScoresAvailable, never on the status label or percentComplete (seed 002); never keeps a reportUrl.
 import type { JobFit, Level, OrderStatus, Result } from '@ca/shared';
 import type { OrderChange } from '../../core/vendor-port.js';
-import type { BerkeAssessmentResponse, BerkeJobFit } from './client.js';
+import type { BerkeAssessmentResponse, BerkeJobFit } from './wire.js';
 
 /** seed 002: "statusId will be one of the following values: 5 = Not Started, 1 = In Progress, 2 = Complete". */
 export const STATUS_BY_ID: Readonly<Record<number, OrderStatus>> = {

@@ -1,0 +1,100 @@
+// Berke wire shapes (API answers) as zod schemas, lenient where JSON and XML differ. Never the place for
+// mapping to our model (status.ts) or for reading a body (codec.ts).
+import { z } from 'zod';
+
+// @see https://site.berkeassessment.com/api/documentation/PerformAssessment (seed 002)
+// The JSON form is a mechanical translation of the XML form, where every value is an attribute string,
+// so every field accepts both (VENDOR-NOTES §2.3).
+
+/** A number sent as a JSON number or an XML attribute string; empty, null and absent mean "not set". */
+const wireNumber = z.preprocess((v) => {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string') return v.trim() === '' ? undefined : Number(v);
+  return v;
+}, z.number().finite().optional());
+
+const wireBoolean = z.preprocess((v) => {
+  if (typeof v === 'string') return v.trim().toLowerCase() === 'true';
+  if (v === null || v === undefined) return false;
+  return v;
+}, z.boolean());
+
+const wireString = z.preprocess((v) => (v === null || v === undefined ? undefined : String(v)), z.string().optional());
+
+/** `assessmentStatus` of PerformAssessment / GetAssessmentStatus. */
+export const BerkeAssessmentStatus = z.object({
+  sourceCandidateId: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
+  /** A label; never used to decide anything (seed 002: "Do not use percent complete or the status label"). */
+  status: wireString,
+  /** 5 = Not Started, 1 = In Progress, 2 = Complete. */
+  statusId: wireNumber,
+  jobFitScoresAvailable: wireBoolean,
+  invitationCode: wireString,
+  /** Empty after the assessment is completed (seed 002). */
+  assessmentUrl: wireString,
+  percentComplete: wireNumber,
+  /** Unix seconds with decimals, e.g. 1545228051.155 (seed 002). */
+  createdOnUtc: wireNumber,
+  startedOnUtc: wireNumber,
+  completedOnUtc: wireNumber,
+  startCount: wireNumber,
+  onAssessmentCompleteRedirectToUrl: wireString,
+});
+export type BerkeAssessmentStatus = z.infer<typeof BerkeAssessmentStatus>;
+
+/** One `jobFit`: every active job of the account is scored, the assessment's own job has isPrimaryJob. */
+export const BerkeJobFit = z.object({
+  job: z.preprocess((v) => (v === null || v === undefined ? '' : String(v)), z.string()),
+  /** 0–1; -1 when matching is disabled, data is missing or the assessment is incomplete (seed 002). */
+  fitPct: wireNumber,
+  /** 0 not calculated, 1 Low, 2 Medium, 3 High, 4 job not configured, 5 not enough data (seed 002). */
+  fitId: wireNumber,
+  fit: wireString,
+  isPrimaryJob: wireBoolean,
+  sourceJobId: wireString,
+  /** Unauthenticated link that dies when the API key changes: fetched fresh, never stored (seed 002). */
+  reportUrl: wireString,
+  fitComputedOnUtc: wireNumber,
+});
+export type BerkeJobFit = z.infer<typeof BerkeJobFit>;
+
+export const BerkeAssessmentResponse = z.object({
+  assessmentStatus: BerkeAssessmentStatus,
+  jobFit: z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(BerkeJobFit)),
+});
+export type BerkeAssessmentResponse = z.infer<typeof BerkeAssessmentResponse>;
+
+/**
+ * GetJobs: the account's active jobs. JSON nests `{"jobs":{"job":[...]}}`; XML has `<jobs><job .../></jobs>`.
+ * @see https://site.berkeassessment.com/api/Documentation/GetJobs (VENDOR-NOTES §2.3)
+ */
+export const BerkeJob = z.object({
+  sourceJobId: wireString,
+  name: z.preprocess((v) => (v === null || v === undefined ? '' : String(v)), z.string()),
+  matchEnabled: wireBoolean.optional(),
+});
+export const BerkeJobsResponse = z.object({
+  jobs: z.preprocess(
+    (v) => (v === '' || v === null || v === undefined ? { job: [] } : v),
+    z.object({ job: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(BerkeJob)) }),
+  ),
+});
+export type BerkeJob = z.infer<typeof BerkeJob>;
+
+/** The 429 body (seed 002, "API requests exceeded the maximum allowed per time-frame"). */
+export const BerkeThrottle = z.object({
+  callExpiresOnCompletion: wireBoolean,
+  countCallsExceeded: wireNumber,
+  estimatedMillisecondsToNextAllowedCall: wireNumber,
+  isDailyLimit: wireBoolean,
+  maximumCallsPerTimeFrame: wireNumber,
+  timeFrameMilliseconds: wireNumber,
+});
+export type BerkeThrottle = z.infer<typeof BerkeThrottle>;
+
+/** The envelope every method shares: `status` "ok" or not, `response` the error text, `responseCode`. */
+export const BerkeEnvelope = z.object({
+  status: wireString,
+  response: wireString,
+  responseCode: wireString,
+});
