@@ -8,7 +8,7 @@ export default defineProject({
     name: 'react',
     root: import.meta.dirname,
     include: ['src/**/*.test.ts'],
-    globalSetup: ['../widget/src/testing/real-bff.global.ts'],
+    globalSetup: ['../widget/testing/real-bff.global.ts'],
     testTimeout: 20_000,
     // Hooks start the real BFF: under the whole suite's load that took more than a minute once (a fresh-clone CI run).
     hookTimeout: 120_000,

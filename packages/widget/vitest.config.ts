@@ -15,7 +15,7 @@ export default defineProject({
     name: 'widget',
     root: import.meta.dirname,
     include: ['src/**/*.test.ts'],
-    globalSetup: ['src/testing/real-bff.global.ts'],
+    globalSetup: ['testing/real-bff.global.ts'],
     testTimeout: 20_000,
     // Hooks start the real BFF: under the whole suite's load that took more than a minute once (a fresh-clone CI run).
     hookTimeout: 120_000,

@@ -8,7 +8,7 @@ import { CandidateAssessment } from './candidate-assessment.js';
 import type { CaErrorDetail, CaOrderCreatedDetail, CaReadyDetail, CaStatusChangeDetail } from './events.js';
 import { loadMessages, resolveLocale } from './i18n.js';
 import { openStreamCount } from './live-stream.js';
-import { API, FakeBff, makeOrder, makeToken } from './testing/fake-bff.js';
+import { API, FakeBff, makeOrder, makeToken } from '../testing/fake-bff.js';
 
 let bff: FakeBff;
 const mounted: HTMLElement[] = [];
@@ -298,7 +298,7 @@ describe('properties', () => {
   });
 
   it('does nothing when imported where there is no window', async () => {
-    const worker = new Worker(new URL('./testing/no-window.worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../testing/no-window.worker.ts', import.meta.url), { type: 'module' });
     try {
       const reply = await new Promise<{ ok: boolean; hasHTMLElement: boolean; error?: string }>((resolve, reject) => {
         worker.onmessage = (e) => resolve(e.data);

@@ -2,7 +2,7 @@
 // and checks that it renders, styled, without a single CSP violation.
 import { waitUntil } from '@open-wc/testing';
 import { afterEach, expect, it } from 'vitest';
-import { API, FakeBff, makeToken } from './testing/fake-bff.js';
+import { API, FakeBff, makeToken } from '../testing/fake-bff.js';
 
 const POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'";
 let iframe: HTMLIFrameElement | undefined;

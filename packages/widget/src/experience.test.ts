@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { commands, page, userEvent } from 'vitest/browser';
 import './candidate-assessment.js';
 import type { CandidateAssessment } from './candidate-assessment.component.js';
-import { API, FakeBff, makeOrder, makeToken, sampleOrders } from './testing/fake-bff.js';
+import { API, FakeBff, makeOrder, makeToken, sampleOrders } from '../testing/fake-bff.js';
 
 declare module 'vitest/browser' {
   interface BrowserCommands {

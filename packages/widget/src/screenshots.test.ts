@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { page } from 'vitest/browser';
 import './candidate-assessment.js';
 import type { CandidateAssessment } from './candidate-assessment.component.js';
-import { API, FakeBff, makeOrder, makeToken, sampleOrders } from './testing/fake-bff.js';
+import { API, FakeBff, makeOrder, makeToken, sampleOrders } from '../testing/fake-bff.js';
 
 // Relative to this file: /work/main/docs/screenshots.
 const DIR = '../../../docs/screenshots';

@@ -25,8 +25,8 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
   if (op === 'start') {
     // The BFF serves dist/widget.js at /widget.js: build it now if the sources are newer.
     // @ts-expect-error: a plain .mjs script of the repository, without type declarations.
-    const { ensureWidgetBuilt } = (await import('../../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
-    ensureWidgetBuilt(new URL('../../../../', import.meta.url).pathname);
+    const { ensureWidgetBuilt } = (await import('../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
+    ensureWidgetBuilt(new URL('../../../', import.meta.url).pathname);
     const { startTestBff, createMemoryVendor } = await testKit();
     await bff?.stop();
     vendor = createMemoryVendor();

@@ -1,5 +1,5 @@
 // Imports the widget entry where there is no window (a worker) and reports back whether that was harmless.
-import('../index.js').then(
+import('../src/index.js').then(
   () => postMessage({ ok: true, hasHTMLElement: typeof HTMLElement !== 'undefined' }),
   (err: unknown) => postMessage({ ok: false, error: String(err) }),
 );
