@@ -1,4 +1,4 @@
-// Request and response bodies of the HTTP API (DESIGN.md §4.3). These also generate /openapi.json.
+// Request and response bodies of the HTTP API (docs/contracts.md#http-api). These also generate /openapi.json.
 import { z } from 'zod';
 import { ActionName } from './actions.js';
 import { Order, Package } from './order.js';

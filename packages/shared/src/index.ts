@@ -1,4 +1,4 @@
-// Browser-safe entry: schemas and types only. Token signing lives in `@ca/shared/server`.
+// Browser-safe entry: schemas, types and pure checks. Token signing lives in `@ca/shared/server`.
 export * from './status.js';
 export * from './order.js';
 export * from './event.js';
@@ -6,3 +6,4 @@ export * from './errors.js';
 export * from './token.js';
 export * from './api.js';
 export * from './actions.js';
+export * from './storable.js';

@@ -1,4 +1,4 @@
-// Server-side entry: mint and verify widget tokens (DESIGN.md §4.2). Never import this in a browser bundle.
+// Server-side entry: mint and verify widget tokens (docs/contracts.md#widget-tokens). Never import this in a browser bundle.
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import {

@@ -1,4 +1,4 @@
-// The unified order status of DESIGN.md §3. Every vendor status maps to one of these.
+// The unified order status of docs/contracts.md#order-status. Every vendor status maps to one of these.
 import { z } from 'zod';
 
 export const ORDER_STATUSES = [

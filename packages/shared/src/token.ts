@@ -1,4 +1,4 @@
-// Widget token claims (DESIGN.md §4.2). Browser-safe: no signing here, see server.ts.
+// Widget token claims (docs/contracts.md#widget-tokens). Browser-safe: no signing here, see server.ts.
 import { z } from 'zod';
 
 export const TOKEN_AUDIENCE = 'candidate-assessment';

@@ -1,5 +1,5 @@
 // The Berke sandbox's SendInvitation and DeleteAssessment, called over raw HTTP as the Berke docs describe them
-// (VENDOR-NOTES §2.4), without the BFF's client: required parameters, the token, and what each changes.
+// (docs/vendors/berke.md#recruiter-actions), without the BFF's client: required parameters, the token, and what each changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerkeSandbox, type BerkeSandbox } from './server.js';
 

@@ -1,4 +1,4 @@
-// The Berke sandbox over HTTP against seed 002's samples: fields, headers, throttling, the control API, outages.
+// The Berke sandbox over HTTP against the samples of the PerformAssessment doc (docs/vendors/berke.md#fixtures): fields, headers, throttling, the control API, outages.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBerkeSandbox, type BerkeSandbox } from './server.js';
@@ -36,7 +36,7 @@ describe('Berke sandbox', () => {
     await sandbox.stop();
   });
 
-  it('answers PerformAssessment with the fields of the seed JSON sample', async () => {
+  it('answers PerformAssessment with the fields of the documented JSON sample', async () => {
     const res = await perform('Cand-1', { formatOutput: 'json' });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-response-code')).toBe('200.0');
@@ -50,7 +50,7 @@ describe('Berke sandbox', () => {
     expect(fits.map((f) => f['fitPct'])).toEqual([-1, -1, -1]);
   });
 
-  it('answers XML by default, shaped like the seed XML sample', async () => {
+  it('answers XML by default, shaped like the documented XML sample', async () => {
     const res = await perform('cand-1');
     expect(res.headers.get('content-type')).toContain('text/xml');
     const text = await res.text();
@@ -109,7 +109,7 @@ describe('Berke sandbox', () => {
     expect(counters).toMatchObject({ calls: { PerformAssessment: 3, GetAssessmentStatus: 3 }, throttled: 0, invitationsSent: 2 });
   });
 
-  it('sends the seed 429 body once the burst limit is used up', async () => {
+  it('sends the documented 429 body once the burst limit is used up', async () => {
     const used = sandbox.counters().accepted.length;
     for (let i = used; i < 30; i++) await call('GetJobs', { formatOutput: 'json' });
     const res = await call('GetJobs', { formatOutput: 'json' });

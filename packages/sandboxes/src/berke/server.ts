@@ -20,7 +20,7 @@ export interface BerkeSandboxOptions {
   apiToken?: string;
   /** Active jobs; the first is the company's default job. */
   jobs?: SandboxJob[];
-  /** Burst limit per API token (seed 002 sample: 120 calls / 60 000 ms). */
+  /** Burst limit per API token (the sample in docs/vendors/berke.md#throttling: 120 calls / 60 000 ms). */
   burstLimit?: { calls: number; perMs: number };
   /** Calls per UTC day before `isDailyLimit` 429s (default: none). */
   dailyLimit?: number;
@@ -31,12 +31,12 @@ export interface BerkeSandboxOptions {
   /** Scores arrive this long after completion on their own; null (default) = only when told (`score`). */
   autoScoreMs?: number | null;
   /**
-   * How XML bodies are encoded on the wire; the declaration always says utf-16 (seed 002). `utf-16` has a BOM and a
+   * How XML bodies are encoded on the wire; the declaration always says utf-16 (docs/vendors/berke.md#transport). `utf-16` has a BOM and a
    * charset, `utf-16-nobom` neither (the bytes alone say it), `utf-8` is what a .NET server often really sends.
    */
   xmlCharset?: 'utf-8' | 'utf-16' | 'utf-16-nobom';
   /**
-   * seed 002: "You can disable unauthenticated report access via your API Settings". false: every `reportUrl` is
+   * docs/vendors/berke.md#reports: "You can disable unauthenticated report access via your API Settings". false: every `reportUrl` is
    * empty, `/GetReport/…` answers 403, and reports come only from GetReportForJob.
    */
   anonymousReports?: boolean;
@@ -165,7 +165,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   const launchUrl = (c: Candidate) => `${url}/assess/${c.invitationCode}`;
   const redirectTarget = (c: Candidate) => {
     if (!c.redirectUrl) return null;
-    // seed 002: Berke returns the redirect as `[url]?code=[invitationCode]&id=[sha512Hash]`.
+    // docs/vendors/berke.md#performassessment: Berke returns the redirect as `[url]?code=[invitationCode]&id=[sha512Hash]`.
     const id = createHash('sha512').update(`${c.invitationCode}:${c.sourceCandidateId}`).digest('hex');
     return `${c.redirectUrl}${c.redirectUrl.includes('?') ? '&' : '?'}code=${c.invitationCode}&id=${id}`;
   };
@@ -239,7 +239,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     return c;
   }
 
-  /** The response of PerformAssessment / GetAssessmentStatus, in the JSON layout of seed 002. */
+  /** The response of PerformAssessment / GetAssessmentStatus, in the JSON layout of docs/vendors/berke.md#response. */
   function assessment(c: Candidate): Record<string, unknown> {
     settle(c);
     const scored = c.scoredOn !== null;
@@ -283,7 +283,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   }
 
   // -------------------------------------------------------------------------------------------------
-  // Encoding answers like Berke: JSON, or XML with attributes (the default, seed 002)
+  // Encoding answers like Berke: JSON, or XML with attributes (the default, docs/vendors/berke.md#transport)
   // -------------------------------------------------------------------------------------------------
 
   function answer(c: Context, http: number, berkeCode: number, message: string, body: Record<string, unknown>, json: boolean) {
@@ -306,7 +306,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   }
 
   // -------------------------------------------------------------------------------------------------
-  // Throttling (seed 002: burst limit, daily limit, simultaneous calls)
+  // Throttling (docs/vendors/berke.md#throttling: burst limit, daily limit, simultaneous calls)
   // -------------------------------------------------------------------------------------------------
 
   function throttle(now: number): Record<string, unknown> | null {
@@ -327,7 +327,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     } else if (window.length >= burst.calls) {
       deny = { est: window[0]! + burst.perMs - now, expiresOnCompletion: false, daily: false, max: burst.calls, frame: burst.perMs };
     } else if (opts.maxSimultaneous !== undefined && inFlight >= opts.maxSimultaneous) {
-      // seed 002: "If callExpiresUponCompletion is true then this value will be zero".
+      // docs/vendors/berke.md#throttling: "If callExpiresUponCompletion is true then this value will be zero".
       deny = { est: 0, expiresOnCompletion: true, daily: false, max: opts.maxSimultaneous, frame: 0 };
     }
     if (!deny) {
@@ -418,7 +418,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
       candidates.set(id.toLowerCase(), c);
       byInvitation.set(c.invitationCode, c);
     } else {
-      // seed 002: "changing SourceJobId on subsequent calls will create an error response".
+      // docs/vendors/berke.md#performassessment: "changing SourceJobId on subsequent calls will create an error response".
       if (jobParam !== undefined && jobParam.toLowerCase() !== c.sourceJobId.toLowerCase()) {
         throw new BerkeFault(400, 1041, `SourceJobId cannot be changed once set, sourceJobId=[${jobParam}]`);
       }
@@ -428,7 +428,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
       if (redirect !== undefined) c.redirectUrl = redirect;
     }
     settle(c);
-    // seed 002: "Each time you call this method, it will send an invitation to the candidate until the assessment is complete."
+    // docs/vendors/berke.md#performassessment: "Each time you call this method, it will send an invitation to the candidate until the assessment is complete."
     if (c.statusId !== 2) {
       c.invitationsSent += 1;
       counters.invitationsSent += 1;
@@ -437,7 +437,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   }
 
   /**
-   * GetCompletedAssessments (VENDOR-NOTES §2.4): "date span in Unix UTC (from default 1/1/1970, to default now), page
+   * GetCompletedAssessments (docs/vendors/berke.md#polling): "date span in Unix UTC (from default 1/1/1970, to default now), page
    * number, ≤50 per page". The parameter and wrapper names are the sandbox's (no public sample): `fromDateUtc`,
    * `toDateUtc`, `pageNumber` (from 1), and `assessments.assessment[]` nested like GetJobs' `jobs.job[]`.
    */
@@ -467,14 +467,14 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     GetCompletedAssessments: completedAssessments,
     PerformAssessment: performAssessment,
     GetAssessmentStatus: (p) => assessment(find(required(p, 'sourceCandidateId', 50))),
-    // VENDOR-NOTES §2.4: DeleteAssessment exists (parameters as the sibling methods: apiToken, username, sourceCandidateId).
+    // docs/vendors/berke.md#recruiter-actions: DeleteAssessment exists (parameters as the sibling methods: apiToken, username, sourceCandidateId).
     DeleteAssessment: (p) => {
       const c = find(required(p, 'sourceCandidateId', 50));
       candidates.delete(c.sourceCandidateId.toLowerCase());
       byInvitation.delete(c.invitationCode);
       return { status: 'ok', response: null, responseCode: '200' };
     },
-    // VENDOR-NOTES §2.4: SendInvitation "emails a start link"; sourceCandidateId and email required, message ≤ 1000.
+    // docs/vendors/berke.md#recruiter-actions: SendInvitation "emails a start link"; sourceCandidateId and email required, message ≤ 1000.
     SendInvitation: (p) => {
       const c = find(required(p, 'sourceCandidateId', 50));
       const email = required(p, 'email', 254);
@@ -517,7 +517,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     if (outage !== 'none') return outageAnswer(c, outage, () => fail(new BerkeFault(503, 1500, 'API is disabled for all companies (maintenance)')));
     const sent = str(params, 'apiToken') ?? '';
     if (sent !== apiToken) {
-      // seed 002: X-Response-Message "API key '[API.Key.Sent.To.Berke]' is invalid or inactive" echoes the key.
+      // docs/vendors/berke.md#errors: X-Response-Message "API key '[API.Key.Sent.To.Berke]' is invalid or inactive" echoes the key.
       return fail(
         new BerkeFault(403, 1003, `API key is invalid or inactive, apiToken=[${sent}]`, `API key '${sent}' is invalid or inactive`),
       );
@@ -548,7 +548,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
     if (!cand) return c.html(layout('Assessment not found', '<p>This invitation code is not valid.</p>'), 404, PAGE_HEADERS);
     settle(cand);
     if (cand.statusId === 2) {
-      // seed 002: "If the candidate re-opens his or her assessment after completion, the assessment will continue to redirect".
+      // docs/vendors/berke.md#performassessment: "If the candidate re-opens his or her assessment after completion, the assessment will continue to redirect".
       const target = redirectTarget(cand);
       if (target) return c.redirect(target, 302);
       return c.html(layout('Assessment complete', '<p>Thank you. Your assessment is complete.</p>'), 200, PAGE_HEADERS);
@@ -572,7 +572,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   });
 
   /**
-   * GetReportForJob (VENDOR-NOTES §2.4): the document itself, `outputFormat` 0 PDF (default) or 1 HTML, for the job
+   * GetReportForJob (docs/vendors/berke.md#reports): the document itself, `outputFormat` 0 PDF (default) or 1 HTML, for the job
    * `sourceJobId` (null = primary). Refused like Berke: assessment not complete, unknown SourceJobId.
    */
   function reportForJob(c: Context, p: Record<string, unknown>, fail: (f: BerkeFault) => Response) {
@@ -597,7 +597,7 @@ export async function startBerkeSandbox(opts: BerkeSandboxOptions = {}): Promise
   }
 
   app.get('/GetReport/:id', (c) => {
-    // seed 002: anonymous report access can be disabled in the API settings.
+    // docs/vendors/berke.md#reports: anonymous report access can be disabled in the API settings.
     if (opts.anonymousReports === false) return c.html(layout('Report access disabled', '<p>Anonymous report access is disabled.</p>'), 403, PAGE_HEADERS);
     const r = reports.get(c.req.param('id'));
     if (!r) return c.html(layout('Report not found', ''), 404, PAGE_HEADERS);

@@ -1,7 +1,7 @@
-// Berke's wire shapes as the sandbox writes them (seed 002): the `X-Response-Code` fault and the XML layout
+// Berke's wire shapes as the sandbox writes them (docs/vendors/berke.md#errors): the `X-Response-Code` fault and the XML layout
 // (attributes, utf-16 declaration) of the default output format. No state, no I/O.
 
-/** Berke-style error: `X-Response-Code` `[HTTP].[Berke code]` (seed 002; codes other than 1003 are the sandbox's). */
+/** Berke-style error: `X-Response-Code` `[HTTP].[Berke code]` (docs/vendors/berke.md#errors; codes other than 1003 are the sandbox's). */
 export class BerkeFault extends Error {
   constructor(
     readonly http: number,
@@ -16,7 +16,7 @@ export class BerkeFault extends Error {
 export const escapeXml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-/** Attributes of one element; on the root a null field is left out (seed 002's success sample has no `response`). */
+/** Attributes of one element; on the root a null field is left out (the success sample in docs/vendors/berke.md#fixtures has no `response`). */
 const attrs = (o: Record<string, unknown>, root = false) =>
   Object.entries(o)
     .filter(([, v]) => (typeof v !== 'object' || v === null) && !(root && v === null))

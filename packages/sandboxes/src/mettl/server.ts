@@ -1,6 +1,6 @@
 // A Mettl-compatible REST server for the demo and tests: checks `ak`/`ts`/`asgn`, keeps assessments,
 // schedules and candidates, issues one-time candidate URLs and posts the real notification JSON
-// (VENDOR-NOTES §1.7) when told to move a candidate on. Test tool only: never point production at it.
+// (docs/vendors/mettl.md#notifications) when told to move a candidate on. Test tool only: never point production at it.
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -15,7 +15,7 @@ type Params = Record<string, string>;
 export interface MettlSandboxOptions {
   publicKey?: string;
   privateKey?: string;
-  /** `psychometric`: graded results carry a recommendation and response style (seed 001), on demand only with `ir`/`rs`. */
+  /** `psychometric`: graded results carry a recommendation and response style (docs/vendors/mettl.md#results), on demand only with `ir`/`rs`. */
   assessments?: { id: string; name: string; psychometric?: boolean }[];
   /** Candidates the account may register in all; the next one gets E607 "Candidate registration limit exceeded". */
   registrationLimit?: number;
@@ -293,7 +293,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
   });
 
   function issueLink(cand: SbCandidate): string {
-    // seed 001: "a candidate specific encrypted URL is generated which can be used by the candidate only once".
+    // docs/vendors/mettl.md#registration: "a candidate specific encrypted URL is generated which can be used by the candidate only once".
     if (cand.currentLink) links.delete(cand.currentLink);
     const token = randomBytes(18).toString('base64url');
     links.set(token, ckey(cand.accessKey, cand.email));
@@ -376,7 +376,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     return c.json({ status: 'SUCCESS', registrationStatus: out });
   });
 
-  /** seed 001: a psychometric report's recommendation and response style; on demand only when `ir` / `rs` ask. */
+  /** docs/vendors/mettl.md#results: a psychometric report's recommendation and response style; on demand only when `ir` / `rs` ask. */
   function testStatusOf(cand: SbCandidate, ask: { recommendation: boolean; responseStyle: boolean } = { recommendation: true, responseStyle: true }) {
     const assessment = assessments.find((a) => a.id === schedules.get(cand.accessKey)?.assessmentId);
     const psycho = assessment?.psychometric === true;
@@ -434,7 +434,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     };
   }
 
-  /** `ir={"recommendation":true}` and `rs=true` (seed 001). */
+  /** `ir={"recommendation":true}` and `rs=true` (docs/vendors/mettl.md#results). */
   const asked = (p: Params) => ({
     recommendation: (parseJsonParam(p.ir) as { recommendation?: unknown } | undefined)?.recommendation === true,
     responseStyle: p.rs === 'true',
@@ -478,7 +478,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     });
   });
 
-  // --- Notifications (VENDOR-NOTES §1.7 shapes) ---------------------------------------------------------
+  // --- Notifications (docs/vendors/mettl.md#notifications shapes) ---------------------------------------------------------
   function notificationUrl(schedule: SbSchedule, which: keyof typeof SC_URL_KEYS): string | null {
     for (const [k, v] of Object.entries(schedule.sc)) {
       if (k.toLowerCase() === SC_URL_KEYS[which] && typeof v === 'string' && v) return v;
@@ -585,7 +585,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
     const drop = o.drop ?? false;
     switch (action) {
       case 'start': {
-        if (cand.status === 'InProgress') return []; // seed 001: refreshing the link continues the test
+        if (cand.status === 'InProgress') return []; // docs/vendors/mettl.md#expiry-and-resume: refreshing the link continues the test
         if (cand.status !== 'ToBeTaken') throw new StepRefused(`cannot start a test that is ${cand.status}`);
         const at = tick(cand);
         cand.status = 'InProgress';
@@ -598,7 +598,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
         const at = tick(cand);
         cand.status = 'Completed';
         cand.endedAt = at;
-        // seed 001: an expired test has finish_mode TestExpired in notifications, completionMode Expired on demand.
+        // docs/vendors/mettl.md#expiry-and-resume: an expired test has finish_mode TestExpired in notifications, completionMode Expired on demand.
         cand.finishMode = action === 'expire' ? 'TestExpired' : 'NormalSubmission';
         cand.completionMode = action === 'expire' ? 'Expired' : 'Completed';
         const finishMode = cand.finishMode;
@@ -626,13 +626,13 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       case 'resume': {
         if (cand.finishMode !== 'TestExpired') throw new StepRefused('only an expired test can be resumed');
         const at = tick(cand);
-        // seed 001: an admin re-enables the expired test; Mettl calls testResumeEnabledForExpiredTestURL.
+        // docs/vendors/mettl.md#expiry-and-resume: an admin re-enables the expired test; Mettl calls testResumeEnabledForExpiredTestURL.
         cand.status = 'InProgress';
         cand.completionMode = null;
         cand.finishMode = null;
         cand.endedAt = null;
         cand.graded = null;
-        // VENDOR-NOTES §7: this payload is not public; the common fields with an inferred EVENT_TYPE.
+        // docs/vendors/mettl.md#unconfirmed: this payload is not public; the common fields with an inferred EVENT_TYPE.
         return notify(cand, 'resume', (u) => common(cand, schedule, 'resumeEnabledForExpiredTest', u, at), drop);
       }
       default:
@@ -742,7 +742,7 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
       }, autoGradeMs);
       timers.add(t);
     }
-    // seed 001: after "Finish Test" the candidate goes to the exit redirection URL when one is set.
+    // docs/vendors/mettl.md#schedules: after "Finish Test" the candidate goes to the exit redirection URL when one is set.
     const exit = Object.entries(schedules.get(cand.accessKey)!.sc).find(([k]) => k.toLowerCase() === 'exitredirectionurl')?.[1];
     if (action !== 'start' && cand.status === 'Completed' && typeof exit === 'string' && /^https?:\/\//.test(exit)) return c.redirect(exit, 303);
     return c.redirect(`/take/${sid}`, 303);

@@ -3,7 +3,7 @@
 // @see https://support.mettl.com/portal/en/kb/articles/api-authentication-and-signature-generation
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** "ts: UNIX epoch seconds, valid for 24 h" (VENDOR-NOTES §1.2). */
+/** "ts: UNIX epoch seconds, valid for 24 h" (docs/vendors/mettl.md#request-signing). */
 export const TIMESTAMP_WINDOW_SECONDS = 24 * 60 * 60;
 
 /**

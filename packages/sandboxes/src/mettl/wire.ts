@@ -1,5 +1,5 @@
 // Mettl's wire shapes as the sandbox reads and writes them: the `sc`/`rd` JSON parameters, the error body and
-// the time formats of notifications (VENDOR-NOTES §1.5–§1.8). No state, no I/O.
+// the time formats of notifications (docs/vendors/mettl.md#schedules). No state, no I/O.
 import { z } from 'zod';
 
 /** create-schedule-api: `name`, `sourceApp` and `access.type` are mandatory. */

@@ -62,7 +62,7 @@ describe('PSI sandbox', () => {
     expect(html.match(/<form method="post" action="\/schedule\/book">/g)).toHaveLength(PSI_SLOTS.length);
   });
 
-  it('books, reschedules and cancels from the page and pushes each notification in the seed 004 shape', async () => {
+  it('books, reschedules and cancels from the page and pushes each notification in the NotificationRequest shape PSI documents', async () => {
     const form = (slot?: string) =>
       new URLSearchParams({ eligibility: 'ord_page2', candidate: 'c-2', exam: 'CERT-1', ...(slot ? { slot } : {}) });
     const post = (action: string, slot?: string) =>
@@ -192,7 +192,7 @@ describe('PSI sender', () => {
   });
 });
 
-describe('PSI sandbox quirks (what real deliveries may carry, seed 004)', () => {
+describe('PSI sandbox quirks (what real deliveries may carry: docs/vendors/psi.md#notifications)', () => {
   it('sends each quirk as the documented-optional or open-valued shape', async () => {
     const { withQuirk, SimulatedPsiCandidate } = await import('./server.js');
     const n = new SimulatedPsiCandidate({ eligibilityId: 'ord_1', candidateId: 'c-1' }).book();

@@ -1,5 +1,5 @@
 // PSI's sending side: a client-credentials token from the receiver, then one PUT per NotificationRequest
-// (seed 004), with batch plans (shuffled, duplicated) for ordering tests. Counts its calls per operation.
+// (docs/vendors/psi.md#notifications), with batch plans (shuffled, duplicated) for ordering tests. Counts its calls per operation.
 import { z } from 'zod';
 import type { PsiNotification } from './wire.js';
 
@@ -44,7 +44,7 @@ export interface PsiSender {
   /** Sends a batch, optionally shuffled and with duplicates; the deliveries in the order they were made. */
   sendAll(notifications: readonly PsiNotification[], opts?: SendAllOptions): Promise<PsiDelivery[]>;
   readonly counters: { tokenRequests: number; deliveries: number; byStatus: Record<string, number> };
-  /** Calls made per operation: `POST /oauth/token`, `PUT /notifications` (seed 004's request line). */
+  /** Calls made per operation: `POST /oauth/token`, `PUT /notifications` (the request line in docs/vendors/psi.md#notifications). */
   calls(): Record<string, number>;
   resetCalls(): void;
 }

@@ -1,4 +1,4 @@
-// PSI sandbox: PSI pushes to us, so the sandbox is a sender (OAuth2 token + PUT of NotificationRequests, seed 004)
+// PSI sandbox: PSI pushes to us, so the sandbox is a sender (OAuth2 token + PUT of NotificationRequests, docs/vendors/psi.md#authentication)
 // plus a candidate-facing scheduling page and a /_sandbox control API. Test and demo only; never put a secret in a URL or a page.
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,7 +18,7 @@ export * from './wire.js';
 /** Simulator knobs: who the candidate is at the ATS, the exam, and the slot to book (default: the next in turn). */
 export interface PsiAdvanceOptions extends AdvanceContext {
   /**
-   * Sends the notification the way real PSI deliveries may differ from the happy path (seed 004 marks these fields
+   * Sends the notification the way real PSI deliveries may differ from the happy path (docs/vendors/psi.md#notifications: the guide marks these fields
    * optional or leaves their values open): `unknown-reason` a change_reason outside the documented list,
    * `no-booking-on` without booking_on, `empty-candidate-id` with candidate_id "", `non-iana-timezone` a Windows
    * zone name in location_timezone.

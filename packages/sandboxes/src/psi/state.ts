@@ -1,5 +1,5 @@
 // What PSI knows of a candidate in the sandbox: exam slots, the booking, and the NotificationRequest each action
-// causes (seed 004). No I/O: the server decides where notifications go.
+// causes (docs/vendors/psi.md#change-reasons). No I/O: the server decides where notifications go.
 import { randomBytes } from 'node:crypto';
 import { isoSeconds, type ChangeReason, type PsiNotification } from './wire.js';
 
@@ -137,7 +137,7 @@ export class SimulatedPsiCandidate {
   }
 
   private effectiveDate(): string {
-    // seed 004 timestamps have whole seconds; events of one candidate must not share one or their order is lost.
+    // PSI timestamps have whole seconds (docs/vendors/psi.md#ordering); events of one candidate must not share one or their order is lost.
     // Rounded up, so an event right after ordering is not older than the order's own `invited`.
     const t = Math.max(Math.ceil(this.now().getTime() / 1000), this.lastEffective + 1);
     this.lastEffective = t;

@@ -1,8 +1,8 @@
-// PSI's NotificationRequest as the sandbox sends it, declared from seed 004 (the sandbox's own copy: it never
+// PSI's NotificationRequest as the sandbox sends it, declared from docs/vendors/psi.md#notifications (the sandbox's own copy: it never
 // imports the BFF's parser types, so the two cannot be wrong together).
 // @see https://apidocs.psiexams.com/booking-events-service/resources/notificationrequest
 
-/** seed 004: "change_reason … Possible values are". */
+/** docs/vendors/psi.md#change-reasons: "change_reason … Possible values are". */
 export const CHANGE_REASONS = [
   'BOOKING_CREATED',
   'BOOKING_CANCELLED',
@@ -13,10 +13,10 @@ export const CHANGE_REASONS = [
 ] as const;
 export type ChangeReason = (typeof CHANGE_REASONS)[number];
 
-/** seed 004: `delivery_mode` values. */
+/** docs/vendors/psi.md#notifications: `delivery_mode` values. */
 export type DeliveryMode = 'SITE_PROCTORED' | 'ATLAS_REMOTE_PROCTORED';
 
-/** The body PSI PUTs (seed 004 "Request body"); the sandbox leaves out what a real event may leave out. */
+/** The body PSI PUTs (docs/vendors/psi.md#notifications "Request body"); the sandbox leaves out what a real event may leave out. */
 export interface PsiNotification {
   booking_code: string;
   /** Start of the booking, UTC `YYYY-MM-DDThh:mm:ssZ`. */
@@ -41,7 +41,7 @@ export interface PsiNotification {
   location_timezone?: string;
 }
 
-/** seed 004: "YYYY-MM-DDThh:mm:ssZ". */
+/** docs/vendors/psi.md#notifications: "YYYY-MM-DDThh:mm:ssZ". */
 export function isoSeconds(d: Date): string {
   return `${d.toISOString().slice(0, 19)}Z`;
 }

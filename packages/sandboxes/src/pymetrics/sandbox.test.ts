@@ -1,4 +1,4 @@
-// The pymetrics sandbox over HTTP with the seed's own requests; answers read with plain patterns, not the BFF's codec.
+// The pymetrics sandbox over HTTP with the V3 guide's own requests (docs/vendors/pymetrics.md#fixtures); answers read with plain patterns, not the BFF's codec.
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startPymetricsSandbox, type PymetricsSandbox } from './server.js';
@@ -56,7 +56,7 @@ async function order(externalId: string, assessmentId = '33'): Promise<string> {
 }
 
 describe('pymetrics sandbox', () => {
-  it("answers the seed's get_bulk_status request in the seed's shape (soap11env/tns/s1 prefixes)", async () => {
+  it("answers the guide's get_bulk_status request in the guide's shape (soap11env/tns/s1 prefixes)", async () => {
     const [a, b] = [await order('x-1'), await order('x-2')];
     await sandbox.advance(a, 'accept');
     const { status, text } = await soap(seedRequest('get-bulk-status-request.xml', await login(), [a, b]));

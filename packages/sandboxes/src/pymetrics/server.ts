@@ -1,6 +1,6 @@
 // A pymetrics-compatible SOAP server (soap.listen, the vendor's WSDL) for the demo and tests, with a small `/_sandbox`
 // control API. Never reachable beyond 127.0.0.1 by default; never a place for production data. Answers like the
-// seed's Spyne service.
+// V3 guide's Spyne service (docs/vendors/pymetrics.md#wsdl).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -63,7 +63,7 @@ export type SandboxSabotage = 'dtd' | 'entity' | 'malformed' | 'huge' | 'http503
 export interface PymetricsSandboxOptions {
   clientId?: string;
   clientSecret?: string;
-  /** `expiry_period` given to clients and enforced; short in tests. Default 3600 (seed 000: one hour). */
+  /** `expiry_period` given to clients and enforced; short in tests. Default 3600 (docs/vendors/pymetrics.md#sessions: one hour). */
   sessionSeconds?: number;
   /** Results are ready as soon as an order is COMPLETED. Default true; false models the documented delay. */
   autoScore?: boolean;
@@ -74,7 +74,7 @@ export interface PymetricsSandboxOptions {
   /** POST to each order's callback_url on every change. Default true. */
   callbacks?: boolean;
   /**
-   * seed 000: "Depending on your configuration, you will recieve at least one of score and band". `fitscore` (the
+   * docs/vendors/pymetrics.md#results: "Depending on your configuration, you will recieve at least one of score and band". `fitscore` (the
    * sample's element, default), `score` (the attribute table's name) or `band-only` (no numeric score at all).
    */
   scoreField?: 'fitscore' | 'score' | 'band-only';
@@ -117,9 +117,9 @@ export interface PymetricsSandbox extends VendorSandbox {
 }
 
 const DEFAULT_ASSESSMENTS = [
-  { id: '33', name: 'Job Assessment', type: 'Games' }, // seed 000, list_assessments sample
-  { id: '2019', name: 'Data Scientist', type: 'Games' }, // seed 000, get_bulk_status sample
-  { id: '2025', name: 'Video interview', type: 'Video' }, // seed 000: video orders carry evaluation_url
+  { id: '33', name: 'Job Assessment', type: 'Games' }, // docs/vendors/pymetrics.md#ordering, list_assessments sample
+  { id: '2019', name: 'Data Scientist', type: 'Games' }, // docs/vendors/pymetrics.md#statuses, get_bulk_status sample
+  { id: '2025', name: 'Video interview', type: 'Video' }, // docs/vendors/pymetrics.md#results: video orders carry evaluation_url
 ];
 
 function defaultResult(orderId: string): SandboxResult {
@@ -148,7 +148,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   const calls: Record<string, number> = {};
   const callbacks: CallbackDelivery[] = [];
   const pendingCallbacks = new Set<Promise<void>>();
-  let nextOrderId = 13263; // seed 000's first order id
+  let nextOrderId = 13263; // the V3 guide's (docs/vendors/pymetrics.md#ordering) first order id
   let sabotage: { mode: SandboxSabotage; left: number } | null = null;
   let outage: OutageMode = 'none';
   const hung = new Set<http.ServerResponse>();
@@ -325,7 +325,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       count('get_bulk_results');
       checkSession(headers);
       const asked = idsOf(args).flatMap((id) => orders.get(id) ?? []);
-      // seed 000: results of every order sharing an external_id with an asked order, when they have results.
+      // docs/vendors/pymetrics.md#results: results of every order sharing an external_id with an asked order, when they have results.
       const externals = new Set(asked.map((o) => o.externalId));
       const out = [...orders.values()].filter((o) => externals.has(o.externalId) && o.resultsReady);
       const xml = out
@@ -343,7 +343,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
           }),
         )
         .join('');
-      // seed 000: FULFILLED = "Results have been transferred to requesting partner".
+      // docs/vendors/pymetrics.md#results: FULFILLED = "Results have been transferred to requesting partner".
       for (const o of out) {
         if (o.status === 'COMPLETED') {
           o.status = 'FULFILLED';

@@ -1,4 +1,4 @@
-// pymetrics' wire as the sandbox speaks it (seed 000): the contract WSDL, statuses, Spyne-style payloads and
+// pymetrics' wire as the sandbox speaks it (docs/vendors/pymetrics.md#wsdl): the contract WSDL, statuses, Spyne-style payloads and
 // SOAP faults. No state, no I/O beyond locating the WSDL.
 import { createRequire } from 'node:module';
 import { escapeHtml as esc } from '../html.js';
@@ -10,10 +10,10 @@ import { escapeHtml as esc } from '../html.js';
  */
 export const WSDL_FILE = createRequire(import.meta.url).resolve('@ca/shared/wsdl/pymetrics.wsdl');
 
-/** seed 000: "Your session has expired. Please use the AuthenticationService to renew it." */
+/** docs/vendors/pymetrics.md#sessions: "Your session has expired. Please use the AuthenticationService to renew it." */
 export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
 
-/** seed 000's lifecycle, in order. */
+/** The lifecycle of docs/vendors/pymetrics.md#statuses, in order. */
 export const SANDBOX_STATUSES = ['PENDING', 'ACCEPTED', 'NOT_STARTED', 'IN_PROGRESS', 'COMPLETED', 'FULFILLED'] as const;
 export type SandboxStatus = (typeof SANDBOX_STATUSES)[number];
 
@@ -24,7 +24,7 @@ export class SoapFault {
 export const fault = (code: 'Client' | 'Server', message: string) =>
   new SoapFault({ faultcode: `soap11env:${code}`, faultstring: message, statusCode: 500 });
 
-/** Spyne-style payload: `tns:`/`s1:` prefixes declared on the envelope (seed 000). */
+/** Spyne-style payload: `tns:`/`s1:` prefixes declared on the envelope (docs/vendors/pymetrics.md#wsdl). */
 export function record(tag: string, fields: Record<string, string | number | boolean | null | undefined>): string {
   const inner = Object.entries(fields)
     .filter(([, v]) => v !== undefined && v !== null)

@@ -30,7 +30,7 @@ describe('the sandbox WSDL with an independent SOAP client (Python zeep)', () =>
     await sandbox.stop();
   });
 
-  it("runs the seed's walkthrough with zeep against the sandbox", async () => {
+  it("runs the V3 guide's walkthrough with zeep against the sandbox", async () => {
     const python = await pythonWithZeep();
     if (!python) {
       throw new Error('Python zeep is not installed: install the Debian package python3-zeep (apt-get install python3-zeep).');

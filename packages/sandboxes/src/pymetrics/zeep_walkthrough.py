@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""The seed's zeep walkthrough (seeds/000, "Walkthrough" and "Refreshing A Session"), run against the pymetrics sandbox.
+"""The zeep walkthrough of pymetrics' V3 guide ("Walkthrough" and "Refreshing A Session"; docs/vendors/pymetrics.md#sources),
+run against the pymetrics sandbox.
 
 Proves an independent SOAP client accepts our WSDL. Never sleeps for hours: between polls it asks the sandbox's
 /_sandbox control API to move the candidate on. Prints one JSON summary line; exits non-zero on any failure.
 
 Usage: PYM_CLIENT_SECRET=... zeep_walkthrough.py WSDL_URL SANDBOX_URL CLIENT_ID
-Deviations from the seed text, each because the seed contradicts its own method table:
+Deviations from the guide's text, each because the guide contradicts its own method table:
 - `client.service.request_assessment_order` (the WSDL operation; its body element is `request_assessment`);
 - `get_bulk_status` / `get_bulk_results` with `order_ids` instead of `get_status` / `get_results`, `order_id` not `order.id`;
 - echo carries the RequestHeader: the method table says Echo needs authentication.
@@ -42,7 +43,7 @@ session_id = client.service.authenticate(client_id, client_secret).session_id
 
 
 def make_header(session_id):
-    # 3. The seed's header factory, verbatim: children in the .../v3/wsdl/ namespace
+    # 3. The guide's header factory, verbatim: children in the .../v3/wsdl/ namespace
     header_factory = xsd.Element(
         "{pym.intg.ws.3.0.0}RequestHeader",
         xsd.ComplexType([
@@ -122,5 +123,5 @@ print(json.dumps({
         {"order_id": r["order_id"], "fitscore": r["fitscore"], "band": r["band"], "passed": r["passed"]}
         for r in records(results)
     ],
-    "report_url": report,  # seed 000: "It will return a string, which is a URL"
+    "report_url": report,  # docs/vendors/pymetrics.md#report: "It will return a string, which is a URL"
 }))
