@@ -59,7 +59,7 @@ interface Prepared {
   mettl: { orderId: string; candidateId: string; ticket: string }[];
 }
 
-/** seed 004 NotificationRequest, as in psi/fixtures/booking-created-site-all-fields.json. */
+/** A PSI NotificationRequest (docs/vendors/psi.md#notifications), as in psi/fixtures/booking-created-site-all-fields.json. */
 function psiDelivery(o: Prepared['psi'][number], phase: number, base: number, token: string): Req {
   const reason = ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'EXAM_COMPLETED'][phase]!;
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');

@@ -1,5 +1,5 @@
 // What the fault tests share: a PSI tenant set-up, PSI notifications sent like PSI sends them (bearer token from
-// /oauth/token, seed 004 body), reads of /metrics, and a bounded-concurrency runner.
+// /oauth/token, the body of docs/vendors/psi.md#notifications), reads of /metrics, and a bounded-concurrency runner.
 import type { Order } from '@ca/shared';
 import { api } from '../support/config.js';
 
@@ -20,7 +20,7 @@ export async function psiToken(url: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** A booking made or moved (seed 004 NotificationRequest) for an order, effective at `effectiveMs`. */
+/** A booking made or moved (a NotificationRequest: docs/vendors/psi.md#notifications) for an order, effective at `effectiveMs`. */
 export function psiBooking(order: Pick<Order, 'vendorRef' | 'candidateId'>, effectiveMs: number, opts: { address?: string } = {}): string {
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return JSON.stringify({

@@ -1,4 +1,4 @@
-// The element's public events (DESIGN.md §4.1): names and detail types. All bubble and cross the shadow root.
+// The element's public events (docs/contracts.md#widget-element): names and detail types. All bubble and cross the shadow root.
 import type { Order, OrderStatus } from '@ca/shared';
 
 export interface CaReadyDetail {

@@ -1,4 +1,4 @@
-// Unit-test stand-in for the BFF inside the page: answers the widget's fetch calls per DESIGN.md §4.3 and serves
+// Unit-test stand-in for the BFF inside the page: answers the widget's fetch calls per docs/contracts.md#http-api and serves
 // /v1/events as a real SSE byte stream. Test-only; the real BFF is exercised by the end-to-end tests.
 import type { Order, OrderEvent, Package } from '@ca/shared';
 import { vi } from 'vitest';
