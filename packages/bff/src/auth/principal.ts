@@ -1,11 +1,11 @@
 // Who is calling: a widget token (one candidate of one tenant) or a tenant API key (the ATS back end).
 // Tokens travel only in the Authorization header. Never logs a token or key.
+import { unstorablePath } from '@ca/shared';
 import { TOKEN_LEEWAY_SECONDS, verifyWidgetToken, TokenError, type WidgetClaims } from '@ca/shared/server';
 import { decodeJwt } from 'jose';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Config } from '../config.js';
 import { AppError, unauthorized } from '../errors.js';
-import { unstorablePath } from '../routes/input.js';
 
 export type Principal =
   | { kind: 'widget'; tenantId: string; candidateId: string; role: 'recruiter' | 'candidate'; claims: WidgetClaims }

@@ -1,11 +1,12 @@
 // Reads a request body within a byte limit and parses it with a shared zod schema. Bad input is a
 // clear 4xx naming the field; nothing here trusts the Content-Length header alone.
+import { isStorable } from '@ca/shared';
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import { IncomingMessage, type ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { AppError, validationFailed } from '../errors.js';
-import { assertStorable, isStorable } from './input.js';
+import { assertStorable } from './input.js';
 
 const tooLarge = (maxBytes: number) => new AppError('payload_too_large', 413, `The body is larger than ${maxBytes} bytes.`);
 

@@ -5,7 +5,7 @@ import { countDeliveries } from '../store/deliveries.js';
 import { json } from '../store/json.js';
 import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../../testing/harness.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
-import { isStorable, unstorablePath } from './input.js';
+import { isStorable, unstorablePath } from '@ca/shared';
 
 const psiClient = { clientId: 'psi-input', clientSecret: 'psi-input-client-secret-0123456789' };
 

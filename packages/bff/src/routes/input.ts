@@ -1,38 +1,12 @@
-// What the store can keep: PostgreSQL text and jsonb refuse U+0000, and jsonb refuses unpaired UTF-16
-// surrogates. Every route's input (path, query, headers we keep, JSON bodies, token claims) is checked here,
-// so such input is a 400 at the boundary, never a 500 from the database (a vendor would resend it forever).
+// What the store can keep (isStorable, @ca/shared): every route's input (path, query, headers we keep, JSON bodies)
+// is checked here, so such input is a 400 at the boundary, never a 500 from the database (a vendor would resend it
+// forever).
+import { isStorable, unstorablePath } from '@ca/shared';
 import type { MiddlewareHandler } from 'hono';
 import { validationFailed } from '../errors.js';
 
-// A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
-const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** Headers whose values are stored or echoed into stored rows. Node's parser already refuses NUL in any header. */
 const KEPT_HEADERS = ['idempotency-key', 'content-type', 'last-event-id'];
-
-export function isStorable(s: string): boolean {
-  return !UNSTORABLE.test(s);
-}
-
-/** The path (as `a.b.0`) of the first string in a JSON value the store cannot keep, or null. Keys count too. */
-export function unstorablePath(value: unknown, path: string[] = []): string | null {
-  if (typeof value === 'string') return isStorable(value) ? null : path.join('.') || 'body';
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const p = unstorablePath(value[i], [...path, String(i)]);
-      if (p !== null) return p;
-    }
-    return null;
-  }
-  if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if (!isStorable(k)) return [...path, '(key)'].join('.');
-      const p = unstorablePath(v, [...path, k]);
-      if (p !== null) return p;
-    }
-  }
-  return null;
-}
 
 /** Throws a 400 naming the field when a JSON value holds a string the store cannot keep. */
 export function assertStorable(value: unknown, what = 'body'): void {
