@@ -19,10 +19,14 @@ let dir: string | undefined;
  */
 const EXPLAINED = {
   'GET /v1/orders: listCandidateOrders': [
-    `SELECT * FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 ORDER BY created_at DESC, id DESC LIMIT 500`,
+    `SELECT * FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 AND ca_orders.erased_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 500`,
     ['acme', 'api-cand-4242'],
   ],
-  'POST /v1/orders: findIdempotency': [`SELECT request_hash, order_id FROM ca_idempotency WHERE tenant_id = $1 AND key = $2`, ['acme', 'k-1']],
+  'POST /v1/orders: findIdempotency': [
+    `SELECT i.request_hash, i.order_id FROM ca_idempotency i JOIN ca_orders o ON o.id = i.order_id
+     WHERE i.tenant_id = $1 AND i.key = $2 AND o.erased_at IS NULL`,
+    ['acme', 'k-1'],
+  ],
   'SSE resume: eventsAfter (candidate)': [
     `SELECT id::text AS id, tenant_id, candidate_id, order_id, type, payload, at FROM ca_events WHERE tenant_id = $1 AND candidate_id = $2 AND id > $3 ORDER BY ca_events.id LIMIT $4`,
     ['acme', 'api-cand-4242', '0', 500],

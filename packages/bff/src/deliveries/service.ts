@@ -11,7 +11,7 @@ import type { ApplyOutcome, OrderService } from '../orders/service.js';
 import type { Database } from '../store/db.js';
 import { insertDelivery, type Delivery } from '../store/deliveries.js';
 import { createGroupCommit } from '../store/group-commit.js';
-import { ticketOrder } from '../store/retention.js';
+import { ticketOrder } from '../store/order-lookups.js';
 import type { VendorHost } from '../vendor-host/host.js';
 
 /** An inbound HTTP request, already size-limited by the route. */

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { AppError, orderNotFound } from '../errors.js';
 import { VendorError, type VendorActionResult } from '../core/vendor-port.js';
 import { countOtherOpenOrdersWithRef, hasHistoryKey, setLastAction } from '../store/actions.js';
-import type { Database, Tx } from '../store/db.js';
+import type { Database, Sql, Tx } from '../store/db.js';
 import { getOrder } from '../store/order-lookups.js';
 import { toOrder, type OrderRow } from '../store/orders.js';
 import type { VendorHost } from '../vendor-host/host.js';
@@ -35,6 +35,13 @@ export interface ActionServiceDeps {
   adapters: VendorHost;
   log: Logger;
   now: () => Date;
+}
+
+/** The order as it is now; 404 when it is gone (erased since the request found it). */
+async function currentOrder(sql: Sql, id: string, opts: { forUpdate?: boolean } = {}): Promise<OrderRow> {
+  const row = await getOrder(sql, id, opts);
+  if (!row) throw orderNotFound();
+  return row;
 }
 
 export function createActionService(deps: ActionServiceDeps) {
@@ -67,8 +74,8 @@ export function createActionService(deps: ActionServiceDeps) {
     await setLastAction(tx, row.id, action, at);
     const out = await orders.applyIn(tx, row.tenant_id, row.vendor, { match: { orderId: row.id }, vendorTime: at, ...update }, 'recruiter');
     if (out.outcome === 'no_match') throw orderNotFound();
-    if (!out.event) await orders.announce(tx, toOrder((await getOrder(tx, row.id))!), at);
-    return toOrder((await getOrder(tx, row.id))!);
+    if (!out.event) await orders.announce(tx, toOrder(await currentOrder(tx, row.id)), at);
+    return toOrder(await currentOrder(tx, row.id));
   }
 
   const stamp = (a: ActionName, actor: string | null, vendorCall: string | null): OrderAction => ({ action: a, actor, at: now().toISOString(), vendorCall });
@@ -90,7 +97,7 @@ export function createActionService(deps: ActionServiceDeps) {
       const done = withdraw ? await vendorCall(row, 'cancel', () => adapter.cancel!(vo)) : null;
       const action = stamp('cancel', input.actor, done?.call ?? null);
       const order = await db.transaction(async (tx) => {
-        const locked = (await getOrder(tx, row.id, { forUpdate: true }))!;
+        const locked = await currentOrder(tx, row.id, { forUpdate: true });
         if (locked.status === 'cancelled') return null;
         return record(locked, action, {
           status: 'cancelled',
@@ -99,7 +106,7 @@ export function createActionService(deps: ActionServiceDeps) {
           raw: { action: 'cancel', actor: input.actor, vendorCall: action.vendorCall },
         }, tx);
       });
-      if (!order) return this.cancel((await getOrder(db, row.id))!, input);
+      if (!order) return this.cancel(await currentOrder(db, row.id), input);
       const message = done
         ? `Cancelled at ${name(row)} (${done.call}).`
         : shared > 0
@@ -131,7 +138,7 @@ export function createActionService(deps: ActionServiceDeps) {
       const sent = await vendorCall(row, 'remind', () => adapter.remind!(vo));
       const action = stamp('remind', input.actor, sent.call);
       const order = await db.transaction(async (tx) => {
-        const locked = (await getOrder(tx, row.id, { forUpdate: true }))!;
+        const locked = await currentOrder(tx, row.id, { forUpdate: true });
         // A note beside the status: the current status and vendor word, so it changes neither.
         return record(locked, action, {
           status: locked.status,
@@ -170,7 +177,7 @@ export function createActionService(deps: ActionServiceDeps) {
         // The first attempt's history says who asked for a new one, and its watchers hear of it.
         const action = stamp('retake', input.actor, null);
         await db.transaction(async (tx) => {
-          const locked = (await getOrder(tx, row.id, { forUpdate: true }))!;
+          const locked = await currentOrder(tx, row.id, { forUpdate: true });
           await record(locked, action, {
             status: locked.status,
             vendorStatus: locked.vendor_status ?? locked.status,

@@ -2,6 +2,7 @@
 import type { OrderAction } from '@ca/shared';
 import type { Sql } from './db.js';
 import { json } from './json.js';
+import { liveOrder, openOrder } from './order-filters.js';
 import type { OrderRow } from './orders.js';
 
 /** Records the order's latest recruiter action and raises its version (the row must be locked by the caller). */
@@ -26,7 +27,7 @@ export async function hasHistoryKey(sql: Sql, orderId: string, dedupeKey: string
 export async function countOtherOpenOrdersWithRef(sql: Sql, o: { tenantId: string; vendor: string; vendorRef: string; exceptId: string }): Promise<number> {
   const rows = await sql.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ca_orders WHERE tenant_id = $1 AND vendor = $2 AND vendor_ref = $3 AND id <> $4
-       AND status IN ('requested','invited','scheduled','in_progress','completed')`,
+       AND ${liveOrder()} AND ${openOrder()}`,
     [o.tenantId, o.vendor, o.vendorRef, o.exceptId],
   );
   return Number(rows[0]?.n ?? 0);

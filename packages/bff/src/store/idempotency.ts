@@ -1,9 +1,12 @@
 // Idempotency keys of order creation (the Idempotency-Key header): a key names the order its first request made.
 import type { Sql } from './db.js';
+import { liveOrder } from './order-filters.js';
 
+/** The key's request hash and order; none once that order is erased (erasure also deletes its keys). */
 export async function findIdempotency(sql: Sql, tenantId: string, key: string): Promise<{ request_hash: string; order_id: string } | null> {
   const rows = await sql.query<{ request_hash: string; order_id: string }>(
-    `SELECT request_hash, order_id FROM ca_idempotency WHERE tenant_id = $1 AND key = $2`,
+    `SELECT i.request_hash, i.order_id FROM ca_idempotency i JOIN ca_orders o ON o.id = i.order_id
+     WHERE i.tenant_id = $1 AND i.key = $2 AND ${liveOrder('o')}`,
     [tenantId, key],
   );
   return rows[0] ?? null;

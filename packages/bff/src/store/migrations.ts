@@ -1,8 +1,7 @@
 // Versioned schema migrations, one SQL dialect for PGlite and PostgreSQL, applied at start under a lock
 // so replicas starting together migrate once. Never edit a released migration: add the next one.
 import type { Database } from './db.js';
-
-const OPEN = `('requested','invited','scheduled','in_progress','completed')`;
+import { OPEN_STATUS_LIST as OPEN } from './order-filters.js';
 
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
   {
@@ -139,9 +138,20 @@ ALTER TABLE ca_orders ADD COLUMN retake_of text;
 ALTER TABLE ca_orders ADD COLUMN last_action jsonb;
 `,
   },
+  {
+    version: 7,
+    name: 'erased orders stay under their tenant, marked by erased_at: those kept under <tenant>/erased move back',
+    sql: `
+UPDATE ca_orders SET tenant_id = substr(tenant_id, 1, length(tenant_id) - length('/erased'))
+WHERE erased_at IS NOT NULL AND tenant_id LIKE '%/erased';
+`,
+  },
 ];
 
-/** Applies missing migrations in order, in one transaction holding an advisory lock. */
+/**
+ * Applies missing migrations in order of version, in one transaction holding an advisory lock. A database may hold a
+ * later version without an earlier one (two changes developed side by side): the earlier one is applied then.
+ */
 export async function migrate(db: Database): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(727274001)`);
@@ -149,7 +159,7 @@ export async function migrate(db: Database): Promise<number[]> {
     const rows = await tx.query<{ version: number }>(`SELECT version FROM ca_migrations`);
     const have = new Set(rows.map((r) => Number(r.version)));
     const applied: number[] = [];
-    for (const m of MIGRATIONS) {
+    for (const m of [...MIGRATIONS].sort((a, b) => a.version - b.version)) {
       if (have.has(m.version)) continue;
       await tx.exec(m.sql);
       await tx.query(`INSERT INTO ca_migrations (version, name) VALUES ($1, $2)`, [m.version, m.name]);

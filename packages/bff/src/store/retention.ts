@@ -1,12 +1,8 @@
 // Retention and erasure: pruning raw vendor payloads and candidate contact data by age, and erasing one
-// candidate. Erased orders are kept, anonymised, under the tenant id `<tenant>/erased` (never a valid tenant id),
-// so no lookup by tenant (API, vendor notifications, polls, links, pings) can reach them again.
+// candidate. Erased orders stay under their tenant, anonymised, with `erased_at` set: every lookup skips them
+// (order-filters.ts liveOrder), so no API answer, vendor notification, poll, link or ticket reaches them again.
 import type { Database, Sql } from './db.js';
-
-const OPEN = `('requested','invited','scheduled','in_progress','completed')`;
-
-/** The tenant id erased orders are kept under. */
-export const erasedTenant = (tenantId: string) => `${tenantId}/erased`;
+import { closedOrder, liveOrder, openOrder } from './order-filters.js';
 
 export interface ErasureResult {
   orders: number;
@@ -24,19 +20,22 @@ export async function eraseCandidate(
   e: { tenantId: string; candidateId: string; pseudonym: string; now: Date; requestedBy: string },
 ): Promise<ErasureResult> {
   const ids = (
-    await tx.query<{ id: string }>(`SELECT id FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 ORDER BY id FOR UPDATE`, [e.tenantId, e.candidateId])
+    await tx.query<{ id: string }>(`SELECT id FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 AND ${liveOrder()} ORDER BY id FOR UPDATE`, [
+      e.tenantId,
+      e.candidateId,
+    ])
   ).map((r) => r.id);
   let events = 0;
   let deliveries = 0;
   if (ids.length) {
     await tx.query(
-      `UPDATE ca_orders SET tenant_id = $2, candidate_id = $3, candidate = '{}'::jsonb, job = NULL, actor = NULL, vendor_ref = NULL,
+      `UPDATE ca_orders SET candidate_id = $2, candidate = '{}'::jsonb, job = NULL, actor = NULL, vendor_ref = NULL,
          vendor_data = '{}'::jsonb, booking = NULL, result = NULL, progress = NULL,
-         error = CASE WHEN status IN ${OPEN} THEN '{"code":"erased","message":"The candidate''s data was erased."}'::jsonb ELSE error END,
-         status = CASE WHEN status IN ${OPEN} THEN 'cancelled' ELSE status END,
-         erased_at = $4, updated_at = $4, version = version + 1
+         error = CASE WHEN ${openOrder()} THEN '{"code":"erased","message":"The candidate''s data was erased."}'::jsonb ELSE error END,
+         status = CASE WHEN ${openOrder()} THEN 'cancelled' ELSE status END,
+         erased_at = $3, updated_at = $3, version = version + 1
        WHERE id = ANY($1::text[])`,
-      [ids, erasedTenant(e.tenantId), e.pseudonym, e.now],
+      [ids, e.pseudonym, e.now],
     );
     await tx.query(`UPDATE ca_status_history SET detail = NULL, dedupe_key = 'erased:' || id WHERE order_id = ANY($1::text[])`, [ids]);
     await tx.query(`DELETE FROM ca_links WHERE order_id = ANY($1::text[])`, [ids]);
@@ -90,17 +89,8 @@ export async function pruneRawPayloads(db: Database, tenantId: string, before: D
 export async function pruneContactData(sql: Sql, tenantId: string, before: Date): Promise<number> {
   const rows = await sql.query(
     `UPDATE ca_orders SET candidate = '{}'::jsonb, job = NULL, actor = NULL
-     WHERE tenant_id = $1 AND status NOT IN ${OPEN} AND status_changed_at < $2 AND candidate <> '{}'::jsonb RETURNING id`,
+     WHERE tenant_id = $1 AND ${closedOrder()} AND status_changed_at < $2 AND candidate <> '{}'::jsonb RETURNING id`,
     [tenantId, before],
   );
   return rows.length;
-}
-
-/** What a per-order ticket needs to know about its order. */
-export async function ticketOrder(sql: Sql, orderId: string): Promise<{ tenant_id: string; vendor: string; status: string; erased_at: Date | null } | null> {
-  const rows = await sql.query<{ tenant_id: string; vendor: string; status: string; erased_at: Date | null }>(
-    `SELECT tenant_id, vendor, status, erased_at FROM ca_orders WHERE id = $1`,
-    [orderId],
-  );
-  return rows[0] ?? null;
 }

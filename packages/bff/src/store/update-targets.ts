@@ -3,6 +3,7 @@
 import type { VendorId } from '@ca/shared';
 import type { Sql } from './db.js';
 import { json } from './json.js';
+import { liveOrder } from './order-filters.js';
 import { ORDER_COLUMNS, type OrderColumns } from './orders.js';
 
 /** How an update names its order (core/vendor-port.ts OrderMatch). */
@@ -15,6 +16,12 @@ export interface LockedOrder {
   /** Whether the history already holds `dedupeKey`. */
   seen: boolean;
 }
+
+/**
+ * Only live orders take updates. On PostgreSQL a row erased while a statement waited for its lock is checked again
+ * once the lock is ours, so the outer query of each statement repeats the condition.
+ */
+const LIVE = liveOrder('o');
 
 /**
  * The latest vendor time in an order's history and whether it holds a dedupe key, from the order's own history rows
@@ -41,11 +48,12 @@ export async function lockOrder(
   const params: unknown[] = [];
   const where =
     'orderId' in match
-      ? `o.id = $${params.push(match.orderId)}`
+      ? `o.id = $${params.push(match.orderId)} AND ${LIVE}`
       : 'vendorRef' in match
-        ? `o.tenant_id = $${params.push(tenantId)} AND o.vendor = $${params.push(vendor)} AND o.vendor_ref = $${params.push(match.vendorRef)} ORDER BY o.created_at DESC LIMIT 1`
+        ? `o.tenant_id = $${params.push(tenantId)} AND o.vendor = $${params.push(vendor)} AND o.vendor_ref = $${params.push(match.vendorRef)} AND ${LIVE}
+           ORDER BY o.created_at DESC LIMIT 1`
         : `o.tenant_id = $${params.push(tenantId)} AND o.candidate_id = $${params.push(match.candidateId)} AND o.package_id = $${params.push(match.packageId)}
-           ORDER BY o.created_at DESC, o.id DESC LIMIT 1`;
+           AND ${LIVE} ORDER BY o.created_at DESC, o.id DESC LIMIT 1`;
   const history = oneStatement ? `, ${historyOf('o.id', `$${params.push(dedupeKey)}`)}` : '';
   const rows = await sql.query<OrderColumns & { history_through?: Date | null; seen?: boolean }>(
     `SELECT ${ORDER_COLUMNS}${history} FROM ca_orders o WHERE ${where} FOR UPDATE OF o`,
@@ -88,16 +96,16 @@ function lookupBranches(keys: readonly OrderLookupKey[], cols: string): string {
   return [
     // LIMIT keeps each branch a per-element index lookup: pulled up into a join, the planner (with PGlite's
     // never-analysed tables) hashes a sequential scan of every order, a cost that grows with the table.
-    ...(kinds.has('id') ? [`(SELECT ${cols} FROM ca_orders o WHERE o.id = x.e->>'order_id' LIMIT 1)`] : []),
+    ...(kinds.has('id') ? [`(SELECT ${cols} FROM ca_orders o WHERE o.id = x.e->>'order_id' AND ${LIVE} LIMIT 1)`] : []),
     ...(kinds.has('ref')
       ? [`(SELECT ${cols} FROM ca_orders o
-          WHERE o.tenant_id = x.e->>'tenant_id' AND o.vendor = x.e->>'vendor' AND o.vendor_ref = x.e->>'vendor_ref'
+          WHERE o.tenant_id = x.e->>'tenant_id' AND o.vendor = x.e->>'vendor' AND o.vendor_ref = x.e->>'vendor_ref' AND ${LIVE}
           ORDER BY o.created_at DESC LIMIT 1)`]
       : []),
     ...(kinds.has('candidate')
       ? [`(SELECT ${cols} FROM ca_orders o
           WHERE o.tenant_id = x.e->>'tenant_id' AND o.candidate_id = x.e->>'candidate_id' AND o.package_id = x.e->>'package_id'
-          ORDER BY o.created_at DESC, o.id DESC LIMIT 1)`]
+            AND ${LIVE} ORDER BY o.created_at DESC, o.id DESC LIMIT 1)`]
       : []),
   ].join(' UNION ALL ');
 }
@@ -142,7 +150,7 @@ export async function lockOrdersForUpdates(sql: Sql, keys: readonly OrderLookupK
     `WITH k AS MATERIALIZED (SELECT x.n, m.id FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)
        CROSS JOIN LATERAL (${lookupBranches(keys, 'o.id')}) AS m)
      SELECT k.n::text AS n, ${ORDER_COLUMNS} FROM k JOIN ca_orders o ON o.id = k.id
-     WHERE o.id = ANY (ARRAY(SELECT id FROM k))
+     WHERE o.id = ANY (ARRAY(SELECT id FROM k)) AND ${LIVE}
      ORDER BY o.id FOR UPDATE OF o`,
     [json(keys.map(lookupElement))],
   );
