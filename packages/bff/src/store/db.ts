@@ -159,17 +159,35 @@ function prepared(text: string, values: unknown[] | undefined): pg.QueryConfig {
   return { name, text, values };
 }
 
+/** Where a `postgres://` URL points, and the connection options its `?schema=` asks for. */
+interface PostgresTarget {
+  /** The URL without `schema`, as the driver takes it. */
+  url: string;
+  schema: string | null;
+  /** `-c search_path=…` when a schema is named. */
+  options: string | undefined;
+}
+
 /**
  * `?schema=NAME` in the URL puts our tables in that schema and pg-boss's in `NAME_jobs` (tests use it to
  * keep runs apart on one database); it is removed before the URL reaches the driver.
  */
-async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Promise<Database> {
+function postgresTarget(rawUrl: string): PostgresTarget {
   const parsed = new URL(rawUrl);
   const schema = parsed.searchParams.get('schema');
   parsed.searchParams.delete('schema');
   if (schema !== null && !/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) throw new Error('schema must be lower-case letters, digits and _');
-  const url = parsed.toString();
-  const options = schema ? `-c search_path=${schema}` : undefined;
+  return { url: parsed.toString(), schema, options: schema ? `-c search_path=${schema}` : undefined };
+}
+
+const bossOf = (q: pg.Pool | pg.PoolClient): BossDb => ({
+  executeSql: (text: string, values?: unknown[]) => q.query(text, values),
+});
+
+/** PostgreSQL through a pool; each transaction and each LISTEN holds a connection of its own. */
+async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Promise<Database> {
+  const target = postgresTarget(rawUrl);
+  const { url, schema, options } = target;
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'candidate-assessment', ...(options ? { options } : {}) });
   pool.on('error', (err) => onError?.(err));
   const client = await pool.connect(); // fail fast when unreachable
@@ -178,120 +196,20 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
   } finally {
     client.release();
   }
-  const bossOf = (q: pg.Pool | pg.PoolClient): BossDb => ({
-    executeSql: (text: string, values?: unknown[]) => q.query(text, values),
-  });
   const listeners = new Set<() => Promise<void>>();
   return {
     kind: 'postgres',
     jobSchema: schema ? `${schema}_jobs` : 'pgboss',
-    async query<T>(text: string, params?: unknown[]) {
-      // As pool.query does (a client that failed a statement is not reused), and once more on another connection
-      // while a connection's prepared form of the statement is stale (see stalePlan): each such connection is dropped.
-      for (let attempt = 0; ; attempt++) {
-        const c = await pool.connect();
-        try {
-          const r = await c.query(prepared(text, params));
-          c.release();
-          return r.rows as T[];
-        } catch (err) {
-          c.release(err as Error);
-          if (!stalePlan(err) || attempt >= POOL_SIZE) throw err;
-        }
-      }
+    query<T>(text: string, params?: unknown[]) {
+      return poolQuery<T>(pool, text, params);
     },
     boss: bossOf(pool),
-    async transaction(fn) {
-      const c = await pool.connect();
-      // A checked-out client has no listener of the pool's: a connection lost between two statements (a database
-      // restart) would emit 'error' with nobody listening and end the process. The next statement fails instead.
-      let lost: Error | undefined;
-      let stale: Error | undefined;
-      /** Set once COMMIT is sent by `queryAndCommit`: the transaction is over then, whatever COMMIT answers. */
-      let committed = false;
-      const onLost = (err: Error) => {
-        lost = err;
-        onError?.(err);
-      };
-      c.on('error', onLost);
-      try {
-        await c.query('BEGIN');
-        const tx: Tx = {
-          async query<T>(text: string, params?: unknown[]) {
-            if (committed) throw new Error('Transaction is closed');
-            try {
-              const r = await c.query(prepared(text, params));
-              return r.rows as T[];
-            } catch (err) {
-              if (stalePlan(err)) stale = err as Error; // this transaction fails; the connection is not reused
-              throw err;
-            }
-          },
-          async exec(text: string) {
-            if (committed) throw new Error('Transaction is closed');
-            await c.query(text);
-          },
-          async queryAndCommit<T>(text: string, params?: unknown[]) {
-            const rows = await tx.query<T>(text, params);
-            committed = true;
-            await c.query('COMMIT');
-            return rows;
-          },
-          boss: bossOf(c),
-        };
-        const out = await fn(tx);
-        if (!committed) await c.query('COMMIT');
-        return out;
-      } catch (err) {
-        if (!lost && !committed) await c.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        c.off('error', onLost);
-        c.release(lost ?? stale);
-      }
-    },
+    transaction: (fn) => poolTransaction(pool, fn, onError),
     async exec(text) {
       await pool.query(text);
     },
     async listen(channel, onNotify, onReconnect) {
-      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`channel must be lower-case: ${channel}`);
-      let closed = false;
-      let conn: pg.Client | undefined;
-      let delay = 100;
-      const connect = async (): Promise<void> => {
-        while (!closed) {
-          const c = new pg.Client({ connectionString: url, application_name: 'candidate-assessment-listen', ...(options ? { options } : {}) });
-          try {
-            await c.connect();
-            c.on('notification', (n) => {
-              if (n.channel === channel) onNotify(n.payload ?? '');
-            });
-            c.on('error', (err) => {
-              onError?.(err);
-              if (conn === c) {
-                conn = undefined;
-                c.end().catch(() => {});
-                if (!closed) void connect().then(() => onReconnect?.());
-              }
-            });
-            await c.query(`LISTEN ${channel}`);
-            conn = c;
-            delay = 100;
-            return;
-          } catch (err) {
-            onError?.(err as Error);
-            await c.end().catch(() => {});
-            await new Promise((r) => setTimeout(r, delay));
-            delay = Math.min(delay * 2, 5000);
-          }
-        }
-      };
-      await connect();
-      const stop = async () => {
-        closed = true;
-        listeners.delete(stop);
-        await conn?.end().catch(() => {});
-      };
+      const stop = await listenOn(target, channel, { onNotify, onReconnect, onError }, () => listeners.delete(stop));
       listeners.add(stop);
       return stop;
     },
@@ -302,3 +220,128 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
   };
 }
 
+/**
+ * One statement on a pooled connection. As pool.query does, a client that failed a statement is not reused; while a
+ * connection's prepared form of the statement is stale (see stalePlan) it runs once more on another connection, and
+ * each such connection is dropped.
+ */
+async function poolQuery<T>(pool: pg.Pool, text: string, params?: unknown[]): Promise<T[]> {
+  for (let attempt = 0; ; attempt++) {
+    const c = await pool.connect();
+    try {
+      const r = await c.query(prepared(text, params));
+      c.release();
+      return r.rows as T[];
+    } catch (err) {
+      c.release(err as Error);
+      if (!stalePlan(err) || attempt >= POOL_SIZE) throw err;
+    }
+  }
+}
+
+/** Runs `fn` in one transaction on a connection of its own, committed when `fn` resolves, rolled back when it throws. */
+async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, onError?: (err: Error) => void): Promise<T> {
+  const c = await pool.connect();
+  // A checked-out client has no listener of the pool's: a connection lost between two statements (a database
+  // restart) would emit 'error' with nobody listening and end the process. The next statement fails instead.
+  let lost: Error | undefined;
+  const onLost = (err: Error) => {
+    lost = err;
+    onError?.(err);
+  };
+  c.on('error', onLost);
+  const tx = clientTx(c);
+  try {
+    await c.query('BEGIN');
+    const out = await fn(tx);
+    if (!tx.state.committed) await c.query('COMMIT');
+    return out;
+  } catch (err) {
+    if (!lost && !tx.state.committed) await c.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    c.off('error', onLost);
+    c.release(lost ?? tx.state.stale);
+  }
+}
+
+/** A transaction's statements on client `c`, and what they learnt: committed (by queryAndCommit), stale plan met. */
+function clientTx(c: pg.PoolClient): Tx & { state: { committed: boolean; stale: Error | undefined } } {
+  /** `committed` is set once COMMIT is sent by `queryAndCommit`: the transaction is over then, whatever COMMIT answers. */
+  const state = { committed: false, stale: undefined as Error | undefined };
+  const tx: Tx & { state: typeof state } = {
+    state,
+    async query<T>(text: string, params?: unknown[]) {
+      if (state.committed) throw new Error('Transaction is closed');
+      try {
+        const r = await c.query(prepared(text, params));
+        return r.rows as T[];
+      } catch (err) {
+        if (stalePlan(err)) state.stale = err as Error; // this transaction fails; the connection is not reused
+        throw err;
+      }
+    },
+    async exec(text: string) {
+      if (state.committed) throw new Error('Transaction is closed');
+      await c.query(text);
+    },
+    async queryAndCommit<T>(text: string, params?: unknown[]) {
+      const rows = await tx.query<T>(text, params);
+      state.committed = true;
+      await c.query('COMMIT');
+      return rows;
+    },
+    boss: bossOf(c),
+  };
+  return tx;
+}
+
+/**
+ * Subscribes to `channel` on a connection of its own (LISTEN needs one that stays), reconnecting with backoff when
+ * it is lost; `onReconnect` fires once a lost listener is back. Resolves to the function that stops it.
+ */
+async function listenOn(
+  target: PostgresTarget,
+  channel: string,
+  on: { onNotify: (payload: string) => void; onReconnect?: (() => void) | undefined; onError?: ((err: Error) => void) | undefined },
+  onStop: () => void,
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`channel must be lower-case: ${channel}`);
+  let closed = false;
+  let conn: pg.Client | undefined;
+  let delay = 100;
+  const connect = async (): Promise<void> => {
+    while (!closed) {
+      const c = new pg.Client({ connectionString: target.url, application_name: 'candidate-assessment-listen', ...(target.options ? { options: target.options } : {}) });
+      try {
+        await c.connect();
+        c.on('notification', (n) => {
+          if (n.channel === channel) on.onNotify(n.payload ?? '');
+        });
+        c.on('error', (err) => {
+          on.onError?.(err);
+          if (conn === c) {
+            conn = undefined;
+            c.end().catch(() => {});
+            if (!closed) void connect().then(() => on.onReconnect?.());
+          }
+        });
+        await c.query(`LISTEN ${channel}`);
+        conn = c;
+        delay = 100;
+        return;
+      } catch (err) {
+        on.onError?.(err as Error);
+        await c.end().catch(() => {});
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  };
+  await connect();
+  return async () => {
+    closed = true;
+    onStop();
+    await conn?.end().catch(() => {});
+  };
+}
