@@ -4,15 +4,12 @@ import type { Order } from '@ca/shared';
 import { createElement } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRealBff, type RealBff } from '../../widget/testing/real-bff.js';
 import { CandidateAssessment, type CaErrorDetail, type CaOrderCreatedDetail, type CaReadyDetail, type CaStatusChangeDetail } from './index.js';
 
-const control = async <T>(op: string, body: Record<string, unknown> = {}): Promise<T> => {
-  const res = await fetch(`${inject('bffControl')}/${op}`, { method: 'POST', body: JSON.stringify(body) });
-  const out = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(out.error);
-  return out;
-};
+let bff: RealBff;
+const control = <T>(op: string, body: Record<string, unknown> = {}): Promise<T> => bff.control<T>(op, body);
 const until = async (ok: () => boolean, ms = 10_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
@@ -26,7 +23,11 @@ describe('<CandidateAssessment> (React)', () => {
   // hookTimeout in vitest.config.ts).
   let url = '';
   beforeAll(async () => {
-    ({ url } = await control<{ url: string }>('start', { origin: location.origin }));
+    bff = await startRealBff();
+    url = bff.url;
+  });
+  afterAll(async () => {
+    await bff?.stop();
   });
   let root: Root | undefined;
   let host: HTMLElement | undefined;

@@ -1,16 +1,13 @@
 // The recruiter's order actions (acts.ts, a chunk the recruiter view loads) against a real BFF: the buttons that fit
 // the status and that the vendor offers (the catalog's `actions`), cancel, then a new attempt that joins the list.
 import { waitUntil } from '@open-wc/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startRealBff, type RealBff } from '../testing/real-bff.js';
 import './candidate-assessment.js';
 import type { CandidateAssessment } from './candidate-assessment.component.js';
 
-const control = async <T,>(op: string, body: Record<string, unknown> = {}): Promise<T> => {
-  const res = await fetch(`${inject('bffControl')}/${op}`, { method: 'POST', body: JSON.stringify(body) });
-  const out = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(out.error);
-  return out;
-};
+let bff: RealBff;
+const control = <T,>(op: string, body: Record<string, unknown> = {}): Promise<T> => bff.control<T>(op, body);
 const all = (el: Element, sel: string) => [...(el.shadowRoot ?? el).querySelectorAll<HTMLElement>(sel)];
 const text = (n: Element | null | undefined): string => (n?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
@@ -19,11 +16,12 @@ describe('recruiter actions in the widget', () => {
   let el: CandidateAssessment | undefined;
   const candidateId = `acts-${Date.now()}`;
   beforeAll(async () => {
-    ({ url: api } = await control<{ url: string }>('start', { origin: location.origin }));
+    bff = await startRealBff();
+    api = bff.url;
   });
   afterEach(() => el?.remove());
   afterAll(async () => {
-    await control('stop');
+    await bff?.stop();
   });
 
   it('offers the actions that fit and the vendor has, cancels and orders a new attempt', async () => {

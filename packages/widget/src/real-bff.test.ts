@@ -2,18 +2,15 @@
 // Proves the wire contract end to end at component level; the demo's end-to-end tests live in /test.
 import type { Order } from '@ca/shared';
 import { waitUntil } from '@open-wc/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { userEvent } from 'vitest/browser';
 import './candidate-assessment.js';
 import type { CandidateAssessment } from './candidate-assessment.component.js';
 import type { CaStatusChangeDetail } from './events.js';
+import { startRealBff, type RealBff } from '../testing/real-bff.js';
 
-const control = async <T,>(op: string, body: Record<string, unknown> = {}): Promise<T> => {
-  const res = await fetch(`${inject('bffControl')}/${op}`, { method: 'POST', body: JSON.stringify(body) });
-  const out = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(out.error);
-  return out;
-};
+let bff: RealBff;
+const control = <T,>(op: string, body: Record<string, unknown> = {}): Promise<T> => bff.control<T>(op, body);
 const token = (role: 'recruiter' | 'candidate', more: { candidateId?: string; expiresIn?: number } = {}) =>
   control<{ token: string }>('token', { role, ...more }).then((r) => r.token);
 
@@ -24,7 +21,8 @@ let api = '';
 const elements: HTMLElement[] = [];
 
 beforeAll(async () => {
-  ({ url: api } = await control<{ url: string }>('start', { origin: location.origin }));
+  bff = await startRealBff();
+  api = bff.url;
 });
 
 // Each widget holds an event stream open: remove them after each test, or Chromium's six connections per host run out.
@@ -33,7 +31,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await control('stop');
+  await bff?.stop();
 });
 
 function mount(role: 'recruiter' | 'candidate', fetchToken: () => Promise<string>): CandidateAssessment {
@@ -112,11 +110,13 @@ describe('against a real BFF', () => {
     const el = mount('recruiter', fetchToken);
     await waitUntil(() => part(el, 'empty'), 'no empty state', { timeout: 10_000 });
 
-    // A cross-origin 401 is readable (CORS headers on errors), so the widget can tell it from a network failure.
-    await new Promise((r) => setTimeout(r, 3500));
-    const refused = await fetch(`${api}/v1/orders`, { headers: { Authorization: `Bearer ${expiring}` } });
-    expect(refused.status).toBe(401);
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('token_expired');
+    // Once the BFF refuses the token (about 3 s from now): a cross-origin 401 is readable (CORS headers on errors), so
+    // the widget can tell it from a network failure.
+    let refused: Response | undefined;
+    const stillAccepted = async () => (refused = await fetch(`${api}/v1/orders`, { headers: { Authorization: `Bearer ${expiring}` } })).status === 200;
+    await waitUntil(async () => !(await stillAccepted()), 'the BFF still accepts the expired token', { timeout: 15_000, interval: 250 });
+    expect(refused!.status).toBe(401);
+    expect(((await refused!.json()) as { error: { code: string } }).error.code).toBe('token_expired');
 
     await waitUntil(() => fetchToken.mock.calls.length >= 3, 'fetchToken was not called again', { timeout: 15_000 });
     await waitUntil(() => text(part(el, 'connection')) === 'Live', 'the stream did not resume', { timeout: 10_000 });

@@ -1,5 +1,7 @@
 // Vitest globalSetup (runs in Node): a control server the browser tests call to start a REAL BFF (startTestBff,
-// in-memory vendor) that allows the test page's origin, mint tokens and move an order along. Test-only.
+// in-memory vendor) that allows the test page's origin, mint tokens and move an order along. Each `start` is a session
+// with a BFF of its own (free port, own database), so test files run side by side; real-bff.ts is the page's side.
+// Test-only: nothing outside the browser tests' configs imports it.
 import { createServer, type Server } from 'node:http';
 import type { OrderStatus, Result } from '@ca/shared';
 import type { TestProject } from 'vitest/node';
@@ -12,8 +14,9 @@ declare module 'vitest' {
 }
 
 let server: Server | undefined;
-let bff: TestBff | undefined;
-let vendor: MemoryVendor | undefined;
+/** The running BFFs by session id (one per test file that called `start`). */
+const sessions = new Map<string, { bff: TestBff; vendor: MemoryVendor }>();
+let nextSession = 0;
 let bffTesting: Promise<typeof import('@ca/bff/testing')> | undefined;
 /**
  * The BFF's test kit, imported once, first as setup starts (its first import, the whole BFF through Vite, took most of a
@@ -28,9 +31,8 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     const { ensureWidgetBuilt } = (await import('../../../scripts/widget-build.mjs')) as { ensureWidgetBuilt(root: string): void };
     ensureWidgetBuilt(new URL('../../../', import.meta.url).pathname);
     const { startTestBff, createMemoryVendor } = await testKit();
-    await bff?.stop();
-    vendor = createMemoryVendor();
-    bff = await startTestBff({
+    const vendor = createMemoryVendor();
+    const bff = await startTestBff({
       vendors: { berke: {} },
       packages: [
         { id: 'sales', vendor: 'berke', name: 'Sales personality' },
@@ -39,9 +41,13 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
       factories: { berke: vendor.factory },
       allowedOrigins: [String(body.origin)],
     });
-    return { url: bff.url };
+    const session = String(++nextSession);
+    sessions.set(session, { bff, vendor });
+    return { url: bff.url, session };
   }
-  if (!bff || !vendor) throw new Error('start the BFF first');
+  const running = sessions.get(String(body.session));
+  if (!running) throw new Error(`no BFF for session ${String(body.session)}: start one first`);
+  const { bff, vendor } = running;
   if (op === 'token') {
     const role = body.role as 'recruiter' | 'candidate';
     const candidateId = typeof body.candidateId === 'string' ? body.candidateId : 'cand-widget';
@@ -71,8 +77,8 @@ async function handle(op: string, body: Record<string, unknown>): Promise<unknow
     return { status: res.status, location: res.headers.get('location') };
   }
   if (op === 'stop') {
+    sessions.delete(String(body.session));
     await bff.stop();
-    bff = undefined;
     return { ok: true };
   }
   throw new Error(`unknown op ${op}`);
@@ -97,7 +103,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const { port } = server.address() as { port: number };
   project.provide('bffControl', `http://127.0.0.1:${port}`);
   return async () => {
-    await bff?.stop();
+    await Promise.all([...sessions.values()].map(({ bff }) => bff.stop()));
+    sessions.clear();
     await new Promise((r) => server?.close(r));
   };
 }
