@@ -18,8 +18,12 @@ const TIMING = ['packages/bff/src/events/hub.test.ts'];
 /** The BFF's test files that replace a module (`vi.mock`): they need modules of their own, so they run isolated. */
 const BFF_MOCKING = testFilesMatching(root, 'packages/bff/src', /\bvi\.(do)?mock\(/);
 
-/** The projects of `pnpm test`'s second lane (scripts/test.mjs runs CA_LANE=e2e beside CA_LANE=unit, the rest). */
-const E2E_LANE = ['e2e', 'faults'];
+/**
+ * The projects of `pnpm test`'s second lane (scripts/test.mjs runs CA_LANE=e2e beside CA_LANE=unit, the rest): the tests
+ * that start processes (BFFs, browsers, the CLI, tsc for the client). `cli` and `client` are here so the two lanes end
+ * together: with them in the unit lane, it ran a minute after the e2e lane had finished, on one core of two.
+ */
+const E2E_LANE = ['e2e', 'faults', 'cli', 'client'];
 const inLane = <P extends string | { test?: { name?: unknown } }>(projects: P[]) =>
   process.env.CA_LANE ? projects.filter((p) => (typeof p !== 'string' && E2E_LANE.includes(String(p.test?.name))) === (process.env.CA_LANE === 'e2e')) : projects;
 

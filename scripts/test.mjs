@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `pnpm test`: every test, in two vitest processes side by side, then the latency probe alone.
 //
-// Vitest gives a run cores − 1 workers: one here, so the run was serial and used one of the two cores (user + system
-// time ≈ wall time, measured). The end-to-end and fault tests (a lane of their own: projects `e2e`, `faults`) mostly wait on
-// processes they start, browsers and retry delays; side by side with the rest they took the run's vitest part from
-// 511 s to 368 s. The latency probe (`timing`) asserts milliseconds, so it runs after both, on a quiet machine.
+// Vitest gives a run cores − 1 workers: one on a 2-core machine, so a single run is serial and uses one core of two.
+// The tests that start processes (projects `e2e`, `faults`, `cli`, `client`: BFFs, browsers, the CLI, tsc) are a lane
+// of their own beside the rest, and the two lanes take about as long (vitest.config.ts puts each project in its lane).
+// The latency probe (`timing`) asserts milliseconds, so it runs after both, on a quiet machine.
 // Each line of a lane's output is prefixed with its name; the exit code is non-zero if any lane failed.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
