@@ -1,5 +1,6 @@
 // createApp(deps): the Hono app from injected dependencies. Reads no environment and opens no socket;
 // server.ts does that. Errors become {"error":{"code","message"}}, never a stack trace.
+import type { VendorId } from '@ca/shared';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { randomUUID } from 'node:crypto';
@@ -8,7 +9,7 @@ import { claimedTenant, wwwAuthenticate } from './auth/principal.js';
 import { clientIp, createFailureLimiter, DEFAULT_FAILURE_LIMITS } from './auth/failures.js';
 import { actionRoutes } from './routes/actions.js';
 import { apiRoutes } from './routes/api.js';
-import type { AppDeps, Env } from './routes/context.js';
+import type { RouteDeps, Env } from './routes/context.js';
 import { checkOrigin, cors } from './routes/cors.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
@@ -17,10 +18,32 @@ import { linkRoutes } from './routes/links.js';
 import { opsRoutes } from './routes/ops.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { rejectUnstorable } from './routes/input.js';
+import { createReadinessCheck } from './health/readiness.js';
+import { createActionService } from './orders/actions.js';
+import { createOrderReads } from './orders/reads.js';
+import type { Database } from './store/db.js';
 
-export type { AppDeps } from './routes/context.js';
+/** What createApp is given: the running services, the database and the job runner's two hooks. */
+export interface AppDeps extends Omit<RouteDeps, 'reads' | 'actions' | 'readiness'> {
+  db: Database;
+  jobs: {
+    refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string): Promise<void>;
+    ready(): boolean;
+  };
+}
 
-export function createApp(deps: AppDeps) {
+/** The services only the routes use, built over the database here so that no route sees the store. */
+function routeDeps({ db, jobs, ...deps }: AppDeps): RouteDeps {
+  return {
+    ...deps,
+    reads: createOrderReads({ db, config: deps.config, adapters: deps.adapters }),
+    actions: createActionService({ db, orders: deps.orders, adapters: deps.adapters, log: deps.log, now: deps.now }),
+    readiness: createReadinessCheck({ db, jobsReady: () => jobs.ready() }),
+  };
+}
+
+export function createApp(appDeps: AppDeps) {
+  const deps = routeDeps(appDeps);
   const app = new Hono<Env>();
   const { log, metrics } = deps;
   const failures = deps.failures ?? createFailureLimiter({ ...DEFAULT_FAILURE_LIMITS, ...deps.config.authFailures });

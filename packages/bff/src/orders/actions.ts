@@ -45,156 +45,164 @@ async function currentOrder(sql: Sql, id: string, opts: { forUpdate?: boolean } 
 }
 
 export function createActionService(deps: ActionServiceDeps) {
-  const { db, orders, adapters, now } = deps;
-  const name = (row: OrderRow) => adapters.displayName(row.vendor);
-
-  /** A vendor's refusal or outage as the API answers it; the order is left as it was. */
-  async function vendorCall<T extends VendorActionResult>(row: OrderRow, action: ActionName, call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof VendorError)) throw err;
-      deps.log.warn({ order: row.id, vendor: row.vendor, action, code: err.code, vendorCode: err.vendorCode ?? null }, 'vendor refused a recruiter action');
-      if (err.retryable) throw new AppError('vendor_unavailable', 503, `${name(row)} did not answer; nothing was changed. Try again shortly.`);
-      throw new AppError('vendor_rejected', 502, `${name(row)} refused: ${err.message} Nothing was changed.`);
-    }
-  }
-
-  /**
-   * Records the action on the order inside one transaction: the order's `lastAction`, then one history entry with the
-   * actor through the order service; a note that changes no status gets its event from `announce`.
-   */
-  async function record(
-    row: OrderRow,
-    action: OrderAction,
-    update: { status: OrderStatus; vendorStatus: string; dedupeKey: string; raw: Record<string, unknown> },
-    tx: Tx,
-  ) {
-    const at = new Date(action.at);
-    await setLastAction(tx, row.id, action, at);
-    const out = await orders.applyIn(tx, row.tenant_id, row.vendor, { match: { orderId: row.id }, vendorTime: at, ...update }, 'recruiter');
-    if (out.outcome === 'no_match') throw orderNotFound();
-    if (!out.event) await orders.announce(tx, toOrder(await currentOrder(tx, row.id)), at);
-    return toOrder(await currentOrder(tx, row.id));
-  }
-
-  const stamp = (a: ActionName, actor: string | null, vendorCall: string | null): OrderAction => ({ action: a, actor, at: now().toISOString(), vendorCall });
-
   return {
-    async cancel(row: OrderRow, input: ActionInput): Promise<ActionResponse> {
-      if (row.status === 'cancelled') {
-        return { order: toOrder(row), action: 'cancel', changed: false, vendorCall: row.last_action?.vendorCall ?? null, message: 'This assessment was already cancelled.' };
-      }
-      if (!CANCELLABLE.includes(row.status)) throw actionUnavailable(`This assessment is ${row.status.replace('_', ' ')}: it can no longer be cancelled.`);
-      const adapter = adapters.get(row.tenant_id, row.vendor);
-      const vo = toVendorOrder(row, adapters);
-      // Not placed yet: the placement job skips an order that is no longer `requested`, so nothing reaches the vendor.
-      // A vendor record that another open order also uses (Berke: one assessment per candidate) is kept.
-      const shared = row.vendor_ref
-        ? await countOtherOpenOrdersWithRef(db, { tenantId: row.tenant_id, vendor: row.vendor, vendorRef: row.vendor_ref, exceptId: row.id })
-        : 0;
-      const withdraw = adapter && typeof adapter.cancel === 'function' && row.vendor_ref && vo && shared === 0;
-      const done = withdraw ? await vendorCall(row, 'cancel', () => adapter.cancel!(vo)) : null;
-      const action = stamp('cancel', input.actor, done?.call ?? null);
-      const order = await db.transaction(async (tx) => {
-        const locked = await currentOrder(tx, row.id, { forUpdate: true });
-        if (locked.status === 'cancelled') return null;
-        return record(locked, action, {
-          status: 'cancelled',
-          vendorStatus: done?.call ?? 'cancelled here',
-          dedupeKey: `recruiter:cancel:${action.at}`,
-          raw: { action: 'cancel', actor: input.actor, vendorCall: action.vendorCall },
-        }, tx);
-      });
-      if (!order) return this.cancel(await currentOrder(db, row.id), input);
-      const message = done
-        ? `Cancelled at ${name(row)} (${done.call}).`
-        : shared > 0
-          ? `Marked cancelled here only: ${name(row)} keeps the candidate's record, which ${shared} other open assessment(s) use.`
-          : row.vendor_ref
-          ? `${name(row)} has no call to withdraw an assessment: it is marked cancelled here only, and no more launch links are issued.`
-          : 'Cancelled before it reached the vendor.';
-      return { order, action: 'cancel', changed: true, vendorCall: action.vendorCall, message };
-    },
-
-    async remind(row: OrderRow, input: ActionInput): Promise<ActionResponse> {
-      if (!REMINDABLE.includes(row.status)) throw actionUnavailable(`This assessment is ${row.status.replace('_', ' ')}: there is no invitation to send again.`);
-      const adapter = adapters.get(row.tenant_id, row.vendor);
-      const vo = toVendorOrder(row, adapters);
-      if (!adapter || typeof adapter.remind !== 'function' || !vo) {
-        throw actionUnavailable(`${name(row)} offers no way to send the invitation again; share the candidate's launch link instead.`);
-      }
-      const dedupeKey = input.idempotencyKey ? `recruiter:remind:${input.idempotencyKey}` : `recruiter:remind:${now().toISOString()}`;
-      const earlier = input.idempotencyKey ? await hasHistoryKey(db, row.id, dedupeKey) : null;
-      if (earlier) {
-        const order = toOrder(row);
-        // Done before under this key: an email is never sent twice; a link for the ATS to send is simply fetched again.
-        if (earlier['sentBy'] !== 'ats') {
-          return { order, action: 'remind', changed: false, vendorCall: String(earlier['vendorCall'] ?? ''), message: 'This reminder was already sent.', sentBy: 'vendor' };
-        }
-        const again = await vendorCall(row, 'remind', () => adapter.remind!(vo));
-        return { order, action: 'remind', changed: false, vendorCall: again.call, message: 'This reminder was already recorded; here is the link again.', sentBy: 'ats', ...(again.url ? { url: again.url } : {}) };
-      }
-      const sent = await vendorCall(row, 'remind', () => adapter.remind!(vo));
-      const action = stamp('remind', input.actor, sent.call);
-      const order = await db.transaction(async (tx) => {
-        const locked = await currentOrder(tx, row.id, { forUpdate: true });
-        // A note beside the status: the current status and vendor word, so it changes neither.
-        return record(locked, action, {
-          status: locked.status,
-          vendorStatus: locked.vendor_status ?? locked.status,
-          dedupeKey,
-          raw: { action: 'remind', actor: input.actor, vendorCall: sent.call, sentBy: sent.sentBy },
-        }, tx);
-      });
-      const message =
-        sent.sentBy === 'vendor'
-          ? `${name(row)} sent the invitation again (${sent.call}).`
-          : `${name(row)} does not send reminders itself: send the candidate this link (${sent.call}).`;
-      return { order, action: 'remind', changed: true, vendorCall: sent.call, message, sentBy: sent.sentBy, ...(sent.url ? { url: sent.url } : {}) };
-    },
-
-    async retake(row: OrderRow, input: ActionInput): Promise<ActionResponse> {
-      if (!RETAKABLE.includes(row.status)) throw actionUnavailable('This attempt is still open: cancel it first, or wait until it ends.');
-      const tenant = adapters.all().find((e) => e.tenantId === row.tenant_id && e.vendor === row.vendor);
-      const pkg = tenant?.ctx.packages.find((p) => p.id === row.package_id);
-      if (!pkg) throw actionUnavailable('This package is no longer in the catalog.');
-      const { order, created } = await orders.create({
-        tenantId: row.tenant_id,
-        candidateId: row.candidate_id,
-        candidate: row.candidate,
-        job: row.job ?? undefined,
-        actor: input.actor ?? undefined,
-        packageId: row.package_id,
-        packageName: row.package_name,
-        vendor: row.vendor,
-        vendorName: name(row),
-        idempotencyKey: input.idempotencyKey,
-        retakeOf: row.id,
-      });
-      if (order.retakeOf !== row.id) throw new AppError('idempotency_conflict', 409, 'This Idempotency-Key was used for another request.');
-      if (created) {
-        // The first attempt's history says who asked for a new one, and its watchers hear of it.
-        const action = stamp('retake', input.actor, null);
-        await db.transaction(async (tx) => {
-          const locked = await currentOrder(tx, row.id, { forUpdate: true });
-          await record(locked, action, {
-            status: locked.status,
-            vendorStatus: locked.vendor_status ?? locked.status,
-            dedupeKey: `recruiter:retake:${order.id}`,
-            raw: { action: 'retake', actor: input.actor, retake: order.id },
-          }, tx);
-        });
-      }
-      return {
-        order,
-        action: 'retake',
-        changed: created,
-        vendorCall: null,
-        message: created ? `A new attempt was ordered from ${name(row)}.` : 'This retake was already ordered.',
-      };
-    },
+    cancel: (row: OrderRow, input: ActionInput) => cancelOrder(deps, row, input),
+    remind: (row: OrderRow, input: ActionInput) => remindCandidate(deps, row, input),
+    retake: (row: OrderRow, input: ActionInput) => retakeOrder(deps, row, input),
   };
 }
 
 export type ActionService = ReturnType<typeof createActionService>;
+
+const vendorName = (deps: ActionServiceDeps, row: OrderRow) => deps.adapters.displayName(row.vendor);
+
+const stamp = (deps: ActionServiceDeps, a: ActionName, actor: string | null, vendorCall: string | null): OrderAction => ({
+  action: a,
+  actor,
+  at: deps.now().toISOString(),
+  vendorCall,
+});
+
+/** A vendor's refusal or outage as the API answers it; the order is left as it was. */
+async function vendorCall<T extends VendorActionResult>(deps: ActionServiceDeps, row: OrderRow, action: ActionName, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (!(err instanceof VendorError)) throw err;
+    deps.log.warn({ order: row.id, vendor: row.vendor, action, code: err.code, vendorCode: err.vendorCode ?? null }, 'vendor refused a recruiter action');
+    if (err.retryable) throw new AppError('vendor_unavailable', 503, `${vendorName(deps, row)} did not answer; nothing was changed. Try again shortly.`);
+    throw new AppError('vendor_rejected', 502, `${vendorName(deps, row)} refused: ${err.message} Nothing was changed.`);
+  }
+}
+
+/**
+ * Records the action on the order inside one transaction: the order's `lastAction`, then one history entry with the
+ * actor through the order service; a note that changes no status gets its event from `announce`.
+ */
+async function record(
+  deps: ActionServiceDeps,
+  row: OrderRow,
+  action: OrderAction,
+  update: { status: OrderStatus; vendorStatus: string; dedupeKey: string; raw: Record<string, unknown> },
+  tx: Tx,
+) {
+  const { orders } = deps;
+  const at = new Date(action.at);
+  await setLastAction(tx, row.id, action, at);
+  const out = await orders.applyIn(tx, row.tenant_id, row.vendor, { match: { orderId: row.id }, vendorTime: at, ...update }, 'recruiter');
+  if (out.outcome === 'no_match') throw orderNotFound();
+  if (!out.event) await orders.announce(tx, toOrder(await currentOrder(tx, row.id)), at);
+  return toOrder(await currentOrder(tx, row.id));
+}
+
+/** Records a note beside the status (a reminder, a retake asked for): the current status and vendor word, so it changes neither. */
+async function recordNote(deps: ActionServiceDeps, row: OrderRow, action: OrderAction, dedupeKey: string, raw: Record<string, unknown>) {
+  return deps.db.transaction(async (tx) => {
+    const locked = await currentOrder(tx, row.id, { forUpdate: true });
+    return record(deps, locked, action, { status: locked.status, vendorStatus: locked.vendor_status ?? locked.status, dedupeKey, raw }, tx);
+  });
+}
+
+/** Withdraws the assessment at the vendor where it has a call for it, then marks the order cancelled. */
+async function cancelOrder(deps: ActionServiceDeps, row: OrderRow, input: ActionInput): Promise<ActionResponse> {
+  const { db, adapters } = deps;
+  if (row.status === 'cancelled') {
+    return { order: toOrder(row), action: 'cancel', changed: false, vendorCall: row.last_action?.vendorCall ?? null, message: 'This assessment was already cancelled.' };
+  }
+  if (!CANCELLABLE.includes(row.status)) throw actionUnavailable(`This assessment is ${row.status.replace('_', ' ')}: it can no longer be cancelled.`);
+  const adapter = adapters.get(row.tenant_id, row.vendor);
+  const vo = toVendorOrder(row, adapters);
+  // Not placed yet: the placement job skips an order that is no longer `requested`, so nothing reaches the vendor.
+  // A vendor record that another open order also uses (Berke: one assessment per candidate) is kept.
+  const shared = row.vendor_ref
+    ? await countOtherOpenOrdersWithRef(db, { tenantId: row.tenant_id, vendor: row.vendor, vendorRef: row.vendor_ref, exceptId: row.id })
+    : 0;
+  const withdraw = adapter && typeof adapter.cancel === 'function' && row.vendor_ref && vo && shared === 0;
+  const done = withdraw ? await vendorCall(deps, row, 'cancel', () => adapter.cancel!(vo)) : null;
+  const action = stamp(deps, 'cancel', input.actor, done?.call ?? null);
+  const order = await db.transaction(async (tx) => {
+    const locked = await currentOrder(tx, row.id, { forUpdate: true });
+    if (locked.status === 'cancelled') return null;
+    return record(deps, locked, action, {
+      status: 'cancelled',
+      vendorStatus: done?.call ?? 'cancelled here',
+      dedupeKey: `recruiter:cancel:${action.at}`,
+      raw: { action: 'cancel', actor: input.actor, vendorCall: action.vendorCall },
+    }, tx);
+  });
+  // Cancelled by someone else meanwhile: answer as for an order already cancelled.
+  if (!order) return cancelOrder(deps, await currentOrder(db, row.id), input);
+  return { order, action: 'cancel', changed: true, vendorCall: action.vendorCall, message: cancelMessage(vendorName(deps, row), row, done, shared) };
+}
+
+function cancelMessage(name: string, row: OrderRow, done: VendorActionResult | null, shared: number): string {
+  if (done) return `Cancelled at ${name} (${done.call}).`;
+  if (shared > 0) return `Marked cancelled here only: ${name} keeps the candidate's record, which ${shared} other open assessment(s) use.`;
+  if (row.vendor_ref) return `${name} has no call to withdraw an assessment: it is marked cancelled here only, and no more launch links are issued.`;
+  return 'Cancelled before it reached the vendor.';
+}
+
+/** Has the vendor send the invitation again, or hands the ATS a link to send where the vendor sends none. */
+async function remindCandidate(deps: ActionServiceDeps, row: OrderRow, input: ActionInput): Promise<ActionResponse> {
+  const { db, adapters, now } = deps;
+  const name = vendorName(deps, row);
+  if (!REMINDABLE.includes(row.status)) throw actionUnavailable(`This assessment is ${row.status.replace('_', ' ')}: there is no invitation to send again.`);
+  const adapter = adapters.get(row.tenant_id, row.vendor);
+  const vo = toVendorOrder(row, adapters);
+  if (!adapter || typeof adapter.remind !== 'function' || !vo) {
+    throw actionUnavailable(`${name} offers no way to send the invitation again; share the candidate's launch link instead.`);
+  }
+  const remind = () => vendorCall(deps, row, 'remind', () => adapter.remind!(vo));
+  const dedupeKey = input.idempotencyKey ? `recruiter:remind:${input.idempotencyKey}` : `recruiter:remind:${now().toISOString()}`;
+  const earlier = input.idempotencyKey ? await hasHistoryKey(db, row.id, dedupeKey) : null;
+  if (earlier) {
+    const order = toOrder(row);
+    // Done before under this key: an email is never sent twice; a link for the ATS to send is simply fetched again.
+    if (earlier['sentBy'] !== 'ats') {
+      return { order, action: 'remind', changed: false, vendorCall: String(earlier['vendorCall'] ?? ''), message: 'This reminder was already sent.', sentBy: 'vendor' };
+    }
+    const again = await remind();
+    return { order, action: 'remind', changed: false, vendorCall: again.call, message: 'This reminder was already recorded; here is the link again.', sentBy: 'ats', ...(again.url ? { url: again.url } : {}) };
+  }
+  const sent = await remind();
+  const action = stamp(deps, 'remind', input.actor, sent.call);
+  const order = await recordNote(deps, row, action, dedupeKey, { action: 'remind', actor: input.actor, vendorCall: sent.call, sentBy: sent.sentBy });
+  const message =
+    sent.sentBy === 'vendor'
+      ? `${name} sent the invitation again (${sent.call}).`
+      : `${name} does not send reminders itself: send the candidate this link (${sent.call}).`;
+  return { order, action: 'remind', changed: true, vendorCall: sent.call, message, sentBy: sent.sentBy, ...(sent.url ? { url: sent.url } : {}) };
+}
+
+/** Orders a new attempt of a finished one, and notes it on the first attempt's history. */
+async function retakeOrder(deps: ActionServiceDeps, row: OrderRow, input: ActionInput): Promise<ActionResponse> {
+  const name = vendorName(deps, row);
+  if (!RETAKABLE.includes(row.status)) throw actionUnavailable('This attempt is still open: cancel it first, or wait until it ends.');
+  if (!deps.adapters.packageOf(row.tenant_id, row.vendor, row.package_id)) throw actionUnavailable('This package is no longer in the catalog.');
+  const { order, created } = await deps.orders.create({
+    tenantId: row.tenant_id,
+    candidateId: row.candidate_id,
+    candidate: row.candidate,
+    job: row.job ?? undefined,
+    actor: input.actor ?? undefined,
+    packageId: row.package_id,
+    packageName: row.package_name,
+    vendor: row.vendor,
+    vendorName: name,
+    idempotencyKey: input.idempotencyKey,
+    retakeOf: row.id,
+  });
+  if (order.retakeOf !== row.id) throw new AppError('idempotency_conflict', 409, 'This Idempotency-Key was used for another request.');
+  if (created) {
+    // The first attempt's history says who asked for a new one, and its watchers hear of it.
+    const action = stamp(deps, 'retake', input.actor, null);
+    await recordNote(deps, row, action, `recruiter:retake:${order.id}`, { action: 'retake', actor: input.actor, retake: order.id });
+  }
+  return {
+    order,
+    action: 'retake',
+    changed: created,
+    vendorCall: null,
+    message: created ? `A new attempt was ordered from ${name}.` : 'This retake was already ordered.',
+  };
+}

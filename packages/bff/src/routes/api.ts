@@ -1,4 +1,4 @@
-// The /v1 JSON API (DESIGN.md §4.3). Thin: authenticate, validate with the shared schema, call one
+// The /v1 JSON API (docs/contracts.md). Thin: authenticate, validate with the shared schema, call one
 // service function, map the result. Tenant and candidate scoping is decided here, once.
 import {
   CreateLinkRequest,
@@ -6,58 +6,62 @@ import {
   IDEMPOTENCY_HEADER,
   WidgetSessionRequest,
   type Order,
-  type Package,
 } from '@ca/shared';
 import { mintWidgetToken } from '@ca/shared/server';
 import { Hono, type Context } from 'hono';
-import { badRequest, forbidden, orderNotFound, packageNotFound } from '../errors.js';
+import { badRequest, forbidden } from '../errors.js';
 import type { Principal } from '../auth/principal.js';
+import type { OrderScope } from '../orders/reads.js';
 import { forRole, type Audience } from '../orders/view.js';
-import { listHistory } from '../store/history.js';
-import { getOrder, listCandidateOrders } from '../store/order-lookups.js';
-import { toOrder, type OrderRow } from '../store/orders.js';
 import { readJson } from './body.js';
-import type { AppDeps, Env } from './context.js';
+import type { RouteDeps, Env } from './context.js';
 
 export const audienceOf = (p: Principal): Audience => (p.kind === 'apiKey' ? 'api' : p.role);
 
-export function apiRoutes(deps: AppDeps) {
-  const { config, db, orders, adapters, now } = deps;
+/** Whose orders the caller may see: a widget token only its candidate's, an API key its tenant's. */
+export const scopeOf = (p: Principal): OrderScope => (p.kind === 'widget' ? { tenantId: p.tenantId, candidateId: p.candidateId } : { tenantId: p.tenantId });
+
+export function requireRecruiterOrKey(p: Principal): void {
+  if (p.kind === 'widget' && p.role !== 'recruiter') throw forbidden('A candidate token cannot do this.');
+}
+
+/** An Idempotency-Key header, if any: 1–255 visible ASCII characters. */
+export function idempotencyKey(c: Context<Env>): string | undefined {
+  const key = c.req.header(IDEMPOTENCY_HEADER);
+  if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) throw badRequest('Idempotency-Key must be 1–255 visible ASCII characters.');
+  return key;
+}
+
+/** The candidate a request is about: the token's own, or the `candidateId` an API key names. */
+function candidateOf(c: Context<Env>, p: Principal, fromBody?: string): string {
+  if (p.kind === 'widget') {
+    const asked = fromBody ?? c.req.query('candidateId');
+    if (asked !== undefined && asked !== p.candidateId) throw forbidden('This token is for another candidate.');
+    return p.candidateId;
+  }
+  const id = fromBody ?? c.req.query('candidateId');
+  if (!id) throw badRequest('With an API key, name the candidate: candidateId.');
+  return id;
+}
+
+const view = (p: Principal, o: Order) => forRole(o, audienceOf(p));
+
+export function apiRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
+  app.route('/', sessionRoutes(deps));
+  app.route('/', catalogRoutes(deps));
+  app.route('/', orderRoutes(deps));
+  return app;
+}
 
-  const tenantOf = (p: Principal) => config.tenants[p.tenantId]!;
-
-  function requireRecruiterOrKey(p: Principal): void {
-    if (p.kind === 'widget' && p.role !== 'recruiter') throw forbidden('A candidate token cannot do this.');
-  }
-
-  /** The candidate a request is about: the token's own, or the `candidateId` an API key names. */
-  function candidateOf(c: Context<Env>, p: Principal, fromBody?: string): string {
-    if (p.kind === 'widget') {
-      const asked = fromBody ?? c.req.query('candidateId');
-      if (asked !== undefined && asked !== p.candidateId) throw forbidden('This token is for another candidate.');
-      return p.candidateId;
-    }
-    const id = fromBody ?? c.req.query('candidateId');
-    if (!id) throw badRequest('With an API key, name the candidate: candidateId.');
-    return id;
-  }
-
-  /** Loads an order the caller may see; anything else is 404, so ids of others' orders leak nothing. */
-  async function visibleOrder(p: Principal, id: string): Promise<OrderRow> {
-    const row = await getOrder(db, id);
-    if (!row || row.tenant_id !== p.tenantId) throw orderNotFound();
-    if (p.kind === 'widget' && row.candidate_id !== p.candidateId) throw orderNotFound();
-    return row;
-  }
-
-  const view = (p: Principal, o: Order) => forRole(o, audienceOf(p));
-
+/** POST /widget-sessions: a tenant's back end mints a widget token for one candidate. */
+function sessionRoutes(deps: RouteDeps) {
+  const app = new Hono<Env>();
   app.post('/widget-sessions', async (c) => {
     const p = c.get('principal');
     if (p.kind !== 'apiKey') throw forbidden('Widget sessions are minted with a tenant API key.');
     const body = await readJson(c, WidgetSessionRequest);
-    const keys = Object.entries(tenantOf(p).widgetKeys);
+    const keys = Object.entries(deps.config.tenants[p.tenantId]!.widgetKeys);
     const [kid, secret] = keys[0]!; // the first key signs; every listed key verifies (rotation)
     const { id, ...cand } = body.candidate;
     const minted = await mintWidgetToken({
@@ -69,46 +73,41 @@ export function apiRoutes(deps: AppDeps) {
       ...(body.job ? { job: body.job } : {}),
       ...(body.actor ? { actor: body.actor } : {}),
       ...(body.ttlSeconds ? { ttlSeconds: body.ttlSeconds } : {}),
-      now: now(),
+      now: deps.now(),
     });
     return c.json(minted, 201);
   });
+  return app;
+}
 
+/** GET /packages: the tenant's catalog, for recruiters and the ATS. */
+function catalogRoutes(deps: RouteDeps) {
+  const app = new Hono<Env>();
   app.get('/packages', (c) => {
     const p = c.get('principal');
     requireRecruiterOrKey(p);
-    const packages: Package[] = tenantOf(p).packages.map((pkg) => {
-      const adapter = adapters.get(p.tenantId, pkg.vendor);
-      return {
-        id: pkg.id,
-        vendor: pkg.vendor,
-        vendorName: adapters.displayName(pkg.vendor),
-        name: pkg.name,
-        kind: pkg.kind ?? adapter?.defaultKind ?? 'test',
-        ...(pkg.description ? { description: pkg.description } : {}),
-        // Cancel and retake work for every vendor (marked here where the vendor has no call); remind needs its call.
-        actions: typeof adapter?.remind === 'function' ? ['cancel', 'remind', 'retake'] : ['cancel', 'retake'],
-      };
-    });
-    return c.json({ packages });
+    return c.json({ packages: deps.reads.catalog(p.tenantId) });
   });
+  return app;
+}
+
+/** The orders: list, create, read one, its history, and its launch or report links. */
+function orderRoutes(deps: RouteDeps) {
+  const { orders, reads } = deps;
+  const app = new Hono<Env>();
 
   app.get('/orders', async (c) => {
     const p = c.get('principal');
-    const candidateId = candidateOf(c, p);
-    const rows = await listCandidateOrders(db, p.tenantId, candidateId);
-    return c.json({ orders: rows.map((r) => view(p, toOrder(r))) });
+    const list = await reads.candidateOrders(p.tenantId, candidateOf(c, p));
+    return c.json({ orders: list.map((o) => view(p, o)) });
   });
 
   app.post('/orders', async (c) => {
     const p = c.get('principal');
     requireRecruiterOrKey(p);
     const body = await readJson(c, CreateOrderRequest);
-    const key = c.req.header(IDEMPOTENCY_HEADER);
-    if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) throw badRequest('Idempotency-Key must be 1–255 visible ASCII characters.');
-    const tenant = tenantOf(p);
-    const pkg = tenant.packages.find((x) => x.id === body.packageId);
-    if (!pkg) throw packageNotFound(body.packageId);
+    const key = idempotencyKey(c);
+    const pkg = reads.orderedPackage(p.tenantId, body.packageId);
     const candidateId = candidateOf(c, p, body.candidateId);
     let candidate = p.kind === 'widget' ? p.claims.cand : body.candidate;
     if (!candidate) throw badRequest('With an API key, give the candidate: {firstName, lastName, email}.');
@@ -120,10 +119,7 @@ export function apiRoutes(deps: AppDeps) {
       candidate,
       job,
       actor: p.kind === 'widget' ? p.claims.act : undefined,
-      packageId: pkg.id,
-      packageName: pkg.name,
-      vendor: pkg.vendor,
-      vendorName: adapters.displayName(pkg.vendor),
+      ...pkg,
       idempotencyKey: key,
     });
     return c.json({ order: view(p, order) }, 202);
@@ -131,31 +127,19 @@ export function apiRoutes(deps: AppDeps) {
 
   app.get('/orders/:id', async (c) => {
     const p = c.get('principal');
-    const row = await visibleOrder(p, c.req.param('id'));
-    return c.json({ order: view(p, toOrder(row)) });
+    return c.json({ order: view(p, await reads.order(scopeOf(p), c.req.param('id'))) });
   });
 
   app.get('/orders/:id/history', async (c) => {
     const p = c.get('principal');
     requireRecruiterOrKey(p);
-    const row = await visibleOrder(p, c.req.param('id'));
-    const history = (await listHistory(db, row.id)).map((h) => ({
-      status: h.status,
-      vendorStatus: h.vendor_status,
-      vendorTime: new Date(h.vendor_time).toISOString(),
-      receivedAt: new Date(h.received_at).toISOString(),
-      source: h.source,
-      applied: h.applied,
-      action: h.action ?? null,
-      actor: h.actor ?? null,
-    }));
-    return c.json({ history });
+    return c.json({ history: await reads.history(scopeOf(p), c.req.param('id')) });
   });
 
   app.post('/orders/:id/links', async (c) => {
     const p = c.get('principal');
     const { kind } = await readJson(c, CreateLinkRequest);
-    const row = await visibleOrder(p, c.req.param('id'));
+    const row = await reads.visibleOrder(scopeOf(p), c.req.param('id'));
     if (kind !== 'launch') requireRecruiterOrKey(p);
     return c.json(await deps.links.issue(row, kind));
   });

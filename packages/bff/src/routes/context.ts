@@ -1,4 +1,4 @@
-// What every route gets: the injected dependencies and the typed request variables.
+// What every route gets: the services it calls and the typed request variables. Routes never see the store.
 import type { Logger } from 'pino';
 import type { FailureLimiter } from '../auth/failures.js';
 import type { PrivacyService } from '../privacy/service.js';
@@ -10,21 +10,23 @@ import type { DeliveryService } from '../deliveries/service.js';
 import type { SseHub } from '../events/hub.js';
 import type { LinkService } from '../links/service.js';
 import type { Metrics } from '../metrics.js';
+import type { Readiness } from '../health/readiness.js';
+import type { ActionService } from '../orders/actions.js';
+import type { OrderReads } from '../orders/reads.js';
 import type { OrderService } from '../orders/service.js';
-import type { Database } from '../store/db.js';
 import type { VendorHost } from '../vendor-host/host.js';
-import type { VendorId } from '@ca/shared';
 
-export interface AppDeps {
+/** The services routes call (app.ts builds the read, action and readiness services from the database). */
+export interface RouteDeps {
   config: Config;
-  db: Database;
   orders: OrderService;
+  /** Orders as their callers may see them, histories, the catalog. */
+  reads: OrderReads;
+  /** Recruiter actions: cancel, remind, retake. */
+  actions: ActionService;
+  readiness: () => Promise<Readiness>;
   deliveries: DeliveryService;
   links: LinkService;
-  jobs: {
-    refreshOrderSoon(tenantId: string, vendor: VendorId, orderId: string): Promise<void>;
-    ready(): boolean;
-  };
   hub: SseHub;
   adapters: VendorHost;
   auth: Authenticator;

@@ -4,11 +4,11 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { badRequest, forbidden, rateLimited } from '../errors.js';
-import type { AppDeps, Env } from './context.js';
+import type { RouteDeps, Env } from './context.js';
 import { audienceOf } from './api.js';
 import { corsHeadersFor } from './cors.js';
 
-export function eventRoutes(deps: AppDeps) {
+export function eventRoutes(deps: RouteDeps) {
   const app = new Hono<Env & { Bindings: HttpBindings }>();
   app.get('/', async (c) => {
     const p = c.get('principal');

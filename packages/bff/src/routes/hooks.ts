@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { unknownEndpoint } from '../deliveries/service.js';
 import { clientIp } from '../auth/failures.js';
 import { readText } from './body.js';
-import type { AppDeps, Env } from './context.js';
+import type { RouteDeps, Env } from './context.js';
 import { messagePage } from './page.js';
 import { redirectTo } from './redirect.js';
 
@@ -14,7 +14,7 @@ export const HOOK_BODY_LIMIT = 256 * 1024;
 
 type HookContext = Context<Env>;
 
-export function hookRoutes(deps: AppDeps) {
+export function hookRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
 
   /** The request as the delivery service takes it; unknown tenants and vendors reach no endpoint. */
@@ -46,7 +46,7 @@ export function hookRoutes(deps: AppDeps) {
 }
 
 /** GET /return/{vendor}/{tenant}/{ticket}: the candidate's browser back from the vendor. Triggers a check, proves nothing. */
-export function returnRoutes(deps: AppDeps) {
+export function returnRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
   // GET /return/{vendor}/{tenant}: the exit page of a vendor page shared by many orders (links.exitUrl()). It names no
   // order, so it checks nothing and triggers nothing; it only thanks the candidate or sends them to the tenant's page.
@@ -73,7 +73,7 @@ export function returnRoutes(deps: AppDeps) {
 }
 
 /** POST /oauth/token: client credentials for vendors that call our hooks (PSI). */
-export function oauthRoutes(deps: AppDeps) {
+export function oauthRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
   const clients = new Map<string, { tenantId: string; vendor: string; clientSecret: string }>();
   for (const { tenantId, vendor, adapter } of deps.adapters.all()) {

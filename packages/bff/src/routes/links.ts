@@ -3,11 +3,11 @@
 // in HTML or JSON why it cannot.
 import { Hono } from 'hono';
 import { LinkRefused } from '../links/service.js';
-import type { AppDeps, Env } from './context.js';
+import type { RouteDeps, Env } from './context.js';
 import { messagePage } from './page.js';
 import { redirectTo } from './redirect.js';
 
-export function linkRoutes(deps: AppDeps) {
+export function linkRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
   app.get('/:ticket', async (c) => {
     try {

@@ -4,12 +4,11 @@ import { Hono, type Handler } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ping } from '../store/meta.js';
-import type { AppDeps, Env } from './context.js';
+import type { RouteDeps, Env } from './context.js';
 import { buildOpenApi } from './openapi.js';
 
 /** GET /metrics: Prometheus text; behind `metrics.token` when one is configured. */
-export function metricsHandler(deps: Pick<AppDeps, 'config' | 'metrics'>): Handler {
+export function metricsHandler(deps: Pick<RouteDeps, 'config' | 'metrics'>): Handler {
   const token = deps.config.metrics.token;
   const expected = token === undefined ? undefined : createHash('sha256').update(token).digest();
   return async function metrics(c) {
@@ -25,17 +24,12 @@ export function metricsHandler(deps: Pick<AppDeps, 'config' | 'metrics'>): Handl
   };
 }
 
-export function opsRoutes(deps: AppDeps) {
+export function opsRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
-    try {
-      await ping(deps.db);
-    } catch {
-      return c.json({ status: 'not_ready', reason: 'database unreachable' }, 503);
-    }
-    if (!deps.jobs.ready()) return c.json({ status: 'not_ready', reason: 'jobs not started' }, 503);
-    return c.json({ status: 'ready' });
+    const r = await deps.readiness();
+    return r.ready ? c.json({ status: 'ready' }) : c.json({ status: 'not_ready', reason: r.reason }, 503);
   });
   if (!deps.config.metrics.listen) app.get('/metrics', metricsHandler(deps)); // else only on its own listener (runtime.ts)
   const openapi = JSON.stringify(buildOpenApi(deps.config.publicUrl));

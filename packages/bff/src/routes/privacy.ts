@@ -2,9 +2,9 @@
 // the privacy service, answer what was erased.
 import { Hono } from 'hono';
 import { badRequest, forbidden } from '../errors.js';
-import type { AppDeps, Env } from './context.js';
+import type { RouteDeps, Env } from './context.js';
 
-export function privacyRoutes(deps: AppDeps) {
+export function privacyRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
   app.delete('/:id', async (c) => {
     const p = c.get('principal');
