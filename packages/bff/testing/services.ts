@@ -8,7 +8,8 @@ import { createMetrics } from '../src/metrics.js';
 import { createOrderService, type OrderService } from '../src/orders/service.js';
 import { openDatabase, type Database } from '../src/store/db.js';
 import { migrate } from '../src/store/migrations.js';
-import { getOrder, type OrderRow } from '../src/store/orders.js';
+import { getOrder } from '../src/store/order-lookups.js';
+import type { OrderRow } from '../src/store/orders.js';
 import { createVendorHost, type VendorHost } from '../src/vendor-host/host.js';
 
 export interface ServiceFixture {
