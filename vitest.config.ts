@@ -89,6 +89,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/pg/**', 'test/faults/**', '**/node_modules/**'],
           environment: 'node',
+          // One Chromium for every file (each opens contexts of its own), not one started per file.
+          globalSetup: ['test/e2e/support/browser.global.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,

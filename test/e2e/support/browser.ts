@@ -1,16 +1,18 @@
 // Debian's Chromium driven by playwright-core, plus what the end-to-end tests do on the demo ATS pages:
 // order from the widget, click the simulation panel, follow links into new tabs, record the widget's events.
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { CHROMIUM } from './chromium.js';
 
 export const STEP_MS = 20_000;
 
+/**
+ * The e2e project's one browser (started by browser.global.ts; closing what this returns disconnects from it), or a
+ * browser of its own where no global setup started one.
+ */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
-    ],
-  });
+  const endpoint = inject('browserEndpoint');
+  return endpoint ? chromium.connect(endpoint) : chromium.launch(CHROMIUM);
 }
 
 const pageProblems = new WeakMap<Page, string[]>();
