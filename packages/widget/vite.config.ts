@@ -18,7 +18,15 @@ function minifyLitTemplates(): Plugin {
         let text = code.slice(start, lit.end).replace(/\s*\n\s*/g, ' ');
         if (isCss) {
           // Safe for our own stylesheet: no descendant pseudo-class selectors, no `+`/`-` inside calc().
-          text = text.replace(/\s*([{};,>:/*+])\s*/g, '$1').replace(/;}/g, '}').replace(/([^\d])0\.(\d)/g, '$1.$2');
+          text = text
+            .replace(/\s*([{};,>:/*+])\s*/g, '$1')
+            .replace(/;}/g, '}')
+            .replace(/([^\d])0\.(\d)/g, '$1.$2')
+            .replace(/@media \(/g, '@media(')
+            .replace(/ !important/g, '!important');
+        } else {
+          // A static attribute value of one plain word needs no quotes: the HTML parser reads `part=order` as `part="order"`.
+          text = text.replace(/(\s[\w-]+)="([\w-]+)"(?=[\s>])/g, '$1=$2');
         }
         edits.push({ start, end: lit.end, text });
       };

@@ -1,34 +1,29 @@
-// The <candidate-assessment> element class: state and rendering. No side effects on import (registration is in
-// candidate-assessment.ts); all I/O sits in the controllers. Never shows scores or reports in the candidate view.
+// The <candidate-assessment> element class: its public contract, its state and how state changes. No side effects
+// on import (registration is in candidate-assessment.ts); I/O sits in controllers/, each block's markup in render/.
+// Never shows scores or reports in the candidate view.
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { LinkKind, LinkResponse, Order, OrderEvent, OrderStatus, Package } from '@ca/shared';
+import type { Order, OrderEvent, Package } from '@ca/shared';
 import styles from './candidate-assessment.styles.js';
 import { readClaims } from './claims.js';
 import { ApiController } from './controllers/api-controller.js';
-import { ClockController } from './controllers/clock-controller.js';
+import { ClockController, time } from './controllers/clock-controller.js';
+import { LinkController } from './controllers/link-controller.js';
 import { StreamController } from './controllers/stream-controller.js';
 import { TokenController } from './controllers/token-controller.js';
 import type { CandidateAssessmentEventMap } from './events.js';
 import { Failure } from './failure.js';
 import { languageOf, loadMessages, resolveLocale, type Locale, type Messages } from './i18n.js';
 import type { Connection } from './live-stream.js';
+import { explain, type Problem } from './problem.js';
+import { renderCatalog } from './render/catalog.js';
+import { renderOrder, statusLabel } from './render/order.js';
+import { renderOrderList } from './render/order-list.js';
+import { renderProblem, renderSkeleton } from './render/status.js';
 
 type View = 'auto' | 'recruiter' | 'candidate';
 type Phase = 'idle' | 'loading' | 'ready' | 'error';
-interface Problem {
-  code: string;
-  message: string;
-}
-
-/** Error codes the widget explains in its own words (and language); others show the BFF's message. */
-const OWN_WORDS: readonly string[] = ['token_expired', 'network', 'vendor_rejected', 'vendor_unavailable'];
-/** A ticket this close to its expiry is fetched anew rather than followed. */
-const TICKET_MARGIN_MS = 30_000;
 
 const newKey = (): string => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-const time = (iso: string | undefined): number => (iso ? Date.parse(iso) : 0);
-/** "18 / 25" kept left to right, or an RTL page would show "25 / 18". */
-const ratio = (a: string, b: string): TemplateResult => html`<span dir="ltr">${a} / ${b}</span>`;
 const newestFirst = (a: Order, b: Order): number => time(b.createdAt) - time(a.createdAt);
 
 /**
@@ -96,7 +91,6 @@ export class CandidateAssessment extends LitElement {
     selected: { state: true },
     sending: { state: true },
     sendError: { state: true },
-    linkErrors: { state: true },
   };
 
   /** Base URL of the BFF (required). */
@@ -117,13 +111,13 @@ export class CandidateAssessment extends LitElement {
   declare protected selected: string;
   declare protected sending: boolean;
   declare protected sendError: string;
-  declare protected linkErrors: Record<string, string>;
 
   readonly #tokens = new TokenController(this);
   readonly #http = new ApiController(this, this.#tokens);
   /** The recruiter actions of an order, from a chunk loaded with the recruiter view (acts.ts). */
   #acts?: (o: Order) => unknown;
   readonly #clock = new ClockController(this);
+  readonly #links = new LinkController(this, this.#http, (err) => this.#report(err).message);
   readonly #stream = new StreamController(this, {
     token: () => this.#tokens.token,
     refreshToken: (refused) => this.#tokens.refresh(refused),
@@ -135,7 +129,7 @@ export class CandidateAssessment extends LitElement {
       if (s === 'live' && this.problem?.code === 'token_expired') this.problem = null;
     },
     // Without fetchToken nothing can renew the token: stop. With it, say so and let the stream keep trying.
-    failed: (code) => (this.fetchToken ? (this.problem = this.#explain({ code })) : this.#fail({ code, message: '' })),
+    failed: (code) => (this.fetchToken ? (this.problem = explain(this.#loc.m, { code })) : this.#fail({ code, message: '' })),
   });
   #loc: Locale = resolveLocale('en', null);
   /** The language asked for, and whether its chunk is still on its way (the list waits for it, in a skeleton). */
@@ -144,8 +138,6 @@ export class CandidateAssessment extends LitElement {
   #generation = 0;
   /** One key per ordering intent: a double click or a retry of the same intent orders once. */
   #intentKey = newKey();
-  readonly #tickets = new Map<string, LinkResponse>();
-  readonly #ticketsInFlight = new Map<string, Promise<LinkResponse>>();
 
   constructor() {
     super();
@@ -161,14 +153,13 @@ export class CandidateAssessment extends LitElement {
     this.selected = '';
     this.sending = false;
     this.sendError = '';
-    this.linkErrors = {};
   }
 
   /** The view shown: a candidate token never gets the recruiter view. */
   get effectiveView(): 'recruiter' | 'candidate' {
     const role = this.#tokens.claims?.role;
-    if (role === 'candidate' || this.view === 'candidate') return 'candidate';
-    return role === 'recruiter' || this.view === 'recruiter' ? 'recruiter' : 'candidate';
+    const asked = [role, this.view];
+    return !asked.includes('candidate') && asked.includes('recruiter') ? 'recruiter' : 'candidate';
   }
 
   override connectedCallback(): void {
@@ -183,7 +174,7 @@ export class CandidateAssessment extends LitElement {
 
   /** Called by the token controller when a scheduled refresh fails. */
   tokenRefreshFailed(): void {
-    this.#emitError('token_expired', this.#loc.m.token_expired);
+    this.#report({ code: 'token_expired' });
   }
 
   /**
@@ -226,6 +217,13 @@ export class CandidateAssessment extends LitElement {
       if (this.phase === 'ready' && sub && sub === this.#tokens.claims?.sub) this.#tokens.use(this.token);
       else void this.#boot();
     }
+    // The recruiter's actions are a chunk of their own, asked for once the recruiter's list shows. Through a resolved
+    // promise: a chunk that fails to load (or an import the page cannot make) costs the buttons only.
+    if (this.phase === 'ready' && !this.#langPending && this.effectiveView === 'recruiter') {
+      this.#acts ??= (Promise.resolve()
+        .then(() => import('./acts.js'))
+        .then((x) => (this.#acts = x.default(this, html, this.#http)), () => {}), () => nothing);
+    }
   }
 
   /** (Re)starts: token, list, catalog, live stream. */
@@ -259,7 +257,7 @@ export class CandidateAssessment extends LitElement {
       this.packages = packages;
       if (!packages.some((p) => p.id === this.selected)) this.selected = packages[0]?.id ?? '';
     } catch (err) {
-      if (gen === this.#generation) this.sendError = this.#explain(err).message;
+      if (gen === this.#generation) this.sendError = explain(this.#loc.m, err).message;
     }
   }
 
@@ -271,7 +269,7 @@ export class CandidateAssessment extends LitElement {
       list = await this.#http.orders();
     } catch (err) {
       if (gen === this.#generation && first) this.#fail(err);
-      else if (gen === this.#generation) this.#emitError(this.#explain(err).code, this.#explain(err).message);
+      else if (gen === this.#generation) this.#report(err);
       return;
     }
     if (gen !== this.#generation) return;
@@ -307,36 +305,22 @@ export class CandidateAssessment extends LitElement {
   }
 
   #announce(o: Order): void {
-    this.announcement = `${o.packageName}: ${this.#statusLabel(o.status)}`;
-  }
-
-  #statusLabel(s: OrderStatus): string {
-    const m = this.#loc.m;
-    return this.effectiveView === 'candidate' && s === 'scored' ? m.done : m[s];
+    this.announcement = `${o.packageName}: ${statusLabel(this.#loc.m, this.effectiveView === 'recruiter', o.status)}`;
   }
 
   /** Shows a failure: in place of the list before it loaded, above it (data kept) afterwards. */
   #fail(err: unknown): void {
-    this.problem = this.#explain(err);
+    this.problem = explain(this.#loc.m, err);
     if (this.phase !== 'ready') this.phase = 'error';
     this.#stream.stop();
-    this.#emitError(this.problem.code, this.problem.message);
+    this.#report(err);
   }
 
-  /** A failure as a sentence in the widget's language (the BFF's own message when we have no better one). */
-  #explain(err: unknown): Problem {
-    const m = this.#loc.m;
-    const e = err as Partial<Failure>;
-    let code = typeof e?.code === 'string' ? e.code : 'generic';
-    if (/^(token_|unauthorized$)/.test(code)) code = 'token_expired';
-    const own = OWN_WORDS.includes(code) ? m[code as 'network'] : '';
-    if (!own) return { code, message: e?.message || m.generic };
-    // The vendor's own reason, when it gave one, follows our sentence.
-    return { code, message: code === 'vendor_rejected' && e?.message ? `${own} ${e.message}` : own };
-  }
-
-  #emitError(code: string, message: string): void {
-    this.#dispatch('ca-error', { code, message });
+  /** Tells the page about a failure (`ca-error`) and returns it in words. */
+  #report(err: unknown): Problem {
+    const p = explain(this.#loc.m, err);
+    this.#dispatch('ca-error', { ...p });
+    return p;
   }
 
   #dispatch<K extends keyof CandidateAssessmentEventMap>(
@@ -362,79 +346,13 @@ export class CandidateAssessment extends LitElement {
       this.#upsert(order, true, true);
       this.announcement = this.#loc.t(this.#loc.m.sent, order.packageName);
     } catch (err) {
-      const p = this.#explain(err);
+      this.sendError = this.#report(err).message;
       // A definite refusal ends this intent; a network error or 5xx keeps the key so a retry cannot order twice.
       if (err instanceof Failure && err.status >= 400 && err.status < 500) this.#intentKey = newKey();
-      this.sendError = p.message;
-      this.#emitError(p.code, p.message);
     } finally {
       this.sending = false;
     }
   }
-
-  /**
-   * A single-use link ticket: cached until shortly before it expires, one request per order and kind at a time.
-   */
-  #ticket(orderId: string, kind: LinkKind): Promise<LinkResponse> {
-    const key = `${orderId}|${kind}`;
-    const t = this.#tickets.get(key);
-    if (t && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) return Promise.resolve(t);
-    let p = this.#ticketsInFlight.get(key);
-    if (!p) {
-      p = this.#http.link(orderId, kind).then((fresh) => {
-        this.#tickets.set(key, fresh);
-        this.requestUpdate();
-        return fresh;
-      });
-      p.finally(() => this.#ticketsInFlight.delete(key)).catch(() => {});
-      this.#ticketsInFlight.set(key, p);
-    }
-    return p;
-  }
-
-  /** Pointer over, focus or press on a link: fetch its ticket now so the real href is ready at click time. */
-  readonly #prefetch = (e: Event): void => {
-    const { order, kind } = (e.currentTarget as HTMLElement).dataset;
-    if (order && kind) this.#ticket(order, kind as LinkKind).catch(() => {});
-  };
-
-  /**
-   * Click, Enter or middle-click on a link. With a fresh ticket in `href` the browser follows it (new tab, background
-   * tab, whatever the person asked for) and the ticket is dropped afterwards, being single use. Without one, a blank
-   * tab is opened now, inside the user gesture so no popup blocker stops it, and sent to the ticket when it arrives.
-   */
-  readonly #follow = (e: MouseEvent): void => {
-    if (e.type === 'auxclick' && e.button !== 1) return;
-    const a = e.currentTarget as HTMLAnchorElement;
-    const { order, kind } = a.dataset as { order: string; kind: LinkKind };
-    const key = `${order}|${kind}`;
-    const t = this.#tickets.get(key);
-    if (this.linkErrors[key]) this.linkErrors = { ...this.linkErrors, [key]: '' };
-    if (t && a.getAttribute('href') === t.url && time(t.expiresAt) - Date.now() > TICKET_MARGIN_MS) {
-      // Drop it a task later: re-rendering now would change href before the browser reads it.
-      setTimeout(() => {
-        if (this.#tickets.get(key) === t) this.#tickets.delete(key);
-        this.requestUpdate();
-      });
-      return;
-    }
-    e.preventDefault();
-    const tab = window.open('', '_blank');
-    if (tab) tab.opener = null;
-    this.#ticket(order, kind).then(
-      (fresh) => {
-        this.#tickets.delete(key);
-        this.requestUpdate();
-        if (tab) tab.location.href = fresh.url;
-      },
-      (err: unknown) => {
-        tab?.close();
-        const p = this.#explain(err);
-        this.linkErrors = { ...this.linkErrors, [key]: p.message };
-        this.#emitError(p.code, p.message);
-      },
-    );
-  };
 
   protected override render(): TemplateResult {
     const { m, rtl, tag, plural } = this.#loc;
@@ -445,7 +363,7 @@ export class CandidateAssessment extends LitElement {
       part="base"
       class="base"
       aria-labelledby="t"
-      aria-busy=${phase === 'loading' || phase === 'idle' ? 'true' : 'false'}
+      aria-busy=${phase === 'loading' || phase === 'idle'}
       lang=${tag}
       dir=${rtl ? 'rtl' : 'ltr'}
     >
@@ -456,152 +374,20 @@ export class CandidateAssessment extends LitElement {
           : nothing}
       </header>
       ${ready && this.orders.length ? html`<p part="count" class="muted">${plural(m.count, this.orders.length)}</p>` : nothing}
-      ${recruiter && ready ? this.#renderCatalog(m) : nothing} ${this.#renderBody(m, recruiter, phase)}
+      ${recruiter && ready
+        ? renderCatalog(m, this.packages, this.selected, this.sending, this.sendError, this.#onSend, this.#onSelect)
+        : nothing} ${this.#renderBody(m, recruiter, phase)}
       <div class="sr" role="status" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
 
-  #renderCatalog(m: Messages): TemplateResult {
-    // Through a resolved promise: a chunk that fails to load (or an import the page cannot make) costs the buttons only.
-    this.#acts ??= (Promise.resolve()
-      .then(() => import('./acts.js'))
-      .then((x) => (this.#acts = x.default(this, html, this.#http)), () => {}), () => nothing);
-    return html`<form part="catalog" @submit=${this.#onSend}>
-      <label for="pkg">${m.pkg}</label>
-      <select id="pkg" part="package-select" .value=${this.selected} @change=${this.#onSelect}>
-        ${this.packages.map(
-          (p) => html`<option value=${p.id} ?selected=${p.id === this.selected}>${p.name} · ${p.vendorName ?? p.vendor}</option>`,
-        )}
-      </select>
-      <button part="send" type="submit" aria-disabled=${this.sending || !this.selected ? 'true' : 'false'}>
-        ${this.sending ? m.sending : m.send}
-      </button>
-      ${this.sendError ? html`<p part="send-error" class="err" role="alert">${this.sendError}</p>` : nothing}
-    </form>`;
-  }
-
-  #renderBody(m: Messages, recruiter: boolean, phase: Phase): TemplateResult {
+  /** The error banner in place of the list before it loaded (above it afterwards), the skeleton while loading. */
+  #renderBody(m: Messages, recruiter: boolean, phase: Phase): TemplateResult | typeof nothing {
     const p = this.problem;
-    const problem = p
-      ? html`<div part="error" role="alert">
-          <p class="err">${p.code === 'config' ? '' : m.loadError} ${p.message}</p>
-          ${p.code !== 'config' && (p.code !== 'token_expired' || this.fetchToken)
-            ? html`<button part="retry" type="button" @click=${() => void this.#boot()}>${m.retry}</button>`
-            : nothing}
-        </div>`
-      : nothing;
-    if (phase === 'error') return html`${problem}`;
-    if (phase !== 'ready') {
-      return html`<div part="skeleton"><span class="sr">${m.loading}</span><div class="sk"></div><div class="sk"></div></div>`;
-    }
+    const problem = p ? renderProblem(p, m, !!this.fetchToken, () => void this.#boot()) : nothing;
+    if (phase === 'error') return problem;
+    if (phase !== 'ready') return renderSkeleton(m);
     return html`${problem}
-    ${this.orders.length
-      ? html`<ul part="list">
-          ${this.orders.map((o) => this.#renderOrder(o, m, recruiter))}
-        </ul>`
-      : html`<p part="empty" class="empty">${m.empty}</p>`}`;
-  }
-
-  #renderOrder(o: Order, m: Messages, recruiter: boolean): TemplateResult {
-    const { t, relative, dateTime } = this.#loc;
-    const done = o.status === 'completed' || o.status === 'scored';
-    const showBadge = recruiter || !done;
-    return html`<li part="order" class="order" tabindex="-1" data-id=${o.id} data-status=${o.status}>
-      <div class="top">
-        <span><span class="pkg">${o.packageName}</span> <span class="vendor">${o.vendorName ?? o.vendor}</span></span>
-        ${showBadge ? html`<span part="badge" class="badge ${o.status}">${this.#statusLabel(o.status)}</span>` : nothing}
-      </div>
-      <p class="muted">
-        <time datetime=${o.statusChangedAt} title=${dateTime(o.statusChangedAt)}
-          >${t(m.changed, relative(o.statusChangedAt, this.#clock.now))}</time
-        >
-      </p>
-      ${o.progress != null && !done && o.status === 'in_progress'
-        ? html`<progress part="progress" max="100" .value=${o.progress} aria-label=${m.progress}></progress>`
-        : nothing}
-      ${o.booking ? this.#renderBooking(o.booking, m) : nothing}
-      ${o.error && o.status === 'failed' ? html`<p class="err">${this.#explain(o.error).message}</p>` : nothing}
-      ${recruiter ? [this.#renderResult(o, m), this.#acts?.(o)] : this.#renderCandidateAction(o, m, done)}
-    </li>`;
-  }
-
-  #renderBooking(b: NonNullable<Order['booking']>, m: Messages): TemplateResult {
-    const extra = [b.location, b.deliveryMode ? m[b.deliveryMode] : ''].filter(Boolean).join(' · ');
-    return html`<p part="booking" class="booking">
-      ${m.booking}: <time datetime=${b.startsAt}>${this.#loc.dateTime(b.startsAt, b.timeZone)}</time>
-      <span class="muted">(${b.timeZone})</span>${extra ? html` · ${extra}` : nothing}
-    </p>`;
-  }
-
-  #renderResult(o: Order, m: Messages): TemplateResult | typeof nothing {
-    const r = o.result;
-    if (!r) return nothing;
-    const { number: n, pct } = this.#loc;
-    const fits = [...r.jobFits].sort((a, b) => Number(b.primary) - Number(a.primary) || (b.fitPct ?? -1) - (a.fitPct ?? -1));
-    return html`<div part="result" class="result">
-      <dl>
-        ${r.score != null ? html`<div><dt>${m.score}</dt><dd>${ratio(n(r.score), n(r.maxScore ?? 100))}</dd></div>` : nothing}
-        ${r.band ? html`<div><dt>${m.band}</dt><dd>${r.band}</dd></div>` : nothing}
-        ${r.passed != null ? html`<div><dt>${m.passed}</dt><dd>${r.passed ? m.passed : m.notPassed}</dd></div>` : nothing}
-        ${r.level ? html`<div><dt>${m.fit}</dt><dd>${m[r.level]}</dd></div>` : nothing}
-      </dl>
-      ${r.flags.length
-        ? html`<ul class="flags">
-            ${r.flags.map(
-              (f) =>
-                html`<li class="flag ${f.severity}" data-code=${f.code}>
-                  ${f.severity === 'warning' ? '⚠ ' : ''}${f.label}${f.value != null && f.value !== '' ? html`: ${String(f.value)}` : nothing}
-                </li>`,
-            )}
-          </ul>`
-        : nothing}
-      ${r.subScores.length
-        ? html`<h3>${m.subScores}</h3>
-            <ul class="subs">
-              ${r.subScores.map((s) => html`<li>${s.label}: ${s.max != null ? ratio(n(s.value), n(s.max)) : n(s.value)}</li>`)}
-            </ul>`
-        : nothing}
-      ${fits.length
-        ? html`<h3>${m.jobFits}</h3>
-            <ul class="fits">
-              ${fits.map(
-                (f) =>
-                  html`<li class=${f.primary ? 'primary' : ''}>
-                    ${f.job}${f.fitPct != null ? html`: ${pct(f.fitPct)}` : nothing}${f.level ? html` · ${m[f.level]}` : nothing}${f.primary
-                      ? html` (${m.primary})`
-                      : nothing}
-                  </li>`,
-              )}
-            </ul>`
-        : nothing}
-      ${r.reportAvailable ? html`<div class="actions">${this.#renderLink(o, 'report', m.report, m)}</div>` : nothing}
-    </div>`;
-  }
-
-  #renderCandidateAction(o: Order, m: Messages, done: boolean): TemplateResult | typeof nothing {
-    if (done) return html`<p part="completed" class="done">✓ ${m.done}</p>`;
-    if (o.status !== 'invited' && o.status !== 'in_progress') return nothing;
-    return html`<div class="actions">${this.#renderLink(o, 'launch', o.status === 'invited' ? m.start : m.resume, m)}</div>`;
-  }
-
-  #renderLink(o: Order, kind: LinkKind, label: string, m: Messages): TemplateResult {
-    const key = `${o.id}|${kind}`;
-    const t = this.#tickets.get(key);
-    const err = this.linkErrors[key];
-    return html`<a
-        part=${kind}
-        class="btn ${kind === 'report' ? 'quiet' : ''}"
-        href=${t?.url ?? '#'}
-        target="_blank"
-        rel="noopener noreferrer"
-        data-order=${o.id}
-        data-kind=${kind}
-        @pointerenter=${this.#prefetch}
-        @pointerdown=${this.#prefetch}
-        @focus=${this.#prefetch}
-        @click=${this.#follow}
-        @auxclick=${this.#follow}
-        >${label}<span class="sr"> ${m.newTab}</span></a
-      >${err ? html`<p class="err" role="alert">${err}</p>` : nothing}`;
+    ${renderOrderList(this.orders, m, (o) => renderOrder(o, this.#loc, recruiter, this.#clock.now, this.#links, this.#acts))}`;
   }
 }

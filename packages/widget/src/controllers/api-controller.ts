@@ -1,22 +1,19 @@
 // Calls the BFF's HTTP API with the widget token; retries once with a fresh token after a 401 (or after a failure
 // with no answer once the token is past its exp).
 // Never sends the token anywhere but the Authorization header, never sends cookies.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LinkKind, LinkResponse, Order, OrderResponse, OrdersResponse, Package, PackagesResponse } from '@ca/shared';
 import { Failure } from '../failure.js';
 import type { TokenController } from './token-controller.js';
 
-export class ApiController implements ReactiveController {
-  readonly #host: ReactiveControllerHost & { api: string };
+/** Has no lifecycle hooks, so it is not registered with the host. */
+export class ApiController {
+  readonly #host: { readonly api: string };
   readonly #tokens: TokenController;
 
-  constructor(host: ReactiveControllerHost & { api: string }, tokens: TokenController) {
+  constructor(host: { readonly api: string }, tokens: TokenController) {
     this.#host = host;
     this.#tokens = tokens;
-    host.addController(this);
   }
-
-  hostConnected(): void {}
 
   get base(): string {
     return this.#host.api.replace(/\/+$/, '');

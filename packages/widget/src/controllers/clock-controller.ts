@@ -1,5 +1,9 @@
-// Ticks while the element is connected so relative times ("2 minutes ago") stay true without a reload.
+// Ticks while the element is connected so relative times ("2 minutes ago") stay true without a reload; reads the
+// BFF's timestamps.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** An ISO timestamp as epoch milliseconds (0 when absent). */
+export const time = (iso: string | undefined): number => (iso ? Date.parse(iso) : 0);
 
 export class ClockController implements ReactiveController {
   now = Date.now();
