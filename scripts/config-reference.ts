@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Config } from '../packages/bff/src/config.js';
 import { BerkeConfig, BerkePackage } from '../packages/bff/src/vendors/berke/config.js';
 import { MettlConfig, MettlPackage } from '../packages/bff/src/vendors/mettl/config.js';
-import { PsiConfig, PsiPackage } from '../packages/bff/src/vendors/psi/adapter.js';
+import { PsiConfig, PsiPackage } from '../packages/bff/src/vendors/psi/config.js';
 import { PymetricsConfig, PymetricsPackage } from '../packages/bff/src/vendors/pymetrics/config.js';
 
 export const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'operations.md');

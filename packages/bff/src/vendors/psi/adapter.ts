@@ -1,6 +1,5 @@
 // PSI (Atlas) adapter: PSI pushes booking notifications to us; there is no outbound ordering API in scope.
 // Ordering creates our eligibility id and a scheduling link from config. Never calls PSI, never authenticates hooks itself.
-import { z } from 'zod';
 import { parseVendorConfig } from '../config.js';
 import {
   VendorConfigError,
@@ -11,33 +10,9 @@ import {
   type VendorAdapterFactory,
   type VendorOrder,
 } from '../../core/vendor-port.js';
+import { PLACEHOLDERS, PsiConfig, PsiPackage } from './config.js';
 import { ELIGIBILITY_CREATED } from './status.js';
 import { ignoredFields, parseNotification, toStatusUpdate } from './webhook.js';
-
-const PLACEHOLDERS = ['eligibilityId', 'candidateId', 'examCode'] as const;
-
-/** `vendors.psi` (DESIGN.md §4.5). */
-export const PsiConfig = z.object({
-  /** Who may get a bearer token from `POST /oauth/token` to PUT notifications to our hook. */
-  clients: z
-    .array(z.object({ clientId: z.string().min(1), clientSecret: z.string().min(16, 'must be at least 16 characters') }))
-    .min(1),
-  /** Where the candidate books; `{eligibilityId}` is required, `{candidateId}` and `{examCode}` optional. */
-  schedulingUrl: z
-    .string()
-    .refine((u) => URL.canParse(u.replace(/\{\w+\}/g, 'x')), 'must be an http(s) URL')
-    .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
-    .refine((u) => u.includes('{eligibilityId}'), 'must contain {eligibilityId}')
-    .refine(
-      (u) => [...u.matchAll(/\{(\w+)\}/g)].every((m) => (PLACEHOLDERS as readonly string[]).includes(m[1]!)),
-      `may only use the placeholders ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`,
-    ),
-  /** PSI is never polled; kept because every vendor block accepts it. */
-  pollIntervalSeconds: z.number().int().positive().optional(),
-});
-
-/** A PSI package names the exam as PSI knows it: notifications without our eligibility id match on it. */
-export const PsiPackage = z.object({ examCode: z.string().min(1) });
 
 /** Our `client_eligibility_id` for an order: stable across retries of placeOrder, so PSI's record and ours agree. */
 export function eligibilityIdFor(orderId: string): string {
