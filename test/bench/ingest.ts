@@ -196,8 +196,8 @@ async function warmUp(url: string, prepared: Prepared, set: number, n: number, b
 
 /**
  * PSI at the highest level again, on a BFF whose tenant sends every event to an ATS webhook (an endpoint in a process
- * of its own, answering 200). Each batch's transaction then enqueues the delivery jobs of its events (one statement more,
- * and COMMIT no longer travels with the write), and the jobs run beside the ingest. Also: how long after the last
+ * of its own, answering 200). The writes are the same as without it; the webhook dispatcher reads the tenant's events
+ * from the log after its cursor and sends them beside the ingest (webhooks/dispatcher.ts). Also: how long after the last
  * notification was answered the ATS endpoint had every event.
  */
 async function withAtsWebhook(name: IngestRow['database'], database: string, n: number): Promise<IngestRow> {

@@ -14,7 +14,7 @@ const Origin = z.string().refine((s) => {
   }
 }, 'must be an origin such as https://ats.example.com (scheme, host, optional port; no path)');
 
-/** Upper bound of `atsWebhook.timeoutMs`; delivery jobs are given longer than this to run (jobs/runner.ts). */
+/** Upper bound of `atsWebhook.timeoutMs`; a delivery's lease on its tenant's cursor outlasts it (webhooks/policy.ts). */
 export const ATS_WEBHOOK_TIMEOUT_MAX_MS = 60_000;
 
 const VendorBlock = z.looseObject({

@@ -1,4 +1,4 @@
-// Assembles a running BFF from a validated config: database, migrations, adapters, jobs, SSE hub, app.
+// Assembles a running BFF from a validated config: database, migrations, adapters, jobs, SSE hub, ATS webhooks, app.
 // server.ts (the CLI) and the test harness both start the BFF through here, so tests run the real thing.
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
@@ -10,20 +10,23 @@ import { metricsHandler } from './routes/ops.js';
 import { createOAuthIssuer } from './auth/oauth.js';
 import { createAuthenticator } from './auth/principal.js';
 import type { Config } from './config.js';
-import { createAtsWebhooks } from './events/ats-webhooks.js';
 import { createSseHub } from './events/hub.js';
+import { createBoss } from './jobs/queue.js';
+import { placementEnqueuer } from './jobs/placement.js';
 import { createJobRunner } from './jobs/runner.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { createDeliveryService, type DeliveryService } from './deliveries/service.js';
 import { createLinkService } from './links/service.js';
 import { createOrderService, type OrderService } from './orders/service.js';
 import { createPrivacyService, type PrivacyService } from './privacy/service.js';
-import { openDatabase } from './store/db.js';
+import { openDatabase, type Database } from './store/db.js';
 import { pruneEvents } from './store/events.js';
 import { pruneLinks } from './store/links.js';
 import { serverSecret } from './store/meta.js';
 import { migrate } from './store/migrations.js';
-import { checkVendorConfig, createVendorHost } from './vendor-host/host.js';
+import { checkVendorConfig, createVendorHost, type VendorHost } from './vendor-host/host.js';
+import { createWebhookDispatcher } from './webhooks/dispatcher.js';
+import { createAtsSender } from './webhooks/sender.js';
 import { vendorModules } from './vendors/registry.js';
 import type { VendorModule } from './core/vendor-port.js';
 
@@ -83,6 +86,8 @@ export interface RunningBff {
   stop(): Promise<void>;
 }
 
+type Closers = (() => Promise<void>)[];
+
 export async function startBff(opts: StartOptions): Promise<RunningBff> {
   const { config } = opts;
   const log = opts.log ?? pino({ level: config.log.level, redact: { paths: REDACT, censor: '[redacted]' } });
@@ -90,7 +95,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
   const vendors = opts.vendors ?? vendorModules;
   await checkVendorConfig(config, vendors);
   const db = await openDatabase(config.database, { onError: (err) => log.warn({ err: err.message }, 'database connection error') });
-  const closers: (() => Promise<void>)[] = [() => db.close()];
+  const closers: Closers = [() => db.close()];
   const stopAll = async () => {
     for (const close of closers.reverse()) await close().catch((err) => log.error({ err: String(err) }, 'error while stopping'));
   };
@@ -101,60 +106,19 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     const metrics = createMetrics();
     const adapters = createVendorHost({ config, vendors, secret, log, now });
     closers.push(() => adapters.close());
-    let orders!: OrderService;
-    let jobsStarted = false;
-    const jobs = createJobRunner({
-      db,
-      adapters,
-      orders: () => orders,
-      log,
-      metrics,
-      atsWebhooks: createAtsWebhooks({ config, log, now }),
-      ...(opts.pollIntervalSeconds !== undefined ? { pollIntervalSeconds: opts.pollIntervalSeconds } : {}),
-      ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),
-      ...(opts.placeRetryDelay !== undefined ? { placeRetryDelay: opts.placeRetryDelay } : {}),
-    });
-    orders = createOrderService({
-      db,
-      now,
-      enqueuePlacement: (tx, id) => jobs.enqueuePlacement(tx, id),
-      eventDeliveries: { wants: (tenantId) => jobs.deliversEvents(tenantId), enqueue: (tx, events) => jobs.enqueueEventDeliveries(tx, events) },
-    });
-    await jobs.start();
-    jobsStarted = true;
-    closers.push(() => jobs.stop());
-    const hub = createSseHub({ db, log, metrics, limits: config.sse });
-    await hub.start();
-    closers.push(() => hub.stop());
-
+    const core = await startCore({ opts, db, adapters, metrics, log, now }, closers);
     const privacy = createPrivacyService({ db, config, secret, log, now });
-    const retentionMs = config.eventRetentionHours * 3600_000;
-    const maintenance = setInterval(() => {
-      const t = now();
-      pruneEvents(db, new Date(t.getTime() - retentionMs)).catch((err) => log.warn({ err: String(err) }, 'pruning events failed'));
-      pruneLinks(db, new Date(t.getTime() - 3600_000)).catch((err) => log.warn({ err: String(err) }, 'pruning links failed'));
-      privacy.prune().catch((err) => log.warn({ err: String(err) }, 'pruning by retention failed'));
-    }, 15 * 60_000).unref();
-    closers.push(async () => clearInterval(maintenance));
-
+    startMaintenance({ db, config, privacy, log, now }, closers);
     const oauth = createOAuthIssuer({ secret, now });
-    const deliveries = createDeliveryService({
-      db,
-      orders,
-      adapters,
-      oauth,
-      refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o),
-      metrics,
-      log,
-      now,
-    });
+    const { orders, jobs, hub } = core;
+    const deliveries = createDeliveryService({ db, orders, adapters, oauth, refreshOrderSoon: jobs.refreshOrderSoon, metrics, log, now });
     const app = createApp({
       config,
       db,
       orders,
       deliveries,
       links: createLinkService({ db, adapters, metrics, log, now, publicUrl: config.publicUrl }),
-      jobs: { refreshOrderSoon: (t, v, o) => jobs.refreshOrderSoon(t, v, o), ready: () => jobsStarted },
+      jobs: { refreshOrderSoon: jobs.refreshOrderSoon, ready: jobs.started },
       hub,
       adapters,
       privacy,
@@ -165,47 +129,86 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
       now,
       widgetFile: opts.widgetFile ?? DEFAULT_WIDGET_FILE,
     });
-    const port = opts.port ?? config.listen.port;
-    const server = await new Promise<ServerType>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, hostname: config.listen.host, port }, () => resolve(s));
-      s.once('error', reject);
-    });
-    const actual = (server.address() as AddressInfo).port;
-    const closeServer = (srv: ServerType) => () =>
-      new Promise<void>((resolve) => {
-        srv.close(() => resolve());
-        (srv as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-    closers.push(closeServer(server));
-    let metricsUrl: string | undefined;
-    if (config.metrics.listen) {
-      // Metrics on their own address (e.g. a private interface the scraper reaches), not on the public listener.
-      const { host, port: metricsPort } = config.metrics.listen;
-      const ops = new Hono();
-      ops.get('/metrics', metricsHandler({ config, metrics }));
-      const metricsServer = await new Promise<ServerType>((resolve, reject) => {
-        const s = serve({ fetch: ops.fetch, hostname: host, port: metricsPort }, () => resolve(s));
-        s.once('error', reject);
-      });
-      closers.push(closeServer(metricsServer));
-      metricsUrl = `http://${host}:${(metricsServer.address() as AddressInfo).port}/metrics`;
-    }
-    return {
-      url: `http://${config.listen.host}:${actual}`,
-      port: actual,
-      ...(metricsUrl ? { metricsUrl } : {}),
-      server,
-      orders,
-      deliveries,
-      jobs,
-      hub,
-      privacy,
-      db,
-      log,
-      stop: stopAll,
-    };
+    const server = await listen(app.fetch, config.listen.host, opts.port ?? config.listen.port, closers);
+    const port = (server.address() as AddressInfo).port;
+    const metricsUrl = await startMetricsListener(config, metrics, closers);
+    return { url: `http://${config.listen.host}:${port}`, port, ...(metricsUrl ? { metricsUrl } : {}), server, orders, deliveries, jobs, hub, privacy, db, log, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;
   }
+}
+
+/**
+ * The one-way core: the order service (the one writer of orders and events), the job runner that calls it, and the two
+ * readers of the event log, the SSE hub and the ATS webhook dispatcher. The queue is made first so the order service
+ * gets its placement port without knowing the job runner.
+ */
+async function startCore(
+  c: { opts: StartOptions; db: Database; adapters: VendorHost; metrics: Metrics; log: Logger; now: () => Date },
+  closers: Closers,
+) {
+  const { opts, db, adapters, metrics, log, now } = c;
+  const boss = createBoss(db, log);
+  const orders = createOrderService({ db, now, enqueuePlacement: placementEnqueuer(boss) });
+  const jobs = createJobRunner({
+    boss,
+    db,
+    adapters,
+    orders,
+    log,
+    metrics,
+    ...(opts.pollIntervalSeconds !== undefined ? { pollIntervalSeconds: opts.pollIntervalSeconds } : {}),
+    ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),
+    ...(opts.placeRetryDelay !== undefined ? { placeRetryDelay: opts.placeRetryDelay } : {}),
+  });
+  await jobs.start();
+  closers.push(() => jobs.stop());
+  const hub = createSseHub({ db, log, metrics, limits: opts.config.sse });
+  await hub.start();
+  closers.push(() => hub.stop());
+  const sender = createAtsSender({ config: opts.config, now });
+  const webhooks = createWebhookDispatcher({ db, sender, log, metrics, legacyJobSchema: db.jobSchema });
+  await webhooks.start();
+  closers.push(() => webhooks.stop());
+  return { orders, jobs, hub };
+}
+
+/** Every 15 minutes: events past their retention, used links, and personal data past the tenant's retention. */
+function startMaintenance(m: { db: Database; config: Config; privacy: PrivacyService; log: Logger; now: () => Date }, closers: Closers): void {
+  const { db, privacy, log, now } = m;
+  const retentionMs = m.config.eventRetentionHours * 3600_000;
+  const maintenance = setInterval(() => {
+    const t = now();
+    pruneEvents(db, new Date(t.getTime() - retentionMs)).catch((err) => log.warn({ err: String(err) }, 'pruning events failed'));
+    pruneLinks(db, new Date(t.getTime() - 3600_000)).catch((err) => log.warn({ err: String(err) }, 'pruning links failed'));
+    privacy.prune().catch((err) => log.warn({ err: String(err) }, 'pruning by retention failed'));
+  }, 15 * 60_000).unref();
+  closers.push(async () => clearInterval(maintenance));
+}
+
+/** Serves `fetch` on host:port; stopping closes the server and every open connection. */
+async function listen(fetch: (req: Request) => Response | Promise<Response>, hostname: string, port: number, closers: Closers): Promise<ServerType> {
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch, hostname, port }, () => resolve(s));
+    s.once('error', reject);
+  });
+  closers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  );
+  return server;
+}
+
+/** Metrics on their own address (e.g. a private interface the scraper reaches), not on the public listener, when set. */
+async function startMetricsListener(config: Config, metrics: Metrics, closers: Closers): Promise<string | undefined> {
+  if (!config.metrics.listen) return undefined;
+  const { host, port } = config.metrics.listen;
+  const ops = new Hono();
+  ops.get('/metrics', metricsHandler({ config, metrics }));
+  const server = await listen(ops.fetch, host, port, closers);
+  return `http://${host}:${(server.address() as AddressInfo).port}/metrics`;
 }

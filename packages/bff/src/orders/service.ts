@@ -62,15 +62,14 @@ export interface UpdateBatch {
 export interface OrderServiceDeps {
   db: Database;
   now: () => Date;
-  /** Enqueues the durable placement job inside the order's transaction. */
-  enqueuePlacement: (tx: Sql, orderId: string) => Promise<void>;
-  /** Outbound webhooks: enqueue the delivery of appended events in their transaction (those of tenants they serve). */
-  eventDeliveries?: {
-    /** Whether events of this tenant are delivered (an enqueue would write). */
-    wants(tenantId: string): boolean;
-    enqueue(tx: Sql, events: readonly OrderEvent[]): Promise<void>;
-  };
+  /**
+   * Enqueues the durable placement job inside the order's transaction, so an accepted order always has its job. A port
+   * the composition root fills (jobs/placement.ts): the order service knows no job queue.
+   */
+  enqueuePlacement: EnqueuePlacement;
 }
+
+export type EnqueuePlacement = (tx: Sql, orderId: string) => Promise<void>;
 
 class IdempotencyRace extends Error {}
 
@@ -106,7 +105,7 @@ export function createOrderService(deps: OrderServiceDeps) {
             throw new IdempotencyRace(); // another request claimed the key between our read and write: roll back, read theirs
           }
           const order = toOrder(row);
-          await deps.eventDeliveries?.enqueue(tx, [await appendEvent(tx, 'order.created', order, at)]);
+          await appendEvent(tx, 'order.created', order, at);
           await deps.enqueuePlacement(tx, row.id);
           return { order, created: true };
         });
@@ -226,19 +225,14 @@ export function createOrderService(deps: OrderServiceDeps) {
         });
       },
       async flush(also) {
-        const pending = events.splice(0);
-        // Committed with the write unless event deliveries are to be enqueued after it.
-        const deliveries = deps.eventDeliveries;
-        const follow = deliveries !== undefined && pending.some((e) => deliveries.wants(e.order.tenantId));
-        const written = await writePending({ deliveries: also?.deliveries ?? [], events: pending, commit: also?.commit === true && !follow });
-        if (follow) await deliveries.enqueue(tx, written);
+        await writePending({ deliveries: also?.deliveries ?? [], events: events.splice(0), commit: also?.commit === true });
       },
     };
   }
 
   /** Appends an `order.updated` event for a change made beside the fold (a recruiter's reminder), in the caller's transaction. */
   async function announce(tx: Sql, order: Order, at: Date): Promise<void> {
-    await deps.eventDeliveries?.enqueue(tx, [await appendEvent(tx, 'order.updated', order, at)]);
+    await appendEvent(tx, 'order.updated', order, at);
   }
 
   /** Applies one update inside the caller's transaction. */

@@ -115,6 +115,22 @@ export async function eventsAfter(sql: Sql, afterId: bigint, limit: number, filt
 }
 
 /**
+ * A tenant's events after `afterId`, oldest first, and the newest id in the whole log, read in one statement (one
+ * snapshot): when fewer than `limit` come back, every event of the tenant up to `newest` is among them (ids commit in
+ * order), so a reader that has handled them may move past `newest`.
+ */
+export async function tenantEventsAfter(sql: Sql, tenantId: string, afterId: bigint, limit: number): Promise<{ events: OrderEvent[]; newest: bigint }> {
+  const rows = await sql.query<EventRow & { newest: string | null }>(
+    `SELECT e.*, (SELECT max(id)::text FROM ca_events) AS newest
+     FROM (SELECT ${EVENT_COLS} FROM ca_events WHERE tenant_id = $1 AND ca_events.id > $2 ORDER BY ca_events.id LIMIT $3) AS e
+     RIGHT JOIN (SELECT 1) AS one ON true ORDER BY e.id::bigint`,
+    [tenantId, afterId.toString(), limit],
+  );
+  const newest = BigInt(rows[0]?.newest ?? '0');
+  return { events: rows.filter((r) => r.id !== null).map(toEvent), newest };
+}
+
+/**
  * What a resume from `afterId` would cost: the highest pruned id, and how many events of `filter` lie in
  * (afterId, throughId], counted no further than `limit` (an index range scan; 0 skips the count). One round trip.
  */
@@ -154,11 +170,18 @@ export async function prunedThrough(sql: Sql): Promise<bigint> {
   return BigInt(rows[0]?.value ?? '0');
 }
 
-/** Deletes events older than `before`, remembering the highest id removed. */
+/**
+ * Deletes events older than `before`, remembering the highest id removed, and for each tenant's ATS webhook cursor that
+ * had not reached them, the highest of its events removed (webhooks/dispatcher.ts logs what it could not deliver).
+ */
 export async function pruneEvents(db: { transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> }, before: Date): Promise<number> {
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ id: string | null; n: string }>(
-      `WITH d AS (DELETE FROM ca_events WHERE at < $1 RETURNING id) SELECT max(id)::text AS id, count(*)::text AS n FROM d`,
+      `WITH d AS (DELETE FROM ca_events WHERE at < $1 RETURNING id, tenant_id),
+     w AS (UPDATE ca_webhook_cursors c SET pruned_through = greatest(c.pruned_through, p.id)
+           FROM (SELECT tenant_id, max(id) AS id FROM d GROUP BY tenant_id) AS p
+           WHERE c.tenant_id = p.tenant_id AND c.delivered_through < p.id)
+     SELECT max(id)::text AS id, count(*)::text AS n FROM d`,
       [before],
     );
     const maxId = rows[0]?.id;

@@ -139,6 +139,21 @@ ALTER TABLE ca_orders ADD COLUMN last_action jsonb;
 `,
   },
   {
+    version: 6,
+    name: 'ATS webhooks read the event log: a cursor per tenant (delivered through, retry of the next event, lease, events pruned before delivery)',
+    sql: `
+CREATE TABLE ca_webhook_cursors (
+  tenant_id text PRIMARY KEY,
+  delivered_through bigint NOT NULL,
+  attempts integer NOT NULL DEFAULT 0,
+  retry_at timestamptz,
+  lease_owner text,
+  lease_until timestamptz,
+  pruned_through bigint NOT NULL DEFAULT 0
+);
+`,
+  },
+  {
     version: 7,
     name: 'erased orders stay under their tenant, marked by erased_at: those kept under <tenant>/erased move back',
     sql: `

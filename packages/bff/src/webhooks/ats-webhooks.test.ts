@@ -3,8 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from '../testing/harness.js';
-import { createMemoryVendor } from '../testing/memory-vendor.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
+import { readWebhookCursor } from '../store/webhook-cursors.js';
+import { ATS_DELIVERY_RETRY, deliveryLeaseSeconds } from './policy.js';
 
 const SECRET = 'ats-webhook-secret-0123456789abcdef';
 
@@ -61,17 +63,24 @@ describe('outbound ATS webhooks', () => {
     expect(failFirst).toBe(0); // the first attempt was refused and retried
   });
 
-  it('retries a refused delivery after a backoff, in a job allowed to outlive the tenant timeout', async () => {
+  it('retries a refused delivery after a backoff, holding the tenant’s cursor under a lease that outlives the tenant timeout', async () => {
     const [refused] = attempts.filter((a) => a.status === 503);
     const retry = attempts.find((a) => a.id === refused!.id && a.status === 204);
-    expect(retry!.at - refused!.at).toBeGreaterThanOrEqual(4500); // pg-boss waits 5–10 s before the first retry
-    const jobs = await t.bff.db.query<{ expire_seconds: number; retry_limit: number; retry_backoff: boolean; retry_delay: number; retry_delay_max: number }>(
-      `SELECT expire_seconds, retry_limit, retry_backoff, retry_delay, retry_delay_max FROM ${t.bff.db.jobSchema}.job WHERE name = 'ats-webhook'`,
-    );
-    expect(jobs.length).toBeGreaterThanOrEqual(2);
-    for (const j of jobs) {
-      expect(j).toEqual({ expire_seconds: 32, retry_limit: 32, retry_backoff: true, retry_delay: 5, retry_delay_max: 3600 });
+    expect(retry!.at - refused!.at).toBeGreaterThanOrEqual(4500); // 5–10 s before the first retry
+    // The refused event was not passed over: the later one went out after it, and the cursor is past both.
+    const ids = attempts.map((a) => Number(a.id.slice('evt_'.length)));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    // Saved when the lease is renewed or given up (after 2 s without events).
+    const until = Date.now() + 10_000;
+    let cursor = await readWebhookCursor(t.bff.db, 'acme');
+    while (cursor!.leaseOwner !== null && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 100));
+      cursor = await readWebhookCursor(t.bff.db, 'acme');
     }
+    expect(cursor).toMatchObject({ attempts: 0, retryAt: null, leaseOwner: null });
+    expect(cursor!.deliveredThrough).toBeGreaterThanOrEqual(BigInt(Math.max(...ids)));
+    expect(deliveryLeaseSeconds(2000)).toBe(32);
+    expect(ATS_DELIVERY_RETRY).toEqual({ retryLimit: 32, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600 });
   });
 
   it('delivers a burst of events without waiting a poll interval after each delivery', async () => {

@@ -1,17 +1,14 @@
 // The ATS webhook sender against a real loopback ATS that hangs, trickles, redirects or is slow: every delivery ends
 // within `atsWebhook.timeoutMs` plus a small margin and leaves no connection open behind it.
+import type { OrderEvent } from '@ca/shared';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
-import { ATS_DELIVERY_RETRY, atsDeliveryExpirySeconds } from '../jobs/runner.js';
-import { openDatabase, type Database } from '../store/db.js';
-import { appendEvent } from '../store/events.js';
-import { migrate } from '../store/migrations.js';
-import { orderSnapshot } from '../testing/snapshots.js';
-import { AtsDeliveryError, createAtsWebhooks } from './ats-webhooks.js';
+import { orderSnapshot } from '../../testing/snapshots.js';
+import { deliveryLeaseSeconds } from './policy.js';
+import { AtsDeliveryError, createAtsSender } from './sender.js';
 
 const TIMEOUT_MS = 1000;
 /** Scheduling slack on a busy 2-core machine; far below the 15 s the sender used to wait whatever the config said. */
@@ -24,11 +21,16 @@ const tenantConfig = (atsWebhook: Record<string, unknown>) => ({
 });
 
 const webhooksFor = (url: string, timeoutMs = TIMEOUT_MS) =>
-  createAtsWebhooks({
+  createAtsSender({
     config: parseConfig(tenantConfig({ url, secret: 'timeout-test-webhook-secret-0123456789', timeoutMs }), {}),
-    log: pino({ level: 'silent' }),
     now: () => new Date(),
   });
+
+/** An `order.created` event of tenant acme, as the dispatcher reads it from the log. */
+const event = (id = '1', tenantId = 'acme'): OrderEvent => {
+  const order = orderSnapshot({ id: `o_${id}`, candidateId: 'c1', tenantId });
+  return { id, type: 'order.created', orderId: order.id, candidateId: order.candidateId, tenantId, order, at: new Date().toISOString() };
+};
 
 /**
  * A loopback ATS that answers with `handle`, counting requests and noting when each connection that carried one closes.
@@ -85,16 +87,8 @@ async function timed(run: () => Promise<void>): Promise<{ ms: number; error: unk
 }
 
 describe('ATS webhook deliveries against a loopback ATS', () => {
-  let db: Database;
-  let eventId: string;
   let ats: LoopbackAts | undefined;
 
-  beforeAll(async () => {
-    db = await openDatabase('memory:');
-    await migrate(db);
-    eventId = (await db.transaction((tx) => appendEvent(tx, 'order.created', orderSnapshot({ id: 'o_1', candidateId: 'c1' }), new Date()))).id;
-  });
-  afterAll(() => db?.close());
   afterEach(async () => {
     await ats?.stop();
     ats = undefined;
@@ -102,7 +96,7 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
 
   it('gives up on an ATS that accepts the connection and never answers, within the timeout, and closes the socket', { timeout: 10_000 }, async () => {
     ats = await loopbackAts((req) => req.resume());
-    const r = await timed(() => webhooksFor(ats!.url).deliver(db, 'acme', eventId));
+    const r = await timed(() => webhooksFor(ats!.url).send(event()));
     expect(r.error).toBeInstanceOf(AtsDeliveryError);
     expect((r.error as Error).message).toBe(`ATS webhook did not answer within ${TIMEOUT_MS} ms (atsWebhook.timeoutMs)`);
     expect(r.ms).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
@@ -119,7 +113,7 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
       const drip = setInterval(() => req.socket.write('X-Drip: 1\r\n'), 100);
       req.socket.on('close', () => clearInterval(drip));
     });
-    const r = await timed(() => webhooksFor(ats!.url).deliver(db, 'acme', eventId));
+    const r = await timed(() => webhooksFor(ats!.url).send(event()));
     expect((r.error as Error).message).toMatch(/^ATS webhook did not answer within 1000 ms/);
     expect(r.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
     expect(await ats.requestConnectionsClosed(MARGIN_MS)).not.toBeNull();
@@ -136,7 +130,7 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
       const drip = setInterval(() => res.write('.'), 50);
       res.on('close', () => clearInterval(drip));
     });
-    const r = await timed(() => webhooksFor(ats!.url).deliver(db, 'acme', eventId));
+    const r = await timed(() => webhooksFor(ats!.url).send(event()));
     if (message) expect((r.error as Error).message).toBe(message);
     else expect(r.error).toBeNull();
     expect(r.ms).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
@@ -151,7 +145,7 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
       req.resume();
       setTimeout(() => res.writeHead(204).end(), delay);
     });
-    const r = await timed(() => webhooksFor(ats!.url).deliver(db, 'acme', eventId));
+    const r = await timed(() => webhooksFor(ats!.url).send(event()));
     expect(r.error).toBeNull();
     expect(r.ms).toBeGreaterThanOrEqual(delay - 50);
     expect(ats.requests).toBe(1);
@@ -162,9 +156,9 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
       req.resume();
       setTimeout(() => res.writeHead(200).end(), 1500);
     });
-    const short = await timed(() => webhooksFor(ats!.url, 1000).deliver(db, 'acme', eventId));
+    const short = await timed(() => webhooksFor(ats!.url, 1000).send(event()));
     expect((short.error as Error).message).toMatch(/within 1000 ms/);
-    const longer = await timed(() => webhooksFor(ats!.url, 3000).deliver(db, 'acme', eventId));
+    const longer = await timed(() => webhooksFor(ats!.url, 3000).send(event()));
     expect(longer.error).toBeNull();
     expect(longer.ms).toBeGreaterThanOrEqual(1450);
   });
@@ -176,33 +170,31 @@ describe('ATS webhook deliveries against a loopback ATS', () => {
       req.resume();
       res.writeHead(307, { Location: '/elsewhere' }).end();
     });
-    const r = await timed(() => webhooksFor(ats!.url).deliver(db, 'acme', eventId));
+    const r = await timed(() => webhooksFor(ats!.url).send(event()));
     expect((r.error as Error).message).toBe('ATS webhook answered 307');
     expect(paths).toEqual(['/hooks']);
   });
 
-  it('aborts the call at once when its job is stopped', { timeout: 10_000 }, async () => {
+  it('aborts the call at once when the dispatcher stops', { timeout: 10_000 }, async () => {
     ats = await loopbackAts((req) => req.resume());
     const job = new AbortController();
     setTimeout(() => job.abort(), 200);
-    const r = await timed(() => webhooksFor(ats!.url, 30_000).deliver(db, 'acme', eventId, job.signal));
+    const r = await timed(() => webhooksFor(ats!.url, 30_000).send(event(), job.signal));
     expect((r.error as Error).message).toBe('ATS webhook call aborted: the delivery job was stopped');
     expect(r.ms).toBeLessThan(200 + MARGIN_MS);
     expect(await ats.requestConnectionsClosed(MARGIN_MS)).not.toBeNull();
   });
 
-  it('reads the events of a batch of jobs in one go, leaving out one of another tenant and one the log no longer holds', async () => {
+  it('sends nothing for a tenant without an ATS webhook', async () => {
     ats = await loopbackAts((req, res) => {
       req.resume();
       res.writeHead(204).end();
     });
-    const other = (await db.transaction((tx) => appendEvent(tx, 'order.created', orderSnapshot({ id: 'o_2', candidateId: 'c2', tenantId: 'globex' }), new Date()))).id;
     const w = webhooksFor(ats.url);
-    const jobs = [eventId, other, '999999'].map((id) => ({ tenantId: 'acme', eventId: id }));
-    const events = await w.read(db, jobs);
-    expect([...events.keys()]).toEqual([eventId]);
-    for (const j of jobs) await w.send(j.tenantId, j.eventId, events.get(j.eventId)); // nothing sent for the other two
+    await w.send(event('2', 'globex'));
+    await w.send(event('3'));
     expect(ats.requests).toBe(1);
+    expect(w.tenants()).toEqual(['acme']);
   });
 });
 
@@ -219,23 +211,7 @@ describe('atsWebhook.timeoutMs', () => {
     expect(() => parse(v)).toThrow(/^tenants\.acme\.atsWebhook\.timeoutMs: /);
   });
 
-  it('gives every delivery job longer to run than its fetch may take', () => {
-    for (const ms of [1000, 15_000, 60_000]) expect(atsDeliveryExpirySeconds(ms) * 1000).toBeGreaterThanOrEqual(ms + 30_000);
-  });
-});
-
-describe('ATS delivery retries', () => {
-  // pg-boss's backoff (dist/plans.js, failJobsBody): after failed attempt k (0-based), wait
-  // min(retryDelayMax, retryDelay · 2^k · (1 + random)).
-  const waits = (jitter: 0 | 1) =>
-    Array.from({ length: ATS_DELIVERY_RETRY.retryLimit }, (_, k) => Math.min(ATS_DELIVERY_RETRY.retryDelayMax, ATS_DELIVERY_RETRY.retryDelay * 2 ** k * (1 + jitter)));
-  const hours = (s: number[]) => s.reduce((a, b) => a + b, 0) / 3600;
-
-  it('back off from 5 s to an hour apart and keep trying for about a day', () => {
-    expect(ATS_DELIVERY_RETRY.retryBackoff).toBe(true);
-    expect(waits(0).slice(0, 4)).toEqual([5, 10, 20, 40]);
-    expect(waits(0).at(-1)).toBe(3600);
-    expect(hours(waits(0))).toBeGreaterThan(23);
-    expect(hours(waits(1))).toBeLessThan(25);
+  it('gives every delivery a lease that outlasts its call by the time to read the log and move the cursor', () => {
+    for (const ms of [1000, 15_000, 60_000]) expect(deliveryLeaseSeconds(ms) * 1000).toBeGreaterThanOrEqual(ms + 30_000);
   });
 });

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createMetrics } from '../metrics.js';
-import { attemptAtsDelivery } from './ats-webhooks.js';
+import { ATS_DELIVERY_RETRY, attemptAtsDelivery, retryDelayMs } from './policy.js';
 
 function rig() {
   const lines: { level: number; msg: string; event?: string; attempt?: number; attempts?: number }[] = [];
@@ -15,7 +15,7 @@ function rig() {
   return { lines, log, metrics, count };
 }
 
-const job = (retryCount: number) => ({ data: { tenantId: 'acme', eventId: '42' }, retryCount, retryLimit: 32 });
+const job = (retryCount: number) => ({ tenantId: 'acme', eventId: '42', retryCount, retryLimit: 32 });
 const refused = () => Promise.reject(new Error('ATS webhook answered 503'));
 
 describe('an ATS webhook delivery attempt', () => {
@@ -26,7 +26,7 @@ describe('an ATS webhook delivery attempt', () => {
     expect(r.lines).toEqual([]);
   });
 
-  it('warns and rethrows (so the job retries) when an attempt before the last fails', async () => {
+  it('warns and rethrows (so the dispatcher retries) when an attempt before the last fails', async () => {
     const r = rig();
     await expect(attemptAtsDelivery(job(3), refused, r)).rejects.toThrow('503');
     expect(await r.count('failed')).toBe(1);
@@ -40,5 +40,29 @@ describe('an ATS webhook delivery attempt', () => {
     expect(await r.count('gave_up')).toBe(1);
     expect(r.lines).toMatchObject([{ level: 50, event: '42', attempt: 33, attempts: 33 }]);
     expect(r.lines[0]!.msg).toMatch(/gave up/);
+  });
+});
+
+describe('ATS delivery retries', () => {
+  // The backoff pg-boss applied when each delivery was a job of its own (dist/plans.js, failJobsBody), kept as it was:
+  // after failed attempt k (0-based), wait min(retryDelayMax, retryDelay · 2^k · (1 + random)).
+  const waits = (jitter: 0 | 1) => Array.from({ length: ATS_DELIVERY_RETRY.retryLimit }, (_, k) => retryDelayMs(k, ATS_DELIVERY_RETRY, jitter) / 1000);
+  const hours = (s: number[]) => s.reduce((a, b) => a + b, 0) / 3600;
+
+  it('back off from 5 s to an hour apart and keep trying for about a day', () => {
+    expect(ATS_DELIVERY_RETRY.retryBackoff).toBe(true);
+    expect(waits(0).slice(0, 4)).toEqual([5, 10, 20, 40]);
+    expect(waits(0).at(-1)).toBe(3600);
+    expect(hours(waits(0))).toBeGreaterThan(23);
+    expect(hours(waits(1))).toBeLessThan(25);
+  });
+
+  it('waits between 1 and 2 times the doubled delay, never over the cap', () => {
+    for (let k = 0; k < 5; k++) {
+      const ms = retryDelayMs(k);
+      expect(ms).toBeGreaterThanOrEqual(5000 * 2 ** k);
+      expect(ms).toBeLessThanOrEqual(10_000 * 2 ** k);
+    }
+    expect(retryDelayMs(40)).toBe(3_600_000);
   });
 });

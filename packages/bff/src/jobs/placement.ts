@@ -1,0 +1,141 @@
+// Placing orders at their vendor, as durable jobs: an accepted order always has its job, a vendor outage is retried
+// with backoff and jitter, and a refusal or the last failed retry fails the order with a reason. The queue decides
+// retries; the order service decides statuses.
+import type { VendorId } from '@ca/shared';
+import type { JobWithMetadata, PgBoss } from 'pg-boss';
+import type { Logger } from 'pino';
+import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
+import type { Metrics } from '../metrics.js';
+import type { EnqueuePlacement, OrderService } from '../orders/service.js';
+import { countOtherOpenOrdersWithRef } from '../store/actions.js';
+import type { Database } from '../store/db.js';
+import { getOrder } from '../store/order-lookups.js';
+import type { OrderRow } from '../store/orders.js';
+import type { VendorHost } from '../vendor-host/host.js';
+import { toVendorOrder } from '../vendor-host/vendor-order.js';
+import { HEARTBEAT, POLLING, Q, settleEach } from './queue.js';
+
+/** Placement jobs fetched (and settled) together. */
+const PLACE_BATCH = 8;
+
+/** Longest vendor-requested wait we honour by deferring the job (Berke's daily limit asks for hours). */
+const MAX_DEFERRALS = 48;
+
+export interface PlacementOptions {
+  boss: PgBoss;
+  db: Database;
+  adapters: VendorHost;
+  orders: OrderService;
+  log: Logger;
+  metrics: Metrics;
+  /** Placement attempts before the order fails (default 8: about 4 minutes of backoff). */
+  retryLimit?: number | undefined;
+  /** First retry delay in seconds; doubles with jitter (pg-boss retryBackoff). */
+  retryDelay?: number | undefined;
+}
+
+/** The order service's `enqueuePlacement` port: the placement job is sent in the order's own transaction. */
+export function placementEnqueuer(boss: PgBoss): EnqueuePlacement {
+  return async (tx, orderId) => {
+    await boss.send(Q.place, { orderId }, { db: tx.boss });
+  };
+}
+
+/** Creates the placement queue and works it. */
+export async function startPlacement(o: PlacementOptions): Promise<void> {
+  const retryLimit = o.retryLimit ?? 8;
+  await o.boss.createQueue(Q.place, {
+    retryLimit,
+    retryDelay: o.retryDelay ?? 2,
+    retryBackoff: true,
+    retryDelayMax: 300,
+    expireInSeconds: 120,
+    heartbeatSeconds: HEARTBEAT,
+    notify: true,
+  });
+  // Several placements at once: each waits on a vendor round trip, not on this process. Jobs are fetched in
+  // batches (one fetch and one completion statement for many), settled one by one so one failure retries alone,
+  // and a full batch fetches the next at once instead of after a poll interval.
+  await o.boss.work<{ orderId: string; deferrals?: number }>(
+    Q.place,
+    { includeMetadata: true, batchSize: PLACE_BATCH, localConcurrency: 2, perJobResults: true, burstWhenBatchFull: true, ...POLLING },
+    (jobs) => settleEach(jobs, (job) => place(o, retryLimit, job.data.orderId, (job as JobWithMetadata).retryCount ?? 0, job.data.deferrals ?? 0)),
+  );
+}
+
+async function place(o: PlacementOptions, retryLimit: number, orderId: string, attempt: number, deferrals: number): Promise<void> {
+  const { adapters, orders, log, metrics } = o;
+  const row = await getOrder(o.db, orderId);
+  if (!row || row.status !== 'requested' || row.vendor_ref) return; // already placed or gone: nothing to do
+  const adapter = adapters.get(row.tenant_id, row.vendor);
+  const vo = toVendorOrder(row, adapters);
+  if (!adapter || !vo) {
+    await orders.fail(row, { code: 'package_not_found', message: 'This package is no longer configured.' });
+    return;
+  }
+  const started = performance.now();
+  try {
+    const placed = await adapter.placeOrder(vo);
+    metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: 'ok' });
+    const recorded = await orders.placed(row, {
+      ...placed.change,
+      vendorRef: placed.vendorRef,
+      vendorData: { ...placed.vendorData, ...placed.change.vendorData },
+    });
+    if (recorded.outcome !== 'no_match' && recorded.order.status === 'cancelled') await withdrawLate(o, row, adapter, { ...vo, vendorRef: placed.vendorRef });
+  } catch (err) {
+    const ve = err instanceof VendorError ? err : null;
+    metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: ve && !ve.retryable ? 'rejected' : 'error' });
+    if (ve && !ve.retryable) {
+      log.warn({ order: orderId, vendor: row.vendor, code: ve.code }, 'vendor refused the order');
+      await orders.fail(row, { code: ve.code, message: ve.message });
+      return;
+    }
+    if (ve?.retryAfterMs && deferrals < MAX_DEFERRALS) {
+      // The vendor said when to come back (a rate limit): wait that long without using up a retry.
+      const seconds = Math.ceil((ve.retryAfterMs * (1 + Math.random() * 0.1)) / 1000); // up to 10 % jitter
+      log.warn({ order: orderId, vendor: row.vendor, seconds }, 'vendor asked us to wait; placement deferred');
+      await o.boss.send(Q.place, { orderId, deferrals: deferrals + 1 }, { startAfter: seconds });
+      return;
+    }
+    if (attempt >= retryLimit) {
+      log.error({ order: orderId, vendor: row.vendor, err: String((err as Error).message) }, 'giving up placing the order');
+      await orders.fail(row, {
+        code: 'vendor_unavailable',
+        message: `The ${row.vendor} service could not be reached after ${attempt + 1} attempts: ${ve?.message ?? 'unexpected error'}`,
+      });
+      return;
+    }
+    log.warn({ order: orderId, vendor: row.vendor, attempt, err: String((err as Error).message) }, 'placing the order failed; will retry');
+    throw err;
+  } finally {
+    metrics.vendorLatency.observe({ vendor: row.vendor, op: 'place' }, (performance.now() - started) / 1000);
+  }
+}
+
+/**
+ * An order cancelled while the vendor was placing it: the vendor now holds an assessment nobody will take (and may
+ * invite the candidate to it). Withdrawn where the vendor has a call for that, unless another open order of the
+ * candidate uses the same vendor record; recorded in the order's history either way.
+ */
+async function withdrawLate(o: PlacementOptions, row: OrderRow, adapter: VendorAdapter, vo: VendorOrder): Promise<void> {
+  const { log, metrics } = o;
+  const shared = await countOtherOpenOrdersWithRef(o.db, { tenantId: row.tenant_id, vendor: row.vendor, vendorRef: vo.vendorRef!, exceptId: row.id });
+  let vendorStatus: string;
+  if (typeof adapter.cancel !== 'function') vendorStatus = 'placed after cancel; the vendor has no call to withdraw it';
+  else if (shared > 0) vendorStatus = 'placed after cancel; kept at the vendor for another open order';
+  else {
+    try {
+      vendorStatus = `withdrawn after a late placement (${(await adapter.cancel(vo)).call})`;
+      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'ok' });
+    } catch (err) {
+      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'error' });
+      vendorStatus = 'placed after cancel; withdrawing it failed';
+      log.error({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, 'could not withdraw an order placed after it was cancelled');
+    }
+  }
+  log.warn({ order: row.id, vendor: row.vendor, vendorStatus }, 'order placed at the vendor after it was cancelled');
+  await o.orders.apply(row.tenant_id, row.vendor as VendorId, [
+    { match: { orderId: row.id }, status: 'cancelled', vendorStatus, vendorTime: new Date(), dedupeKey: `late-placement:${vo.vendorRef}` },
+  ], 'job');
+}
