@@ -31,6 +31,12 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
 };
 
 /** Imports a part never makes although its layer would allow them. */
+/** Parts another part may import types from, never values. */
+const TYPES_ONLY: Record<string, readonly string[]> = {
+  // The vendor host turns an order row into the vendors' view of it, and never touches the database.
+  'vendor-host': ['store'],
+};
+
 const NEVER: Record<string, readonly string[]> = {
   // The order writer knows nothing of who listens (SSE, ATS webhooks) or of the queues that drive it.
   orders: ['jobs', 'webhooks', 'events'],
@@ -58,11 +64,14 @@ function sourceFiles(): string[] {
 }
 
 /** Every module specifier of a file's static imports, re-exports, side-effect imports and dynamic imports. */
-function importsOf(text: string): string[] {
+function importsOf(text: string): { spec: string; typeOnly: boolean }[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
-  const found: string[] = [];
-  for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g)) found.push(m[1]!);
-  return [...new Set(found)];
+  const found = new Map<string, boolean>();
+  for (const m of code.matchAll(/(?:\b(import|export)(\s+type)?\b[^;'"]*?\bfrom|\bimport)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+    const spec = m[3]!;
+    found.set(spec, (found.get(spec) ?? true) && m[2] !== undefined);
+  }
+  return [...found].map(([spec, typeOnly]) => ({ spec, typeOnly }));
 }
 
 /** A relative import as a path inside src (`store/orders.ts`), or the absolute path when it leaves src. */
@@ -97,7 +106,7 @@ function layeringViolations(files = sourceFiles(), read = (f: string) => readFil
       out.push(`${file}: not in the layering table (packages/bff/src/layering.test.ts): add its folder or file to a layer`);
       continue;
     }
-    for (const spec of importsOf(read(file))) {
+    for (const { spec, typeOnly } of importsOf(read(file))) {
       if (spec === '@ca/bff/testing' || spec.startsWith('@ca/bff/testing/') || spec === '@ca/bff/conformance') {
         out.push(`${file} imports '${spec}': the test kit is for tests; nothing in src imports it`);
         continue;
@@ -115,6 +124,10 @@ function layeringViolations(files = sourceFiles(), read = (f: string) => readFil
         continue;
       }
       if (toPart === fromPart && fromPart !== 'vendors') continue;
+      if (!typeOnly && TYPES_ONLY[fromPart]?.includes(toPart)) {
+        out.push(`${file} imports '${spec}' (${t.path}): ${fromPart} may import only types from ${toPart} (import type)`);
+        continue;
+      }
       if (!allowed(file, fromPart, t.path, toPart)) {
         const never = NEVER[fromPart]?.includes(toPart) ? `; ${fromPart}/ never imports ${NEVER[fromPart]!.join(', ')}` : '';
         out.push(`${file} imports '${spec}' (${t.path}): ${fromPart} may import only ${MAY_IMPORT[fromPart]!.join(', ')}${never}`);
@@ -136,7 +149,7 @@ describe('layering of packages/bff/src', () => {
       'auth/b.ts': "const m = await import('../routes/input.js'); // import '../store/db.js' in a comment is no import",
       'vendors/berke/c.ts': "import '../mettl/client.js';\nimport { p } from '../config.js';\nimport { q } from '../../store/db.js';",
       'routes/d.ts': "import { getOrder } from '../store/orders.js';\nimport { s } from '../orders/reads.js';",
-      'vendor-host/e.ts': "import { t } from '../auth/tickets.js';\nimport { o } from '../auth/oauth.js';",
+      'vendor-host/e.ts': "import { t } from '../auth/tickets.js';\nimport { o } from '../auth/oauth.js';\nimport type { R } from '../store/orders.js';\nimport { getOrder } from '../store/order-lookups.js';",
       'store/f.ts': "import { h } from '../../testing/harness.js';",
       'newfolder/g.ts': '',
       'vendors/psi/test-receiver.ts': '',
@@ -150,6 +163,7 @@ describe('layering of packages/bff/src', () => {
       "vendors/berke/c.ts ../../store/db.js",
       "routes/d.ts ../store/orders.js",
       "vendor-host/e.ts ../auth/oauth.js",
+      "vendor-host/e.ts ../store/order-lookups.js",
       "store/f.ts ../../testing/harness.js",
       'newfolder/g.ts ',
       'vendors/psi/test-receiver.ts ',
