@@ -18,7 +18,15 @@ const HookAck: Json = {
   required: ['ok'],
 };
 
-export function outsidePaths(error: (description: string) => Json): Json {
+type ErrorAnswer = (description: string) => Json;
+
+/** The paths that are not the /v1 API, in the document's order. */
+export function outsidePaths(error: ErrorAnswer): Json {
+  return { ...hookPaths(error), ...returnPaths(), ...oauthPaths(), ...documentPaths() };
+}
+
+/** What vendors call: notifications (Mettl, PSI) and per-order pings (pymetrics). */
+function hookPaths(error: ErrorAnswer): Json {
   const hookResponses = {
     '200': { description: 'Stored and applied (or a harmless duplicate)', content: { 'application/json': { schema: HookAck } } },
     '400': error('Malformed notification, or (PSI) no matching order'),
@@ -54,6 +62,12 @@ export function outsidePaths(error: (description: string) => Json): Json {
   return {
     '/hooks/{vendor}/{tenant}': { post: notification('post'), put: notification('put') },
     '/hooks/{vendor}/{tenant}/{ticket}': { get: ping('get'), post: ping('post') },
+  };
+}
+
+/** Where the candidate's browser comes back from a vendor's page. */
+function returnPaths(): Json {
+  return {
     '/return/{vendor}/{tenant}/{ticket}': {
       get: {
         operationId: 'candidateReturn',
@@ -84,6 +98,18 @@ export function outsidePaths(error: (description: string) => Json): Json {
         },
       },
     },
+  };
+}
+
+const OAuthError: Json = {
+  type: 'object',
+  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
+  required: ['error'],
+};
+
+/** The OAuth token endpoint of the vendors that call our hooks with a bearer token. */
+function oauthPaths(): Json {
+  return {
     '/oauth/token': {
       post: {
         operationId: 'oauthToken',
@@ -126,6 +152,12 @@ export function outsidePaths(error: (description: string) => Json): Json {
         },
       },
     },
+  };
+}
+
+/** This document, its rendered reference and the widget's lazy chunks. */
+function documentPaths(): Json {
+  return {
     '/openapi.json': {
       get: {
         operationId: 'openApi',
@@ -165,12 +197,6 @@ export function outsidePaths(error: (description: string) => Json): Json {
     },
   };
 }
-
-const OAuthError: Json = {
-  type: 'object',
-  properties: { error: { type: 'string' }, error_description: { type: 'string' } },
-  required: ['error'],
-};
 
 /** Security schemes of the vendor-facing endpoints. */
 export const outsideSecuritySchemes: Json = {

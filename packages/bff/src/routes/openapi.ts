@@ -32,9 +32,11 @@ function namedSchemas(named: Record<string, z.ZodType>, io: 'input' | 'output'):
 }
 
 type SchemaName = keyof typeof OUTPUT_SCHEMAS | keyof typeof INPUT_SCHEMAS;
+type Json = Record<string, unknown>;
 const ref = (name: SchemaName) => ({ $ref: `#/components/schemas/${name}` });
 
-export function buildOpenApi(publicUrl: string): Record<string, unknown> {
+/** What the /v1 paths share, made fresh for each document: JSON bodies by schema name, error answers, parameters. */
+function sharedParts() {
   const json = (name: SchemaName) => ({ 'application/json': { schema: ref(name) } });
   const error = (description: string) => ({ description, content: json('ApiError') });
   const errors = {
@@ -51,6 +53,12 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
     schema: { type: 'string' },
   };
   const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+  return { json, error, errors, candidateParam, idParam };
+}
+type Parts = ReturnType<typeof sharedParts>;
+
+export function buildOpenApi(publicUrl: string): Json {
+  const parts = sharedParts();
   return {
     openapi: '3.1.0',
     info: {
@@ -66,126 +74,173 @@ export function buildOpenApi(publicUrl: string): Record<string, unknown> {
       { name: 'Vendor hooks', description: 'Called by vendors and candidates’ browsers, not by the ATS' },
       { name: 'Operations', description: 'Health, metrics, documents' },
     ],
-    components: {
-      schemas: { ...namedSchemas(OUTPUT_SCHEMAS, 'output'), ...namedSchemas(INPUT_SCHEMAS, 'input') },
-      securitySchemes: {
-        ...outsideSecuritySchemes,
-        widgetToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Widget token (HS256, one candidate)' },
-        apiKey: { type: 'http', scheme: 'bearer', description: 'Tenant API key (ATS back end)' },
-      },
-    },
+    components: components(),
     security: [{ widgetToken: [] }, { apiKey: [] }],
     paths: {
-      '/v1/widget-sessions': {
-        post: {
-          operationId: 'createWidgetSession',
-          tags: ['Widget sessions'],
-          summary: 'Mint a widget token (API key only)',
-          security: [{ apiKey: [] }],
-          requestBody: { required: true, content: json('WidgetSessionRequest') },
-          responses: { '201': { description: 'Token', content: json('WidgetSessionResponse') }, ...errors },
-        },
-      },
-      '/v1/packages': {
-        get: { operationId: 'listPackages', tags: ['Orders'], summary: "The tenant's catalog (recruiter or API key)", responses: { '200': { description: 'Catalog', content: json('PackagesResponse') }, ...errors } },
-      },
-      '/v1/orders': {
-        get: {
-          operationId: 'listOrders',
-          tags: ['Orders'],
-          summary: "The candidate's orders, newest first",
-          parameters: [candidateParam],
-          responses: { '200': { description: 'Orders', content: json('OrdersResponse') }, ...errors },
-        },
-        post: {
-          operationId: 'createOrder',
-          tags: ['Orders'],
-          summary: 'Order an assessment (recruiter or API key)',
-          parameters: [
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              description: 'Same key and body → same order; same key, other body → 409',
-              schema: { type: 'string', maxLength: 255 },
-            },
-          ],
-          requestBody: { required: true, content: json('CreateOrderRequest') },
-          responses: { '202': { description: 'Accepted', content: json('OrderResponse') }, '409': error('Idempotency-Key reused with another body'), ...errors },
-        },
-      },
-      '/v1/orders/{id}': {
-        get: { operationId: 'getOrder', tags: ['Orders'], summary: 'One order', parameters: [idParam], responses: { '200': { description: 'Order', content: json('OrderResponse') }, ...errors } },
-      },
-      '/v1/orders/{id}/history': {
-        get: {
-          operationId: 'getOrderHistory',
-          tags: ['Orders'],
-          summary: "The order's status history: every update with vendor time and receive time (recruiter or API key)",
-          parameters: [idParam],
-          responses: { '200': { description: 'History, in vendor-time order', content: json('HistoryResponse') }, ...errors },
-        },
-      },
-      ...actionPaths({ content: json('ActionResponse'), error, errors, idParam }),
-      '/v1/orders/{id}/links': {
-        post: {
-          operationId: 'createOrderLink',
-          tags: ['Orders'],
-          summary: 'A single-use launch or report link (≤ 10 min) that redirects to a fresh vendor URL',
-          parameters: [idParam],
-          requestBody: { required: true, content: json('CreateLinkRequest') },
-          responses: { '200': { description: 'Link', content: json('LinkResponse') }, '409': error('Not launchable / no report yet'), ...errors },
-        },
-      },
-      '/v1/links/{ticket}': {
-        get: {
-          operationId: 'followLink',
-          tags: ['Orders'],
-          summary: 'Follow a single-use link (browser)',
-          security: [],
-          parameters: [{ name: 'ticket', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '302': { description: 'Redirect to the vendor' }, '410': error('Used or expired') },
-        },
-      },
-      '/v1/candidates/{id}': {
-        delete: {
-          operationId: 'eraseCandidate',
-          tags: ['Orders'],
-          summary: "Erase a candidate's personal data (API key only)",
-          description:
-            'Removes contact data, vendor references, results, bookings, raw vendor payloads, events and links of every order ' +
-            'of this candidate. Statuses and dates stay, anonymised under `auditRef`; open orders become `cancelled`; an audit ' +
-            'row is kept. Idempotent. Vendors keep their own copies: ask them separately.',
-          parameters: [idParam],
-          responses: { '200': { description: 'Erased', content: json('CandidateErasureResponse') }, ...errors },
-        },
-      },
-      '/v1/events': {
-        get: {
-          operationId: 'streamEvents',
-          tags: ['Events'],
-          summary: 'SSE stream of order events (candidate, or whole tenant with an API key)',
-          description:
-            'text/event-stream. `id:` event id, `event:` order.created | order.updated | resync | ready, `data:` JSON. ' +
-            'Resume with Last-Event-ID (header) or lastEventId (query). Heartbeat comments every 20 s.',
-          parameters: [
-            candidateParam,
-            { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
-            { name: 'lastEventId', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
-          ],
-          responses: {
-            '200': { description: 'Event stream; each order event `data:` is an OrderEvent', content: { 'text/event-stream': { schema: ref('OrderEvent') } } },
-            ...errors,
-            '429': error('Too many open streams for this token subject, tenant or server (config `sse`); see Retry-After'),
-          },
-        },
-      },
-      '/healthz': { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
-      '/readyz': { get: { operationId: 'readyz', tags: ['Operations'], summary: 'Readiness (store reachable)', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
-      '/metrics': { get: { operationId: 'metrics', tags: ['Operations'], summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain' } } } },
-      '/widget.js': { get: { operationId: 'widgetBundle', tags: ['Operations'], summary: 'The widget bundle', security: [], responses: { '200': { description: 'ES module' } } } },
-      ...outsidePaths(error),
+      ...widgetSessionPaths(parts),
+      ...orderPaths(parts),
+      ...linkPaths(parts),
+      ...candidatePaths(parts),
+      ...eventPaths(parts),
+      ...operationsPaths(),
+      ...outsidePaths(parts.error),
     },
     webhooks: outboundWebhooks(ref('OrderEvent')),
+  };
+}
+
+/** components: the named schemas and every security scheme. */
+function components(): Json {
+  return {
+    schemas: { ...namedSchemas(OUTPUT_SCHEMAS, 'output'), ...namedSchemas(INPUT_SCHEMAS, 'input') },
+    securitySchemes: {
+      ...outsideSecuritySchemes,
+      widgetToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Widget token (HS256, one candidate)' },
+      apiKey: { type: 'http', scheme: 'bearer', description: 'Tenant API key (ATS back end)' },
+    },
+  };
+}
+
+/** POST /v1/widget-sessions: the ATS back end mints a widget token. */
+function widgetSessionPaths({ json, errors }: Parts): Json {
+  return {
+    '/v1/widget-sessions': {
+      post: {
+        operationId: 'createWidgetSession',
+        tags: ['Widget sessions'],
+        summary: 'Mint a widget token (API key only)',
+        security: [{ apiKey: [] }],
+        requestBody: { required: true, content: json('WidgetSessionRequest') },
+        responses: { '201': { description: 'Token', content: json('WidgetSessionResponse') }, ...errors },
+      },
+    },
+  };
+}
+
+/** The catalog, orders, one order, its history and the recruiter actions. */
+function orderPaths({ json, error, errors, candidateParam, idParam }: Parts): Json {
+  return {
+    '/v1/packages': {
+      get: { operationId: 'listPackages', tags: ['Orders'], summary: "The tenant's catalog (recruiter or API key)", responses: { '200': { description: 'Catalog', content: json('PackagesResponse') }, ...errors } },
+    },
+    '/v1/orders': {
+      get: {
+        operationId: 'listOrders',
+        tags: ['Orders'],
+        summary: "The candidate's orders, newest first",
+        parameters: [candidateParam],
+        responses: { '200': { description: 'Orders', content: json('OrdersResponse') }, ...errors },
+      },
+      post: {
+        operationId: 'createOrder',
+        tags: ['Orders'],
+        summary: 'Order an assessment (recruiter or API key)',
+        parameters: [
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description: 'Same key and body → same order; same key, other body → 409',
+            schema: { type: 'string', maxLength: 255 },
+          },
+        ],
+        requestBody: { required: true, content: json('CreateOrderRequest') },
+        responses: { '202': { description: 'Accepted', content: json('OrderResponse') }, '409': error('Idempotency-Key reused with another body'), ...errors },
+      },
+    },
+    '/v1/orders/{id}': {
+      get: { operationId: 'getOrder', tags: ['Orders'], summary: 'One order', parameters: [idParam], responses: { '200': { description: 'Order', content: json('OrderResponse') }, ...errors } },
+    },
+    '/v1/orders/{id}/history': {
+      get: {
+        operationId: 'getOrderHistory',
+        tags: ['Orders'],
+        summary: "The order's status history: every update with vendor time and receive time (recruiter or API key)",
+        parameters: [idParam],
+        responses: { '200': { description: 'History, in vendor-time order', content: json('HistoryResponse') }, ...errors },
+      },
+    },
+    ...actionPaths({ content: json('ActionResponse'), error, errors, idParam }),
+  };
+}
+
+/** Single-use launch and report links: minted by the widget or the ATS, followed by the browser. */
+function linkPaths({ json, error, errors, idParam }: Parts): Json {
+  return {
+    '/v1/orders/{id}/links': {
+      post: {
+        operationId: 'createOrderLink',
+        tags: ['Orders'],
+        summary: 'A single-use launch or report link (≤ 10 min) that redirects to a fresh vendor URL',
+        parameters: [idParam],
+        requestBody: { required: true, content: json('CreateLinkRequest') },
+        responses: { '200': { description: 'Link', content: json('LinkResponse') }, '409': error('Not launchable / no report yet'), ...errors },
+      },
+    },
+    '/v1/links/{ticket}': {
+      get: {
+        operationId: 'followLink',
+        tags: ['Orders'],
+        summary: 'Follow a single-use link (browser)',
+        security: [],
+        parameters: [{ name: 'ticket', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '302': { description: 'Redirect to the vendor' }, '410': error('Used or expired') },
+      },
+    },
+  };
+}
+
+/** DELETE /v1/candidates/{id}: erasure of a candidate's personal data. */
+function candidatePaths({ json, errors, idParam }: Parts): Json {
+  return {
+    '/v1/candidates/{id}': {
+      delete: {
+        operationId: 'eraseCandidate',
+        tags: ['Orders'],
+        summary: "Erase a candidate's personal data (API key only)",
+        description:
+          'Removes contact data, vendor references, results, bookings, raw vendor payloads, events and links of every order ' +
+          'of this candidate. Statuses and dates stay, anonymised under `auditRef`; open orders become `cancelled`; an audit ' +
+          'row is kept. Idempotent. Vendors keep their own copies: ask them separately.',
+        parameters: [idParam],
+        responses: { '200': { description: 'Erased', content: json('CandidateErasureResponse') }, ...errors },
+      },
+    },
+  };
+}
+
+/** GET /v1/events: the live stream. */
+function eventPaths({ error, errors, candidateParam }: Parts): Json {
+  return {
+    '/v1/events': {
+      get: {
+        operationId: 'streamEvents',
+        tags: ['Events'],
+        summary: 'SSE stream of order events (candidate, or whole tenant with an API key)',
+        description:
+          'text/event-stream. `id:` event id, `event:` order.created | order.updated | resync | ready, `data:` JSON. ' +
+          'Resume with Last-Event-ID (header) or lastEventId (query). Heartbeat comments every 20 s.',
+        parameters: [
+          candidateParam,
+          { name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
+          { name: 'lastEventId', in: 'query', required: false, schema: { type: 'string', pattern: '^\\d+$' } },
+        ],
+        responses: {
+          '200': { description: 'Event stream; each order event `data:` is an OrderEvent', content: { 'text/event-stream': { schema: ref('OrderEvent') } } },
+          ...errors,
+          '429': error('Too many open streams for this token subject, tenant or server (config `sse`); see Retry-After'),
+        },
+      },
+    },
+  };
+}
+
+/** Health, readiness, metrics and the widget bundle: open to anyone, no credentials. */
+function operationsPaths(): Json {
+  return {
+    '/healthz': { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
+    '/readyz': { get: { operationId: 'readyz', tags: ['Operations'], summary: 'Readiness (store reachable)', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+    '/metrics': { get: { operationId: 'metrics', tags: ['Operations'], summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain' } } } },
+    '/widget.js': { get: { operationId: 'widgetBundle', tags: ['Operations'], summary: 'The widget bundle', security: [], responses: { '200': { description: 'ES module' } } } },
   };
 }
