@@ -72,7 +72,7 @@ const psi: VendorAdapterFactory = (ctx) => {
       const update = toStatusUpdate(notification, { packages: ctx.packages, observedAt: ctx.now(), raw });
       const ignored = ignoredFields(raw, notification);
       if (ignored.length > 0 || update.status === 'requested') {
-        // Accepted all the same (seed 004: a refusal lands in PSI's manual error queue); the raw body is stored.
+        // Accepted all the same (docs/vendors/psi.md#responses-and-retries: a refusal lands in PSI's manual error queue); the raw body is stored.
         ctx.log.warn({ vendor: 'psi', ignored, vendorStatus: update.vendorStatus }, 'psi notification with unusable or unknown fields');
       }
       ctx.log.debug({ changeReason: notification.change_reason, dedupeKey: update.dedupeKey }, 'psi notification parsed');

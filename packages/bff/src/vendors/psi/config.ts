@@ -5,7 +5,7 @@ import { z } from 'zod';
 /** The placeholders a scheduling URL may use. */
 export const PLACEHOLDERS = ['eligibilityId', 'candidateId', 'examCode'] as const;
 
-/** `vendors.psi` (DESIGN.md §4.5). */
+/** `vendors.psi` (docs/operations.md#configuration-reference). */
 export const PsiConfig = z.object({
   /** Who may get a bearer token from `POST /oauth/token` to PUT notifications to our hook. */
   clients: z

@@ -340,7 +340,7 @@ describe('PSI eligibility hand-off to the ATS', () => {
     const until = Date.now() + 20_000;
     while (!events.some((e) => e.order.status === 'invited') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
     const invited = events.find((e) => e.order.status === 'invited');
-    // README "PSI": the ATS creates the PSI eligibility with client_eligibility_id = order.vendorRef.
+    // docs/vendors/psi.md#ordering-a-psi-package: the ATS creates the PSI eligibility with client_eligibility_id = order.vendorRef.
     expect(invited?.order).toMatchObject({ id: placed.id, vendorRef: order.vendorRef, candidateId: 'psi-handoff', packageId: pkg.id });
     const candidate = await bff.token({ role: 'candidate', candidateId: 'psi-handoff' });
     expect((await bff.getOrder(placed.id, candidate)).vendorRef).toBeNull();

@@ -16,7 +16,7 @@ describe('PSI status table', () => {
     expect(STATUS_BY_CHANGE_REASON[reason]).toBe(status);
   });
 
-  it('covers exactly the change reasons of seed 004', () => {
+  it('covers exactly the change reasons PSI documents (docs/vendors/psi.md#change-reasons)', () => {
     expect([...CHANGE_REASONS].sort()).toEqual(table.map(([r]) => r).sort());
     expect(Object.keys(STATUS_BY_CHANGE_REASON).sort()).toEqual([...CHANGE_REASONS].sort());
   });

@@ -1,7 +1,7 @@
-// PSI change_reason → unified OrderStatus (DESIGN.md §3). A table and nothing else: ordering and reopening are the core's.
+// PSI change_reason → unified OrderStatus (docs/vendors/psi.md#change-reasons). A table and nothing else: ordering and reopening are the core's.
 import type { OrderStatus } from '@ca/shared';
 
-/** @see seed 004 "change_reason … Possible values are" */
+/** @see docs/vendors/psi.md#change-reasons "change_reason … Possible values are" */
 export const CHANGE_REASONS = [
   'BOOKING_CREATED',
   'BOOKING_RESCHEDULED',
@@ -15,9 +15,9 @@ export type ChangeReason = (typeof CHANGE_REASONS)[number];
 export const STATUS_BY_CHANGE_REASON: Readonly<Record<ChangeReason, OrderStatus>> = {
   BOOKING_CREATED: 'scheduled',
   BOOKING_RESCHEDULED: 'scheduled',
-  // A later BOOKING_CREATED reopens a cancelled order (DESIGN.md §3): the core's state machine allows it.
+  // A later BOOKING_CREATED reopens a cancelled order (docs/architecture.md#order-state-machine): the core's state machine allows it.
   BOOKING_CANCELLED: 'cancelled',
-  // seed 004: no score in the payload; EXAM_COMPLETED is a status signal only.
+  // docs/vendors/psi.md#change-reasons: no score in the payload; EXAM_COMPLETED is a status signal only.
   EXAM_COMPLETED: 'completed',
   ABSENT: 'no_show',
   EXCUSED_ABSENT: 'excused',

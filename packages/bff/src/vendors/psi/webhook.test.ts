@@ -51,7 +51,7 @@ describe('PSI notification parsing', () => {
     const u = update(fixture('exam-completed-empty-optionals.json'));
     expect(u.match).toEqual({ candidateId: 'cand-1001', packageId: 'psi-cert' });
     expect(u.status).toBe('completed');
-    // seed 004: location_timezone is empty for other delivery modes; the UTC instant stays right.
+    // docs/vendors/psi.md#time-zones: location_timezone is empty for other delivery modes; the UTC instant stays right.
     expect(u.booking).toEqual({ startsAt: '2020-04-03T08:30:00.000Z', timeZone: 'UTC', code: 'BKG7QX2M9A' });
   });
 
@@ -71,10 +71,10 @@ describe('PSI notification parsing', () => {
     expect(u.dedupeKey).toBe('BKG3LW8PZT|ABSENT|booking_on=2020-05-12T13:00:00.000Z');
   });
 
-  it('keeps the keys of the seed 004 NotificationRequest and ignores its placeholder values', () => {
-    const seedKeys = Object.keys(JSON.parse(fixture('seed-004-template.json')) as object).sort();
-    expect(Object.keys(JSON.parse(fixture('booking-created-site-all-fields.json')) as object).sort()).toEqual(seedKeys);
-    const { notification, raw } = parseNotification(fixture('seed-004-template.json'));
+  it('keeps the keys of the documented NotificationRequest template and ignores its placeholder values', () => {
+    const templateKeys = Object.keys(JSON.parse(fixture('notification-request-template.json')) as object).sort();
+    expect(Object.keys(JSON.parse(fixture('booking-created-site-all-fields.json')) as object).sort()).toEqual(templateKeys);
+    const { notification, raw } = parseNotification(fixture('notification-request-template.json'));
     expect(ignoredFields(raw, notification)).toEqual(expect.arrayContaining(['booking_on', 'effective_date']));
   });
 
@@ -88,7 +88,7 @@ describe('PSI notification parsing', () => {
     expect(new Set([k1, k3, k4]).size).toBe(3);
   });
 
-  // seed 004: PSI sends a refused notification to a manually replayed error queue, so a notification that names
+  // docs/vendors/psi.md#responses-and-retries: PSI sends a refused notification to a manually replayed error queue, so a notification that names
   // an order is accepted whatever its optional or unknown fields say; the raw body keeps what was sent.
   const base = () => JSON.parse(fixture('booking-created-site-all-fields.json')) as Record<string, unknown>;
   it('keeps an unknown change_reason in history as a fact that cannot move the order', () => {

@@ -1,4 +1,4 @@
-// Parses a PSI booking notification (NotificationRequest, seed 004) into one StatusUpdate.
+// Parses a PSI booking notification (NotificationRequest, docs/vendors/psi.md#notifications) into one StatusUpdate.
 // Never authenticates (the core has verified the bearer token before), never guesses an order it cannot match, and
 // never refuses a matching notification for an optional or unknown field (PSI's refusals go to a manual queue).
 import type { Booking } from '@ca/shared';
@@ -7,7 +7,7 @@ import { WebhookInvalid, type PackageConfig, type StatusUpdate } from '../../cor
 import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON, type ChangeReason } from './status.js';
 
 /**
- * The body PSI PUTs, as seed 004 documents it (all strings; PSI may also send an optional one empty).
+ * The body PSI PUTs, as docs/vendors/psi.md#notifications documents it (all strings; PSI may also send an optional one empty).
  * @see https://apidocs.psiexams.com/booking-events-service/resources/notificationrequest
  */
 export interface PsiNotification {
@@ -29,12 +29,12 @@ export interface PsiNotification {
   location_timezone?: string;
 }
 
-/** seed 004: "YYYY-MM-DDThh:mm:ssZ" (UTC); an offset or fractions are accepted, the instant is what counts. */
+/** docs/vendors/psi.md#notifications: "YYYY-MM-DDThh:mm:ssZ" (UTC); an offset or fractions are accepted, the instant is what counts. */
 const utcTime = z.iso.datetime({ offset: true });
 
 /**
  * A field we use if it is well formed and otherwise ignore: PSI sends a refused notification to a manually replayed
- * error queue (seed 004), so an optional, empty or odd field must never bounce a notification that matches an order.
+ * error queue (docs/vendors/psi.md#responses-and-retries), so an optional, empty or odd field must never bounce a notification that matches an order.
  * Only a body that is not a JSON object, or one that matches no order, is refused.
  */
 function lenient<T extends z.ZodType>(schema: T) {
@@ -74,21 +74,21 @@ export const NotificationRequest = z.object({
   candidate_id: lenient(text),
   /** One of CHANGE_REASONS; another value is kept in history without moving the order. */
   change_reason: lenient(text),
-  /** Our eligibility id, "if provided" (seed 004): the order's vendorRef. */
+  /** Our eligibility id, "if provided" (docs/vendors/psi.md#matching): the order's vendorRef. */
   client_eligibility_id: lenient(text),
   /** SITE_PROCTORED | ATLAS_REMOTE_PROCTORED; "all other delivery modes" exist, so any string is accepted. */
   delivery_mode: lenient(z.string()),
-  /** When this happened at PSI, UTC: the order of events (seed 004: "irrespective of the sequence in which these are received"). */
+  /** When this happened at PSI, UTC: the order of events (docs/vendors/psi.md#ordering: "irrespective of the sequence in which these are received"). */
   effective_date: lenient(utcTime),
   exam_code: lenient(text),
   exam_portions: lenient(
     z.array(z.object({ portion_code: z.string().optional().nullable(), portion_name: z.string().optional().nullable() })),
   ),
-  /** Site-proctored only (seed 004). */
+  /** Site-proctored only (docs/vendors/psi.md#notifications). */
   location_address: lenient(z.string()),
   location_code: lenient(z.string()),
   location_name: lenient(z.string()),
-  /** seed 004 says IANA ("Country/zone"); any other text is kept as the vendor's label with the UTC instant. */
+  /** docs/vendors/psi.md#time-zones says IANA ("Country/zone"); any other text is kept as the vendor's label with the UTC instant. */
   location_timezone: lenient(z.string()),
 });
 export type NotificationRequest = z.infer<typeof NotificationRequest>;
@@ -141,10 +141,10 @@ export function toStatusUpdate(
     if (!pkg) throw new WebhookInvalid('No PSI package has the notification\'s exam_code.');
     match = { candidateId: n.candidate_id, packageId: pkg.id };
   }
-  // effective_date is marked Optional in seed 004; without it the observed time is the best we have.
+  // effective_date is marked Optional in docs/vendors/psi.md#notifications; without it the observed time is the best we have.
   const vendorTime = n.effective_date ? new Date(n.effective_date) : opts.observedAt;
   const reason = n.change_reason ?? 'UNKNOWN';
-  // No event id at PSI (VENDOR-NOTES §4.1): (booking_code, change_reason, effective_date) names the event.
+  // No event id at PSI (docs/vendors/psi.md#deduplication): (booking_code, change_reason, effective_date) names the event.
   // Without effective_date, booking_on keeps two reschedules of one booking apart.
   const when = n.effective_date
     ? new Date(n.effective_date).toISOString()
@@ -175,7 +175,7 @@ function bookingOf(n: NotificationRequest): Booking | null {
   const iana = zone !== undefined && isTimeZone(zone);
   return {
     startsAt: new Date(n.booking_on).toISOString(),
-    // seed 004: empty for delivery modes other than site and remote proctoring; the UTC start is then all we know.
+    // docs/vendors/psi.md#time-zones: empty for delivery modes other than site and remote proctoring; the UTC start is then all we know.
     // A zone that is not IANA (e.g. "Eastern Standard Time") cannot be used to show the time: UTC, with PSI's text.
     timeZone: iana ? zone : 'UTC',
     ...(zone && !iana ? { timeZoneLabel: zone } : {}),
