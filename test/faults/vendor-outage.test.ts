@@ -1,6 +1,8 @@
 // Vendor outages against the real sandboxes: each vendor hangs, then drops connections, then answers errors,
 // then recovers. Every outbound call ends within its timeout in a retryable failure (the order waits, it does not
 // fail), the BFF stays responsive, every order is placed once the vendor is back, and memory stays bounded.
+// Placement retries come a second apart here (CA_TEST_PLACE_RETRY) so each phase is waited out by attempts, not by
+// the production backoff, which jobs/placement.test.ts checks.
 import type { Order } from '@ca/shared';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,8 @@ import { createOrder, getOrder, metric, pool } from './support.js';
 const VENDORS = ['pymetrics', 'mettl', 'berke'] as const; // the vendors we call (PSI calls us)
 const TIMEOUT_MS = 1000;
 const PER_VENDOR = 5;
+/** A retry a second after each failure, and enough of them that no order fails for good during the outage. */
+const PLACE_RETRY = { limit: 100, delay: 1, delayMax: 1 };
 
 describe('vendor outages', () => {
   const sandboxes: VendorSandbox[] = [];
@@ -38,7 +42,9 @@ describe('vendor outages', () => {
     }
     await Promise.all(sandboxes.map((s) => s.outage('hang')));
     const dataDir = join(mkdtempSync(join(tmpdir(), 'ca-faults-outage-')), 'bff');
-    bff = await startBffProcess(writeConfig(acmeConfig({ port, database: `embedded:${dataDir}`, vendors, packages })));
+    bff = await startBffProcess(writeConfig(acmeConfig({ port, database: `embedded:${dataDir}`, vendors, packages })), {
+      CA_TEST_PLACE_RETRY: JSON.stringify(PLACE_RETRY),
+    });
     const url = bff.url;
     const rssBefore = await metric(url, 'process_resident_memory_bytes');
 
@@ -72,12 +78,15 @@ describe('vendor outages', () => {
     expect(performance.now() - healthStarted).toBeLessThan(1000);
     for (const { order } of created) expect(await getOrder(url, order.id)).toMatchObject({ status: 'requested', vendorRef: null });
 
-    // Connections dropped, then errors: still waiting.
-    await Promise.all(sandboxes.map((s) => s.outage('drop')));
-    await new Promise((r) => setTimeout(r, 3000));
-    await Promise.all(sandboxes.map((s) => s.outage('error')));
-    await new Promise((r) => setTimeout(r, 3000));
-    for (const { order } of created) expect((await getOrder(url, order.id)).vendorRef).toBeNull();
+    // Connections dropped, then errors: each order is tried again under each (two failures after the switch: the
+    // second attempt started after the first had failed, so wholly in the new mode), and is still waiting.
+    for (const mode of ['drop', 'error'] as const) {
+      const since = Date.now();
+      await Promise.all(sandboxes.map((s) => s.outage(mode)));
+      const failedSince = (id: string) => retries().filter((r) => r.order === id && r.time! >= since).length;
+      await waitFor(async () => created.every(({ order }) => failedSince(order.id) >= 2), 30_000, `an attempt of every order while the vendors ${mode}`);
+      for (const { order } of created) expect(await getOrder(url, order.id)).toMatchObject({ status: 'requested', vendorRef: null });
+    }
     const attempts = retries().length;
 
     await Promise.all(sandboxes.map((s) => s.outage('none')));

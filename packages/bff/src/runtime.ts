@@ -65,6 +65,7 @@ export interface StartOptions {
   pollIntervalSeconds?: number;
   placeRetryLimit?: number;
   placeRetryDelay?: number;
+  placeRetryDelayMax?: number;
   /** Listen port override (0 = any). */
   port?: number;
 }
@@ -161,6 +162,7 @@ async function startCore(
     ...(opts.pollIntervalSeconds !== undefined ? { pollIntervalSeconds: opts.pollIntervalSeconds } : {}),
     ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),
     ...(opts.placeRetryDelay !== undefined ? { placeRetryDelay: opts.placeRetryDelay } : {}),
+    ...(opts.placeRetryDelayMax !== undefined ? { placeRetryDelayMax: opts.placeRetryDelayMax } : {}),
   });
   await jobs.start();
   closers.push(() => jobs.stop());

@@ -17,6 +17,20 @@ function configPath(argv: string[]): string {
   return process.env.CA_CONFIG ?? './bff.config.json';
 }
 
+/**
+ * Test knob, never set in production: CA_TEST_PLACE_RETRY, JSON `{ "limit", "delay", "delayMax" }` (seconds), shortens
+ * the placement retry schedule (jobs/placement.ts PLACE_RETRY) so a fault test waits out a vendor outage in seconds.
+ */
+function placeRetryKnob(raw = process.env.CA_TEST_PLACE_RETRY): { placeRetryLimit?: number; placeRetryDelay?: number; placeRetryDelayMax?: number } {
+  if (!raw) return {};
+  const { limit, delay, delayMax } = JSON.parse(raw) as { limit?: number; delay?: number; delayMax?: number };
+  return {
+    ...(limit !== undefined ? { placeRetryLimit: limit } : {}),
+    ...(delay !== undefined ? { placeRetryDelay: delay } : {}),
+    ...(delayMax !== undefined ? { placeRetryDelayMax: delayMax } : {}),
+  };
+}
+
 async function main() {
   let config;
   try {
@@ -29,7 +43,7 @@ async function main() {
     }
     throw err;
   }
-  const bff = await startBff({ config, vendors: vendorModules });
+  const bff = await startBff({ config, vendors: vendorModules, ...placeRetryKnob() });
   bff.log.info({ url: bff.url, publicUrl: config.publicUrl, database: config.database.split(':')[0] }, `candidate-assessment BFF listening on ${bff.url}`);
   let stopping = false;
   const stop = (signal: string) => {

@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VendorAdapterFactory, VendorOrder } from '../core/vendor-port.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { PLACE_RETRY } from './placement.js';
+import { Q } from './queue.js';
 
 function gatedVendor(o: { withCancel: boolean }) {
   const mv = createMemoryVendor();
@@ -65,6 +67,8 @@ describe('an order cancelled while the vendor places it', () => {
     const { v, history, ref } = await race(true);
     expect(v.cancelled).toEqual([ref]);
     expect(history).toContain('withdrawn after a late placement (Memory DeleteAssessment)');
+    // A BFF started without test knobs places on the production schedule (placement.test.ts).
+    expect(await t!.bff.jobs.boss.getQueue(Q.place)).toMatchObject(PLACE_RETRY);
   });
 
   it('records that the vendor keeps it when the vendor has no call to withdraw it', async () => {

@@ -28,10 +28,26 @@ export interface PlacementOptions {
   orders: OrderService;
   log: Logger;
   metrics: Metrics;
-  /** Placement attempts before the order fails (default 8: about 4 minutes of backoff). */
+  /** Test knobs over PLACE_RETRY: retries before the order fails, the first delay and the longest, in seconds. */
   retryLimit?: number | undefined;
-  /** First retry delay in seconds; doubles with jitter (pg-boss retryBackoff). */
   retryDelay?: number | undefined;
+  retryDelayMax?: number | undefined;
+}
+
+/**
+ * How a placement that failed is retried in production: 2 s doubling with jitter (2–4 s, 4–8 s, …, pg-boss
+ * retryBackoff) up to 5 minutes apart, 8 times; the last failure, 8.5–13.5 minutes after the first, fails the order.
+ */
+export const PLACE_RETRY = { retryLimit: 8, retryDelay: 2, retryBackoff: true, retryDelayMax: 300 } as const;
+
+/** The placement queue's retry options: PLACE_RETRY with any test knob over it. */
+export function placeRetryOptions(o: Pick<PlacementOptions, 'retryLimit' | 'retryDelay' | 'retryDelayMax'>) {
+  return {
+    retryLimit: o.retryLimit ?? PLACE_RETRY.retryLimit,
+    retryDelay: o.retryDelay ?? PLACE_RETRY.retryDelay,
+    retryBackoff: PLACE_RETRY.retryBackoff,
+    retryDelayMax: o.retryDelayMax ?? PLACE_RETRY.retryDelayMax,
+  };
 }
 
 /** The order service's `enqueuePlacement` port: the placement job is sent in the order's own transaction. */
@@ -43,12 +59,10 @@ export function placementEnqueuer(boss: PgBoss): EnqueuePlacement {
 
 /** Creates the placement queue and works it. */
 export async function startPlacement(o: PlacementOptions): Promise<void> {
-  const retryLimit = o.retryLimit ?? 8;
+  const retry = placeRetryOptions(o);
+  const { retryLimit } = retry;
   await o.boss.createQueue(Q.place, {
-    retryLimit,
-    retryDelay: o.retryDelay ?? 2,
-    retryBackoff: true,
-    retryDelayMax: 300,
+    ...retry,
     expireInSeconds: 120,
     heartbeatSeconds: HEARTBEAT,
     notify: true,

@@ -19,10 +19,10 @@ export interface JobRunnerOptions {
   orders: OrderService;
   log: Logger;
   metrics: Metrics;
-  /** Placement attempts before the order fails (default 8: about 4 minutes of backoff). */
+  /** Test knobs over the placement retry schedule (placement.ts PLACE_RETRY). */
   placeRetryLimit?: number;
-  /** First retry delay in seconds; doubles with jitter (pg-boss retryBackoff). */
   placeRetryDelay?: number;
+  placeRetryDelayMax?: number;
   /** Overrides every adapter's poll interval (tests: a long one, then pollNow()). */
   pollIntervalSeconds?: number;
 }
@@ -38,7 +38,7 @@ export function createJobRunner(opts: JobRunnerOptions) {
     boss,
     async start() {
       await boss.start();
-      await startPlacement({ ...deps, boss, retryLimit: opts.placeRetryLimit, retryDelay: opts.placeRetryDelay });
+      await startPlacement({ ...deps, boss, retryLimit: opts.placeRetryLimit, retryDelay: opts.placeRetryDelay, retryDelayMax: opts.placeRetryDelayMax });
       await startHints({ ...deps, boss });
       timers = await startPolls({ ...deps, boss, pollIntervalSeconds: opts.pollIntervalSeconds }, () => stopped);
       started = true;
