@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../testing/databases.js';
 import { orderSnapshot } from '../../testing/snapshots.js';
 import { parseConfig } from '../config.js';
+import { createBoss } from '../jobs/queue.js';
 import { createMetrics, type Metrics } from '../metrics.js';
 import { openDatabase, type Database } from '../store/db.js';
 import { appendEvent, pruneEvents } from '../store/events.js';
@@ -233,6 +234,22 @@ for (const d of testDatabases()) {
       expect(Date.now() - restarted).toBeGreaterThanOrEqual(800); // waited out the backoff (1.5–3 s after the failure)
       await waitFor(() => lines.some((l) => /gave up/.test(l.msg)), 10_000, 'the give-up');
       expect(acme.ids).toEqual([refused, refused]); // the second attempt was the last of 1 + 1 retry
+    });
+
+    it('starts a tenant upgraded from per-event delivery jobs just before the oldest job still waiting', async () => {
+      const boss = createBoss(db, log);
+      await boss.start();
+      try {
+        await boss.createQueue('ats-webhook');
+        await db.query(`DELETE FROM ca_webhook_cursors WHERE tenant_id = 'globex'`);
+        const [, waiting, alsoWaiting] = await append(['globex', 'globex', 'globex']);
+        for (const eventId of [waiting, alsoWaiting]) await boss.send('ats-webhook', { tenantId: 'globex', eventId: String(eventId) });
+        await replica({ legacyJobSchema: db.jobSchema });
+        await waitFor(() => globex.ids.length >= 2, 10_000, 'the waiting deliveries');
+        expect(globex.ids).toEqual([waiting, alsoWaiting]);
+      } finally {
+        await boss.stop({ graceful: false });
+      }
     });
 
     it('moves past an event pruned before it was delivered, with a warning', async () => {
