@@ -1,4 +1,4 @@
-// Berke's own calls for recruiter actions: cancel is DeleteAssessment, remind is SendInvitation (VENDOR-NOTES §2.4,
+// Berke's own calls for recruiter actions: cancel is DeleteAssessment, remind is SendInvitation (docs/vendors/berke.md#recruiter-actions,
 // https://site.berkeassessment.com/Api/Documentation/SendInvitation). Never PerformAssessment: it would create again.
 import type { Reminder, VendorActionResult, VendorOrder } from '../../core/vendor-port.js';
 import type { BerkeClient } from './client.js';

@@ -102,7 +102,7 @@ describe('Berke adapter against the sandbox', () => {
     expect(sandbox.candidates().every((x) => x.invitationsSent === 1)).toBe(true);
   });
 
-  it('uses the ATS candidate id as sourceCandidateId (seed 002), so a repeated placeOrder reaches the same assessment', async () => {
+  it('uses the ATS candidate id as sourceCandidateId (docs/vendors/berke.md#performassessment), so a repeated placeOrder reaches the same assessment', async () => {
     const { sandbox, adapter } = await setup();
     const order = makeTestOrder(salesPackage);
     const a = await adapter.placeOrder(order);
@@ -129,7 +129,7 @@ describe('Berke adapter against the sandbox', () => {
     expect(retake.vendorRef).toMatch(/^ca-[0-9a-f]{32}$/);
     expect(retake.status).toBe('invited');
     expect(sandbox.candidates()).toHaveLength(2);
-    // A second package for the same candidate (no retake) still reaches the one assessment (seed 002).
+    // A second package for the same candidate (no retake) still reaches the one assessment (docs/vendors/berke.md#performassessment).
     const other = await place(adapter, salesPackage, { candidateId: first.candidateId });
     expect(other.vendorRef).toBe(first.vendorRef);
   });
@@ -158,7 +158,7 @@ describe('Berke adapter against the sandbox', () => {
     const location = finish.headers.get('location')!;
     expect(location.startsWith(`${ctx.links.returnUrl(order.id)}?code=`)).toBe(true);
     expect(location).toMatch(/&id=[0-9a-f]{128}$/);
-    // seed 002: re-opening a completed assessment keeps redirecting.
+    // docs/vendors/berke.md#performassessment: re-opening a completed assessment keeps redirecting.
     const again = await fetch(launch, { redirect: 'manual' });
     expect(again.status).toBe(302);
     expect(again.headers.get('location')).toBe(location);

@@ -102,7 +102,7 @@ async function placeOrder(t: BerkeTenant, order: VendorOrder): Promise<PlacedOrd
   const sourceCandidateId = sourceCandidateIdFor(order.retakeOf ? `${order.candidateId} retake ${order.id}` : order.candidateId);
   const sourceJobId = t.jobOf(order);
   // The candidate may already have their Berke assessment (another package, or this order placed before a
-  // timeout). seed 002: sourceJobId "is only recorded the first time … changing SourceJobId on subsequent calls
+  // timeout). docs/vendors/berke.md#performassessment: sourceJobId "is only recorded the first time … changing SourceJobId on subsequent calls
   // will create an error response", and every job is scored anyway, so it is sent only for a new assessment.
   let existing: BerkeAssessmentResponse | null = null;
   try {
@@ -112,7 +112,7 @@ async function placeOrder(t: BerkeTenant, order: VendorOrder): Promise<PlacedOrd
     if (!(err instanceof VendorError) || err.retryable) throw err;
   }
   const done = existing !== null && (existing.assessmentStatus.statusId === 2 || existing.assessmentStatus.jobFitScoresAvailable);
-  // seed 002: PerformAssessment re-sends the invitation on every call. The job runner calls placeOrder once per
+  // docs/vendors/berke.md#performassessment: PerformAssessment re-sends the invitation on every call. The job runner calls placeOrder once per
   // order; a finished assessment is not called again at all (nothing to invite to, scores are read from it).
   const res = done
     ? existing!
@@ -140,7 +140,7 @@ async function placeOrder(t: BerkeTenant, order: VendorOrder): Promise<PlacedOrd
 async function launchUrl(t: BerkeTenant, order: VendorOrder): Promise<VendorLink> {
   const res = await t.client.getAssessmentStatus(refOf(order));
   const url = res.assessmentStatus.assessmentUrl;
-  // seed 002: assessmentUrl "will be empty after the assessment is completed".
+  // docs/vendors/berke.md#response: assessmentUrl "will be empty after the assessment is completed".
   if (!url) {
     throw new VendorError('This Berke assessment is complete; there is nothing left to start.', {
       retryable: false,
@@ -151,8 +151,8 @@ async function launchUrl(t: BerkeTenant, order: VendorOrder): Promise<VendorLink
 }
 
 async function reportUrl(t: BerkeTenant, order: VendorOrder): Promise<VendorReport> {
-  // The order's job's anonymous reportUrl, asked for now and never stored (seed 002). When the account disabled
-  // anonymous report access, reportUrl is empty: GetReportForJob then answers the PDF itself (VENDOR-NOTES §2.4),
+  // The order's job's anonymous reportUrl, asked for now and never stored (docs/vendors/berke.md#reports). When the account disabled
+  // anonymous report access, reportUrl is empty: GetReportForJob then answers the PDF itself (docs/vendors/berke.md#reports),
   // which the core streams to the recruiter behind the report ticket.
   const res = await t.client.getAssessmentStatus(refOf(order));
   const jobId = t.jobOf(order);

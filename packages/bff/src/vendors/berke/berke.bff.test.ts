@@ -153,7 +153,7 @@ describe('Berke with anonymous reports disabled and UTF-16 XML answers, through 
     const recruiter = await bff.token({ role: 'recruiter', candidateId });
     const first = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'invited', 15_000);
     const second = await bff.waitForOrder((await bff.order('berke-support', { token: recruiter })).id, (o) => o.status === 'invited', 15_000);
-    // seed 002: sourceCandidateId is the ATS candidate id; one Berke assessment for both packages.
+    // docs/vendors/berke.md#performassessment: sourceCandidateId is the ATS candidate id; one Berke assessment for both packages.
     expect([first.vendorRef, second.vendorRef]).toEqual([candidateId, candidateId]);
     expect(sandbox.candidates()).toHaveLength(1);
     expect(sandbox.candidate(candidateId)).toMatchObject({ sourceJobId: 'sales-rep', invitationsSent: 2 });

@@ -71,7 +71,7 @@ describe('Berke client', () => {
     });
   });
 
-  it.each(['perform-assessment-scored.json', 'perform-assessment-scored.xml'])('reads the seed success sample %s', async (name) => {
+  it.each(['perform-assessment-scored.json', 'perform-assessment-scored.xml'])('reads the documented success sample %s', async (name) => {
     const { client } = clientWith([ok(name)]);
     const r = await client.getAssessmentStatus('x');
     expect(r.jobFit).toHaveLength(5);
@@ -82,7 +82,7 @@ describe('Berke client', () => {
   it.each([
     { name: 'error.json', type: 'application/json' },
     { name: 'error.xml', type: 'text/xml' },
-  ])('turns the seed error sample $name into a VendorError with the vendor message', async ({ name, type }) => {
+  ])('turns the documented error sample $name into a VendorError with the vendor message', async ({ name, type }) => {
     const { client } = clientWith([
       { status: 400, body: fixture(name), headers: { 'x-response-code': '400.1040', 'content-type': type } },
     ]);
@@ -129,7 +129,7 @@ describe('Berke client', () => {
   it.each([
     { name: 'throttled-429.json', type: 'application/json' },
     { name: 'throttled-429.xml', type: 'text/xml' },
-  ])('waits out the seed 429 sample $name and repeats the call', async ({ name, type }) => {
+  ])('waits out the documented 429 sample $name and repeats the call', async ({ name, type }) => {
     const { client, sent, limiter } = clientWith([
       { status: 429, body: fixture(name), headers: { 'content-type': type } },
       ok('perform-assessment-scored.json'),
@@ -140,7 +140,7 @@ describe('Berke client', () => {
     expect(sent).toHaveLength(2);
     expect(client.stats.throttled).toBe(1);
     expect(limiter.stats().concurrency).toBe(4);
-    // seed sample: callExpiresOnCompletion=true, so the wait is a short back-off (50–100 ms), not the 423 ms estimate,
+    // The documented sample: callExpiresOnCompletion=true, so the wait is a short back-off (50–100 ms), not the 423 ms estimate,
     // and fewer calls may run at once.
     expect(Date.now() - t0).toBeGreaterThanOrEqual(45);
     expect(Date.now() - t0).toBeLessThan(400);

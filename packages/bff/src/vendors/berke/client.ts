@@ -42,24 +42,24 @@ export interface PerformAssessmentParams {
 }
 
 export interface BerkeClient {
-  /** Creates the assessment and SENDS AN INVITATION on every call (seed 002): never use it to poll. */
+  /** Creates the assessment and SENDS AN INVITATION on every call (docs/vendors/berke.md#performassessment): never use it to poll. */
   performAssessment(p: PerformAssessmentParams): Promise<BerkeAssessmentResponse>;
   getAssessmentStatus(sourceCandidateId: string): Promise<BerkeAssessmentResponse>;
   getJobs(): Promise<BerkeJob[]>;
   /**
-   * One page (≤ 50) of assessments completed between two Unix UTC times ("suitable for polling", VENDOR-NOTES §2.4).
+   * One page (≤ 50) of assessments completed between two Unix UTC times ("suitable for polling", docs/vendors/berke.md#polling).
    * The parameter and wrapper names are not in any public sample: `fromDateUtc`/`toDateUtc`/`pageNumber` are sent
    * and the list is read from `assessments.assessment` (the GetJobs nesting) or `completedAssessments`.
    */
   getCompletedAssessments(p: { fromUtc: number; toUtc: number; page: number }): Promise<BerkeAssessmentResponse[]>;
   /**
-   * The report document of a completed assessment for a job (VENDOR-NOTES §2.4, GetReportForJob): `outputFormat`
+   * The report document of a completed assessment for a job (docs/vendors/berke.md#reports, GetReportForJob): `outputFormat`
    * 0 PDF, 1 HTML. Answers the document itself; errors come back in Berke's usual envelope.
    */
   getReportForJob(p: { sourceCandidateId: string; sourceJobId?: string; html?: boolean }): Promise<{ contentType: string; body: Uint8Array }>;
-  /** VENDOR-NOTES §2.4: removes the assessment; its links and reports stop working. */
+  /** docs/vendors/berke.md#recruiter-actions: removes the assessment; its links and reports stop working. */
   deleteAssessment(sourceCandidateId: string): Promise<void>;
-  /** VENDOR-NOTES §2.4: emails the candidate a start link again (`email` required; `message` ≤ 1000, omitted = default). */
+  /** docs/vendors/berke.md#recruiter-actions: emails the candidate a start link again (`email` required; `message` ≤ 1000, omitted = default). */
   sendInvitation(p: { sourceCandidateId: string; email: string }): Promise<void>;
   readonly stats: BerkeClientStats;
 }
@@ -71,7 +71,7 @@ interface Wire {
   opts: BerkeClientOptions;
   base: string;
   stats: BerkeClientStats;
-  /** Removes the token wherever a vendor echoes it (seed 002: "API key '[API.Key.Sent.To.Berke]' is invalid"). */
+  /** Removes the token wherever a vendor echoes it (docs/vendors/berke.md#errors: "API key '[API.Key.Sent.To.Berke]' is invalid"). */
   redact(s: string): string;
 }
 

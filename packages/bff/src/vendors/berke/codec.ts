@@ -16,7 +16,7 @@ const xmlParser = new XMLParser({
 });
 
 /**
- * Decodes a body by BOM or charset. seed 002: the XML samples declare `encoding="utf-16"`; a .NET server may
+ * Decodes a body by BOM or charset. docs/vendors/berke.md#transport: the XML samples declare `encoding="utf-16"`; a .NET server may
  * really send UTF-16 (then `Response.text()`, which always assumes UTF-8, would garble it) or UTF-8 anyway.
  */
 export function decodeBody(bytes: Uint8Array, contentType: string | null): string {
@@ -45,7 +45,7 @@ export function parseBerkeBody(text: string): Record<string, unknown> {
     return value as Record<string, unknown>;
   }
   if (!trimmed.startsWith('<')) throw new Error('neither JSON nor XML');
-  // Hardened XML: no DTD, so no custom or external entities (DESIGN.md §7).
+  // Hardened XML: no DTD, so no custom or external entities (docs/architecture.md#security).
   if (/<!DOCTYPE|<!ENTITY/i.test(trimmed)) throw new Error('XML with a DTD is refused');
   const doc = xmlParser.parse(trimmed) as Record<string, unknown>;
   const root = doc['berkeResponse'];
@@ -67,7 +67,7 @@ function withJobFits(node: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-/** `X-Response-Code` is `[HTTP status].[Berke code]`, e.g. `200.0`, `403.1003` (seed 002). */
+/** `X-Response-Code` is `[HTTP status].[Berke code]`, e.g. `200.0`, `403.1003` (docs/vendors/berke.md#errors). */
 export function parseResponseCode(header: string | null): { http: number; berke: number } | null {
   const m = /^\s*(\d{3})\.(\d+)\s*$/.exec(header ?? '');
   return m ? { http: Number(m[1]), berke: Number(m[2]) } : null;

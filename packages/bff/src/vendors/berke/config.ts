@@ -8,12 +8,12 @@ import { VendorConfigError, type VendorContext } from '../../core/vendor-port.js
 export const BerkeConfig = z.object({
   /** e.g. `https://site.berkeassessment.com/api`; methods are `{baseUrl}/{MethodName}`. */
   baseUrl: vendorBaseUrl(),
-  /** seed 002: "Required. 1-50 characters. Case-sensitive." Server-side only. */
+  /** docs/vendors/berke.md#performassessment: "Required. 1-50 characters. Case-sensitive." Server-side only. */
   apiToken: z.string().min(1).max(50),
-  /** seed 002: optional API user, 1–50 characters; null = the token's default user. */
+  /** docs/vendors/berke.md#performassessment: optional API user, 1–50 characters; null = the token's default user. */
   username: z.string().min(1).max(50).nullable().optional(),
   pollIntervalSeconds: z.number().int().positive().default(300),
-  /** Client-side limit for all of this tenant's Berke calls (seed 002 sample: 120 per 60 000 ms). */
+  /** Client-side limit for all of this tenant's Berke calls (the sample in docs/vendors/berke.md#throttling: 120 per 60 000 ms). */
   rateLimit: z
     .object({ calls: z.number().int().positive(), perMs: z.number().int().positive() })
     .default({ calls: 120, perMs: 60_000 }),
@@ -35,7 +35,7 @@ export const BerkePackage = z.object({
   sourceJobId: z.string().min(1).max(50).optional(),
 });
 
-/** seed 002: onAssessmentCompleteRedirectToUrl is "Null or up to 150 characters". */
+/** docs/vendors/berke.md#performassessment: onAssessmentCompleteRedirectToUrl is "Null or up to 150 characters". */
 export const MAX_REDIRECT_URL = 150;
 /** Longest order id we expect when checking the return URL at start (ours are ~21 characters). */
 const PROBE_ORDER_ID = 'o'.repeat(32);

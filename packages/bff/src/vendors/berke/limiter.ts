@@ -3,12 +3,12 @@
 //
 // Why windows count a call until `perMs` after it *ended*: Berke counts a call when it arrives, which is some
 // time between our start and our end. Counting from the end (and in-flight calls always) keeps the calls Berke
-// sees in any window ≤ `calls`, whatever the network latency (seed 002: burst limit 120 per 60 000 ms).
+// sees in any window ≤ `calls`, whatever the network latency (docs/vendors/berke.md#throttling: burst limit 120 per 60 000 ms).
 
 export interface RateLimitOptions {
   calls: number;
   perMs: number;
-  /** Calls in flight at once; Berke also limits simultaneous calls (seed 002: `callExpiresOnCompletion`). */
+  /** Calls in flight at once; Berke also limits simultaneous calls (docs/vendors/berke.md#throttling: `callExpiresOnCompletion`). */
   maxConcurrent?: number;
   now?: () => number;
 }

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { VendorError, type VendorOrder } from '../../core/vendor-port.js';
 
 /**
- * The sourceCandidateId of a candidate: the ATS candidate id, as seed 002 recommends ("Identifies the participant in
+ * The sourceCandidateId of a candidate: the ATS candidate id, as docs/vendors/berke.md#performassessment recommends ("Identifies the participant in
  * the customer's ATS … Berke recommends a badge ID, HRIS ID, ATS ID"). One Berke assessment per candidate: a second
  * package reads its job's fit from it instead of making the candidate take it again, and a repeated placeOrder
  * reaches the same assessment. An id Berke cannot take (over 50 characters, spaces or control characters) becomes a

@@ -6,7 +6,7 @@ import { refOf } from './order-data.js';
 import { toOrderChanges } from './status.js';
 import type { BerkeAssessmentResponse } from './wire.js';
 
-/** GetCompletedAssessments pages hold at most 50 assessments (VENDOR-NOTES §2.4). */
+/** GetCompletedAssessments pages hold at most 50 assessments (docs/vendors/berke.md#polling). */
 const COMPLETED_PAGE = 50;
 /** Completed-assessment pages read per cycle at most (2,500 completions). */
 const MAX_COMPLETED_PAGES = 50;

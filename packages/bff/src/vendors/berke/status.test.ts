@@ -9,7 +9,7 @@ const parse = (name: string) => BerkeAssessmentResponse.parse(parseBerkeBody(fix
 const observed = new Date('2026-01-01T00:00:00Z');
 
 describe('Berke status mapping', () => {
-  describe.each(['perform-assessment-scored.json', 'perform-assessment-scored.xml'])('seed sample %s', (name) => {
+  describe.each(['perform-assessment-scored.json', 'perform-assessment-scored.xml'])('documented sample %s', (name) => {
     const r = parse(name);
 
     it('reads the assessment status with its decimal Unix-seconds timestamps', () => {

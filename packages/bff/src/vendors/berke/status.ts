@@ -1,17 +1,17 @@
 // Berke assessment status → unified order changes and result (a table). Decides only on statusId and
-// jobFitScoresAvailable, never on the status label or percentComplete (seed 002); never keeps a reportUrl.
+// jobFitScoresAvailable, never on the status label or percentComplete (docs/vendors/berke.md#statuses); never keeps a reportUrl.
 import type { JobFit, Level, OrderStatus, Result } from '@ca/shared';
 import type { OrderChange } from '../../core/vendor-port.js';
 import type { BerkeAssessmentResponse, BerkeJobFit } from './wire.js';
 
-/** seed 002: "statusId will be one of the following values: 5 = Not Started, 1 = In Progress, 2 = Complete". */
+/** docs/vendors/berke.md#statuses: "statusId will be one of the following values: 5 = Not Started, 1 = In Progress, 2 = Complete". */
 export const STATUS_BY_ID: Readonly<Record<number, OrderStatus>> = {
   5: 'invited',
   1: 'in_progress',
   2: 'completed',
 };
 
-/** seed 002: fitId 3 High (67-100), 2 Medium (34-66), 1 Low (0-33); 0, 4, 5 carry no level. */
+/** docs/vendors/berke.md#statuses: fitId 3 High (67-100), 2 Medium (34-66), 1 Low (0-33); 0, 4, 5 carry no level. */
 export const LEVEL_BY_FIT_ID: Readonly<Record<number, Level>> = { 3: 'high', 2: 'medium', 1: 'low' };
 
 const toDate = (unixSeconds: number | undefined): Date | null =>
@@ -23,13 +23,13 @@ const stamp = (unixSeconds: number | undefined): string => (unixSeconds !== unde
 /** fitPct as 0–100, or undefined when Berke has none (-1: disabled, missing data or incomplete). */
 export function fitPercent(fitPct: number | undefined): number | undefined {
   if (fitPct === undefined || fitPct < 0) return undefined;
-  // seed 002 sends fractions (0.99 with fitId 3 "High (67-100)"); a value above 1 is already a percentage.
+  // The documented samples send fractions (docs/vendors/berke.md#response: 0.99 with fitId 3 "High (67-100)"); a value above 1 is already a percentage.
   const pct = fitPct <= 1 ? fitPct * 100 : fitPct;
   return Math.min(100, Math.round(pct * 10) / 10);
 }
 
 /**
- * The fit an order is about: the one of the order's package job when given and scored (seed 002: "Berke scores both
+ * The fit an order is about: the one of the order's package job when given and scored (docs/vendors/berke.md#response: "Berke scores both
  * the primary job and all additional jobs in your account for all candidates", so a second package for the same
  * candidate reads its job's fit from the one assessment), else the assessment's primary job.
  */
@@ -68,14 +68,14 @@ export function toResult(r: BerkeAssessmentResponse, jobId?: string): Result {
   if (primary?.level) result.level = primary.level;
   if (completedAt) result.completedAt = completedAt.toISOString();
   const startCount = r.assessmentStatus.startCount;
-  // seed 002: "We recommend asking users whether they need technical assistance if the start count is above 3."
+  // docs/vendors/berke.md#response: "We recommend asking users whether they need technical assistance if the start count is above 3."
   if (startCount !== undefined && startCount > 3) {
     result.flags.push({ code: 'restarts', label: 'Assessment restarted', value: startCount, severity: 'warning' });
   }
   return result;
 }
 
-/** The payload kept for audit: without the report links, which must not be stored (seed 002). */
+/** The payload kept for audit: without the report links, which must not be stored (docs/vendors/berke.md#reports). */
 export function auditCopy(r: BerkeAssessmentResponse): unknown {
   return { assessmentStatus: r.assessmentStatus, jobFit: r.jobFit.map(({ reportUrl: _dropped, ...rest }) => rest) };
 }
@@ -139,7 +139,7 @@ export function toOrderChanges(r: BerkeAssessmentResponse, observedAt: Date, job
     changes.push({
       status: 'scored',
       vendorStatus: `${vendorStatus}:jobFitScoresAvailable`,
-      // seed 002's sample computes fits a moment *before* completedOnUtc: never date the score before completion.
+      // The documented sample (docs/vendors/berke.md#response) computes fits a moment *before* completedOnUtc: never date the score before completion.
       vendorTime: toDate(Math.max(computed, a.completedOnUtc ?? 0)) ?? observedAt,
       dedupeKey: `scored:${computed > 0 ? computed : stamp(a.completedOnUtc)}`,
       progress: 100,

@@ -16,7 +16,7 @@ export interface ThrottleOptions {
 
 /** Throws when all calls are paused for longer than a call may wait. */
 export function refuseWhilePaused(opts: ThrottleOptions): void {
-  // seed 002: after a daily-limit 429, wait "before calling any API method": fail fast instead of queueing for hours.
+  // docs/vendors/berke.md#throttling: after a daily-limit 429, wait "before calling any API method": fail fast instead of queueing for hours.
   const held = opts.limiter.pausedMs();
   if (held > opts.maxThrottleWaitMs) {
     throw new VendorError('Berke asked us to pause API calls; they resume later.', {
@@ -62,7 +62,7 @@ export function afterThrottled(opts: ThrottleOptions, method: string, attempt: n
 /** How long to hold all calls after a 429. */
 export function throttleWait(hint: BerkeThrottle | undefined, attempt: number): number {
   const est = hint?.estimatedMillisecondsToNextAllowedCall;
-  // seed 002: with callExpiresOnCompletion the estimate is 0 ("dependent on numerous factors"): back off instead.
+  // docs/vendors/berke.md#throttling: with callExpiresOnCompletion the estimate is 0 ("dependent on numerous factors"): back off instead.
   if (hint?.callExpiresOnCompletion || est === undefined || est <= 0) {
     const backoff = Math.min(100 * 2 ** attempt, 5_000);
     return Math.round(backoff / 2 + Math.random() * (backoff / 2));

@@ -2,9 +2,9 @@
 // mapping to our model (status.ts) or for reading a body (codec.ts).
 import { z } from 'zod';
 
-// @see https://site.berkeassessment.com/api/documentation/PerformAssessment (seed 002)
+// @see https://site.berkeassessment.com/api/documentation/PerformAssessment (docs/vendors/berke.md#performassessment)
 // The JSON form is a mechanical translation of the XML form, where every value is an attribute string,
-// so every field accepts both (VENDOR-NOTES §2.3).
+// so every field accepts both (docs/vendors/berke.md#response).
 
 /** A number sent as a JSON number or an XML attribute string; empty, null and absent mean "not set". */
 const wireNumber = z.preprocess((v) => {
@@ -24,16 +24,16 @@ const wireString = z.preprocess((v) => (v === null || v === undefined ? undefine
 /** `assessmentStatus` of PerformAssessment / GetAssessmentStatus. */
 export const BerkeAssessmentStatus = z.object({
   sourceCandidateId: z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1)),
-  /** A label; never used to decide anything (seed 002: "Do not use percent complete or the status label"). */
+  /** A label; never used to decide anything (docs/vendors/berke.md#statuses: "Do not use percent complete or the status label"). */
   status: wireString,
   /** 5 = Not Started, 1 = In Progress, 2 = Complete. */
   statusId: wireNumber,
   jobFitScoresAvailable: wireBoolean,
   invitationCode: wireString,
-  /** Empty after the assessment is completed (seed 002). */
+  /** Empty after the assessment is completed (docs/vendors/berke.md#response). */
   assessmentUrl: wireString,
   percentComplete: wireNumber,
-  /** Unix seconds with decimals, e.g. 1545228051.155 (seed 002). */
+  /** Unix seconds with decimals, e.g. 1545228051.155 (docs/vendors/berke.md#response). */
   createdOnUtc: wireNumber,
   startedOnUtc: wireNumber,
   completedOnUtc: wireNumber,
@@ -45,14 +45,14 @@ export type BerkeAssessmentStatus = z.infer<typeof BerkeAssessmentStatus>;
 /** One `jobFit`: every active job of the account is scored, the assessment's own job has isPrimaryJob. */
 export const BerkeJobFit = z.object({
   job: z.preprocess((v) => (v === null || v === undefined ? '' : String(v)), z.string()),
-  /** 0–1; -1 when matching is disabled, data is missing or the assessment is incomplete (seed 002). */
+  /** 0–1; -1 when matching is disabled, data is missing or the assessment is incomplete (docs/vendors/berke.md#response). */
   fitPct: wireNumber,
-  /** 0 not calculated, 1 Low, 2 Medium, 3 High, 4 job not configured, 5 not enough data (seed 002). */
+  /** 0 not calculated, 1 Low, 2 Medium, 3 High, 4 job not configured, 5 not enough data (docs/vendors/berke.md#statuses). */
   fitId: wireNumber,
   fit: wireString,
   isPrimaryJob: wireBoolean,
   sourceJobId: wireString,
-  /** Unauthenticated link that dies when the API key changes: fetched fresh, never stored (seed 002). */
+  /** Unauthenticated link that dies when the API key changes: fetched fresh, never stored (docs/vendors/berke.md#response). */
   reportUrl: wireString,
   fitComputedOnUtc: wireNumber,
 });
@@ -66,7 +66,7 @@ export type BerkeAssessmentResponse = z.infer<typeof BerkeAssessmentResponse>;
 
 /**
  * GetJobs: the account's active jobs. JSON nests `{"jobs":{"job":[...]}}`; XML has `<jobs><job .../></jobs>`.
- * @see https://site.berkeassessment.com/api/Documentation/GetJobs (VENDOR-NOTES §2.3)
+ * @see https://site.berkeassessment.com/api/Documentation/GetJobs (docs/vendors/berke.md#response)
  */
 export const BerkeJob = z.object({
   sourceJobId: wireString,
@@ -81,7 +81,7 @@ export const BerkeJobsResponse = z.object({
 });
 export type BerkeJob = z.infer<typeof BerkeJob>;
 
-/** The 429 body (seed 002, "API requests exceeded the maximum allowed per time-frame"). */
+/** The 429 body (docs/vendors/berke.md#throttling, "API requests exceeded the maximum allowed per time-frame"). */
 export const BerkeThrottle = z.object({
   callExpiresOnCompletion: wireBoolean,
   countCallsExceeded: wireNumber,
