@@ -53,7 +53,7 @@ describe('Berke status mapping', () => {
     });
   });
 
-  it('reads the JSON and XML samples into the same unified changes (their timestamps differ in the seed)', () => {
+  it('reads the JSON and XML samples into the same unified changes (their timestamps differ in the documented samples)', () => {
     const json = toOrderChanges(parse('perform-assessment-scored.json'), observed);
     const xml = toOrderChanges(parse('perform-assessment-scored.xml'), observed);
     const shape = (cs: typeof json) =>
