@@ -169,7 +169,7 @@ describe('pymetrics adapter against the sandbox', () => {
     await r.sandbox.advance(a.vendorRef!, 'complete', { fitscore: 91, band: 'Highly Recommend', passed: true });
     await r.sandbox.advance(b.vendorRef!, 'complete', { fitscore: 35, band: 'Not Recommended', passed: false });
 
-    // Asking for A alone brings B's result back too (seed 000); it must not land on A nor be lost for B.
+    // Asking for A alone brings B's result back too (docs/vendors/pymetrics.md#results); it must not land on A nor be lost for B.
     const onlyA = await r.adapter.refresh!([a]);
     const scoredA = onlyA.filter((u) => u.status === 'scored');
     expect(scoredA).toHaveLength(1);

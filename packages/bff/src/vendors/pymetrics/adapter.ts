@@ -48,14 +48,14 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
     refresh: (orders) => refreshOrders(ctx, client, config.batchSize, orders),
 
     async probe() {
-      // seed 000: `echo` answers its argument; it needs a session, so it proves the credentials too.
+      // docs/vendors/pymetrics.md#sessions: `echo` answers its argument; it needs a session, so it proves the credentials too.
       return `echo answered "${await client.echo('candidate-assessment probe')}"`;
     },
 
     async close() {},
   };
 
-  // seed 000: the order response's `assessment_url` is the candidate's invitation link; pymetrics has no call that
+  // docs/vendors/pymetrics.md#ordering: the order response's `assessment_url` is the candidate's invitation link; pymetrics has no call that
   // emails it again, so a reminder hands it to the ATS to send. No cancel call either: cancelling is marked here only.
   adapter.remind = async (order) => {
     const { url, vendorData } = await adapter.launchUrl(order);
@@ -92,7 +92,7 @@ async function placeOrder(ctx: VendorContext, client: PymetricsClient, order: Ve
   const res = await client.requestAssessmentOrder({
     first_name: order.candidate.firstName,
     last_name: order.candidate.lastName,
-    // DESIGN.md §4.4: a signed per-order ticket; pymetrics' call is only a hint to poll this order now.
+    // docs/contracts.md#vendor-facing-endpoints: a signed per-order ticket; pymetrics' call is only a hint to poll this order now.
     callback_url: ctx.links.callbackUrl(order.id),
     assessment_id: pkg.assessmentId,
     external_id: order.candidateId,
@@ -109,7 +109,7 @@ async function placeOrder(ctx: VendorContext, client: PymetricsClient, order: Ve
   const placed: PlacedOrder = {
     vendorRef: res.order_id,
     vendorData: { ...vendorData },
-    // seed 000: a new request is PENDING until pymetrics approves it; the order response carries no status.
+    // docs/vendors/pymetrics.md#statuses: a new request is PENDING until pymetrics approves it; the order response carries no status.
     change: {
       status: 'requested',
       vendorStatus: 'PENDING',
@@ -126,7 +126,7 @@ async function placeOrder(ctx: VendorContext, client: PymetricsClient, order: Ve
 async function launchUrl(client: PymetricsClient, order: VendorOrder): Promise<VendorLink> {
   const known = order.vendorData.assessmentUrl;
   if (typeof known === 'string' && known) return { url: known };
-  // seed 000: get_bulk_status repeats the candidate link as `invite_url`.
+  // docs/vendors/pymetrics.md#statuses: get_bulk_status repeats the candidate link as `invite_url`.
   const [status] = (await client.getBulkStatus([refOf(order)])).filter((s) => s.order_id === order.vendorRef);
   if (!status?.invite_url) {
     throw new VendorError('pymetrics has no assessment link for this order yet', { retryable: true, code: 'link_not_ready' });
@@ -134,7 +134,7 @@ async function launchUrl(client: PymetricsClient, order: VendorOrder): Promise<V
   return { url: status.invite_url, vendorData: { assessmentUrl: status.invite_url } };
 }
 
-// seed 000: `evaluation_url` "is available in the response if the candidate is eligible for video evaluation";
+// docs/vendors/pymetrics.md#results: `evaluation_url` "is available in the response if the candidate is eligible for video evaluation";
 // a recruiter view, fetched fresh from get_bulk_status at click time (the saved one only if pymetrics is silent).
 async function evaluationUrl(client: PymetricsClient, order: VendorOrder): Promise<VendorLink> {
   const [status] = (await client.getBulkStatus([refOf(order)])).filter((s) => s.order_id === order.vendorRef);
@@ -143,7 +143,7 @@ async function evaluationUrl(client: PymetricsClient, order: VendorOrder): Promi
   return { url, vendorData: { evaluationUrl: url } };
 }
 
-/** seed 000: `application_locale` is an ISO 639-1 code ("zh"); `zh-Hant-TW` → `zh`. */
+/** docs/vendors/pymetrics.md#ordering: `application_locale` is an ISO 639-1 code ("zh"); `zh-Hant-TW` → `zh`. */
 function isoLanguage(locale: string | undefined): string | undefined {
   const lang = locale?.split(/[-_]/)[0]?.toLowerCase();
   return lang && /^[a-z]{2}$/.test(lang) ? lang : undefined;

@@ -143,7 +143,7 @@ describe('pymetrics sandbox wire', () => {
     await setup();
   });
 
-  it('accepts the seed sample request (pym:request_assessment body element) posted as raw XML', async () => {
+  it('accepts the documented sample request (pym:request_assessment body element) posted as raw XML', async () => {
     const auth = await fetch(sandbox.endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/xml' },
@@ -205,7 +205,7 @@ describe('pymetrics service address', () => {
       now: () => new Date(),
     });
     await expect(client.echo('x')).rejects.toBeInstanceOf(VendorError);
-    // seed 000 / shared/wsdl/pymetrics.wsdl: <soap:address location="https://www.pymetrics.com/integrations/webservice/v3/"/>
+    // docs/vendors/pymetrics.md#wsdl, packages/shared/wsdl/pymetrics.wsdl: <soap:address location="https://www.pymetrics.com/integrations/webservice/v3/"/>
     expect(called[0]).toBe('https://www.pymetrics.com/integrations/webservice/v3/');
   });
 });

@@ -22,10 +22,10 @@ import {
   type SoapFault,
 } from './codec.js';
 
-/** The WSDL we wrote from seed 000; a vendor contract document, shared with the sandbox through @ca/shared. */
+/** The WSDL we wrote from docs/vendors/pymetrics.md#wsdl; a vendor contract document, shared with the sandbox through @ca/shared. */
 export const WSDL_PATH = createRequire(import.meta.url).resolve('@ca/shared/wsdl/pymetrics.wsdl');
 
-/** seed 000, "Session Expiration": the fault text of an expired session. */
+/** docs/vendors/pymetrics.md#sessions, "Session Expiration": the fault text of an expired session. */
 export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
 const SERVICE_NS = 'pym.intg.ws.3.0.0';
 
@@ -115,7 +115,7 @@ export class PymetricsClient {
     return this.call('list_assessments', { organization: { organization_id: organizationId } }, parseListAssessments);
   }
 
-  /** Creates an order. seed 000: the body element is `request_assessment`; the WSDL operation `request_assessment_order`. */
+  /** Creates an order. docs/vendors/pymetrics.md#wsdl: the body element is `request_assessment`; the WSDL operation `request_assessment_order`. */
   async requestAssessmentOrder(order: AssessmentOrder): Promise<OrderResponse> {
     const fields: Record<string, string> = {};
     for (const key of ORDER_FIELDS) {
@@ -251,7 +251,7 @@ export class PymetricsClient {
           args,
           (err: unknown, _result: unknown, raw: unknown) => settle(err ?? null, raw),
           {},
-          { 'Content-Type': 'application/xml; charset=utf-8' }, // seed 000: "Content-Type: application/xml"
+          { 'Content-Type': 'application/xml; charset=utf-8' }, // docs/vendors/pymetrics.md#wsdl: "Content-Type: application/xml"
         );
       } catch (e) {
         settle(e);
@@ -321,7 +321,7 @@ export class PymetricsClient {
 
 type SoapCall = (args: unknown, cb: (...a: unknown[]) => void, options: object, headers: object) => void;
 
-/** seed 000: `RequestHeader{session_id, client_id}` in the service namespace, on every call after authenticate. */
+/** docs/vendors/pymetrics.md#sessions: `RequestHeader{session_id, client_id}` in the service namespace, on every call after authenticate. */
 function requestHeader(sessionId: string, clientId: string): string {
   return (
     `<pym:RequestHeader xmlns:pym="${SERVICE_NS}">` +

@@ -17,7 +17,7 @@ import { resultChange, statusChange } from './updates.js';
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const now = new Date('2026-01-02T03:04:05Z');
 
-describe('pymetrics seed responses parse into the unified model', () => {
+describe('the documented pymetrics responses parse into the unified model', () => {
   it('reads the authenticate sample once its tags are closed', () => {
     expect(parseAuthenticate(fixture('authenticate-response.tags-closed.xml'))).toEqual({
       session_id: 'SESSION_TOKEN',

@@ -1,4 +1,4 @@
-// Reads pymetrics SOAP responses by local element names into typed records (seed 000 shapes).
+// Reads pymetrics SOAP responses by local element names into typed records (the shapes of the samples in docs/vendors/pymetrics.md#fixtures).
 // Never expands entities or accepts a DTD, never trusts a field zod did not check, never throws anything but PymetricsWireError.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export function assertSafeXml(xml: string, maxBytes = MAX_RESPONSE_BYTES): void 
 }
 
 const parser = new XMLParser({
-  // seed 000: samples mix soap11env:/tns:/s1: prefixes (some undeclared); only local names matter.
+  // docs/vendors/pymetrics.md#wsdl: samples mix soap11env:/tns:/s1: prefixes (some undeclared); only local names matter.
   removeNSPrefix: true,
   ignoreAttributes: true,
   ignoreDeclaration: true,
@@ -178,7 +178,7 @@ export type Assessment = z.infer<typeof Assessment>;
 
 export function parseListAssessments(xml: string): Assessment[] {
   const r = operationResponse(xml, 'list_assessmentsResponse');
-  // seed 000: the sample repeats `list_assessmentResult` (singular) once per assessment.
+  // docs/vendors/pymetrics.md#ordering: the sample repeats `list_assessmentResult` (singular) once per assessment.
   return all(r.list_assessmentResult)
     .filter(isRecord)
     .map((a) => parse(Assessment, leaves(a), 'assessment'));
@@ -192,7 +192,7 @@ export const OrderResponse = z.object({
 export type OrderResponse = z.infer<typeof OrderResponse>;
 
 export function parseOrderResponse(xml: string): OrderResponse {
-  // seed 000: the request element is `request_assessment`, the response `request_assessment_orderResponse`.
+  // docs/vendors/pymetrics.md#wsdl: the request element is `request_assessment`, the response `request_assessment_orderResponse`.
   const r = operationResponse(xml, 'request_assessment_orderResponse');
   return parse(OrderResponse, leaves(r.request_assessment_orderResult), 'order response');
 }
@@ -203,7 +203,7 @@ export const AssessmentStatus = z.object({
   assessment_id: int.optional(),
   assessment_type: z.string().optional(),
   invite_url: url.optional(),
-  // seed 000: only present when the candidate is eligible for video evaluation.
+  // docs/vendors/pymetrics.md#results: only present when the candidate is eligible for video evaluation.
   evaluation_url: url.optional(),
 });
 export type AssessmentStatus = z.infer<typeof AssessmentStatus>;
@@ -220,7 +220,7 @@ export const AssessmentResult = z.object({
   description: z.string().optional(),
   order_id: int,
   fitscore: num.optional(),
-  // seed 000: "Depending on your configuration, you will recieve at least one of score and band"; the sample says
+  // docs/vendors/pymetrics.md#results: "Depending on your configuration, you will recieve at least one of score and band"; the sample says
   // fitscore. Both names are read.
   score: num.optional(),
   band: z.string().optional(),
@@ -233,7 +233,7 @@ export type AssessmentResult = z.infer<typeof AssessmentResult>;
 
 export function parseBulkResults(xml: string): AssessmentResult[] {
   const r = operationResponse(xml, 'get_bulk_resultsResponse');
-  // seed 000: one or more get_bulk_resultsResult elements, each holding AssessmentResultFullResponse records;
+  // docs/vendors/pymetrics.md#results: one or more get_bulk_resultsResult elements, each holding AssessmentResultFullResponse records;
   // results of every order sharing an external_id come back together.
   return descendants(r, 'AssessmentResultFullResponse')
     .filter(isRecord)

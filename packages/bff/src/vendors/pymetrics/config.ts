@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { vendorBaseUrl } from '../config.js';
 
-/** The tenant's `vendors.pymetrics` block (DESIGN.md §4.5). */
+/** The tenant's `vendors.pymetrics` block (docs/operations.md#configuration-reference). */
 export const PymetricsConfig = z.object({
   /** Service URL, e.g. `https://www.pymetrics.com/integrations/webservice/v3/`; default: the WSDL's `soap:address`. */
   endpoint: vendorBaseUrl().optional(),
-  /** Where to read the WSDL (seed 000: `https://www.pymetrics.com/integrations/webservice/v3/wsdl/`); default: our copy of it. */
+  /** Where to read the WSDL (docs/vendors/pymetrics.md#wsdl: `https://www.pymetrics.com/integrations/webservice/v3/wsdl/`); default: our copy of it. */
   wsdl: vendorBaseUrl().optional(),
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
@@ -20,10 +20,10 @@ export const PymetricsConfig = z.object({
 });
 export type PymetricsConfig = z.infer<typeof PymetricsConfig>;
 
-/** A pymetrics package: `assessmentId` is the pymetrics assessment (seed 000: "Used to identify which model"). */
+/** A pymetrics package: `assessmentId` is the pymetrics assessment (docs/vendors/pymetrics.md#ordering: "Used to identify which model"). */
 export const PymetricsPackage = z.object({
   assessmentId: z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(String),
-  /** Optional order fields (seed 000): ISO 639-1 language, city and country of the candidate. */
+  /** Optional order fields (docs/vendors/pymetrics.md#ordering): ISO 639-1 language, city and country of the candidate. */
   applicationLocale: z.string().regex(/^[a-z]{2}$/).optional(),
   city: z.string().min(1).optional(),
   country: z.string().min(1).optional(),

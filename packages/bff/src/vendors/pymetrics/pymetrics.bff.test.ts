@@ -94,8 +94,8 @@ describe('pymetrics through the BFF', () => {
     for (const o of placed) await t.waitForOrder(o.id, (x) => x.status === 'invited', 30_000);
     const calls = sandbox.calls().get_bulk_status ?? 0;
     expect(calls).toBeGreaterThan(0);
-    // One call per ping before (each job checked its one order alone): 19 of 24 measured, a scheduled cycle took the
-    // rest. Batched: 3 measured; jobs that arrive apart land in batches of their own, hence the margin.
+    // Pings are batched: checked one by one, 24 pings would cost about 24 calls; batched, a handful. Jobs that arrive
+    // apart land in batches of their own, hence the margin.
     expect(calls).toBeLessThanOrEqual(n / 3);
   }, 60_000);
 
@@ -159,7 +159,7 @@ describe('pymetrics polling through the BFF', () => {
   }, 90_000);
 });
 
-describe('pymetrics as configured accounts differ (seed 000)', () => {
+describe('pymetrics as configured accounts differ (docs/vendors/pymetrics.md#results)', () => {
   let sandbox: PymetricsSandbox;
   let t: TestBff;
   const VIDEO = { id: 'pym-video', vendor: 'pymetrics' as const, name: 'Video interview', assessmentId: '2025' };

@@ -15,7 +15,7 @@ export async function refreshOrders(
 ): Promise<StatusUpdate[]> {
   const placed = orders.filter((o) => o.vendorRef && /^\d+$/.test(o.vendorRef));
   const updates: StatusUpdate[] = [];
-  // One get_bulk_status call per batch (DESIGN.md §5), even if the runner hands over more than a batch.
+  // One get_bulk_status call per batch (docs/vendors/pymetrics.md#statuses), even if the runner hands over more than a batch.
   for (let i = 0; i < placed.length; i += batchSize) {
     updates.push(...(await refreshBatch(ctx, client, placed.slice(i, i + batchSize))));
   }
@@ -44,14 +44,14 @@ async function refreshBatch(ctx: VendorContext, client: PymetricsClient, batch: 
   const scored = new Map<string, AssessmentResult>();
   let foreign = 0;
   for (const r of results) {
-    // seed 000: results of every order sharing an external_id come back together; each belongs to its own order_id.
+    // docs/vendors/pymetrics.md#results: results of every order sharing an external_id come back together; each belongs to its own order_id.
     if (!refs.has(r.order_id)) foreign += 1;
     else if (!scored.has(r.order_id)) scored.set(r.order_id, r);
   }
   if (foreign) ctx.log.debug({ vendor: 'pymetrics', foreign }, 'skipped results of orders outside this batch');
   for (const [ref, r] of scored) updates.push({ match: { vendorRef: ref }, ...resultChange(r, now, byRef.get(ref)) });
   const waiting = done.filter((ref) => !scored.has(ref)).length;
-  // seed 000: "There may be some delay after the order reaches COMPLETED status, before assessment results are ready."
+  // docs/vendors/pymetrics.md#results: "There may be some delay after the order reaches COMPLETED status, before assessment results are ready."
   if (waiting) ctx.log.debug({ vendor: 'pymetrics', waiting }, 'pymetrics results not ready yet');
   return updates;
 }

@@ -1,7 +1,7 @@
-// pymetrics order status → unified OrderStatus (DESIGN.md §3), as a table. Never guesses an unknown status.
+// pymetrics order status → unified OrderStatus (docs/contracts.md#order-status), as a table. Never guesses an unknown status.
 import type { OrderStatus } from '@ca/shared';
 
-/** seed 000, "Get Bulk Status": the documented statuses and what each means for us. */
+/** docs/vendors/pymetrics.md#statuses, "Get Bulk Status": the documented statuses and what each means for us. */
 export const PYMETRICS_STATUS: Readonly<Record<string, OrderStatus>> = {
   PENDING: 'requested', // received, not yet approved by pymetrics
   ACCEPTED: 'invited', // approved: the assessment URL is usable

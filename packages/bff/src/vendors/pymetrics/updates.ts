@@ -7,9 +7,9 @@ import { mapStatus } from './status.js';
 
 /** What the adapter keeps in an order's vendorData (JSON only). */
 export interface PymetricsOrderData {
-  /** seed 000: `assessment_url` of the order response, later `invite_url` of get_bulk_status. */
+  /** docs/vendors/pymetrics.md#statuses: `assessment_url` of the order response, later `invite_url` of get_bulk_status. */
   assessmentUrl?: string;
-  /** seed 000: present when the candidate is eligible for video evaluation. */
+  /** docs/vendors/pymetrics.md#results: present when the candidate is eligible for video evaluation. */
   evaluationUrl?: string;
   assessmentType?: string;
 }
@@ -42,10 +42,10 @@ export function statusChange(s: AssessmentStatus, now: Date): OrderChange | null
   };
 }
 
-/** The unified result of one pymetrics result record (seed 000, "Get Bulk Results" response attributes). */
+/** The unified result of one pymetrics result record (docs/vendors/pymetrics.md#results, "Get Bulk Results" response attributes). */
 export function toResult(r: AssessmentResult, evaluationUrl?: string): Result {
   const result: Result = { subScores: [], flags: [], jobFits: [], reportAvailable: true };
-  // seed 000: fitscore is "the assessment result, expressed as a percentile"; the attribute table calls it `score`.
+  // docs/vendors/pymetrics.md#results: fitscore is "the assessment result, expressed as a percentile"; the attribute table calls it `score`.
   const score = r.fitscore ?? r.score;
   if (score !== undefined && score >= 0 && score <= 100) {
     result.score = score;
