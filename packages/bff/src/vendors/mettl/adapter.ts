@@ -73,10 +73,10 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     parseWebhook,
     catalog: () => catalog(client),
     // Cancel: none. Mettl's only removal call, Delete Result of Candidate in Schedule, works on Completed/Expired tests
-    // (VENDOR-NOTES §1.4), so an open registration cannot be withdrawn there; the core marks the order cancelled and
-    // issues no more launch links, and Mettl links are single-use and fetched at click time (seed 001).
+    // (docs/vendors/mettl.md#endpoints), so an open registration cannot be withdrawn there; the core marks the order cancelled and
+    // issues no more launch links, and Mettl links are single-use and fetched at click time (docs/vendors/mettl.md#registration).
     async remind(order) {
-      // seed 001: the candidate-specific link "can be sent to the candidate over email": registering again issues a new one.
+      // docs/vendors/mettl.md#registration: the candidate-specific link "can be sent to the candidate over email": registering again issues a new one.
       const { url } = await launch(order);
       return { call: 'Mettl re-registration', sentBy: 'ats', url };
     },
@@ -94,7 +94,7 @@ async function placeOrder(t: MettlTenant, order: VendorOrder): Promise<PlacedOrd
     const accessKey = await t.schedules.ensure(pkg, attempt);
     const reg = await register(t.client, ctx.tickets, accessKey, order);
     if (reg.kind === 'finished') {
-      // seed 001: a schedule lets an email take the test once; a retake goes to the next attempt's schedule.
+      // docs/vendors/mettl.md#schedules: a schedule lets an email take the test once; a retake goes to the next attempt's schedule.
       ctx.log.info({ vendor: 'mettl', orderId: order.id, attempt, vendorStatus: reg.status }, 'mettl attempt used, trying next');
       continue;
     }
@@ -126,7 +126,7 @@ async function placeOrder(t: MettlTenant, order: VendorOrder): Promise<PlacedOrd
 
 async function launchUrl(t: MettlTenant, order: VendorOrder): Promise<VendorLink> {
   const { accessKey } = orderData(order);
-  // seed 001: the candidate URL "can be used by the candidate only once", so each click registers again
+  // docs/vendors/mettl.md#registration: the candidate URL "can be used by the candidate only once", so each click registers again
   // (the documented way to get a link) and gets a new one; an interrupted test continues through it.
   const reg = await register(t.client, t.ctx.tickets, accessKey, order);
   if (reg.kind === 'refused') throw refusal(reg);

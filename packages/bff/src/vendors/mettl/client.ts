@@ -54,7 +54,7 @@ export function createMettlClient(opts: MettlClientOptions) {
     listSchedules(assessmentId: string) {
       return call('listSchedules', 'GET', `/assessments/${pathSegment(assessmentId)}/schedules`, {}, SchedulesList);
     },
-    /** `sc` is serialised here, once; the same string is signed and sent (VENDOR-NOTES §1.2 quirks). */
+    /** `sc` is serialised here, once; the same string is signed and sent (docs/vendors/mettl.md#request-signing quirks). */
     createSchedule(assessmentId: string, sc: object) {
       const path = `/assessments/${pathSegment(assessmentId)}/schedules`;
       return call('createSchedule', 'POST', path, { sc: JSON.stringify(sc) }, ScheduleCreated);
@@ -62,14 +62,14 @@ export function createMettlClient(opts: MettlClientOptions) {
     editSchedule(accessKey: string, sc: object) {
       return call('editSchedule', 'POST', `/schedules/${pathSegment(accessKey)}/edit`, { sc: JSON.stringify(sc) }, ScheduleEdited);
     },
-    /** Each call issues a new single-use candidate URL (seed 001: "can be used by the candidate only once"). */
+    /** Each call issues a new single-use candidate URL (docs/vendors/mettl.md#registration: "can be used by the candidate only once"). */
     registerCandidates(accessKey: string, rd: object, extra: Params = {}) {
       const path = `/schedules/${pathSegment(accessKey)}/candidates`;
       return call('registerCandidates', 'POST', path, { ...extra, rd: JSON.stringify(rd) }, Registration);
     },
     /**
      * The email sits in the path, raw `@`/`+` as the public clients send it, and is signed in that form (signer.ts).
-     * `extra`: seed 001's `ir={"recommendation":true}` and `rs=true` for psychometric reports.
+     * `extra`: docs/vendors/mettl.md#results: `ir={"recommendation":true}` and `rs=true` for psychometric reports.
      */
     candidateResult(accessKey: string, email: string, extra: Params = {}) {
       const path = `/schedules/${pathSegment(accessKey)}/candidates/${pathSegment(email)}`;
@@ -102,7 +102,7 @@ async function signedCall<S extends z.ZodType>(
     ts: Math.floor(opts.now().getTime() / 1000),
   });
   const encoded = encodeParams(signed);
-  // VENDOR-NOTES §1.3: POST parameters go in an application/x-www-form-urlencoded body (URL limits with a large `sc`).
+  // docs/vendors/mettl.md#transport: POST parameters go in an application/x-www-form-urlencoded body (URL limits with a large `sc`).
   const init: RequestInit =
     method === 'GET'
       ? { method, headers: { accept: 'application/json' } }

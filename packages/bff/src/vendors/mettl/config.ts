@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { vendorBaseUrl } from '../config.js';
 
 export const MettlConfig = z.object({
-  /** v2 host; EU accounts use `https://api.mercermettl.eu/v2` (VENDOR-NOTES §1.1). */
+  /** v2 host; EU accounts use `https://api.mercermettl.eu/v2` (docs/vendors/mettl.md#hosts). */
   baseUrl: vendorBaseUrl()
     .refine((u) => !u.includes('?'), 'must be a URL without a query')
     .default('https://api.mettl.com/v2'),
@@ -20,7 +20,7 @@ export const MettlConfig = z.object({
   sourceApp: z.string().min(1).max(60).default('candidate-assessment'),
   /**
    * Only `OpenForAll`: in a `ByInvitation` schedule Mettl issues registration links only for candidates already added
-   * to the schedule (register-candidates KB, VENDOR-NOTES §1.6), which this integration does not do.
+   * to the schedule (register-candidates KB, docs/vendors/mettl.md#registration), which this integration does not do.
    */
   accessType: z
     .enum(['OpenForAll', 'ByInvitation'])
@@ -29,7 +29,7 @@ export const MettlConfig = z.object({
       (t) => t === 'OpenForAll',
       'ByInvitation is not supported: Mettl registers candidates into a ByInvitation schedule only once they were added to it, which this integration does not do. Use OpenForAll (candidates still need our single-use link).',
     ),
-  /** Schedules ("1st attempt", "2nd attempt", … — seed 001) tried before giving up on a retake. */
+  /** Schedules ("1st attempt", "2nd attempt", … — docs/vendors/mettl.md#schedules) tried before giving up on a retake. */
   maxAttempts: z.number().int().min(1).max(50).default(10),
   timeoutMs: z.number().int().positive().default(15_000),
 });
@@ -41,7 +41,7 @@ export const MettlPackage = z.object({
   assessmentId: z.union([z.string().min(1), z.number().int()]).transform(String),
   kind: z.string().optional(),
   /**
-   * A psychometric assessment: seed 001 says "do not consider any of the scores in the JSON response", so no score is
+   * A psychometric assessment: docs/vendors/mettl.md#results says "do not consider any of the scores in the JSON response", so no score is
    * shown; the recommendation and response style are asked for (`ir`, `rs`) and shown instead. Default: kind personality.
    */
   psychometric: z.boolean().optional(),

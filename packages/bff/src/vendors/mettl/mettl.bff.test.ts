@@ -219,7 +219,7 @@ describe('Mettl as it really answers, through the BFF', () => {
     const take = new URL((await fetch(launch, { redirect: 'manual' })).headers.get('location')!, launch).toString();
     await fetch(`${take}/start`, { method: 'POST', redirect: 'manual' });
     const finished = await fetch(`${take}/finish`, { method: 'POST', redirect: 'manual' });
-    // seed 001: "Finish Test" sends the candidate to exitRedirectionURL: our return page.
+    // docs/vendors/mettl.md#schedules: "Finish Test" sends the candidate to exitRedirectionURL: our return page.
     const exit = finished.headers.get('location')!;
     expect(exit).toBe(schedule.sc.exitRedirectionUrl);
     const back = await fetch(exit, { redirect: 'manual' });
@@ -233,7 +233,7 @@ describe('Mettl as it really answers, through the BFF', () => {
     const scored = await t.waitForOrder(order.id, (o) => o.status === 'scored', 20_000);
     expect(sandbox.calls().scheduleResults).toBeGreaterThanOrEqual(1);
     expect(sandbox.calls().candidateResult ?? 0).toBe(0);
-    // seed 001: no score for a psychometric report; the recommendation (asked for with ir) and response style (rs) instead.
+    // docs/vendors/mettl.md#results: no score for a psychometric report; the recommendation (asked for with ir) and response style (rs) instead.
     expect(scored.result?.score).toBeUndefined();
     expect(scored.result?.subScores).toEqual([]);
     expect(scored.result?.band).toBe('Recommended');

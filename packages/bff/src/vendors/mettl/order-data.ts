@@ -4,7 +4,7 @@ import { VendorError, type VendorOrder } from '../../core/vendor-port.js';
 
 /**
  * `vendorRef` is `<accessKey>:<email>`: a Mettl candidate is identified by email within a schedule
- * (seed 001), and an access key never contains ":", so the first ":" splits it.
+ * (docs/vendors/mettl.md#registration), and an access key never contains ":", so the first ":" splits it.
  */
 export function formatVendorRef(accessKey: string, email: string): string {
   return `${accessKey}:${email}`;

@@ -26,7 +26,7 @@ export async function refreshOrders(d: RefreshDeps, orders: readonly VendorOrder
   const { ctx } = d;
   const cutoff = ctx.now().getTime() - d.config.reconcileAfterSeconds * 1000;
   // Notifications are the normal path; only orders quiet for reconcileAfterSeconds are asked about
-  // (VENDOR-NOTES §1.7: Mettl's retry policy is unknown, a missed graded webhook is rescued by polling).
+  // (docs/vendors/mettl.md#notifications: Mettl's retry policy is unknown, a missed graded webhook is rescued by polling).
   const due = orders.filter((o) => o.statusChangedAt.getTime() <= cutoff && (o.vendorData.accessKey || o.vendorRef));
   const updates: StatusUpdate[] = [];
   let retryable: VendorError | null = null;
@@ -63,7 +63,7 @@ function bySchedule(due: readonly VendorOrder[]): Map<string, { order: VendorOrd
   return out;
 }
 
-/** seed 001: for psychometric reports ask for the recommendation and the response style too. */
+/** docs/vendors/mettl.md#results: for psychometric reports ask for the recommendation and the response style too. */
 const resultParams = (pkg: MettlPackage): Record<string, string> =>
   isPsychometric(pkg) ? { ir: JSON.stringify({ recommendation: true }), rs: 'true' } : {};
 

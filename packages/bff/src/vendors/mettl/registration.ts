@@ -7,7 +7,7 @@ import type { RegistrationEntry } from './wire.js';
 /** What Mettl said about one candidate of a registration call. */
 export type RegistrationOutcome =
   | { kind: 'link'; status: string; url: string }
-  /** seed 001: "a unique email Id can only take a test once in a schedule": the attempt is used up. */
+  /** docs/vendors/mettl.md#schedules: "a unique email Id can only take a test once in a schedule": the attempt is used up. */
   | { kind: 'finished'; status: string }
   /** Mettl refused the candidate (`status: "error"`, e.g. E607 "Candidate registration limit exceeded"). */
   | { kind: 'refused'; status: string; code: string | undefined; message: string };
@@ -26,7 +26,7 @@ function registrationOf(order: VendorOrder, tickets: VendorContext['tickets']) {
     registrationDetails: [
       { 'Email Address': email, 'First Name': order.candidate.firstName, 'Last Name': order.candidate.lastName },
     ],
-    // VENDOR-NOTES §1.7: context_data comes back in every notification; our ticket authenticates them.
+    // docs/vendors/mettl.md#notifications: context_data comes back in every notification; our ticket authenticates them.
     optionalParams: [{ email, context_data: tickets.sign(order.id) }],
   };
 }

@@ -6,7 +6,7 @@ import { parseGmt } from './time.js';
 import { SectionalScore, type TestStatus } from './wire.js';
 
 export interface ScoreInput {
-  /** seed 001: for psychometric reports "do not consider any of the scores": no score, marks or sections. */
+  /** docs/vendors/mettl.md#results: for psychometric reports "do not consider any of the scores": no score, marks or sections. */
   psychometric?: boolean;
   marksScored?: number;
   maxMarks?: number;
@@ -32,7 +32,7 @@ export function resultOf(input: ScoreInput): Result {
   };
   const recommendations = (r?.analysis?.recommendation ?? []).filter((x) => x.value);
   if (input.psychometric) {
-    // seed 001: the recommendation(s) and response style are what a psychometric report offers.
+    // docs/vendors/mettl.md#results: the recommendation(s) and response style are what a psychometric report offers.
     const first = recommendations[0];
     if (first?.value) result.band = first.value;
   } else if (marks !== undefined && max !== undefined && max > 0) {
@@ -77,7 +77,7 @@ function flagsOf(input: ScoreInput): ResultFlag[] {
   const flags: ResultFlag[] = [];
   const credibility = input.testStatus?.result?.candidateCredibilityIndex;
   if (credibility) {
-    // seed 001: "Low credibility means candidate is more likely to have cheated … review the test log/red flags".
+    // docs/vendors/mettl.md#results: "Low credibility means candidate is more likely to have cheated … review the test log/red flags".
     flags.push({
       code: 'credibility',
       label: 'Credibility',
@@ -96,7 +96,7 @@ function flagsOf(input: ScoreInput): ResultFlag[] {
   }
   const mode = input.testStatus?.completionMode;
   if (mode && mode.toLowerCase() !== 'completed') {
-    // seed 001: completionMode tells whether the test was stopped or disconnected, i.e. may be incomplete.
+    // docs/vendors/mettl.md#results: completionMode tells whether the test was stopped or disconnected, i.e. may be incomplete.
     flags.push({ code: 'completion_mode', label: 'Completion', value: mode, severity: 'warning' });
   }
   return flags;

@@ -5,7 +5,7 @@ import type { MettlClient } from './client.js';
 import type { MettlConfig, MettlPackage } from './config.js';
 import { basicAuthValue, RESUME_MARKER } from './webhook.js';
 
-/** seed 001: "you can name the schedules/test links as 1st attempt, 2nd attempt and so on". */
+/** docs/vendors/mettl.md#schedules: "you can name the schedules/test links as 1st attempt, 2nd attempt and so on". */
 export function scheduleName(config: MettlConfig, pkg: MettlPackage, attempt: number): string {
   return `${config.sourceApp} ${pkg.id} attempt ${attempt}`;
 }
@@ -14,7 +14,7 @@ export function scheduleName(config: MettlConfig, pkg: MettlPackage, attempt: nu
 export function scheduleSpec(config: MettlConfig, links: VendorContext['links'], pkg: MettlPackage, attempt: number) {
   const hook = links.hookUrl();
   const resumeHook = `${hook}${hook.includes('?') ? '&' : '?'}${RESUME_MARKER.name}=${RESUME_MARKER.value}`;
-  // VENDOR-NOTES §1.5: the API docs write `…Url` for three of the URLs and `…URL` for the resume one.
+  // docs/vendors/mettl.md#schedules: the API docs write `…Url` for three of the URLs and `…URL` for the resume one.
   return {
     name: scheduleName(config, pkg, attempt),
     sourceApp: config.sourceApp,
@@ -26,7 +26,7 @@ export function scheduleSpec(config: MettlConfig, links: VendorContext['links'],
     testGradedNotificationUrl: hook,
     testResumeEnabledForExpiredTestURL: resumeHook,
     testNotificationBasicAuthHeader: basicAuthValue(config.webhookUser, config.webhookPassword),
-    // seed 001: after "Finish Test" the candidate is sent here (`exitRedirectionURL` of Edit Assessment; the schedule's
+    // docs/vendors/mettl.md#schedules: after "Finish Test" the candidate is sent here (`exitRedirectionURL` of Edit Assessment; the schedule's
     // `exitRedirectionUrl` in MettlHelper.java). A schedule is shared by orders, so it names none: our exit page
     // thanks the candidate or sends them to the tenant's candidateReturnUrl; notifications carry the status.
     exitRedirectionUrl: links.exitUrl(),
@@ -51,7 +51,7 @@ export function createSchedules(client: MettlClient, config: MettlConfig, links:
     const sc = scheduleSpec(config, links, pkg, attempt);
     const existing = await findSchedule(pkg, sc.name);
     if (existing) {
-      // VENDOR-NOTES §1.7 (grv07/clat rescue): re-apply our notification URLs and Basic header, which may
+      // docs/vendors/mettl.md#notifications (grv07/clat rescue): re-apply our notification URLs and Basic header, which may
       // have changed since the schedule was made (new public URL, rotated webhook password).
       await client.editSchedule(existing, sc);
       return existing;

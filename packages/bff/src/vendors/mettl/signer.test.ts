@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeParams, pathSegment, signParams, signature, sortedNames, stringToSign, type Params } from './signer.js';
 
-// Keys of Mettl's documented Get Account Info example (VENDOR-NOTES §1.2); expected values computed
+// Keys of Mettl's documented Get Account Info example (docs/vendors/mettl.md#request-signing); expected values computed
 // independently with `openssl dgst -sha256 -hmac … -binary | base64`.
 const AK = 'ab12c345-6789-0123-456d-78e9f0123456';
 const PK = 'zy98x765-4321-0987-654w-32v1u0987654';

@@ -1,4 +1,4 @@
-// Mettl request signing (`ak`, `ts`, `asgn`), per VENDOR-NOTES §1.2. Pure functions: never logs, never
+// Mettl request signing (`ak`, `ts`, `asgn`), per docs/vendors/mettl.md#request-signing. Pure functions: never logs, never
 // puts the private key anywhere but the HMAC.
 import { createHmac } from 'node:crypto';
 

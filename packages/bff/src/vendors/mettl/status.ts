@@ -1,4 +1,4 @@
-// Mettl's words for where a candidate is → our OrderStatus (DESIGN.md §3), as tables. Pure; knows no HTTP.
+// Mettl's words for where a candidate is → our OrderStatus (docs/contracts.md#order-status), as tables. Pure; knows no HTTP.
 import type { OrderStatus } from '@ca/shared';
 
 /** The facts Mettl tells us about a candidate in a schedule, by notification or on-demand result. */
@@ -7,23 +7,23 @@ export type MettlFact = 'registered' | 'start' | 'resume' | 'finish' | 'finish-e
 export const FACT_STATUS: Record<MettlFact, OrderStatus> = {
   registered: 'invited',
   start: 'in_progress',
-  // seed 001: an admin re-enables an expired test; "re-activate the Take test button".
+  // docs/vendors/mettl.md#expiry-and-resume: an admin re-enables an expired test; "re-activate the Take test button".
   resume: 'in_progress',
   finish: 'completed',
   'finish-expired': 'expired',
   graded: 'scored',
-  // seed 001: an expired test is still graded and posted with finish_mode TestExpired.
+  // docs/vendors/mettl.md#expiry-and-resume: an expired test is still graded and posted with finish_mode TestExpired.
   'graded-expired': 'expired',
 };
 
-/** `EVENT_TYPE` values (VENDOR-NOTES §1.7). The resume notification's payload is not public, see `isResumeEvent`. */
+/** `EVENT_TYPE` values (docs/vendors/mettl.md#notifications). The resume notification's payload is not public, see `isResumeEvent`. */
 const EVENT_FACT: Record<string, 'start' | 'finish' | 'graded'> = {
   startAssessment: 'start',
   finishTest: 'finish',
   gradedAssessment: 'graded',
 };
 
-/** seed 001: `finish_mode` TestExpired in notifications, `completionMode` Expired in on-demand results. */
+/** docs/vendors/mettl.md#expiry-and-resume: `finish_mode` TestExpired in notifications, `completionMode` Expired in on-demand results. */
 const EXPIRED_MODES = new Set(['testexpired', 'expired']);
 
 export function isExpiredMode(mode: string | undefined): boolean {
@@ -31,7 +31,7 @@ export function isExpiredMode(mode: string | undefined): boolean {
 }
 
 /**
- * VENDOR-NOTES §7: the payload of `testResumeEnabledForExpiredTestURL` is not documented anywhere public,
+ * docs/vendors/mettl.md#unconfirmed: the payload of `testResumeEnabledForExpiredTestURL` is not documented anywhere public,
  * so any EVENT_TYPE mentioning "resume" counts, and so does a delivery to the URL we registered for it.
  */
 export function isResumeEvent(eventType: string | undefined): boolean {

@@ -1,4 +1,4 @@
-// Fixture notifications (VENDOR-NOTES §1.7) through the parser: unified model, dedupe keys, refusals.
+// Fixture notifications (docs/vendors/mettl.md#notifications) through the parser: unified model, dedupe keys, refusals.
 import { readFileSync } from 'node:fs';
 import type { OrderStatus } from '@ca/shared';
 import { describe, expect, it } from 'vitest';
@@ -58,7 +58,7 @@ describe('Mettl notifications', () => {
       subScores: [{ label: 'Section #1', value: 0, max: 1 }],
       flags: [
         { code: 'credibility', label: 'Credibility', value: 'Not Applicable', severity: 'info' },
-        // seed 001: "In reports that contain these elements, the recommendation(s) … are also included".
+        // docs/vendors/mettl.md#results: "In reports that contain these elements, the recommendation(s) … are also included".
         { code: 'recommendation', label: 'Performance Category', value: 'Poor', severity: 'info' },
       ],
       jobFits: [],
@@ -67,7 +67,7 @@ describe('Mettl notifications', () => {
     });
   });
 
-  it('shows no marks for a psychometric assessment, only its recommendation and response style (seed 001)', async () => {
+  it('shows no marks for a psychometric assessment, only its recommendation and response style (docs/vendors/mettl.md#results)', async () => {
     const psycho = createWebhookParser({
       webhookUser: USER,
       webhookPassword: PASSWORD,

@@ -14,10 +14,10 @@ import { FACT_STATUS, factKey, factOfEvent, type MettlFact } from './status.js';
 import { parseGmt } from './time.js';
 import { Notification } from './wire.js';
 
-/** The query marker on the one notification URL whose payload is undocumented (VENDOR-NOTES §7). */
+/** The query marker on the one notification URL whose payload is undocumented (docs/vendors/mettl.md#unconfirmed). */
 export const RESUME_MARKER = { name: 'event', value: 'resume' } as const;
 
-/** `testNotificationBasicAuthHeader` = base64(username:password) (seed 001). */
+/** `testNotificationBasicAuthHeader` = base64(username:password) (docs/vendors/mettl.md#schedules). */
 export function basicAuthValue(user: string, password: string): string {
   return Buffer.from(`${user}:${password}`, 'utf8').toString('base64');
 }
@@ -25,7 +25,7 @@ export function basicAuthValue(user: string, password: string): string {
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /**
- * Mettl sends the value we configured; VENDOR-NOTES §1.5 could not confirm whether as `Basic <value>` or
+ * Mettl sends the value we configured; docs/vendors/mettl.md#unconfirmed could not confirm whether as `Basic <value>` or
  * bare, so both are accepted. Compared in constant time.
  */
 function basicHeaderMatches(header: string | null, expected: string): boolean {
@@ -36,7 +36,7 @@ function basicHeaderMatches(header: string | null, expected: string): boolean {
 
 /**
  * context_data echoes what we registered: our ticket, or `{"token": ticket}` as the 2024 Rails
- * integration wraps it (VENDOR-NOTES §1.7).
+ * integration wraps it (docs/vendors/mettl.md#notifications).
  */
 function ticketOf(contextData: string | undefined): string | null {
   if (!contextData) return null;
@@ -68,7 +68,7 @@ export interface WebhookOptions {
   tickets: VendorContext['tickets'];
   log: VendorContext['log'];
   now(): Date;
-  /** Whether the assessment a notification names is psychometric (its marks are not shown, seed 001). */
+  /** Whether the assessment a notification names is psychometric (its marks are not shown, docs/vendors/mettl.md#results). */
   isPsychometric?(assessmentId: string | undefined): boolean;
 }
 
@@ -89,7 +89,7 @@ export function createWebhookParser(opts: WebhookOptions): (req: InboundRequest)
     if (!parsed.success) throw new WebhookInvalid('The Mettl notification is not an object of the expected shape.');
     const n = parsed.data;
 
-    // VENDOR-NOTES §1.7: Mettl does not sign payloads; the ticket we put in context_data proves the order is ours.
+    // docs/vendors/mettl.md#notifications: Mettl does not sign payloads; the ticket we put in context_data proves the order is ours.
     const ticket = ticketOf(n.context_data);
     const orderId = ticket === null ? null : opts.tickets.verify(ticket);
     if (orderId === null) throw new WebhookUnauthorized('The Mettl notification carries no valid order ticket.');

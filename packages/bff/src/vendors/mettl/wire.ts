@@ -20,7 +20,7 @@ const Str = z
 
 /**
  * `{"status":"ERROR","error":{"code","message"}}`.
- * @see VENDOR-NOTES §1.2 (GaneshKdt/Jforce-Project MettlHelper.java reads error.code / error.message)
+ * @see docs/vendors/mettl.md#transport (GaneshKdt/Jforce-Project MettlHelper.java reads error.code / error.message)
  */
 export const ErrorBody = z.object({
   status: z.literal('ERROR'),
@@ -34,7 +34,7 @@ export const AssessmentsPage = z.object({
   paging: z.object({ total: Num }).optional(),
 });
 
-/** A schedule as listed or created. VENDOR-NOTES §1.5: create answers `createdSchedule` {id,name,accessKey,accessUrl,…}. */
+/** A schedule as listed or created. docs/vendors/mettl.md#schedules: create answers `createdSchedule` {id,name,accessKey,accessUrl,…}. */
 export const Schedule = z.object({
   id: Id.optional(),
   name: z.string(),
@@ -56,7 +56,7 @@ export const ScheduleCreated = z.object({ status: z.literal('SUCCESS'), createdS
 export const ScheduleEdited = z.object({ status: z.literal('SUCCESS') });
 
 /**
- * `registrationStatus[i].url` is the candidate's single-use link (VENDOR-NOTES §1.6); absent when the
+ * `registrationStatus[i].url` is the candidate's single-use link (docs/vendors/mettl.md#registration); absent when the
  * candidate cannot take the test in this schedule any more (status `Completed`, grv07/clat views.py).
  * @see https://support.mettl.com/portal/en/kb/articles/register-candidates-in-schedule-api
  */
@@ -81,7 +81,7 @@ export type RegistrationEntry = z.infer<typeof Registration>['registrationStatus
 
 const SectionMark = z.object({ sectionName: Str, totalMarks: Num, maxMarks: Num });
 
-/** `testStatus.result` of a graded notification or an on-demand result (VENDOR-NOTES §1.7, §1.8). */
+/** `testStatus.result` of a graded notification or an on-demand result (docs/vendors/mettl.md#notifications, docs/vendors/mettl.md#results). */
 export const TestResult = z.object({
   totalMarks: Num,
   maxMarks: Num,
@@ -90,7 +90,7 @@ export const TestResult = z.object({
   sectionMarks: z.array(SectionMark).nullish(),
   performanceCategory: Str,
   /**
-   * `analysis.recommendation[{type, value}]` and `responseStyles` (2024 graded fixture; seed 001: psychometric reports,
+   * `analysis.recommendation[{type, value}]` and `responseStyles` (2024 graded fixture; docs/vendors/mettl.md#results: psychometric reports,
    * asked for on demand with `ir={"recommendation":true}` and `rs=true`).
    */
   analysis: z
@@ -132,7 +132,7 @@ export const CandidateResult = z
 
 /**
  * Get Results of All Candidates in Schedule: one page of candidates with their `testStatus`. The page's wrapper is
- * not in any public sample (VENDOR-NOTES §1.4 has the call, MettlHelper.java pages it with `limit=500`), so the
+ * not in any public sample (docs/vendors/mettl.md#endpoints has the call, MettlHelper.java pages it with `limit=500`), so the
  * list is read from `candidates`, `results` or `candidateResults`, and each entry like the single-candidate answer.
  * @see https://support.mettl.com/portal/en/kb/articles/get-results-of-all-candidates-in-schedule-api
  */
@@ -155,7 +155,7 @@ export const ScheduleResults = z
  * Any notification Mettl POSTs (start / finish / graded / resume-enabled). Casing varies between events
  * (`assessment_id` in finish, `assessmentId` in graded, 2024 fixtures) and `sectional_scores` is a JSON
  * string, so everything but `EVENT_TYPE` is optional here and checked where it is used.
- * @see VENDOR-NOTES §1.7
+ * @see docs/vendors/mettl.md#notifications
  */
 export const Notification = z.object({
   EVENT_TYPE: z.string().min(1).optional(),
