@@ -1,4 +1,4 @@
-// Loads and validates the one config file (DESIGN.md §4.5). A bad file stops the server with a message
+// Loads and validates the one config file (docs/operations.md#configuration-reference). A bad file stops the server with a message
 // naming the field; secrets from the file never appear in a message.
 import { PackageKind, VendorId } from '@ca/shared';
 import { readFileSync } from 'node:fs';
@@ -44,9 +44,8 @@ const Tenant = z.object({
       url: z.string().url(),
       secret: z.string().min(24, 'must be at least 24 characters'),
       /**
-       * How long one delivery may wait for the ATS (connect, send, status line) before it is aborted and retried. The
-       * default is the 15 s every delivery had before this was configurable: a shorter one would turn a slow but
-       * working ATS into retries, i.e. duplicate deliveries.
+       * How long one delivery may wait for the ATS (connect, send, status line) before it is aborted and retried. A short
+       * default would turn a slow but working ATS into retries, i.e. duplicate deliveries.
        */
       timeoutMs: z.number().int().min(1000).max(ATS_WEBHOOK_TIMEOUT_MAX_MS).default(15_000),
     })

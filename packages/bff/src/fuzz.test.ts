@@ -189,7 +189,7 @@ describe('fuzzing every route', () => {
         if (res.status >= 500) throw new Error(`${r.method} ${r.path}${r.query} answered ${res.status}`);
         if (res.status >= 400) {
           const after = await counts();
-          // One exception, by design (DESIGN.md §4.4): a notification that passed the vendor's authentication but does
+          // One exception, by design (docs/contracts.md#vendor-facing-endpoints): a notification that passed the vendor's authentication but does
           // not parse or match is kept for audit, as one delivery marked invalid or no_match.
           const audited = r.path.startsWith('/hooks/') && res.status === 400 && auth === `Bearer ${valid.psi}` && Number(after.ca_deliveries) === Number(before.ca_deliveries) + 1;
           if (audited) {

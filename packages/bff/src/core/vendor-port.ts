@@ -1,5 +1,5 @@
 // The only vocabulary shared between the core and vendor folders. Nothing here knows a vendor's wire format;
-// nothing in a vendor folder touches the database or the SSE hub (STYLE.md "The shape of the house").
+// nothing in a vendor folder touches the database or the SSE hub (docs/architecture.md#data-flow).
 import type { Booking, CandidateInfo, JobInfo, OrderStatus, PackageKind, Result, VendorId } from '@ca/shared';
 
 /** A package from the tenant's config: the common fields plus the vendor's own (assessmentId, sourceJobId, …). */

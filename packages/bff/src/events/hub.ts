@@ -1,6 +1,6 @@
 // The SSE hub: learns of new events by NOTIFY (or a slow safety poll), reads them from the event log,
 // and writes each, encoded once, straight to the Node responses of the clients it concerns. It never
-// writes to the database; the log is the only source (DESIGN.md §2, §6).
+// writes to the database; the log is the only source (docs/architecture.md#sse-hub).
 // Its parts: log-follower.ts (NOTIFY, drains in order), fan-out.ts (live frames), clients.ts (connections and
 // back-pressure), replay.ts (resumes), limits.ts (stream caps), frame.ts (the SSE encoding).
 import type { Logger } from 'pino';
@@ -21,7 +21,7 @@ export interface SseHubOptions {
   log: Logger;
   metrics: Metrics;
   limits?: Partial<SseLimits>;
-  /** Comment line interval; DESIGN.md §4.3 asks for at most 25 s. */
+  /** Comment line interval; docs/contracts.md#sse asks for at most 25 s. */
   heartbeatMs?: number;
   /** A client whose unsent bytes exceed this is dropped; it reconnects and resumes from the log. */
   maxBufferedBytes?: number;

@@ -1,4 +1,4 @@
-// Single-use links (DESIGN.md §4.3): issued for an order the caller may see, followed by a browser. Following
+// Single-use links (docs/contracts.md#http-api, `POST /v1/orders/{id}/links`): issued for an order the caller may see, followed by a browser. Following
 // consumes the ticket before the vendor is asked, then fetches a fresh vendor URL. Never returns a vendor URL
 // that is not http(s).
 import { LINK_TTL_SECONDS, isOpenStatus, type LinkKind } from '@ca/shared';

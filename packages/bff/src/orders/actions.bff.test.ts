@@ -164,7 +164,7 @@ describe('recruiter actions through the BFF, against the vendor sandboxes', () =
     expect(link.status).toBe(409);
   });
 
-  it("Mettl: a retake of a finished attempt goes to the next attempt's schedule (seed 001: one attempt per schedule)", async () => {
+  it("Mettl: a retake of a finished attempt goes to the next attempt's schedule (one attempt per schedule: docs/vendors/mettl.md#schedules)", async () => {
     const order = await invited('mettl');
     await sandboxes['mettl']!.advance(order.vendorRef!, 'start');
     await sandboxes['mettl']!.advance(order.vendorRef!, 'finish');

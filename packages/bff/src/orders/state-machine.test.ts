@@ -5,7 +5,7 @@ import { decide, fold, initialState, type Fact } from './state-machine.js';
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s));
 type Row = [from: OrderStatus, fromAt: number, to: OrderStatus, toAt: number, expected: 'apply' | 'same' | 'stale' | 'sticky' | 'backwards'];
 
-// DESIGN.md §3: ordering by vendor time, progress never goes backwards except real reopenings, scored/failed sticky.
+// docs/architecture.md#order-state-machine: ordering by vendor time, progress never goes backwards except real reopenings, scored/failed sticky.
 const table: Row[] = [
   ['requested', 10, 'invited', 5, 'apply'], // our own clock never makes the vendor's first word stale
   ['requested', 0, 'failed', 1, 'apply'],

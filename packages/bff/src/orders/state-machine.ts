@@ -1,4 +1,4 @@
-// The order status state machine of DESIGN.md §3: ordering by vendor time, sticky terminal states,
+// The order status state machine of docs/architecture.md#order-state-machine: ordering by vendor time, sticky terminal states,
 // and the few reopenings vendors really do. Pure: no I/O, no clock.
 import type { Booking, OrderError, OrderStatus, Result } from '@ca/shared';
 import type { Fact, Incoming } from '../core/facts.js';
@@ -19,7 +19,7 @@ const CLOSED: readonly OrderStatus[] = ['expired', 'cancelled', 'no_show', 'excu
 
 /**
  * Where a closed order may go again when the vendor reopens it: Mettl re-enables an expired test
- * (seed 001, resume-enabled notification); PSI re-books after a cancellation or a missed exam (seed 004).
+ * (docs/vendors/mettl.md#expiry-and-resume, resume-enabled notification); PSI re-books after a cancellation or a missed exam (docs/vendors/psi.md#change-reasons).
  */
 const REOPEN: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
   expired: ['in_progress', 'completed', 'scored'],

@@ -1,5 +1,5 @@
 // GET /v1/events: the SSE stream. Headers go straight to the Node response and the hub writes frames
-// to it (DESIGN.md §6: direct writes, not streamSSE). Ends when the token expires; the widget reconnects.
+// to it (docs/architecture.md#sse-hub: direct writes, not streamSSE). Ends when the token expires; the widget reconnects.
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -32,7 +32,7 @@ export function eventRoutes(deps: RouteDeps) {
     res.on('close', () => slot.release());
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-store, no-transform', // DESIGN.md §6, and no copy kept anywhere (candidate data)
+      'Cache-Control': 'no-cache, no-store, no-transform', // docs/architecture.md#sse-hub, and no copy kept anywhere (candidate data)
       'X-Accel-Buffering': 'no',
       Connection: 'keep-alive',
       ...corsHeadersFor(deps.config, c.req.header('origin'), p.tenantId),

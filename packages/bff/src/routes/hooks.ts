@@ -1,4 +1,4 @@
-// Vendor-facing endpoints (DESIGN.md §4.4): notifications, per-order pings, the candidate's return from a
+// Vendor-facing endpoints (docs/contracts.md#vendor-facing-endpoints): notifications, per-order pings, the candidate's return from a
 // vendor, and the OAuth2 token endpoint for vendors that call us with bearer tokens. Thin: read the
 // size-limited body, hand it to the delivery service (deliveries/service.ts), answer.
 import { VendorId } from '@ca/shared';

@@ -1,4 +1,4 @@
-// The parts of /openapi.json that are not the /v1 API: vendor-facing endpoints (DESIGN.md §4.4), the OAuth token
+// The parts of /openapi.json that are not the /v1 API: vendor-facing endpoints (docs/contracts.md#vendor-facing-endpoints), the OAuth token
 // endpoint, the docs, and the outbound ATS webhook (OpenAPI 3.1 `webhooks`). Documentation only: no behaviour here.
 
 type Json = Record<string, unknown>;

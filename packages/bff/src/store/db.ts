@@ -50,7 +50,7 @@ export async function openDatabase(url: string, opts: { onError?: (err: Error) =
 
 // --- PGlite -------------------------------------------------------------------------------------
 
-/** Refuses to open a data directory another live process holds: PGlite takes no lock of its own (DESIGN.md §6). */
+/** Refuses to open a data directory another live process holds: PGlite takes no lock of its own (docs/architecture.md#pglite-wrinkles). */
 function acquireLock(dir: string): () => void {
   mkdirSync(dirname(dir), { recursive: true });
   const lock = `${dir}.lock`;

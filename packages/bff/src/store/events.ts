@@ -4,7 +4,7 @@ import type { EventType, Order, OrderEvent } from '@ca/shared';
 import type { Sql } from './db.js';
 import { json } from './json.js';
 
-/** NOTIFY channel announcing new events (lower case: mixed case misses pg_notify, DESIGN.md §6). */
+/** NOTIFY channel announcing new events (lower case: mixed case misses pg_notify, docs/architecture.md#event-log). */
 export const EVENTS_CHANNEL = 'ca_events';
 
 interface EventRow {

@@ -1,6 +1,6 @@
 // The ATS webhook dispatcher as a reader of the event log: a tenant's events go out in id order from its durable
 // cursor, a restart resumes exactly there, a dead replica's lease expires into another's hands, two healthy replicas
-// never send one event twice, and retries, give-ups and pruned events move the cursor as the README says.
+// never send one event twice, and retries, give-ups and pruned events move the cursor as docs/api.md#ats-webhooks says.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';

@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics.js';
 
 /**
  * Retries of an ATS webhook delivery: 5 s doubling with jitter (5–10 s, 10–20 s, …) up to an hour apart; 32 retries
- * make the last attempt 23.4–24.4 hours after the first, the "about a day" README and /openapi.json promise.
+ * make the last attempt 23.4–24.4 hours after the first, the "about a day" docs/api.md#ats-webhooks and /openapi.json promise.
  */
 export const ATS_DELIVERY_RETRY = { retryLimit: 32, retryDelay: 5, retryBackoff: true, retryDelayMax: 3600 } as const;
 
