@@ -26,7 +26,7 @@ describe('the documented pymetrics responses parse into the unified model', () =
   });
 
   it('fails cleanly on the authenticate sample as printed (unclosed tags)', () => {
-    expect(() => parseAuthenticate(fixture('authenticate-response.seed-verbatim.xml'))).toThrow(PymetricsWireError);
+    expect(() => parseAuthenticate(fixture('authenticate-response.as-printed.xml'))).toThrow(PymetricsWireError);
   });
 
   it('reads the echo sample', () => {
@@ -40,7 +40,7 @@ describe('the documented pymetrics responses parse into the unified model', () =
   });
 
   it('fails cleanly on the list_assessments sample as printed (mismatched closing tags)', () => {
-    expect(() => parseListAssessments(fixture('list-assessments-response.seed-verbatim.xml'))).toThrow(PymetricsWireError);
+    expect(() => parseListAssessments(fixture('list-assessments-response.as-printed.xml'))).toThrow(PymetricsWireError);
   });
 
   it('reads the order response: order id and candidate link', () => {
