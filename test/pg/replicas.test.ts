@@ -1,7 +1,10 @@
 // Two BFF processes on one PostgreSQL: an event committed by one reaches SSE clients of the other through
-// LISTEN/NOTIFY, and each poll cycle runs on one replica at a time. Needs TEST_DATABASE_URL.
-import type { Order } from '@ca/shared';
+// LISTEN/NOTIFY, each poll cycle runs on one replica at a time, and the tenant's ATS webhook gets each event once, in id
+// order, whichever replica wrote it. Needs TEST_DATABASE_URL.
+import type { Order, OrderEvent } from '@ca/shared';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, withSchema } from '@ca/bff/testing';
 import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
@@ -14,20 +17,35 @@ describe('two replicas on PostgreSQL', () => {
   let sandbox: BerkeSandbox;
   let a: BffProcess;
   let b: BffProcess;
+  let ats: Server;
+  /** The events the ATS received, in the order it received them. */
+  const atsEvents: OrderEvent[] = [];
 
   beforeAll(async () => {
     if (!pgUrl) throw new Error('TEST_DATABASE_URL is required for the PostgreSQL suite');
+    ats = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        atsEvents.push(JSON.parse(body) as OrderEvent);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => ats.listen(0, '127.0.0.1', r));
+    const atsWebhook = { url: `http://127.0.0.1:${(ats.address() as AddressInfo).port}/hooks`, secret: 'replicas-test-webhook-secret-0123456789' };
+    const withAts = (c: ReturnType<typeof acmeConfig>) => ({ ...c, tenants: { acme: { ...c.tenants.acme, atsWebhook } } });
     sandbox = await startBerkeSandbox();
     const database = withSchema(pgUrl, `rep_${randomBytes(5).toString('hex')}`);
     const vendors = { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken, pollIntervalSeconds: 1 } };
     const packages = [{ id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' }];
     const [pa, pb] = [await freePort(), await freePort()];
-    a = await startBffProcess(writeConfig(acmeConfig({ port: pa, database, vendors, packages })));
-    b = await startBffProcess(writeConfig(acmeConfig({ port: pb, database, vendors, packages })));
+    a = await startBffProcess(writeConfig(withAts(acmeConfig({ port: pa, database, vendors, packages }))));
+    b = await startBffProcess(writeConfig(withAts(acmeConfig({ port: pb, database, vendors, packages }))));
   });
   afterAll(async () => {
     await Promise.all([a?.kill(), b?.kill()]);
     await sandbox?.stop();
+    ats?.close();
   });
 
   it('delivers events committed on replica B to a recruiter streaming from replica A', async () => {
@@ -73,5 +91,22 @@ describe('two replicas on PostgreSQL', () => {
     expect(calls).toBeGreaterThan(2);
     expect(calls).toBeLessThanOrEqual(8);
     expect(start).toBeGreaterThanOrEqual(before);
+  });
+
+  it('sends each event to the ATS webhook once, in id order, while both replicas run', async () => {
+    const orders: Order[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await api(i % 2 ? b.url : a.url, '/v1/orders', {
+        method: 'POST',
+        body: JSON.stringify({ packageId: 'berke-sales', candidateId: `rep-ats-${i}`, candidate: { firstName: 'A', lastName: 'T', email: `ats${i}@example.com` } }),
+      });
+      expect(res.status).toBe(202);
+      orders.push(((await res.json()) as { order: Order }).order);
+    }
+    // Each order's created event (written by the replica that took it) and invited event (by the one that placed it).
+    const got = (o: Order, status: string) => atsEvents.some((e) => e.orderId === o.id && e.order.status === status);
+    await waitFor(async () => orders.every((o) => got(o, 'requested') && got(o, 'invited')), 30_000, 'every order created and invited at the ATS');
+    const ids = atsEvents.map((e) => Number(e.id));
+    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true); // no event twice, none out of order
   });
 });
