@@ -10,7 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PgliteThread } from './pglite-thread.js';
 import { templateFile } from './pglite-template.mjs';
 
-describe('in-memory databases from a template', () => {
+// Each test boots PGlite two or three times and one runs its initdb (13 s alone on a quiet 2-core machine): beside the
+// rest of the suite on a busy machine that took longer than the project's 30 s.
+describe('in-memory databases from a template', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ca-pglite-template-'));
   const file = templateFile(dir);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
