@@ -52,7 +52,9 @@ export function createOrderCreator(deps: { db: Database; now: () => Date; enqueu
       if (seen) {
         if (seen.request_hash !== hash) throw idempotencyConflict();
         const row = await getOrder(tx, seen.order_id);
-        return { order: toOrder(row!), created: false };
+        // Erased between the two reads (erasure deletes the order's keys too): try again, as a new request.
+        if (!row) throw new IdempotencyRace();
+        return { order: toOrder(row), created: false };
       }
     }
     const at = deps.now();
