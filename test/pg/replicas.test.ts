@@ -1,6 +1,6 @@
 // Two BFF processes on one PostgreSQL: an event committed by one reaches SSE clients of the other through
-// LISTEN/NOTIFY, each poll cycle runs on one replica at a time, and the tenant's ATS webhook gets each event once, in id
-// order, whichever replica wrote it. Needs TEST_DATABASE_URL.
+// LISTEN/NOTIFY, each poll cycle runs on one replica at a time, and the tenant's ATS webhook gets each event once,
+// whichever replica wrote it. Needs TEST_DATABASE_URL.
 import type { Order, OrderEvent } from '@ca/shared';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -93,7 +93,7 @@ describe('two replicas on PostgreSQL', () => {
     expect(start).toBeGreaterThanOrEqual(before);
   });
 
-  it('sends each event to the ATS webhook once, in id order, while both replicas run', async () => {
+  it('sends each event to the ATS webhook once while both replicas run', async () => {
     const orders: Order[] = [];
     for (let i = 0; i < 6; i++) {
       const res = await api(i % 2 ? b.url : a.url, '/v1/orders', {
@@ -106,7 +106,9 @@ describe('two replicas on PostgreSQL', () => {
     // Each order's created event (written by the replica that took it) and invited event (by the one that placed it).
     const got = (o: Order, status: string) => atsEvents.some((e) => e.orderId === o.id && e.order.status === status);
     await waitFor(async () => orders.every((o) => got(o, 'requested') && got(o, 'invited')), 30_000, 'every order created and invited at the ATS');
+    // Each event once. Up to 16 go out at once, started in id order (webhooks/dispatcher.test.ts checks the start
+    // order), so the ATS may receive two of them in either order: receivers order by the event's own `version`.
     const ids = atsEvents.map((e) => Number(e.id));
-    expect(ids.every((id, i) => i === 0 || id > ids[i - 1]!)).toBe(true); // no event twice, none out of order
+    expect(new Set(ids).size).toBe(ids.length); // no event twice
   });
 });

@@ -115,14 +115,17 @@ export async function eventsAfter(sql: Sql, afterId: bigint, limit: number, filt
 }
 
 /**
- * A tenant's events after `afterId`, oldest first, and the newest id in the whole log, read in one statement (one
- * snapshot): when fewer than `limit` come back, every event of the tenant up to `newest` is among them (ids commit in
- * order), so a reader that has handled them may move past `newest`.
+ * A tenant's events after `afterId` that are not parked for an ATS webhook retry (store/webhook-retries.ts), oldest
+ * first, and the newest id in the whole log, read in one statement (one snapshot): when fewer than `limit` come back,
+ * every event of the tenant up to `newest` is among them or parked (ids commit in order), so a reader that has handled
+ * them may move past `newest`.
  */
 export async function tenantEventsAfter(sql: Sql, tenantId: string, afterId: bigint, limit: number): Promise<{ events: OrderEvent[]; newest: bigint }> {
   const rows = await sql.query<EventRow & { newest: string | null }>(
     `SELECT e.*, (SELECT max(id)::text FROM ca_events) AS newest
-     FROM (SELECT ${EVENT_COLS} FROM ca_events WHERE tenant_id = $1 AND ca_events.id > $2 ORDER BY ca_events.id LIMIT $3) AS e
+     FROM (SELECT ${EVENT_COLS} FROM ca_events WHERE tenant_id = $1 AND ca_events.id > $2
+             AND NOT EXISTS (SELECT 1 FROM ca_webhook_retries r WHERE r.tenant_id = $1 AND r.event_id = ca_events.id)
+           ORDER BY ca_events.id LIMIT $3) AS e
      RIGHT JOIN (SELECT 1) AS one ON true ORDER BY e.id::bigint`,
     [tenantId, afterId.toString(), limit],
   );

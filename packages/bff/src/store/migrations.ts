@@ -140,17 +140,24 @@ ALTER TABLE ca_orders ADD COLUMN last_action jsonb;
   },
   {
     version: 6,
-    name: 'ATS webhooks read the event log: a cursor per tenant (delivered through, retry of the next event, lease, events pruned before delivery)',
+    name: 'ATS webhooks read the event log: a cursor per tenant (delivered through, lease, events pruned before delivery), and the failed deliveries parked for a retry',
     sql: `
 CREATE TABLE ca_webhook_cursors (
   tenant_id text PRIMARY KEY,
   delivered_through bigint NOT NULL,
-  attempts integer NOT NULL DEFAULT 0,
-  retry_at timestamptz,
   lease_owner text,
   lease_until timestamptz,
   pruned_through bigint NOT NULL DEFAULT 0
 );
+CREATE TABLE ca_webhook_retries (
+  tenant_id text NOT NULL,
+  event_id bigint NOT NULL,
+  attempts integer NOT NULL,
+  retry_at timestamptz NOT NULL,
+  last_error text,
+  PRIMARY KEY (tenant_id, event_id)
+);
+CREATE INDEX ca_webhook_retries_due ON ca_webhook_retries (tenant_id, retry_at);
 `,
   },
   {

@@ -1,7 +1,8 @@
-// Delivers each tenant's events from the event log to its ATS webhook, one at a time in id order, at least once: a
-// durable cursor per tenant moves only past what was delivered (or given up on), and a lease on it lets one replica at
-// a time deliver a tenant (tenant-drain.ts). This module decides when a tenant is drained: on the log's new-event
-// notification, on a slow safety poll, when a retry is due. Never writes an order or an event. See
+// Delivers each tenant's events from the event log to its ATS webhook, at least once: first attempts in id order with up
+// to 16 in flight, a failed one parked and retried alone later, so it holds none of the tenant's later events. A
+// durable cursor per tenant moves only past what was delivered, given up on or parked, and a lease on it lets one
+// replica at a time deliver a tenant (tenant-drain.ts). This module decides when a tenant is drained: on the log's
+// new-event notification, on a slow safety poll, when a parked retry is due. Never writes an order or an event. See
 // docs/architecture.md#ats-webhooks.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -96,7 +97,7 @@ export function createWebhookDispatcher(opts: WebhookDispatcherOptions) {
     const out = await drainTenant(ctx, tenantId, s);
     if (out.kind === 'delivered') releaseWhenIdle(tenantId, s);
     else if (out.kind === 'leased') s.quietUntil = Date.now() + safetyPollMs;
-    else if (out.kind === 'retry') retryIn(tenantId, s, out.inMs);
+    if ('nextRetryInMs' in out && out.nextRetryInMs !== null) retryIn(tenantId, s, out.nextRetryInMs);
   }
 
   /** Gives up the lease after `idleReleaseMs` without a delivery (a drain that delivers starts the wait again). */

@@ -1,5 +1,5 @@
 // When an ATS webhook delivery is retried, when it is given up, and how each attempt is logged and counted.
-// No I/O of its own: the dispatcher (webhooks/dispatcher.ts) sends, waits and moves the cursor.
+// No I/O of its own: webhooks/tenant-drain.ts and parked.ts send, park a failed delivery and move the cursor.
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 

@@ -1,17 +1,22 @@
-// One tenant's ATS webhook delivery from its cursor: claim the lease, read the tenant's events after the cursor,
-// send them one at a time in id order, and move the cursor only past what was delivered or given up on. Never holds
-// a transaction open across an HTTP call: every cursor write is one statement between calls.
-import type { OrderEvent } from '@ca/shared';
+// One tenant's ATS webhook delivery: claim the lease, retry the parked deliveries that are due (each alone), then read
+// the tenant's events after the cursor and start their first attempts in id order, up to WINDOW in flight, moving the
+// cursor only to the highest id below which every first attempt has settled (delivered, given up or parked). Never
+// holds a transaction open across an HTTP call: every write is one statement between calls.
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { Sql } from '../store/db.js';
 import { tenantEventsAfter } from '../store/events.js';
-import { advanceWebhookCursor, claimWebhookCursor, deferWebhookCursor } from '../store/webhook-cursors.js';
-import { attemptAtsDelivery, retryDelayMs, type RetryPolicy } from './policy.js';
+import { advanceWebhookCursor, claimWebhookCursor } from '../store/webhook-cursors.js';
+import { nextWebhookRetryInMs } from '../store/webhook-retries.js';
+import { dueParked, firstAttempt, retryParked } from './parked.js';
+import type { RetryPolicy } from './policy.js';
 import type { AtsSender } from './sender.js';
+import { DeliveryWindow } from './window.js';
 
-/** Events read from the log at once. */
+/** Events (or due retries) read from the database at once. */
 const PAGE = 100;
+/** Deliveries of one tenant in flight at once. */
+export const WINDOW = 16;
 /** A delivery starting this long after the lease was last renewed renews it first (saving the cursor with it). */
 const RENEW_MS = 1000;
 
@@ -33,101 +38,95 @@ export interface DrainContext {
 
 /** The lease this replica holds on a tenant's cursor. */
 export interface Lease {
-  /** Delivered (or given up) through this id; saved to the cursor row when the lease is renewed or released. */
+  /** Settled through this id; saved to the cursor row when the lease is renewed or released. */
   through: bigint;
-  /** Failed attempts of the event after `through`. */
-  attempts: number;
   renewedAt: number;
 }
 
 /** What this replica knows of a tenant's cursor between drains. */
 export interface TenantCursor {
   lease: Lease | null;
-  /** The pruned id last warned of, so that a retry does not warn again. */
+  /** The pruned id last warned of, so that a later claim does not warn again. */
   warnedPruned: bigint;
 }
 
 /**
  * How a drain ended: `delivered` (something went out; the lease is kept a while), `idle` (nothing to send; a lease it
- * claimed for this is given up), `leased` (another replica has the tenant), `retry` (an event waits `inMs` for its next
- * attempt; the lease is given up meanwhile), `stopped`.
+ * claimed for this is given up), `leased` (another replica has the tenant), `stopped`. After `delivered` or `idle`,
+ * `nextRetryInMs` is when the tenant's next parked retry is due (null: none is parked).
  */
-export type DrainOutcome = { kind: 'delivered' | 'idle' | 'leased' | 'stopped' } | { kind: 'retry'; inMs: number };
+export type DrainOutcome = { kind: 'leased' | 'stopped' } | { kind: 'delivered' | 'idle'; nextRetryInMs: number | null };
 
-/** Delivers the tenant's events after its cursor, in id order, until none is left or one has to wait for a retry. */
+/** Retries what is due and delivers the tenant's events after its cursor, until none is left to start. */
 export async function drainTenant(c: DrainContext, tenantId: string, t: TenantCursor): Promise<DrainOutcome> {
   const claimed = !t.lease;
-  if (claimed) {
-    const got = await claim(c, tenantId, t);
-    if (got) return got;
-  }
-  let delivered = false;
-  for (;;) {
-    const lease = t.lease;
-    if (!lease) return { kind: 'leased' };
-    const { events, newest } = await tenantEventsAfter(c.db, tenantId, lease.through, PAGE);
-    for (const event of events) {
-      if (c.stopped()) return { kind: 'stopped' };
-      if (!(await renewIfDue(c, tenantId, t, lease))) return { kind: 'leased' };
-      const waitMs = await deliver(c, tenantId, lease, event);
-      if (waitMs === 'stopped') return { kind: 'stopped' };
-      if (waitMs !== null) {
-        t.lease = null;
-        const deferred = await deferWebhookCursor(c.db, tenantId, c.owner, lease.through, lease.attempts + 1, waitMs);
-        return deferred ? { kind: 'retry', inMs: waitMs } : { kind: 'leased' };
-      }
-      lease.through = BigInt(event.id);
-      lease.attempts = 0;
-      delivered = true;
-    }
-    if (events.length < PAGE) {
-      // Every event of the tenant up to `newest` was among those read: none is left behind by moving past it.
-      if (newest > lease.through) lease.through = newest;
-      break;
-    }
-  }
-  if (delivered) return { kind: 'delivered' };
+  if (claimed && !(await claim(c, tenantId, t))) return { kind: 'leased' };
+  const lease = t.lease!;
+  const w = new DeliveryWindow(WINDOW, lease.through);
+  let started = 0;
+  /** Waits for a free place in the window; why not to start, if so. */
+  const mayStart = async (): Promise<'stopped' | 'leased' | null> => {
+    await w.slot();
+    if (c.stopped()) return 'stopped';
+    if (!(await renewIfDue(c, tenantId, t, lease, w.through))) return 'leased';
+    started += 1;
+    return null;
+  };
+  const end = await fill(c, tenantId, w, mayStart);
+  await w.idle();
+  lease.through = w.through;
+  if (end !== 'done') return { kind: end };
+  if (!t.lease) return { kind: 'leased' };
+  const nextRetryInMs = await nextWebhookRetryInMs(c.db, tenantId);
+  if (started > 0) return { kind: 'delivered', nextRetryInMs };
   if (claimed) await releaseLease(c, tenantId, t);
-  return { kind: 'idle' };
+  return { kind: 'idle', nextRetryInMs };
 }
 
-/** Takes the tenant's lease into `t.lease`; resolves to why not when another replica has it or a retry is not yet due. */
-async function claim(c: DrainContext, tenantId: string, t: TenantCursor): Promise<DrainOutcome | null> {
+/** Starts the due retries, then the first attempts of the events after the cursor in id order, as the window allows. */
+async function fill(c: DrainContext, tenantId: string, w: DeliveryWindow, mayStart: () => Promise<'stopped' | 'leased' | null>): Promise<'done' | 'stopped' | 'leased'> {
+  for (const parked of await dueParked(c, tenantId, PAGE)) {
+    const not = await mayStart();
+    if (not) return not;
+    w.start(async () => (await retryParked(c, tenantId, parked), true));
+  }
+  for (;;) {
+    const { events, newest } = await tenantEventsAfter(c.db, tenantId, w.frontier, PAGE);
+    for (const event of events) {
+      const not = await mayStart();
+      if (not) return not;
+      w.start(() => firstAttempt(c, tenantId, event), BigInt(event.id));
+    }
+    if (events.length < PAGE) {
+      // Every event of the tenant up to `newest` was among those read (or is parked): none is left behind past it.
+      w.reach(newest);
+      return 'done';
+    }
+  }
+}
+
+/** Takes the tenant's lease into `t.lease`; false when another replica has it. */
+async function claim(c: DrainContext, tenantId: string, t: TenantCursor): Promise<boolean> {
   const got = await claimWebhookCursor(c.db, tenantId, c.owner, c.leaseMs(tenantId));
-  if ('leased' in got) return { kind: 'leased' };
-  if ('retryInMs' in got) return { kind: 'retry', inMs: got.retryInMs };
-  const lease: Lease = { through: got.cursor.deliveredThrough, attempts: got.cursor.attempts, renewedAt: Date.now() };
+  if ('leased' in got) return false;
+  const lease: Lease = { through: got.cursor.deliveredThrough, renewedAt: Date.now() };
   if (got.cursor.prunedThrough > lease.through && got.cursor.prunedThrough > t.warnedPruned) {
     // Retention removed events of the tenant the ATS had not had: they cannot be sent; the cursor moves past them.
     t.warnedPruned = got.cursor.prunedThrough;
     c.log.warn({ tenant: tenantId, after: lease.through.toString(), through: got.cursor.prunedThrough.toString() }, 'event pruned before its webhook was delivered');
-    lease.attempts = 0;
   }
   t.lease = lease;
-  return null;
+  return true;
 }
 
 /**
- * One attempt at `event`: null when it is done (delivered, or given up after its last retry: logged and counted), the
- * wait before its next attempt when it failed, 'stopped' when the replica is stopping (whoever drains the tenant next
- * sends it again).
+ * Renews the lease (saving the cursor at `through`) when it is due; false when another replica has taken it. Every
+ * delivery starts within RENEW_MS of a renewal and ends within the tenant's timeout, well inside the lease, so a
+ * window in flight never outlives it.
  */
-async function deliver(c: DrainContext, tenantId: string, lease: Lease, event: OrderEvent): Promise<number | null | 'stopped'> {
-  const attempt = { tenantId, eventId: event.id, retryCount: lease.attempts, retryLimit: c.retry.retryLimit };
-  try {
-    await attemptAtsDelivery(attempt, () => c.sender.send(event, c.signal), c);
-    return null;
-  } catch {
-    if (c.stopped()) return 'stopped';
-    if (lease.attempts >= c.retry.retryLimit) return null;
-    return retryDelayMs(lease.attempts, c.retry);
-  }
-}
-
-/** Renews the lease (saving the cursor) when it is due; false when another replica has taken it. */
-async function renewIfDue(c: DrainContext, tenantId: string, t: TenantCursor, lease: Lease): Promise<boolean> {
+async function renewIfDue(c: DrainContext, tenantId: string, t: TenantCursor, lease: Lease, through: bigint): Promise<boolean> {
   if (Date.now() - lease.renewedAt < RENEW_MS) return true;
-  if (await advanceWebhookCursor(c.db, tenantId, c.owner, lease.through, { leaseMs: c.leaseMs(tenantId) })) {
+  if (await advanceWebhookCursor(c.db, tenantId, c.owner, through, { leaseMs: c.leaseMs(tenantId) })) {
     lease.renewedAt = Date.now();
     return true;
   }
