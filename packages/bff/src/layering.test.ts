@@ -30,13 +30,13 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   root: ['*'],
 };
 
-/** Imports a part never makes although its layer would allow them. */
 /** Parts another part may import types from, never values. */
 const TYPES_ONLY: Record<string, readonly string[]> = {
   // The vendor host turns an order row into the vendors' view of it, and never touches the database.
   'vendor-host': ['store'],
 };
 
+/** Imports a part never makes although its layer would allow them. */
 const NEVER: Record<string, readonly string[]> = {
   // The order writer knows nothing of who listens (SSE, ATS webhooks) or of the queues that drive it.
   orders: ['jobs', 'webhooks', 'events'],
