@@ -91,7 +91,23 @@ function wipe(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Starts the demo. A port asked as 0 is found free before the BFF and the ATS listen (each needs the other's URL in its
+ * config first), so another process can take it in between: then the demo starts again on other ports, up to three
+ * times. A fixed port in use is reported at once.
+ */
 export async function startDemo(opts: DemoOptions = {}): Promise<Demo> {
+  const anyPort = opts.bffPort === 0 || opts.atsPort === 0;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemoOnce(opts);
+    } catch (err) {
+      if (!anyPort || attempt === 3 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+}
+
+async function startDemoOnce(opts: DemoOptions): Promise<Demo> {
   const host = opts.host ?? '127.0.0.1';
   const candidates = opts.candidates ?? DEMO_CANDIDATES;
   const bffPort = await portFor(opts.bffPort ?? 8787, host, 'BFF', 'DEMO_BFF_PORT');

@@ -63,17 +63,24 @@ export interface TestBff {
 export const TEST_API_KEY = 'test-api-key-acme-0123456789';
 export const TEST_WIDGET_KEY = 'test-widget-key-acme-0123456789abcdef';
 
-/** A port free on 127.0.0.1 right now. */
+/**
+ * A port free on 127.0.0.1 right now, for a server that must know its URL before it listens. Drawn below Linux's
+ * ephemeral range (32768-60999), which `listen(0)` and outgoing connections draw from: a port found with `listen(0)`
+ * and closed again could be handed to another process's `listen(0)` before our server binds it (seen as EADDRINUSE
+ * with the two test lanes side by side). Here only another caller of this function can race us, at one in 12,000.
+ */
 export async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_768);
+    const free = await new Promise<boolean>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' || err.code === 'EACCES' ? resolve(false) : reject(err)));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt === 50) throw new Error('no free port found below the ephemeral range');
+  }
 }
 
 /** The registered vendors with those of `overrides` replacing the ones of the same id, new ids appended. */
