@@ -3,16 +3,13 @@
 // retries; the order service decides statuses.
 import type { VendorId } from '@ca/shared';
 import type { JobWithMetadata, PgBoss } from 'pg-boss';
-import type { Logger } from 'pino';
 import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendor-port.js';
-import type { Metrics } from '../metrics.js';
-import type { EnqueuePlacement, OrderService } from '../orders/service.js';
+import type { EnqueuePlacement } from '../orders/service.js';
 import { countOtherOpenOrdersWithRef } from '../store/actions.js';
-import type { Database } from '../store/db.js';
 import { getOrder } from '../store/order-lookups.js';
 import type { OrderRow } from '../store/orders.js';
-import type { VendorHost } from '../vendor-host/host.js';
 import { toVendorOrder } from '../vendor-host/vendor-order.js';
+import type { JobDeps } from './polls.js';
 import { HEARTBEAT, POLLING, Q, settleEach } from './queue.js';
 
 /** Placement jobs fetched (and settled) together. */
@@ -21,13 +18,8 @@ const PLACE_BATCH = 8;
 /** Longest vendor-requested wait we honour by deferring the job (Berke's daily limit asks for hours). */
 const MAX_DEFERRALS = 48;
 
-export interface PlacementOptions {
+export interface PlacementOptions extends JobDeps {
   boss: PgBoss;
-  db: Database;
-  adapters: VendorHost;
-  orders: OrderService;
-  log: Logger;
-  metrics: Metrics;
   /** Test knobs over PLACE_RETRY: retries before the order fails, the first delay and the longest, in seconds. */
   retryLimit?: number | undefined;
   retryDelay?: number | undefined;

@@ -17,13 +17,17 @@ export interface RefreshData {
   vendor: VendorId;
 }
 
-export interface RefreshDeps {
+/** What every job needs: the database, the vendors, the order service (the one writer), logs and metrics. */
+export interface JobDeps {
   db: Database;
   adapters: VendorHost;
   orders: OrderService;
   log: Logger;
   metrics: Metrics;
 }
+
+/** What a refresh cycle needs. */
+export type RefreshDeps = JobDeps;
 
 /** One refresh cycle of a tenant's vendor: every open order (or those named), in the adapter's batch size. */
 export async function refreshVendor(d: RefreshDeps, tenantId: string, vendor: VendorId, onlyOrderIds?: readonly string[]): Promise<number> {

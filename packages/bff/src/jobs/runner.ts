@@ -2,23 +2,13 @@
 // hints (hints.ts). The runner starts and stops them together; it calls the order service and is never called by it.
 import type { VendorId } from '@ca/shared';
 import type { PgBoss } from 'pg-boss';
-import type { Logger } from 'pino';
-import type { Metrics } from '../metrics.js';
-import type { OrderService } from '../orders/service.js';
-import type { Database } from '../store/db.js';
-import type { VendorHost } from '../vendor-host/host.js';
 import { refreshOrderSoon, startHints } from './hints.js';
 import { startPlacement } from './placement.js';
-import { refreshVendor, scheduledPollsSettled, startPolls } from './polls.js';
+import { refreshVendor, scheduledPollsSettled, startPolls, type JobDeps } from './polls.js';
 
-export interface JobRunnerOptions {
+export interface JobRunnerOptions extends JobDeps {
   /** The queue (jobs/queue.ts createBoss), made first so the order service's placement port can send to it. */
   boss: PgBoss;
-  db: Database;
-  adapters: VendorHost;
-  orders: OrderService;
-  log: Logger;
-  metrics: Metrics;
   /** Test knobs over the placement retry schedule (placement.ts PLACE_RETRY). */
   placeRetryLimit?: number;
   placeRetryDelay?: number;
