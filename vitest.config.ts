@@ -31,9 +31,9 @@ export default defineConfig({
   test: {
     projects: inLane([
       { test: { name: 'shared', include: ['packages/shared/src/**/*.test.ts'], environment: 'node' } },
-      // The BFF's files share one worker's modules (isolate: false): importing the BFF afresh for each of ~50 files cost
-      // more than a minute of the run (bff project 258 s isolated, 183 s shared, measured). Each file builds its own
-      // BFFs and databases; a file that mocks a module runs in `bff-isolated`.
+      // The BFF's files share one worker's modules (isolate: false): importing the BFF afresh for each file costs about
+      // a second and a half each (docs/testing.md#lanes). Each file builds its own BFFs and databases; a file that mocks
+      // a module runs in `bff-isolated`.
       {
         test: {
           name: 'bff',
