@@ -125,13 +125,15 @@ for (const d of testDatabases()) {
 
     /** A replica's dispatcher for tenants acme and globex (on `on`, default the suite's database). */
     async function replica(o: Partial<WebhookDispatcherOptions> & { metrics?: Metrics } = {}): Promise<WebhookDispatcher> {
+      // A generous timeout: a delivery that times out is parked and sent again, which the exact counts below would see.
+      // With 1 s, a CI run under full load once sent two events of the window test twice (their 100 ms answers late).
       const config = parseConfig(
         {
           publicUrl: 'http://127.0.0.1:8787',
           database: 'memory:',
           tenants: {
-            acme: { name: 'Acme', widgetKeys: { k1: 'w'.repeat(32) }, atsWebhook: { url: acme.url, secret: SECRET, timeoutMs: 1000 } },
-            globex: { name: 'Globex', widgetKeys: { k1: 'w'.repeat(32) }, atsWebhook: { url: globex.url, secret: SECRET, timeoutMs: 1000 } },
+            acme: { name: 'Acme', widgetKeys: { k1: 'w'.repeat(32) }, atsWebhook: { url: acme.url, secret: SECRET, timeoutMs: 10_000 } },
+            globex: { name: 'Globex', widgetKeys: { k1: 'w'.repeat(32) }, atsWebhook: { url: globex.url, secret: SECRET, timeoutMs: 10_000 } },
           },
         },
         {},
