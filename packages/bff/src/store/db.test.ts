@@ -1,5 +1,5 @@
-// The PostgreSQL store survives losing a connection in the middle of a transaction (a database restart, a
-// terminated backend): the transaction fails, the process does not, and the next one works. Runs under test:pg.
+// The PostgreSQL store survives losing a connection in the middle of a transaction or of a single query (a database
+// restart, a terminated backend): that work fails, the process does not, and the next one works. Runs under test:pg.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../testing/databases.js';
 import { openDatabase, type Database } from './db.js';
@@ -38,6 +38,35 @@ describe.skipIf(!postgres)('PostgreSQL store: a connection lost inside a transac
         );
       expect(failed).toBeInstanceOf(Error);
       expect(await db.transaction(async (tx) => (await tx.query<{ one: number }>('SELECT 1 AS one'))[0]!.one)).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
+  it('fails a single query whose connection is lost while it runs, keeps the process alive, and serves the next one', async () => {
+    const errors: unknown[] = [];
+    const onUncaught = (err: unknown) => errors.push(err);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const app = `ca-probe-${process.pid}`;
+      const running = db.query(`SELECT pg_sleep(5), set_config('application_name', $1, false)`, [app]).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      // The backend running that one statement, terminated from another connection (as a database restart would).
+      let killed = 0;
+      for (let i = 0; i < 50 && killed === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const rows = await other.query<{ n: number }>(
+          `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(5)%' AND pid <> pg_backend_pid()`,
+        );
+        killed = rows[0]!.n;
+      }
+      expect(killed).toBe(1);
+      expect(await running).toBeInstanceOf(Error);
+      await new Promise((r) => setTimeout(r, 100)); // the client's 'error' event comes after the query's rejection
+      expect(await db.query<{ one: number }>('SELECT 1 AS one')).toEqual([{ one: 1 }]);
       expect(errors).toEqual([]);
     } finally {
       process.off('uncaughtException', onUncaught);

@@ -228,13 +228,23 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
 async function poolQuery<T>(pool: pg.Pool, text: string, params?: unknown[]): Promise<T[]> {
   for (let attempt = 0; ; attempt++) {
     const c = await pool.connect();
+    // A checked-out client has no listener of the pool's. A connection lost while the query runs (a database restart)
+    // rejects the query, then emits 'error' when its socket ends, which can come before the release below: with
+    // nobody listening, that would end the process. So it is listened to until the client is handed back.
+    let lost: Error | undefined;
+    const onLost = (err: Error) => {
+      lost = err;
+    };
+    c.on('error', onLost);
     try {
       const r = await c.query(prepared(text, params));
-      c.release();
+      c.release(lost);
       return r.rows as T[];
     } catch (err) {
       c.release(err as Error);
       if (!stalePlan(err) || attempt >= POOL_SIZE) throw err;
+    } finally {
+      c.off('error', onLost);
     }
   }
 }
@@ -260,8 +270,9 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, onE
     if (!lost && !tx.state.committed) await c.query('ROLLBACK').catch(() => {});
     throw err;
   } finally {
-    c.off('error', onLost);
+    // Released first: once handed back (ended, if lost), a late socket end emits nothing.
     c.release(lost ?? tx.state.stale);
+    c.off('error', onLost);
   }
 }
 
