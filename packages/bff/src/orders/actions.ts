@@ -91,8 +91,9 @@ async function record(
   await setLastAction(tx, row.id, action, at);
   const out = await orders.applyIn(tx, row.tenant_id, row.vendor, { match: { orderId: row.id }, vendorTime: at, ...update }, 'recruiter');
   if (out.outcome === 'no_match') throw orderNotFound();
-  if (!out.event) await orders.announce(tx, toOrder(await currentOrder(tx, row.id)), at);
-  return toOrder(await currentOrder(tx, row.id));
+  const order = toOrder(await currentOrder(tx, row.id));
+  if (!out.event) await orders.announce(tx, order, at); // appends the event only: the row read above stays current
+  return order;
 }
 
 /** Records a note beside the status (a reminder, a retake asked for): the current status and vendor word, so it changes neither. */
