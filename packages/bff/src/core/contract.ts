@@ -1,0 +1,46 @@
+// What a vendor adapter can say about the vendor's answers, for the operator's go-live check (`ca contract`) and
+// for drift seen in production (docs/operations.md#vendor-contract-drift). Part of the pure port: no I/O here.
+
+/**
+ * One assumption our parsing makes about a vendor's answers. `id` is stable and listed, with its public source, in
+ * the vendor's document (docs/vendors/<vendor>.md#assumptions), e.g. `berke.completed.paging`.
+ */
+export interface ContractAssumption {
+  id: string;
+  /** One line, as an operator reads it: `GetCompletedAssessments pages by currentPage/totalPages`. */
+  summary: string;
+}
+
+export type ContractVerdict = 'held' | 'contradicted' | 'not_exercised';
+
+export interface ContractFinding {
+  assumption: string;
+  verdict: ContractVerdict;
+  /** Why, in a few words: the call made, what was seen, or why it could not be exercised. */
+  detail?: string;
+  /** With `contradicted`: the answer as received, personal data and secrets redacted, cut to a few hundred chars. */
+  sample?: string;
+}
+
+/**
+ * The read-only side of an adapter's contract: it makes only harmless calls (listings, a status or results
+ * window, authentication) and never creates, changes or e-mails anything at the vendor.
+ */
+export interface VendorContract {
+  readonly assumptions: readonly ContractAssumption[];
+  /** Runs the harmless calls and reports every assumption in `assumptions`, each once. */
+  check(): Promise<ContractFinding[]>;
+}
+
+/**
+ * An answer from the vendor failed our parsing. The host logs it once per (vendor, call, shape) with the redacted
+ * sample and counts `ca_vendor_contract_drift_total{vendor,call}`; the call still fails as it would have.
+ */
+export interface ContractDrift {
+  /** The vendor call as an operator names it: `GetCompletedAssessments`, `schedule results`. */
+  call: string;
+  /** What did not match, in a few words, stable for the same shape (it keys the once-per-shape log). */
+  shape: string;
+  /** The answer, redacted by the adapter (names, e-mails, tokens removed) and cut short. */
+  sample: string;
+}
