@@ -38,7 +38,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'authFailures.perTenant': "Past it, failing attempts naming that tenant get `429`; the tenant's working callers are not locked out.",
   'authFailures.windowSeconds': 'Length of the counting window.',
   sse: 'Event stream limits; a stream over a cap is answered `429` with `Retry-After`.',
-  'sse.maxStreamsPerSubject': 'Open streams per token subject (a candidate of a tenant, or a tenant for API keys).',
+  'sse.maxStreamsPerSubject':
+    "Open streams per token subject and role (a candidate of a tenant with a recruiter token, the same candidate with a candidate token, or a tenant for API keys): a candidate's tabs cannot use up the recruiter's streams.",
   'sse.maxStreamsPerTenant': 'Open streams per tenant: many recruiters and candidates of one ATS watching at once, about 15 KB each; half the process cap, so one tenant cannot fill a replica.',
   'sse.maxStreams': 'Open streams per process.',
   'sse.maxReplayEvents': 'A resume that would replay more events than this gets `event: resync`.',

@@ -93,4 +93,15 @@ describe('SSE stream caps', () => {
     await again.waitForFrame((f) => f.event === 'ready');
     for (const s of [s2, s3, s4, again]) s.close();
   });
+
+  it("counts a candidate's streams apart from the recruiter's for the same candidate", async () => {
+    await expect.poll(() => t.bff.hub.size()).toBe(0);
+    const candidate = await t.token({ candidateId: 'cap-shared', role: 'candidate' });
+    const mine = [await t.sse(candidate), await t.sse(candidate)]; // the candidate's own cap (2) is full
+    const refused = await fetch(`${t.url}/v1/events`, { headers: { Authorization: `Bearer ${candidate}` }, signal: AbortSignal.timeout(10_000) });
+    expect(refused.status).toBe(429);
+    const recruiter = await t.sse(await t.token({ candidateId: 'cap-shared', role: 'recruiter' }));
+    await recruiter.waitForFrame((f) => f.event === 'ready');
+    for (const s of [...mine, recruiter]) s.close();
+  });
 });

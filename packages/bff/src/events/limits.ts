@@ -2,7 +2,7 @@
 // stream costs nothing else. Never counts a slot twice: a slot is released once.
 /** How many streams may be open, and how much a resuming client may ask for. */
 export interface SseLimits {
-  /** Open streams of one token subject (a candidate id of one tenant; an API key's tenant). */
+  /** Open streams of one token subject and role (a candidate id and token role of one tenant; an API key's tenant). */
   maxStreamsPerSubject: number;
   maxStreamsPerTenant: number;
   /** Open streams of this process. */

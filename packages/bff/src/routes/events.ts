@@ -26,8 +26,9 @@ export function eventRoutes(deps: RouteDeps) {
     }
     // HEAD: the headers only. Hono answers HEAD with a copy of the GET response, which must not be the raw stream.
     if (c.req.method === 'HEAD') return c.body(null, 200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-store, no-transform' });
-    // Caps per token subject, tenant and process (config `sse`): a refused stream costs no replay and no slot.
-    const slot = deps.hub.admit(p.kind === 'widget' ? `widget\0${p.candidateId}` : 'apiKey', p.tenantId);
+    // Caps per token subject and role, tenant and process (config `sse`): a refused stream costs no replay and no slot.
+    // The role is part of the subject: a candidate's own tabs cannot use up the recruiter's streams for that candidate.
+    const slot = deps.hub.admit(p.kind === 'widget' ? `widget\0${p.role}\0${p.candidateId}` : 'apiKey', p.tenantId);
     if (!slot) throw rateLimited('Too many open event streams for this token or tenant; close one or try again later.', 10);
     res.on('close', () => slot.release());
     res.writeHead(200, {
