@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSchema } from './generate.js';
@@ -40,17 +40,18 @@ describe('published build', () => {
 describe('client against a real BFF', () => {
   const SECRET = 'whsec_' + Buffer.from('client-test-webhook-secret-0123456789').toString('base64');
   const candidate = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' };
-  const deliveries: { headers: Record<string, string>; body: string }[] = [];
+  const deliveries: { headers: IncomingHttpHeaders; raw: Buffer; body: string }[] = [];
   let receiver: Server;
   let t: TestBff;
   let ca: CaClient;
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        deliveries.push({ headers: req.headers as Record<string, string>, body });
+        const raw = Buffer.concat(chunks);
+        deliveries.push({ headers: req.headers, raw, body: raw.toString('utf8') });
         res.writeHead(204).end();
       });
     });
@@ -118,6 +119,19 @@ describe('client against a real BFF', () => {
     expect(event.type).toBe('order.created');
     expect(event.order.packageId).toBe('p1');
     expect(() => verifyWebhook(SECRET, d.headers, d.body.replace('p1', 'p2'))).toThrow();
-    expect(() => verifyWebhook(SECRET, new Headers(d.headers), d.body)).not.toThrow();
+    const fetchHeaders = new Headers();
+    for (const [k, v] of Object.entries(d.headers)) if (typeof v === 'string') fetchHeaders.set(k, v);
+    expect(verifyWebhook(SECRET, fetchHeaders, d.body)).toEqual(event);
+    // Node's req.headers as they are, and the body as the bytes received.
+    expect(verifyWebhook(SECRET, d.headers, d.raw)).toEqual(event);
+    expect(verifyWebhook(SECRET, { ...d.headers, 'x-extra': ['a', 'b'], 'x-none': undefined }, d.raw)).toEqual(event);
+  });
+
+  it('says plainly when the secret is missing or empty', () => {
+    const d = deliveries[0]!;
+    for (const secret of [undefined, '', '   ', 'whsec_']) {
+      expect(() => verifyWebhook(secret as string, d.headers, d.body)).toThrow(TypeError);
+      expect(() => verifyWebhook(secret as string, d.headers, d.body)).toThrow(/webhook secret is missing or empty.*atsWebhook\.secret/);
+    }
   });
 });

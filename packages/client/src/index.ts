@@ -70,15 +70,32 @@ export class CaApiError extends Error {
   }
 }
 
+/** Request headers as a Fetch `Headers`, Node's `req.headers` (`IncomingHttpHeaders`) or a plain object. */
+export type WebhookHeaders = Headers | Record<string, string | string[] | undefined>;
+
 /**
  * Verifies a delivery of the BFF's outbound webhook (Standard Webhooks: `webhook-id`, `webhook-timestamp`,
- * `webhook-signature`) and returns the event. Pass the raw body exactly as received. Throws when the signature or
- * timestamp does not verify. `secret` is the tenant's `atsWebhook.secret` (`whsec_…` base64, otherwise raw bytes).
+ * `webhook-signature`) and returns the event. Pass the raw body exactly as received (a string or the bytes), and
+ * the headers as a Fetch `Headers` or Node's `req.headers`. Throws when the signature or timestamp does not verify,
+ * and a `TypeError` naming the setting when `secret` is missing or empty. `secret` is the tenant's
+ * `atsWebhook.secret` (`whsec_…` base64, otherwise raw bytes).
  */
-export function verifyWebhook(secret: string, headers: Headers | Record<string, string>, rawBody: string): OrderEvent {
-  const wh = secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
-  const h = headers instanceof Headers ? Object.fromEntries(headers) : Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-  return wh.verify(rawBody, h) as OrderEvent;
+export function verifyWebhook(secret: string, headers: WebhookHeaders, rawBody: string | Uint8Array): OrderEvent {
+  const wh = webhookOf(secret);
+  const h: Record<string, string> = {};
+  if (headers instanceof Headers) headers.forEach((v, k) => (h[k] = v));
+  else for (const [k, v] of Object.entries(headers)) if (v !== undefined) h[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v);
+  const body = typeof rawBody === 'string' ? rawBody : new TextDecoder().decode(rawBody);
+  return wh.verify(body, h) as OrderEvent;
+}
+
+function webhookOf(secret: unknown): Webhook {
+  const missing = () =>
+    new TypeError(
+      "verifyWebhook: the webhook secret is missing or empty. Pass the tenant's atsWebhook.secret from the BFF's config (the same value, e.g. from an environment variable that is set).",
+    );
+  if (typeof secret !== 'string' || !secret.trim() || secret === 'whsec_') throw missing();
+  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
 }
 
 /** Of two snapshots of one order (webhook, poll, SSE), the newer one: the higher `version` wins. */
