@@ -6,5 +6,7 @@ export { startBff, type RunningBff, type StartOptions } from './runtime.js';
 export { vendorModules } from './vendors/registry.js';
 export { checkVendorConfig, createVendorHost, type HostedVendor, type VendorHost } from './vendor-host/host.js';
 export type { VendorModule, VendorAdapter, VendorContext, StatusUpdate, OrderChange, VendorOrder } from './core/vendor-port.js';
+export type { ContractAssumption, ContractDrift, ContractFinding, ContractVerdict, VendorContract } from './core/contract.js';
+export { redactSample } from './core/contract.js';
 export { VendorError, VendorConfigError, WebhookInvalid, WebhookUnauthorized } from './core/vendor-port.js';
 export { escapeHtml } from './html.js';

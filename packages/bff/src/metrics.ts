@@ -39,6 +39,12 @@ export function createMetrics() {
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     }),
+    vendorContractDrift: new Counter({
+      name: 'ca_vendor_contract_drift_total',
+      help: 'Vendor answers that did not match the shape we parse, by vendor and call (docs/operations.md#vendor-contract-drift)',
+      labelNames: ['vendor', 'call'] as const,
+      registers: [registry],
+    }),
     atsWebhooks: new Counter({
       name: 'ca_ats_webhook_attempts_total',
       help: 'Outbound ATS webhook delivery attempts by outcome: delivered, failed (retried later), gave_up (the last retry failed)',

@@ -105,7 +105,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     if (applied.length) log.info({ versions: applied }, 'applied migrations');
     const secret = await serverSecret(db);
     const metrics = createMetrics();
-    const adapters = createVendorHost({ config, vendors, secret, log, now });
+    const adapters = createVendorHost({ config, vendors, secret, log, now, metrics });
     closers.push(() => adapters.close());
     const core = await startCore({ opts, db, adapters, metrics, log, now }, closers);
     const privacy = createPrivacyService({ db, config, secret, log, now });

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { VendorId } from '@ca/shared';
 import { createTicketSigner } from '../src/auth/tickets.js';
+import type { ContractDrift } from '../src/core/contract.js';
 import type { OrderChange, PackageConfig, VendorAdapter, VendorContext, VendorLogger, VendorOrder } from '../src/core/vendor-port.js';
 
 export interface TestContextOptions {
@@ -16,6 +17,8 @@ export interface TestContextOptions {
 export interface TestContext extends VendorContext {
   /** Every log line the adapter wrote, serialised, for secret-leak checks. */
   logLines: string[];
+  /** Every drift the adapter reported, in order. */
+  drifts: ContractDrift[];
 }
 
 export function makeTestContext(opts: TestContextOptions): TestContext {
@@ -28,6 +31,7 @@ export function makeTestContext(opts: TestContextOptions): TestContext {
     logLines.push(JSON.stringify({ level, ...obj, msg }));
   };
   const log: VendorLogger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
+  const drifts: ContractDrift[] = [];
   return {
     tenantId,
     config: opts.config,
@@ -43,7 +47,12 @@ export function makeTestContext(opts: TestContextOptions): TestContext {
     fetch: globalThis.fetch.bind(globalThis),
     log,
     now: opts.now ?? (() => new Date()),
+    drift: (d) => {
+      drifts.push(d);
+      line('warn')({ call: d.call, shape: d.shape, sample: d.sample }, 'contract drift');
+    },
     logLines,
+    drifts,
   };
 }
 

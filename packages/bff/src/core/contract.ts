@@ -44,3 +44,24 @@ export interface ContractDrift {
   /** The answer, redacted by the adapter (names, e-mails, tokens removed) and cut short. */
   sample: string;
 }
+
+const SENSITIVE_KEY = '(?:[A-Za-z_:-]*(?:name|email|mail|phone|token|secret|password|key|signature|url|link|address)[A-Za-z_-]*)';
+const MAX_SAMPLE = 400;
+
+/**
+ * A vendor answer made fit for a log line or a terminal: values of fields whose name says personal data or a secret
+ * (names, e-mails, phones, tokens, keys, URLs), in JSON (`"key": …`), XML (`<key>…</key>`, `key="…"`) or a form, are
+ * replaced by `[redacted]`, as is any e-mail address left; the result is cut to `max` characters. Adapters that know
+ * more fields redact those first.
+ */
+export function redactSample(text: string, max = MAX_SAMPLE): string {
+  const redacted = text
+    .replace(new RegExp(`("${SENSITIVE_KEY}"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|[^,}\\]\\s]+)`, 'gi'), '$1"[redacted]"')
+    .replace(new RegExp(`(<(${SENSITIVE_KEY})(?:\\s[^>]*)?>)[^<]*(</\\2>)`, 'gi'), '$1[redacted]$3')
+    .replace(new RegExp(`(\\s${SENSITIVE_KEY}\\s*=\\s*)("[^"]*"|'[^']*')`, 'gi'), '$1"[redacted]"')
+    .replace(new RegExp(`((?:^|[?&])${SENSITIVE_KEY}=)[^&\\s]*`, 'gi'), '$1[redacted]')
+    .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[redacted]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return redacted.length > max ? `${redacted.slice(0, max - 1)}…` : redacted;
+}

@@ -1,6 +1,7 @@
 // The only vocabulary shared between the core and vendor folders. Nothing here knows a vendor's wire format;
 // nothing in a vendor folder touches the database or the SSE hub (docs/architecture.md#data-flow).
 import type { Booking, CandidateInfo, JobInfo, OrderStatus, PackageKind, Result, VendorId } from '@ca/shared';
+import type { ContractDrift, VendorContract } from './contract.js';
 
 /** A package from the tenant's config: the common fields plus the vendor's own (assessmentId, sourceJobId, …). */
 export interface PackageConfig {
@@ -165,6 +166,11 @@ export interface VendorContext {
   fetch: typeof fetch;
   log: VendorLogger;
   now(): Date;
+  /**
+   * An answer from the vendor did not match the shape the adapter parses. The host logs it once per shape with the
+   * redacted sample and counts it (docs/operations.md#vendor-contract-drift). The adapter still fails the call.
+   */
+  drift(d: ContractDrift): void;
 }
 
 /**
@@ -214,6 +220,11 @@ export interface VendorAdapter {
    * invitation link for the ATS to send (Mettl re-registration, pymetrics `assessment_url`). Absent: no reminder.
    */
   remind?(order: VendorOrder): Promise<Reminder>;
+  /**
+   * The adapter's assumptions about the vendor's answers and a read-only check of them against the configured
+   * account (the operator CLI's `ca contract`, docs/operations.md#go-live-contract-check). Absent: nothing to check.
+   */
+  contract?(): VendorContract;
   close?(): Promise<void>;
 }
 

@@ -8,7 +8,10 @@ import { createTicketSigner } from '../auth/tickets.js';
 import { outboundFetch } from '../vendors/outbound.js';
 import type { Config } from '../config.js';
 import { ConfigError } from '../config.js';
+import type { Metrics } from '../metrics.js';
 import { VendorConfigError, type PackageConfig, type VendorAdapter, type VendorContext, type VendorModule } from '../core/vendor-port.js';
+import { withCheckedUrls } from './checked-urls.js';
+import { driftReporter } from './drift.js';
 
 /** One tenant's adapter of one vendor, with the context it was built with. */
 export interface HostedVendor {
@@ -37,6 +40,8 @@ export interface VendorHostOptions {
   log: Logger;
   now: () => Date;
   fetch?: typeof fetch;
+  /** Where drift is counted (`ca_vendor_contract_drift_total`); without it drift is only logged. */
+  metrics?: Pick<Metrics, 'vendorContractDrift'>;
 }
 
 const DEFAULT_POLL_SECONDS = 300;
@@ -49,6 +54,7 @@ export function createVendorHost(opts: VendorHostOptions): VendorHost {
   const modules = new Map(opts.vendors.map((m) => [m.id, m]));
   const signer: SignerFor = (purpose, vendor, tenantId) => createTicketSigner(secret, `${purpose}:${vendor}:${tenantId}`);
   const vendorFetch = outboundFetch(opts.fetch ?? globalThis.fetch.bind(globalThis));
+  const drift = driftReporter(opts.metrics);
   const entries: HostedVendor[] = [];
   for (const [tenantId, tenant] of Object.entries(config.tenants)) {
     for (const [vendor, block] of Object.entries(tenant.vendors) as [VendorId, Record<string, unknown> | undefined][]) {
@@ -58,7 +64,7 @@ export function createVendorHost(opts: VendorHostOptions): VendorHost {
         throw new ConfigError(`tenants.${tenantId}.vendors.${vendor}: unknown vendor; known vendors: ${[...modules.keys()].join(', ')}`);
       }
       const packages = tenant.packages.filter((p) => p.vendor === vendor) as PackageConfig[];
-      const ctx = vendorContext({ ...opts, tenantId, vendor, block, packages, signer, fetch: vendorFetch });
+      const ctx = vendorContext({ ...opts, tenantId, vendor, block, packages, signer, fetch: vendorFetch, drift });
       entries.push({ tenantId, vendor, adapter: createAdapter(module, ctx), ctx });
     }
   }
@@ -94,8 +100,10 @@ function vendorContext(o: {
   fetch: typeof fetch;
   log: Logger;
   now: () => Date;
+  drift: ReturnType<typeof driftReporter>;
 }): VendorContext {
   const { tenantId, vendor, signer, now } = o;
+  const log = o.log.child({ tenant: tenantId, vendor });
   const base = o.config.publicUrl;
   // Per-order tickets carry their issue time (`<orderId>~<seconds, base 36>`): past the tenant's ticketMaxAgeDays they
   // stop working. Whether the order is still open (and not erased) is the delivery service's check.
@@ -114,15 +122,16 @@ function vendorContext(o: {
     },
     tickets: signer('data', vendor, tenantId),
     fetch: o.fetch,
-    log: o.log.child({ tenant: tenantId, vendor }),
+    log,
     now,
+    drift: (d) => o.drift({ tenantId, vendor, log }, d),
   };
 }
 
 /** Builds the adapter; a vendor's own config complaint becomes a ConfigError naming the field in the config file. */
 function createAdapter(module: VendorModule, ctx: VendorContext): VendorAdapter {
   try {
-    return module.create(ctx);
+    return withCheckedUrls(module.create(ctx));
   } catch (err) {
     if (err instanceof VendorConfigError) {
       const prefix = `tenants.${ctx.tenantId}.vendors.${module.id}`;
