@@ -1,12 +1,16 @@
 // `npx -y pnpm@10 ca <command> [options]`: parses the command line and runs one command (commands.ts).
 import { parseArgs } from 'node:util';
 import { check, EXIT, oauthSetup, probe, token, UsageError, type Output } from './commands.js';
+import { contract } from './contract.js';
 
 const HELP = `candidate-assessment operator CLI
 
   ca check        [--config FILE]                          validate the config (exit 2 names the bad field)
   ca probe        [--config FILE] [--tenant ID] [--vendor ID] [--timeout-ms N]
                                                            one cheap authenticated call per vendor (exit 1 if one fails)
+  ca contract     [--config FILE] --tenant ID --vendor ID [--timeout-ms N]
+                                                           go-live check: read-only calls, one verdict per assumption
+                                                           (exit 1 if one is contradicted)
   ca token        [--config FILE] [--tenant ID] --candidate ID [--role recruiter|candidate]
                   [--first-name S] [--last-name S] [--email S] [--actor S] [--ttl SECONDS]
                                                            mint a widget token for manual tests (stdout: the token)
@@ -48,6 +52,8 @@ async function main(argv: string[]): Promise<number> {
       return check({ config }, io);
     case 'probe':
       return probe({ config, ...opt('tenant', v.tenant), ...opt('vendor', v.vendor), ...(v['timeout-ms'] ? { timeoutMs: Number(v['timeout-ms']) } : {}) }, io);
+    case 'contract':
+      return contract({ config, ...opt('tenant', v.tenant), ...opt('vendor', v.vendor), ...(v['timeout-ms'] ? { timeoutMs: Number(v['timeout-ms']) } : {}) }, io);
     case 'token':
       return token(
         {

@@ -8,6 +8,15 @@
 export type OutageMode = 'none' | 'error' | 'hang' | 'drop';
 export const OUTAGE_MODES: readonly OutageMode[] = ['none', 'error', 'hang', 'drop'];
 
+/**
+ * Which answers a sandbox gives: `documented` (default) the shapes of the vendor's public pages, as
+ * docs/vendors/<vendor>.md lists them; `altered` one of those shapes changed, as a vendor might change it, so the
+ * go-live check (`ca contract`) and the drift counter have a contradiction to report. Every sandbox's start
+ * options take it as `contractShape`.
+ */
+export type ContractShape = 'documented' | 'altered';
+export const CONTRACT_SHAPES: readonly ContractShape[] = ['documented', 'altered'];
+
 /** What a caller may know about an order besides the vendor's reference; vendors read what they need. */
 export interface AdvanceContext {
   /** The ATS candidate id of the order. */
