@@ -58,6 +58,8 @@ export interface SandboxOrder {
   reportUrl: string;
 }
 
+export type OrderAnswerMode = 'script-url' | 'lost';
+
 export type SandboxSabotage = 'dtd' | 'entity' | 'malformed' | 'huge' | 'http503' | 'server-fault' | 'hang';
 
 export interface PymetricsSandboxOptions {
@@ -112,6 +114,11 @@ export interface PymetricsSandbox extends VendorSandbox {
   expireSessions(): void;
   /** The next `count` SOAP calls get a hostile or broken answer instead of a real one; 0 ends it. */
   sabotage(mode: SandboxSabotage, count?: number): void;
+  /**
+   * The next `count` orders are created as asked, but their answer goes wrong: `script-url` answers a `javascript:`
+   * assessment_url, `lost` never answers (a timeout after the vendor acted). 0 ends it.
+   */
+  orderAnswer(mode: OrderAnswerMode, count?: number): void;
   callbacks: CallbackDelivery[];
   stop(): Promise<void>;
 }
@@ -150,6 +157,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   const pendingCallbacks = new Set<Promise<void>>();
   let nextOrderId = 13263; // the V3 guide's (docs/vendors/pymetrics.md#ordering) first order id
   let sabotage: { mode: SandboxSabotage; left: number } | null = null;
+  let orderAnswer: { mode: OrderAnswerMode; left: number } | null = null;
   let outage: OutageMode = 'none';
   const hung = new Set<http.ServerResponse>();
 
@@ -307,11 +315,14 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       };
       orders.set(orderId, o);
       byToken.set(token, orderId);
+      const answer = orderAnswer?.mode;
+      if (orderAnswer && --orderAnswer.left <= 0) orderAnswer = null;
+      if (answer === 'lost') return new Promise<never>(() => {}); // the order exists; its answer never comes
       return {
         $xml: record('tns:request_assessment_orderResult', {
           success: true,
           order_id: orderId,
-          assessment_url: o.inviteUrl,
+          assessment_url: answer === 'script-url' ? 'javascript:alert(document.domain)' : o.inviteUrl,
         }),
       };
     },
@@ -548,6 +559,9 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     expireSessions: () => sessions.clear(),
     sabotage: (mode, n = 1) => {
       sabotage = n > 0 ? { mode, left: n } : null;
+    },
+    orderAnswer: (mode, n = 1) => {
+      orderAnswer = n > 0 ? { mode, left: n } : null;
     },
     callbacks,
     async stop() {
