@@ -1,5 +1,6 @@
 // `npx pnpm@10 demo`: starts everything (startDemo), prints the URLs, and stops it all on Ctrl-C / SIGTERM.
-// Ports come from DEMO_BFF_PORT / DEMO_ATS_PORT; secrets are made up at start and never printed.
+// Ports come from DEMO_BFF_PORT / DEMO_ATS_PORT, the BFF database from DEMO_DATABASE (default an embedded one in
+// ./.data/demo; `memory:` keeps nothing on disk); secrets are made up at start and never printed.
 import { PortInUseError, startDemo } from './demo.js';
 
 function portFromEnv(name: string, fallback: number): number {
@@ -19,6 +20,7 @@ async function main() {
     bffPort: portFromEnv('DEMO_BFF_PORT', 8787),
     atsPort: portFromEnv('DEMO_ATS_PORT', 5173),
     logLevel: (process.env.DEMO_LOG_LEVEL as 'info' | undefined) ?? 'warn',
+    ...(process.env.DEMO_DATABASE ? { database: process.env.DEMO_DATABASE } : {}),
   });
   const [ada, grace] = demo.candidates;
   const lines = [
