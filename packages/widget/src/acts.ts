@@ -46,6 +46,19 @@ const words = new Map<string, Words>([['en', actionMessages]]);
 const shownLanguage = (host: object): string =>
   ((host as Element).shadowRoot?.querySelector('[part=base]')?.getAttribute('lang') ?? 'en').toLowerCase().split(/[-_]/)[0]!;
 
+/**
+ * The link when it is an absolute http(s) URL, else nothing: a link the ATS is to send comes from the vendor, and a
+ * `javascript:` one bound as `href` would run in the ATS page. The BFF refuses such links too (docs/api.md#recruiter-actions).
+ */
+const webUrl = (url: string | undefined): string => {
+  try {
+    const u = new URL(url ?? '');
+    return u.protocol === 'https:' || u.protocol === 'http:' ? url! : '';
+  } catch {
+    return '';
+  }
+};
+
 const rand = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
 
 /** Returns the renderer of one order's action row. `host.requestUpdate()` re-renders after each change. */
@@ -82,7 +95,7 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
     try {
       const r = await api.call<ActionResponse>('POST', `/v1/orders/${encodeURIComponent(o.id)}/${a}`, undefined, { 'Idempotency-Key': s.keys[a]! });
       s.note = r.message;
-      s.url = r.sentBy === 'ats' ? (r.url ?? '') : '';
+      s.url = r.sentBy === 'ats' ? webUrl(r.url) : '';
       delete s.keys[a];
     } catch (err) {
       // The BFF's own sentence (e.g. "PSI offers no way to send the invitation again"), or the failure's code.
