@@ -188,6 +188,12 @@ export interface VendorAdapter {
 
   /** Creates the order at the vendor and invites the candidate. Called once per order by a durable job. */
   placeOrder(order: VendorOrder): Promise<PlacedOrder>;
+  /**
+   * Finds what an earlier attempt to place this order created at the vendor (an order call that timed out after the
+   * vendor acted), so a retry does not create or invite twice. null: the vendor confirms there is nothing. Absent:
+   * the vendor offers no way to look it up; a placement whose outcome is unknown then stops as `placement_unconfirmed`.
+   */
+  findPlaced?(order: VendorOrder): Promise<PlacedOrder | null>;
   /** A fresh URL for the candidate to start or continue, fetched at click time. */
   launchUrl(order: VendorOrder): Promise<VendorLink>;
   /** A fresh URL of the vendor's report, or the report document itself when the vendor gives no link. */
@@ -251,9 +257,14 @@ export class VendorError extends Error {
   readonly vendorCode?: string;
   /** The vendor asked us to wait this long (429 hints). */
   readonly retryAfterMs?: number;
+  /**
+   * The request reached the vendor and what it did is unknown: a timeout after sending, or an answer that could not
+   * be read. A call that creates something is then not repeated blindly (`VendorAdapter.findPlaced`).
+   */
+  readonly mayHaveActed?: boolean;
   constructor(
     message: string,
-    opts: { retryable: boolean; code?: string; vendorCode?: string; retryAfterMs?: number; cause?: unknown },
+    opts: { retryable: boolean; code?: string; vendorCode?: string; retryAfterMs?: number; mayHaveActed?: boolean; cause?: unknown },
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'VendorError';
@@ -261,6 +272,7 @@ export class VendorError extends Error {
     this.code = opts.code ?? (opts.retryable ? 'vendor_unavailable' : 'vendor_rejected');
     if (opts.vendorCode !== undefined) this.vendorCode = opts.vendorCode;
     if (opts.retryAfterMs !== undefined) this.retryAfterMs = opts.retryAfterMs;
+    if (opts.mayHaveActed) this.mayHaveActed = true;
   }
 }
 
