@@ -33,10 +33,12 @@ const DESCRIPTIONS: Record<string, string> = {
   'metrics.listen.host': 'Interface of the metrics listener.',
   'metrics.listen.port': 'Port of the metrics listener.',
   authFailures:
-    'Failed credential attempts (wrong API key, widget token with a bad signature, wrong OAuth client secret) allowed in a window. Counted in memory per process; the address is the TCP peer, so behind a proxy put a limit there too.',
-  'authFailures.perIp': 'Past it, every request from that address gets `429` with `Retry-After` until the window ends.',
-  'authFailures.perTenant': "Past it, failing attempts naming that tenant get `429`; the tenant's working callers are not locked out.",
+    'Failed credential attempts (wrong API key, widget token with a bad signature, wrong OAuth client secret) allowed in a window, per client address (see `trustedProxies`) and per tenant. Credentials are checked first: only failures are counted or refused, and a valid credential is never refused. Counted in memory per process.',
+  'authFailures.perIp': 'Past it, failing attempts from that address (an IPv6 address counts as its /64) get `429` with `Retry-After` until the window ends.',
+  'authFailures.perTenant': 'Past it, failing attempts naming that tenant get `429`.',
   'authFailures.windowSeconds': 'Length of the counting window.',
+  trustedProxies:
+    "Addresses or CIDR blocks (IPv4, IPv6) of the proxies in front of the BFF. A request whose connection comes from one is counted under the right-most `X-Forwarded-For` hop that is not one of them; hops left of it are the client's own and never believed. Empty: the connection's address, so every client behind a proxy shares one ([Proxies](#proxies)).",
   sse: 'Event stream limits; a stream over a cap is answered `429` with `Retry-After`.',
   'sse.maxStreamsPerSubject':
     "Open streams per token subject and role (a candidate of a tenant with a recruiter token, the same candidate with a candidate token, or a tenant for API keys): a candidate's tabs cannot use up the recruiter's streams.",

@@ -162,4 +162,18 @@ describe('compose file (compose.yaml)', () => {
     expect(nginx).toMatch(/proxy_buffering off;/);
     expect(nginx).toMatch(/listen 8080;/);
   });
+
+  it("limits requests per client itself, and is the one proxy whose X-Forwarded-For the BFF trusts", () => {
+    const nginx = read('deploy/nginx.conf');
+    expect(nginx).toMatch(/limit_req_zone \$binary_remote_addr zone=ca_api:\S+ rate=\d+r\/s;/);
+    expect(nginx).toMatch(/location \/ \{[^}]*limit_req zone=ca_api /);
+    expect(nginx).toMatch(/location = \/oauth\/token \{[^}]*limit_req zone=ca_token /);
+    expect(nginx).toMatch(/limit_req_status 429;/);
+    expect(nginx).toMatch(/proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;/);
+    const networks = (compose.services['proxy'] as { networks?: Record<string, { ipv4_address?: string }> }).networks;
+    const address = networks?.['internal']?.ipv4_address;
+    expect(address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const deployed = JSON.parse(read('deploy/bff.config.json')) as { trustedProxies?: string[] };
+    expect(deployed.trustedProxies).toEqual([address]);
+  });
 });

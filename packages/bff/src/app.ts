@@ -6,7 +6,8 @@ import { HTTPException } from 'hono/http-exception';
 import { randomUUID } from 'node:crypto';
 import { AppError } from './errors.js';
 import { claimedTenant, wwwAuthenticate } from './auth/principal.js';
-import { clientIp, createFailureLimiter, DEFAULT_FAILURE_LIMITS } from './auth/failures.js';
+import { createClientAddress } from './auth/client-address.js';
+import { createFailureLimiter, DEFAULT_FAILURE_LIMITS } from './auth/failures.js';
 import { actionRoutes } from './routes/actions.js';
 import { apiRoutes } from './routes/api.js';
 import type { RouteDeps, Env } from './routes/context.js';
@@ -47,6 +48,7 @@ export function createApp(appDeps: AppDeps) {
   const app = new Hono<Env>();
   const { log, metrics } = deps;
   const failures = deps.failures ?? createFailureLimiter({ ...DEFAULT_FAILURE_LIMITS, ...deps.config.authFailures });
+  const clientAddress = createClientAddress(deps.config.trustedProxies);
 
   app.use('*', async function observe(c, next) {
     const started = performance.now();
@@ -99,15 +101,14 @@ export function createApp(appDeps: AppDeps) {
   v1.use('*', cors(deps.config));
   v1.route('/links', linkRoutes(deps)); // single-use tickets: no Authorization header
   v1.use('*', async function authenticate(c, next) {
-    const ip = clientIp(c);
-    failures.checkIp(ip);
     let p;
     try {
+      // Credentials first: a valid one is never refused by the failure limiter (auth/failures.ts).
       p = await deps.auth.authenticate(c.req.header('authorization'));
     } catch (err) {
       // A wrong key or a forged token counts; a missing or expired one is a widget renewing, not a guess.
       if (err instanceof AppError && (err.code === 'unauthorized' || err.code === 'token_invalid')) {
-        throw failures.failed(ip, claimedTenant(deps.config, c.req.header('authorization'))) ?? err;
+        throw failures.failed(clientAddress(c), claimedTenant(deps.config, c.req.header('authorization'))) ?? err;
       }
       throw err;
     }

@@ -2,6 +2,7 @@
 // naming the field; secrets from the file never appear in a message.
 import { PackageKind, VendorId } from '@ca/shared';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -69,6 +70,14 @@ const Tenant = z.object({
     .optional(),
 });
 
+/** An address or CIDR block (`10.0.0.0/8`, `fd00::/8`, `192.0.2.1`), as node:net's BlockList takes it. */
+function trustedProxy(s: string): boolean {
+  const [address = '', prefix, extra] = s.split('/');
+  const v = isIP(address);
+  if (v === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (v === 4 ? 32 : 128));
+}
+
 export const Config = z
   .object({
     publicUrl: z
@@ -109,6 +118,13 @@ export const Config = z
         windowSeconds: z.number().int().min(1).max(86_400).default(60),
       })
       .prefault({}),
+    /**
+     * Proxies in front of the BFF (addresses or CIDR blocks, IPv4 and IPv6). When the connection comes from one, the
+     * client is the right-most `X-Forwarded-For` hop that is not one of them; otherwise the connection's own address.
+     */
+    trustedProxies: z
+      .array(z.string().refine((s) => trustedProxy(s), 'must be an IP address or a CIDR block such as 10.0.0.0/8 or fd00::/8'))
+      .default([]),
     /** SSE stream caps (answered 429 with Retry-After) and the largest replay a resuming client gets. */
     sse: z
       .object({

@@ -1,8 +1,8 @@
-// Limits failed credential attempts (API keys, widget tokens, OAuth client secrets) per client IP and per tenant,
-// in fixed windows, in this process's memory: each replica counts on its own, and a restart forgets. An IP over
-// its limit is refused 429 before its credentials are checked; failures naming a tenant over its limit are
-// answered 429 instead of 401, so that tenant's working callers are not locked out by someone else's guesses.
-import type { Context } from 'hono';
+// Limits failed credential attempts (API keys, widget tokens, OAuth client secrets) per client address and per
+// tenant, in fixed windows, in this process's memory: each replica counts on its own, and a restart forgets.
+// Credentials are checked first and only a failure is counted or refused: an attempt that fails past a limit is
+// answered 429 instead of 401, and valid credentials are never refused here, so nobody sharing an address (behind a
+// proxy, a NAT) can lock the working callers out. The address is the client's (auth/client-address.ts).
 import { rateLimited } from '../errors.js';
 
 export interface FailureLimits {
@@ -51,13 +51,8 @@ export function createFailureLimiter(limits: FailureLimits = DEFAULT_FAILURE_LIM
   };
 
   return {
-    /** Throws 429 when this IP has failed too often in the current window. */
-    checkIp(ip: string): void {
-      const wait = over(`ip\0${ip}`, limits.perIp);
-      if (wait !== null) throw rateLimited('Too many failed authentication attempts from this address; try again later.', wait);
-    },
     /**
-     * Records a failed attempt. Returns the 429 to answer instead of the 401 when the IP or the tenant it named
+     * Records a failed attempt. Returns the 429 to answer instead of the 401 when the address or the tenant it named
      * is now over its limit, or null.
      */
     failed(ip: string, tenantId?: string): ReturnType<typeof rateLimited> | null {
@@ -70,9 +65,3 @@ export function createFailureLimiter(limits: FailureLimits = DEFAULT_FAILURE_LIM
 }
 
 export type FailureLimiter = ReturnType<typeof createFailureLimiter>;
-
-/** The peer address of the connection (no proxy header is trusted); `unknown` outside a Node server (tests). */
-export function clientIp(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}

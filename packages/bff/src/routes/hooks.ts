@@ -4,7 +4,7 @@
 import { VendorId } from '@ca/shared';
 import { Hono, type Context } from 'hono';
 import { unknownEndpoint } from '../deliveries/service.js';
-import { clientIp } from '../auth/failures.js';
+import { createClientAddress } from '../auth/client-address.js';
 import { readText } from './body.js';
 import type { RouteDeps, Env } from './context.js';
 import { messagePage } from './page.js';
@@ -79,9 +79,8 @@ export function oauthRoutes(deps: RouteDeps) {
   for (const { tenantId, vendor, adapter } of deps.adapters.all()) {
     for (const cl of adapter.oauthClients ?? []) clients.set(cl.clientId, { tenantId, vendor, clientSecret: cl.clientSecret });
   }
+  const clientAddress = createClientAddress(deps.config.trustedProxies);
   app.post('/token', async (c) => {
-    const ip = clientIp(c);
-    deps.failures?.checkIp(ip);
     const body = await readText(c, 16 * 1024);
     let tenantId: string | undefined;
     const out = await deps.oauth.token({ headers: c.req.raw.headers, body }, (id) => {
@@ -89,8 +88,9 @@ export function oauthRoutes(deps: RouteDeps) {
       tenantId = client?.tenantId;
       return client;
     });
+    // Only a refused client is counted or limited: PSI with its right secret always gets its token.
     if (out.status === 401) {
-      const limited = deps.failures?.failed(ip, tenantId);
+      const limited = deps.failures?.failed(clientAddress(c), tenantId);
       if (limited) throw limited;
     }
     return c.json(out.body, out.status as 200, out.headers);
