@@ -189,12 +189,17 @@ export const OrderResponse = z.object({
   order_id: int.optional(),
   assessment_url: url.optional(),
 });
-export type OrderResponse = z.infer<typeof OrderResponse>;
+/** `refusedAssessmentUrl`: pymetrics sent a link that is not http(s); it is dropped, the order id kept. */
+export type OrderResponse = z.infer<typeof OrderResponse> & { refusedAssessmentUrl?: true };
 
 export function parseOrderResponse(xml: string): OrderResponse {
   // docs/vendors/pymetrics.md#wsdl: the request element is `request_assessment`, the response `request_assessment_orderResponse`.
   const r = operationResponse(xml, 'request_assessment_orderResponse');
-  return parse(OrderResponse, leaves(r.request_assessment_orderResult), 'order response');
+  const fields = leaves(r.request_assessment_orderResult);
+  // The order id names what pymetrics created: a refused link must not lose it, or the order would be placed again.
+  const link = url.optional().safeParse(fields.assessment_url);
+  const res = parse(OrderResponse, { ...fields, assessment_url: link.success ? link.data : undefined }, 'order response');
+  return link.success ? res : { ...res, refusedAssessmentUrl: true };
 }
 
 export const AssessmentStatus = z.object({
