@@ -1,7 +1,8 @@
 // The BFF command: loads the config named by --config or CA_CONFIG (default ./bff.config.json), listens,
 // logs one line when ready, and stops cleanly on SIGTERM/SIGINT. The only place that reads the environment.
 import { ConfigError, loadConfig } from './config.js';
-import { startBff } from './runtime.js';
+import { DEFAULT_WIDGET_FILE, startBff } from './runtime.js';
+import { widgetAsset, widgetScriptTag } from './routes/widget.js';
 import { checkVendorConfig } from './vendor-host/host.js';
 import { vendorModules } from './vendors/registry.js';
 
@@ -45,6 +46,10 @@ async function main() {
   }
   const bff = await startBff({ config, vendors: vendorModules, ...placeRetryKnob() });
   bff.log.info({ url: bff.url, publicUrl: config.publicUrl, database: config.database.split(':')[0] }, `candidate-assessment BFF listening on ${bff.url}`);
+  // The pinned widget URL and its integrity, for a page's <script> (docs/releasing.md#pinning-the-widget).
+  const widget = await widgetAsset(DEFAULT_WIDGET_FILE).catch(() => undefined);
+  if (widget) bff.log.info({ widget: { url: `${config.publicUrl}${widget.path}`, integrity: widget.integrity } }, `widget: ${widgetScriptTag(config.publicUrl, widget)}`);
+  else bff.log.warn({ widgetFile: DEFAULT_WIDGET_FILE }, 'the widget is not built: /widget.js answers 404');
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -280,8 +280,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The widget bundle */
+        /** The widget bundle (cached 5 minutes: always the current build) */
         get: operations["widgetBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/widget/{version}/widget.js": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The widget bundle pinned to one build, cached for good (the BFF logs this URL and its integrity at start) */
+        get: operations["widgetBundleVersioned"];
         put?: never;
         post?: never;
         delete?: never;
@@ -458,6 +475,23 @@ export interface paths {
         };
         /** A chunk of the widget loaded by /widget.js on demand: one language's messages, or the recruiter actions */
         get: operations["widgetMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/widget/{version}/widget/i18n/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same chunks, loaded by the versioned /widget/{version}/widget.js */
+        get: operations["widgetMessagesVersioned"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1905,6 +1939,34 @@ export interface operations {
             };
         };
     };
+    widgetBundleVersioned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description First 16 hex digits of the bundle's SHA-384 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ES module */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description This BFF serves another build; the message names it */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     putVendorNotification: {
         parameters: {
             query?: never;
@@ -2360,6 +2422,38 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description e.g. `de-<hash>.js` */
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ES module */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/javascript": string;
+                };
+            };
+            /** @description No such file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    widgetMessagesVersioned: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The bundle's version */
+                version: string;
                 /** @description e.g. `de-<hash>.js` */
                 file: string;
             };

@@ -195,6 +195,16 @@ function documentPaths(): Json {
         responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': { description: 'No such file' } },
       },
     },
+    '/widget/{version}/widget/i18n/{file}': {
+      get: {
+        operationId: 'widgetMessagesVersioned',
+        tags: ['Operations'],
+        summary: 'The same chunks, loaded by the versioned /widget/{version}/widget.js',
+        security: [],
+        parameters: [path('version', "The bundle's version"), path('file', 'e.g. `de-<hash>.js`')],
+        responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': { description: 'No such file' } },
+      },
+    },
   };
 }
 

@@ -241,6 +241,16 @@ function operationsPaths(): Json {
     '/healthz': { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
     '/readyz': { get: { operationId: 'readyz', tags: ['Operations'], summary: 'Readiness (store reachable)', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
     '/metrics': { get: { operationId: 'metrics', tags: ['Operations'], summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain' } } } },
-    '/widget.js': { get: { operationId: 'widgetBundle', tags: ['Operations'], summary: 'The widget bundle', security: [], responses: { '200': { description: 'ES module' } } } },
+    '/widget.js': { get: { operationId: 'widgetBundle', tags: ['Operations'], summary: 'The widget bundle (cached 5 minutes: always the current build)', security: [], responses: { '200': { description: 'ES module' } } } },
+    '/widget/{version}/widget.js': {
+      get: {
+        operationId: 'widgetBundleVersioned',
+        tags: ['Operations'],
+        summary: 'The widget bundle pinned to one build, cached for good (the BFF logs this URL and its integrity at start)',
+        security: [],
+        parameters: [{ name: 'version', in: 'path', required: true, description: "First 16 hex digits of the bundle's SHA-384", schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
+        responses: { '200': { description: 'ES module' }, '404': { description: 'This BFF serves another build; the message names it' } },
+      },
+    },
   };
 }

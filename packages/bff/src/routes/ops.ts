@@ -1,11 +1,10 @@
-// Operations endpoints: liveness, readiness (store reachable, jobs running), Prometheus metrics, and the
-// widget bundle with an ETag and long caching, plus its language chunks (hashed names, cached for a year).
+// Operations endpoints: liveness, readiness (store reachable, jobs running), Prometheus metrics, the OpenAPI
+// document, and the widget bundle with its chunks (widget.ts).
 import { Hono, type Handler } from 'hono';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { RouteDeps, Env } from './context.js';
 import { buildOpenApi } from './openapi.js';
+import { widgetRoutes } from './widget.js';
 
 /** GET /metrics: Prometheus text; behind `metrics.token` when one is configured. */
 export function metricsHandler(deps: Pick<RouteDeps, 'config' | 'metrics'>): Handler {
@@ -35,45 +34,6 @@ export function opsRoutes(deps: RouteDeps) {
   const openapi = JSON.stringify(buildOpenApi(deps.config.publicUrl));
   app.get('/openapi.json', (c) => c.body(openapi, 200, { 'Content-Type': 'application/json', 'Access-Control-Allow-Origin': '*' }));
 
-  let cached: { mtimeMs: number; body: Buffer; etag: string } | undefined;
-  app.get('/widget.js', async (c) => {
-    let info;
-    try {
-      info = await stat(deps.widgetFile);
-    } catch {
-      return c.json({ error: { code: 'not_found', message: 'The widget is not built. Run: npx pnpm@10 --filter @ca/widget build' } }, 404);
-    }
-    if (!cached || cached.mtimeMs !== info.mtimeMs) {
-      const body = await readFile(deps.widgetFile);
-      cached = { mtimeMs: info.mtimeMs, body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    }
-    const headers = {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=300, stale-while-revalidate=86400',
-      ETag: cached.etag,
-      'Access-Control-Allow-Origin': '*', // module scripts load cross-origin only with CORS
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-      'X-Content-Type-Options': 'nosniff',
-    };
-    if (c.req.header('if-none-match') === cached.etag) return c.body(null, 304, headers);
-    return c.body(new Uint8Array(cached.body), 200, headers);
-  });
-  // widget.js imports `./widget/i18n/<lang>-<hash>.js` relative to itself: same origin, same headers, and a new
-  // name whenever the content changes, so they can be cached for good.
-  app.get('/widget/i18n/:file{(?:[a-z]{2}|acts)-[A-Za-z0-9_-]+\\.js}', async (c) => {
-    let body: Buffer;
-    try {
-      body = await readFile(join(dirname(deps.widgetFile), 'widget/i18n', c.req.param('file')));
-    } catch {
-      return c.json({ error: { code: 'not_found', message: 'No such language chunk.' } }, 404);
-    }
-    return c.body(new Uint8Array(body), 200, {
-      'Content-Type': 'text/javascript; charset=utf-8',
-      'Cache-Control': 'public, max-age=31536000, immutable',
-      'Access-Control-Allow-Origin': '*',
-      'Cross-Origin-Resource-Policy': 'cross-origin',
-      'X-Content-Type-Options': 'nosniff',
-    });
-  });
+  app.route('/', widgetRoutes(deps));
   return app;
 }
