@@ -45,7 +45,7 @@ export interface ContractDrift {
   sample: string;
 }
 
-const SENSITIVE_KEY = '(?:[A-Za-z_:-]*(?:name|email|mail|phone|token|secret|password|key|signature|url|link|address)[A-Za-z_-]*)';
+const SENSITIVE_KEY = '(?:[A-Za-z_:-]*(?:name|email|mail|phone|token|secret|password|key|signature|session|url|link|address)[A-Za-z_-]*)';
 const MAX_SAMPLE = 400;
 
 /**
@@ -57,7 +57,7 @@ const MAX_SAMPLE = 400;
 export function redactSample(text: string, max = MAX_SAMPLE): string {
   const redacted = text
     .replace(new RegExp(`("${SENSITIVE_KEY}"\\s*:\\s*)("(?:[^"\\\\]|\\\\.)*"|[^,}\\]\\s]+)`, 'gi'), '$1"[redacted]"')
-    .replace(new RegExp(`(<(${SENSITIVE_KEY})(?:\\s[^>]*)?>)[^<]*(</\\2>)`, 'gi'), '$1[redacted]$3')
+    .replace(new RegExp(`(<((?:[\\w.-]+:)?${SENSITIVE_KEY})(?:\\s[^>]*)?>)[^<]*(</\\2>)`, 'gi'), '$1[redacted]$3')
     .replace(new RegExp(`(\\s${SENSITIVE_KEY}\\s*=\\s*)("[^"]*"|'[^']*')`, 'gi'), '$1"[redacted]"')
     .replace(new RegExp(`((?:^|[?&])${SENSITIVE_KEY}=)[^&\\s]*`, 'gi'), '$1[redacted]')
     .replace(/[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g, '[redacted]')

@@ -5,8 +5,9 @@ import { startPymetricsSandbox, type PymetricsSandbox } from './server.js';
 import { SESSION_EXPIRED } from './wire.js';
 
 let sandbox: PymetricsSandbox;
+// The guide's raw samples put RequestHeader's children in the service namespace (docs/vendors/pymetrics.md#request-header).
 beforeEach(async () => {
-  sandbox = await startPymetricsSandbox({ callbacks: false });
+  sandbox = await startPymetricsSandbox({ callbacks: false, headerNamespace: 'sample' });
 });
 afterEach(async () => {
   await sandbox.stop();
@@ -79,7 +80,7 @@ describe('pymetrics sandbox', () => {
 
   it('holds results back after COMPLETED until scored when autoScore is off', async () => {
     await sandbox.stop();
-    sandbox = await startPymetricsSandbox({ callbacks: false, autoScore: false });
+    sandbox = await startPymetricsSandbox({ callbacks: false, autoScore: false, headerNamespace: 'sample' });
     const id = await order('late');
     await sandbox.advance(id, 'complete');
     const session = await login();
@@ -140,6 +141,32 @@ describe('pymetrics sandbox', () => {
     await sandbox.advance(id, 'start');
     await expect(sandbox.advance(id, 'accept')).rejects.toMatchObject({ name: 'StepRefused', message: expect.stringContaining('cannot go back') });
     await expect(sandbox.advance('99999', 'start')).rejects.toMatchObject({ name: 'StepRefused' });
+  });
+});
+
+describe('pymetrics sandbox RequestHeader namespace', () => {
+  const WALKTHROUGH_NS = 'https://www.pymetrics.com/integrations/webservice/v3/wsdl/';
+  /** The guide's request with the header's children where its zeep walkthrough puts them. */
+  const walkthrough = (xml: string) =>
+    xml.replace(/<pym:(session_id|client_id)>(.*?)<\/pym:\1>/g, `<w:$1 xmlns:w="${WALKTHROUGH_NS}">$2</w:$1>`);
+
+  it('by default wants the walkthrough namespace and refuses the raw sample one with a Client fault', async () => {
+    await sandbox.stop();
+    sandbox = await startPymetricsSandbox({ callbacks: false });
+    const session = await login();
+    const sample = await soap(seedRequest('get-bulk-status-request.xml', session, ['1']));
+    expect(sample.status).toBe(500);
+    expect(sample.text).toContain('soap11env:Client');
+    expect(sample.text).toContain(`RequestHeader session_id must be in namespace ${WALKTHROUGH_NS}, not pym.intg.ws.3.0.0`);
+    const ok = await soap(walkthrough(seedRequest('get-bulk-status-request.xml', session, ['1'])));
+    expect(ok.status).toBe(200);
+    expect(ok.text).toContain('<tns:get_bulk_statusResult>');
+  });
+
+  it("started with headerNamespace 'sample', refuses the walkthrough one", async () => {
+    const { status, text } = await soap(walkthrough(seedRequest('get-bulk-status-request.xml', await login(), ['1'])));
+    expect(status).toBe(500);
+    expect(text).toContain(`RequestHeader session_id must be in namespace pym.intg.ws.3.0.0, not ${WALKTHROUGH_NS}`);
   });
 });
 

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { listen } from 'soap';
 import { escapeHtml as esc } from '../html.js';
 import { interruptNode } from '../http.js';
-import { StepRefused, type AdvanceContext, type OutageMode, type VendorSandbox } from '../types.js';
+import { StepRefused, type AdvanceContext, type ContractShape, type OutageMode, type VendorSandbox } from '../types.js';
+import { HEADER_CHILD_NS, headerChildNamespace, type HeaderNamespace } from './header.js';
 import { candidatePage as candidateHtml, layout, PAGE_CSP, reportPage as reportHtml } from './pages.js';
 import { envelope, fault, record, SANDBOX_STATUSES, SESSION_EXPIRED, WSDL_FILE, type SandboxStatus } from './wire.js';
 
@@ -80,6 +81,18 @@ export interface PymetricsSandboxOptions {
    * sample's element, default), `score` (the attribute table's name) or `band-only` (no numeric score at all).
    */
   scoreField?: 'fitscore' | 'score' | 'band-only';
+  /**
+   * Where RequestHeader's children must be (docs/vendors/pymetrics.md#request-header): `walkthrough` (default, the
+   * guide's zeep walkthrough and the public zeep code) or `sample` (the guide's raw XML samples). Any other is a
+   * Client fault.
+   */
+  headerNamespace?: HeaderNamespace;
+  /**
+   * `altered`: list_assessments and get_bulk_status records name their fields `id`, `name`, `type` and `state`
+   * instead of the documented `assessment_id`, `assessment_name`, `assessment_type` and `status`, so the go-live
+   * check and the drift counter have a contradiction to see. Default `documented`.
+   */
+  contractShape?: ContractShape;
   port?: number;
 }
 
@@ -142,12 +155,18 @@ interface HeaderArg {
   RequestHeader?: { session_id?: unknown; client_id?: unknown };
 }
 
+/** The raw request of each SOAP call, for what soap's parsed arguments drop (namespaces). */
+type SoapRequest = http.IncomingMessage;
+
 export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}): Promise<PymetricsSandbox> {
   const clientId = opts.clientId ?? 'sandbox-client';
   const clientSecret = opts.clientSecret ?? `sandbox-secret-${randomBytes(6).toString('hex')}`;
   const sessionSeconds = opts.sessionSeconds ?? 3600;
   const scoreField = opts.scoreField ?? 'fitscore';
   const autoScore = opts.autoScore ?? true;
+  const headerNs = HEADER_CHILD_NS[opts.headerNamespace ?? 'walkthrough'];
+  const altered = opts.contractShape === 'altered';
+  const rawRequests = new WeakMap<SoapRequest, string>();
   const assessments = opts.assessments ?? DEFAULT_ASSESSMENTS;
   const sessions = new Map<string, number>();
   const orders = new Map<string, SandboxOrder>();
@@ -181,7 +200,12 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     calls[op] = (calls[op] ?? 0) + 1;
   };
 
-  function checkSession(headers: HeaderArg | undefined): void {
+  function checkSession(headers: HeaderArg | undefined, req?: SoapRequest): void {
+    const raw = req ? rawRequests.get(req) : undefined;
+    for (const child of ['session_id', 'client_id']) {
+      const ns = raw === undefined ? headerNs : headerChildNamespace(raw, child);
+      if (ns !== null && ns !== headerNs) throw fault('Client', `RequestHeader ${child} must be in namespace ${headerNs}, not ${ns || '(none)'}`);
+    }
     const h = headers?.RequestHeader;
     const sessionId = typeof h?.session_id === 'string' ? h.session_id : '';
     const expiresAt = sessions.get(sessionId);
@@ -202,7 +226,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     const a = assessments.find((x) => x.id === o.assessmentId);
     const video = a?.type === 'Video' && (o.status === 'COMPLETED' || o.status === 'FULFILLED');
     return record('s1:AssessmentStatus', {
-      status: o.status,
+      [altered ? 'state' : 'status']: o.status,
       order_id: o.orderId,
       assessment_id: o.assessmentId,
       assessment_type: o.assessmentType,
@@ -266,25 +290,28 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
         $xml: record('tns:authenticateResult', { session_id: sessionId, expiry_period: sessionSeconds }),
       };
     },
-    echo(args: { echo?: unknown }, _cb: unknown, headers: HeaderArg) {
+    echo(args: { echo?: unknown }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('echo');
-      checkSession(headers);
+      checkSession(headers, req);
       return { $xml: `<tns:echoResult>${esc(String(args?.echo ?? ''))}</tns:echoResult>` };
     },
-    list_assessments(_args: unknown, _cb: unknown, headers: HeaderArg) {
+    list_assessments(_args: unknown, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('list_assessments');
-      checkSession(headers);
+      checkSession(headers, req);
       return {
         $xml: assessments
           .map((a) =>
-            record('tns:list_assessmentResult', { assessment_id: a.id, assessment_name: a.name, assessment_type: a.type }),
+            record(
+              'tns:list_assessmentResult',
+              altered ? { id: a.id, name: a.name, type: a.type } : { assessment_id: a.id, assessment_name: a.name, assessment_type: a.type },
+            ),
           )
           .join(''),
       };
     },
-    request_assessment_order(args: { order?: Record<string, unknown> }, _cb: unknown, headers: HeaderArg) {
+    request_assessment_order(args: { order?: Record<string, unknown> }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('request_assessment_order');
-      checkSession(headers);
+      checkSession(headers, req);
       const f = args?.order ?? {};
       const str = (k: string) => (f[k] === undefined || f[k] === null ? '' : String(f[k]).trim());
       const assessment = assessments.find((a) => a.id === str('assessment_id'));
@@ -326,15 +353,15 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
         }),
       };
     },
-    get_bulk_status(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg) {
+    get_bulk_status(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('get_bulk_status');
-      checkSession(headers);
+      checkSession(headers, req);
       const found = idsOf(args).flatMap((id) => orders.get(id) ?? []);
       return { $xml: `<tns:get_bulk_statusResult>${found.map(statusXml).join('')}</tns:get_bulk_statusResult>` };
     },
-    get_bulk_results(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg) {
+    get_bulk_results(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('get_bulk_results');
-      checkSession(headers);
+      checkSession(headers, req);
       const asked = idsOf(args).flatMap((id) => orders.get(id) ?? []);
       // docs/vendors/pymetrics.md#results: results of every order sharing an external_id with an asked order, when they have results.
       const externals = new Set(asked.map((o) => o.externalId));
@@ -363,9 +390,9 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       }
       return { $xml: `<tns:get_bulk_resultsResult>${xml}</tns:get_bulk_resultsResult>` };
     },
-    get_report(args: { order_id?: unknown }, _cb: unknown, headers: HeaderArg) {
+    get_report(args: { order_id?: unknown }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('get_report');
-      checkSession(headers);
+      checkSession(headers, req);
       const o = orders.get(String(args?.order_id ?? '').trim());
       if (!o) throw fault('Client', 'Unknown order_id');
       return { $xml: record('tns:get_reportResult', { report_url: o.reportUrl }) };
@@ -373,7 +400,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   };
 
   await new Promise<void>((resolve, reject) => {
-    listen(server, {
+    const soapServer = listen(server, {
       path: servicePath,
       services: { AssessmentServiceV3: { AssessmentServiceV3: service } },
       xml: wsdlXml,
@@ -381,6 +408,12 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       suppressStack: true,
       callback: (err: unknown) => (err ? reject(err) : resolve()),
     } as Parameters<typeof listen>[1]);
+    // soap hands each request's raw XML to its `log` before dispatching it: kept per request for the header check.
+    Object.assign(soapServer, {
+      log: (type: string, data: unknown, req: SoapRequest | undefined) => {
+        if (type === 'received' && typeof data === 'string' && req) rawRequests.set(req, data);
+      },
+    });
   });
 
   // soap.listen took over 'request'; put the outage and sabotage switches in front of it.

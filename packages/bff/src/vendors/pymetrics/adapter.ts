@@ -14,7 +14,9 @@ import {
 } from '../../core/vendor-port.js';
 import { PymetricsClient } from './client.js';
 import { PymetricsConfig, PymetricsPackage } from './config.js';
+import { pymetricsContract } from './contract.js';
 import { refreshOrders } from './refresh.js';
+import { orderCallFailure } from './unconfirmed.js';
 import type { PymetricsOrderData } from './updates.js';
 
 const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
@@ -30,6 +32,8 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
     log: ctx.log,
     now: () => ctx.now(),
     timeoutMs: config.timeoutMs,
+    headerNamespace: config.headerNamespace,
+    onDrift: (d) => ctx.drift(d),
   });
 
   const adapter: VendorAdapter = {
@@ -51,6 +55,8 @@ const createPymetricsAdapter: VendorAdapterFactory = (ctx: VendorContext): Vendo
       // docs/vendors/pymetrics.md#sessions: `echo` answers its argument; it needs a session, so it proves the credentials too.
       return `echo answered "${await client.echo('candidate-assessment probe')}"`;
     },
+
+    contract: () => pymetricsContract(client, config.organizationId),
 
     async close() {},
   };
@@ -100,10 +106,13 @@ async function placeOrder(ctx: VendorContext, client: PymetricsClient, order: Ve
     ...(locale ? { application_locale: locale } : {}),
     ...(pkg.city ? { city: pkg.city } : {}),
     ...(pkg.country ? { country: pkg.country } : {}),
+  }).catch((err: unknown) => {
+    throw orderCallFailure(err);
   });
   if (!res.success || !res.order_id) {
     throw new VendorError('pymetrics did not accept the assessment order', { retryable: false, code: 'vendor_rejected' });
   }
+  if (res.refusedAssessmentUrl) ctx.log.warn({ vendor: 'pymetrics', orderId: order.id, vendorRef: res.order_id }, 'pymetrics sent an assessment_url that is not http(s); order kept without it');
   const vendorData: PymetricsOrderData = res.assessment_url ? { assessmentUrl: res.assessment_url } : {};
   ctx.log.info({ vendor: 'pymetrics', orderId: order.id, vendorRef: res.order_id }, 'pymetrics order placed');
   const placed: PlacedOrder = {

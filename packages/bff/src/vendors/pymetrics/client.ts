@@ -2,6 +2,7 @@
 // Never puts the client secret or a session id in a log line, an error or a returned value; never hangs on a bad peer.
 import { createRequire } from 'node:module';
 import { createClientAsync, type Client, type IHttpClient } from 'soap';
+import { redactSample, type ContractDrift } from '../../core/contract.js';
 import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
 import {
   MAX_RESPONSE_BYTES,
@@ -28,6 +29,8 @@ export const WSDL_PATH = createRequire(import.meta.url).resolve('@ca/shared/wsdl
 /** docs/vendors/pymetrics.md#sessions, "Session Expiration": the fault text of an expired session. */
 export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
 const SERVICE_NS = 'pym.intg.ws.3.0.0';
+/** docs/vendors/pymetrics.md#request-header: where each source puts `session_id` and `client_id`. */
+export const HEADER_CHILD_NS = { walkthrough: 'https://www.pymetrics.com/integrations/webservice/v3/wsdl/', sample: SERVICE_NS } as const;
 
 export interface PymetricsClientOptions {
   /** Service URL (config `vendors.pymetrics.endpoint`); without it, the WSDL's `soap:address`. */
@@ -41,6 +44,10 @@ export interface PymetricsClientOptions {
   now(): Date;
   /** Per call, including reading the body. */
   timeoutMs?: number;
+  /** docs/vendors/pymetrics.md#request-header; default `walkthrough`. */
+  headerNamespace?: keyof typeof HEADER_CHILD_NS;
+  /** An answer that failed our parsing (docs/operations.md#vendor-contract-drift); the call fails all the same. */
+  onDrift?(d: ContractDrift): void;
   maxResponseBytes?: number;
 }
 
@@ -84,6 +91,8 @@ interface Session {
   id: string;
   /** When we stop using it: shortly before pymetrics' `expiry_period` runs out. */
   renewAt: number;
+  /** pymetrics' `expiry_period`, seconds. */
+  expirySeconds: number;
 }
 
 class SessionExpired extends Error {
@@ -102,6 +111,7 @@ export class PymetricsClient {
   private renewing: Promise<Session> | null = null;
   /** Calls to `authenticate` made by this client (for operators and tests). */
   authentications = 0;
+  private readonly driftObservers = new Set<(d: ContractDrift) => void>();
 
   constructor(opts: PymetricsClientOptions) {
     this.o = { timeoutMs: 20_000, maxResponseBytes: MAX_RESPONSE_BYTES, ...opts };
@@ -144,13 +154,13 @@ export class PymetricsClient {
   private async call<T>(op: Operation, args: object, read: (xml: string) => T): Promise<T> {
     const session = await this.currentSession();
     try {
-      return this.read(read, await this.invoke(op, args, session));
+      return this.read(op, read, await this.invoke(op, args, session));
     } catch (e) {
       if (!(e instanceof SessionExpired)) throw e;
       this.o.log.info({ vendor: 'pymetrics', op }, 'pymetrics session expired; renewing once');
       const fresh = await this.renewAfter(session);
       try {
-        return this.read(read, await this.invoke(op, args, fresh));
+        return this.read(op, read, await this.invoke(op, args, fresh));
       } catch (again) {
         if (again instanceof SessionExpired) {
           throw new VendorError('pymetrics rejected a freshly renewed session', { retryable: true, code: 'vendor_session' });
@@ -195,21 +205,43 @@ export class PymetricsClient {
       }
       throw e;
     }
-    const { session_id, expiry_period } = this.read(parseAuthenticate, xml);
+    const { session_id, expiry_period } = this.read('authenticate', parseAuthenticate, xml);
     const lifeMs = Math.max(0, expiry_period) * 1000;
     // Renew shortly before pymetrics says the session ends: 10 % of its life, at most a minute.
     const renewAt = startedAt + lifeMs - Math.min(60_000, lifeMs / 10);
-    this.session = { id: session_id, renewAt };
+    this.session = { id: session_id, renewAt, expirySeconds: expiry_period };
     this.o.log.debug({ vendor: 'pymetrics', expirySeconds: expiry_period }, 'pymetrics session opened');
     return this.session;
   }
 
-  private read<T>(read: (xml: string) => T, xml: string): T {
+  private read<T>(op: Operation, read: (xml: string) => T, xml: string): T {
     try {
       return read(xml);
     } catch (e) {
+      if (e instanceof PymetricsWireError) this.drift(op, e.message, xml);
       throw this.toVendorError(e);
     }
+  }
+
+  /** Reports an answer our codec refused; the shape is the codec's complaint without its numbers (line, index). */
+  private drift(op: Operation, complaint: string, xml: string): void {
+    if (!this.o.onDrift && this.driftObservers.size === 0) return;
+    const shape = complaint.replace(/\d+/g, '#');
+    const secret = this.o.clientSecret;
+    const d = { call: op, shape, sample: secret ? redactSample(xml).split(secret).join('[redacted]') : redactSample(xml) };
+    this.o.onDrift?.(d);
+    for (const observe of this.driftObservers) observe(d);
+  }
+
+  /** Also tells `observe` of each refused answer until the returned function is called (the contract check). */
+  observeDrift(observe: (d: ContractDrift) => void): () => void {
+    this.driftObservers.add(observe);
+    return () => this.driftObservers.delete(observe);
+  }
+
+  /** Opens a new session now (the contract check's authenticate); resolves to its `expiry_period` in seconds. */
+  async freshSession(): Promise<number> {
+    return (await this.renewAfter(this.session)).expirySeconds;
   }
 
   private soapClient(): Promise<Client> {
@@ -244,7 +276,7 @@ export class PymetricsClient {
       try {
         // The header is rendered synchronously while the envelope is built, so concurrent calls cannot mix sessions.
         client.clearSoapHeaders();
-        if (session) client.addSoapHeader(requestHeader(session.id, this.o.clientId));
+        if (session) client.addSoapHeader(requestHeader(session.id, this.o.clientId, HEADER_CHILD_NS[this.o.headerNamespace ?? 'walkthrough']));
         const method = (client as unknown as Record<string, SoapCall>)[op];
         if (typeof method !== 'function') throw new PymetricsWireError(`the WSDL has no operation ${op}`);
         method(
@@ -321,12 +353,15 @@ export class PymetricsClient {
 
 type SoapCall = (args: unknown, cb: (...a: unknown[]) => void, options: object, headers: object) => void;
 
-/** docs/vendors/pymetrics.md#sessions: `RequestHeader{session_id, client_id}` in the service namespace, on every call after authenticate. */
-function requestHeader(sessionId: string, clientId: string): string {
+/**
+ * docs/vendors/pymetrics.md#request-header: `RequestHeader` in the service namespace, its `session_id` and `client_id`
+ * in `childNs`, on every call after authenticate.
+ */
+function requestHeader(sessionId: string, clientId: string, childNs: string): string {
   return (
-    `<pym:RequestHeader xmlns:pym="${SERVICE_NS}">` +
-    `<pym:session_id>${xmlEscape(sessionId)}</pym:session_id>` +
-    `<pym:client_id>${xmlEscape(clientId)}</pym:client_id>` +
+    `<pym:RequestHeader xmlns:pym="${SERVICE_NS}" xmlns:hdr="${childNs}">` +
+    `<hdr:session_id>${xmlEscape(sessionId)}</hdr:session_id>` +
+    `<hdr:client_id>${xmlEscape(clientId)}</hdr:client_id>` +
     `</pym:RequestHeader>`
   );
 }

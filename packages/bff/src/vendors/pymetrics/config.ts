@@ -17,6 +17,12 @@ export const PymetricsConfig = z.object({
   batchSize: z.number().int().min(1).max(1000).default(100),
   pollIntervalSeconds: z.number().int().positive().default(300),
   timeoutMs: z.number().int().positive().default(20_000),
+  /**
+   * The namespace of `RequestHeader`'s children (docs/vendors/pymetrics.md#request-header): `walkthrough` (default)
+   * `https://www.pymetrics.com/integrations/webservice/v3/wsdl/`, as the guide's zeep walkthrough and the public
+   * zeep code build it; `sample` the service namespace `pym.intg.ws.3.0.0`, as the guide's raw XML samples write it.
+   */
+  headerNamespace: z.enum(['walkthrough', 'sample']).default('walkthrough'),
 });
 export type PymetricsConfig = z.infer<typeof PymetricsConfig>;
 
