@@ -108,7 +108,7 @@ export async function startBff(opts: StartOptions): Promise<RunningBff> {
     const adapters = createVendorHost({ config, vendors, secret, log, now, metrics });
     closers.push(() => adapters.close());
     const core = await startCore({ opts, db, adapters, metrics, log, now }, closers);
-    const privacy = createPrivacyService({ db, config, secret, log, now });
+    const privacy = createPrivacyService({ db, config, secret, log, now, adapters });
     startMaintenance({ db, config, privacy, log, now }, closers);
     const oauth = createOAuthIssuer({ secret, now });
     const { orders, jobs, hub } = core;

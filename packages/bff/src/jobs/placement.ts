@@ -7,6 +7,7 @@ import { VendorError, type VendorAdapter, type VendorOrder } from '../core/vendo
 import type { EnqueuePlacement } from '../orders/service.js';
 import { countOtherOpenOrdersWithRef } from '../store/actions.js';
 import { getOrder } from '../store/order-lookups.js';
+import { isErasedOrder, noteOnErasedOrder } from '../store/retention.js';
 import type { OrderRow } from '../store/orders.js';
 import { toVendorOrder } from '../vendor-host/vendor-order.js';
 import type { JobDeps } from './polls.js';
@@ -81,17 +82,35 @@ async function place(o: PlacementOptions, retryLimit: number, orderId: string, a
   }
   const started = performance.now();
   try {
-    const placed = await adapter.placeOrder(vo);
+    // A retry may follow a call the vendor acted on (a timeout after it created the order): where the vendor can
+    // tell, ask it first, so the candidate gets one assessment and one invitation.
+    const found = attempt > 0 && typeof adapter.findPlaced === 'function' ? await adapter.findPlaced(vo) : null;
+    if (found) log.warn({ order: orderId, vendor: row.vendor, attempt }, 'an earlier attempt had placed the order at the vendor; recorded, not placed again');
+    const placed = found ?? (await adapter.placeOrder(vo));
     metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: 'ok' });
     const recorded = await orders.placed(row, {
       ...placed.change,
       vendorRef: placed.vendorRef,
       vendorData: { ...placed.vendorData, ...placed.change.vendorData },
     });
-    if (recorded.outcome !== 'no_match' && recorded.order.status === 'cancelled') await withdrawLate(o, row, adapter, { ...vo, vendorRef: placed.vendorRef });
+    const placedVo = { ...vo, vendorRef: placed.vendorRef, vendorData: { ...vo.vendorData, ...placed.vendorData, ...placed.change.vendorData } };
+    if (recorded.outcome === 'no_match') await withdrawAfterErasure(o, row, adapter, placedVo);
+    else if (recorded.order.status === 'cancelled') await withdrawLate(o, row, adapter, placedVo);
   } catch (err) {
     const ve = err instanceof VendorError ? err : null;
     metrics.vendorCalls.inc({ vendor: row.vendor, op: 'place', outcome: ve && !ve.retryable ? 'rejected' : 'error' });
+    if (ve?.mayHaveActed && typeof adapter.findPlaced !== 'function') {
+      // The vendor may hold the order now and has no way to tell us: ordering again could create a second one and
+      // invite the candidate twice. The recruiter sees why it stopped.
+      log.error({ order: orderId, vendor: row.vendor, err: ve.message }, 'placement unconfirmed; not placing the order again');
+      await orders.fail(row, {
+        code: 'placement_unconfirmed',
+        message:
+          `${o.adapters.displayName(row.vendor)} may have created this assessment, but its answer did not come through (${ve.message}). ` +
+          'It was not sent again, so the candidate is not invited twice: check with the provider before ordering a new attempt.',
+      });
+      return;
+    }
     if (ve && !ve.retryable) {
       log.warn({ order: orderId, vendor: row.vendor, code: ve.code }, 'vendor refused the order');
       await orders.fail(row, { code: ve.code, message: ve.message });
@@ -117,6 +136,30 @@ async function place(o: PlacementOptions, retryLimit: number, orderId: string, a
   } finally {
     metrics.vendorLatency.observe({ vendor: row.vendor, op: 'place' }, (performance.now() - started) / 1000);
   }
+}
+
+/**
+ * The candidate was erased while the vendor was placing the order: the erasure found no vendor reference to withdraw,
+ * and the order is gone from every lookup. What the vendor now holds is withdrawn where it has a call for that, and
+ * the erased order's history says what became of it (no personal data; the log names only order and vendor).
+ */
+async function withdrawAfterErasure(o: PlacementOptions, row: OrderRow, adapter: VendorAdapter, vo: VendorOrder): Promise<void> {
+  const { log, metrics } = o;
+  if (!(await isErasedOrder(o.db, row.id))) return; // gone for another reason: nothing placed on its behalf to undo
+  let vendorStatus: string;
+  if (typeof adapter.cancel !== 'function') vendorStatus = 'placed after erasure; the vendor has no call to withdraw it';
+  else {
+    try {
+      vendorStatus = `withdrawn after a placement that finished after erasure (${(await adapter.cancel(vo)).call})`;
+      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'ok' });
+    } catch (err) {
+      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'error' });
+      vendorStatus = 'placed after erasure; withdrawing it failed';
+      log.error({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, 'could not withdraw an order placed after its candidate was erased');
+    }
+  }
+  log.warn({ order: row.id, vendor: row.vendor, vendorStatus }, 'order placed at the vendor after its candidate was erased');
+  await noteOnErasedOrder(o.db, row.id, vendorStatus, new Date());
 }
 
 /**

@@ -3,8 +3,11 @@
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { VendorOrder } from '../core/vendor-port.js';
 import type { Database } from '../store/db.js';
-import { eraseCandidate, pruneContactData, pruneRawPayloads, type ErasureResult } from '../store/retention.js';
+import { eraseCandidate, lockOpenPlacedOrders, noteOnErasedOrder, pruneContactData, pruneRawPayloads, type ErasureResult } from '../store/retention.js';
+import type { VendorHost } from '../vendor-host/host.js';
+import { toVendorOrder } from '../vendor-host/vendor-order.js';
 
 export interface PrivacyServiceDeps {
   db: Database;
@@ -13,6 +16,8 @@ export interface PrivacyServiceDeps {
   secret: Uint8Array;
   log: Logger;
   now: () => Date;
+  /** Where the candidate's open orders are withdrawn (each vendor's cancel call, where it has one). */
+  adapters?: VendorHost;
 }
 
 const DAY = 86_400_000;
@@ -24,6 +29,37 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
   const pseudonym = (tenantId: string, candidateId: string) =>
     `erased_${createHmac('sha256', deps.secret).update(`erasure\0${tenantId}\0${candidateId}`).digest('base64url').slice(0, 22)}`;
 
+  /**
+   * Withdraws the erased candidate's open orders at their vendors, once per vendor record (a Berke assessment serves
+   * all of a candidate's packages), where the vendor has a cancel call. Best effort after the erasure committed: the
+   * erasure never waits on a vendor, and a failure is logged with order and vendor only.
+   */
+  async function withdrawAtVendors(open: readonly VendorOrder[]): Promise<{ withdrawn: number; notWithdrawn: number }> {
+    let withdrawn = 0;
+    let notWithdrawn = 0;
+    const seen = new Set<string>();
+    for (const o of open) {
+      const adapter = deps.adapters?.get(o.tenantId, o.package.vendor);
+      const key = `${o.package.vendor}\0${o.vendorRef}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (typeof adapter?.cancel !== 'function') {
+        notWithdrawn += 1;
+        await noteOnErasedOrder(db, o.id, 'erased; the vendor has no call to withdraw it', now());
+        continue;
+      }
+      try {
+        await noteOnErasedOrder(db, o.id, `withdrawn at erasure (${(await adapter.cancel(o)).call})`, now());
+        withdrawn += 1;
+      } catch (err) {
+        notWithdrawn += 1;
+        await noteOnErasedOrder(db, o.id, 'erased; withdrawing it at the vendor failed', now());
+        log.error({ order: o.id, vendor: o.package.vendor, err: String((err as Error).message) }, 'could not withdraw an erased order at the vendor');
+      }
+    }
+    return { withdrawn, notWithdrawn };
+  }
+
   return {
     pseudonym,
 
@@ -31,8 +67,15 @@ export function createPrivacyService(deps: PrivacyServiceDeps) {
     async erase(tenantId: string, candidateId: string, requestedBy: string): Promise<ErasureResult & { candidateRef: string; erasedAt: string }> {
       const at = now();
       const ref = pseudonym(tenantId, candidateId);
-      const result = await db.transaction((tx) => eraseCandidate(tx, { tenantId, candidateId, pseudonym: ref, now: at, requestedBy }));
-      log.info({ tenant: tenantId, candidateRef: ref, ...result }, 'erased a candidate');
+      let open: VendorOrder[] = [];
+      const result = await db.transaction(async (tx) => {
+        // Read (and locked) before the erasure wipes the vendor references that name them at the vendor.
+        const rows = deps.adapters ? await lockOpenPlacedOrders(tx, tenantId, candidateId) : [];
+        open = rows.flatMap((r) => toVendorOrder(r, deps.adapters!) ?? []);
+        return eraseCandidate(tx, { tenantId, candidateId, pseudonym: ref, now: at, requestedBy });
+      });
+      const withdrawn = await withdrawAtVendors(open);
+      log.info({ tenant: tenantId, candidateRef: ref, ...result, ...withdrawn }, 'erased a candidate');
       return { ...result, candidateRef: ref, erasedAt: at.toISOString() };
     },
 

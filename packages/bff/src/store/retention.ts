@@ -3,6 +3,7 @@
 // (order-filters.ts liveOrder), so no API answer, vendor notification, poll, link or ticket reaches them again.
 import type { Database, Sql } from './db.js';
 import { closedOrder, liveOrder, openOrder } from './order-filters.js';
+import type { OrderRow } from './orders.js';
 
 export interface ErasureResult {
   orders: number;
@@ -93,4 +94,35 @@ export async function pruneContactData(sql: Sql, tenantId: string, before: Date)
     [tenantId, before],
   );
   return rows.length;
+}
+
+/**
+ * Notes on an erased order what became of a vendor call that finished after the erasure (a placement withdrawn at the
+ * vendor, or not): words and a time, no personal data. False when the order is not erased (then nothing is written).
+ */
+export async function noteOnErasedOrder(sql: Sql, orderId: string, vendorStatus: string, now: Date): Promise<boolean> {
+  const rows = await sql.query(
+    `INSERT INTO ca_status_history (order_id, status, vendor_status, vendor_time, received_at, source, applied, dedupe_key, detail)
+     SELECT id, status, $2, $3, $3, 'job', false, 'after-erasure:' || $4, NULL FROM ca_orders WHERE id = $1 AND erased_at IS NOT NULL
+     ON CONFLICT (order_id, dedupe_key) DO NOTHING RETURNING order_id`,
+    [orderId, vendorStatus, now, now.toISOString()],
+  );
+  return rows.length > 0;
+}
+
+/** Whether this order was erased (a lookup that, unlike every other, finds erased orders; it reads no data of them). */
+export async function isErasedOrder(sql: Sql, orderId: string): Promise<boolean> {
+  return (await sql.query(`SELECT 1 FROM ca_orders WHERE id = $1 AND erased_at IS NOT NULL`, [orderId])).length > 0;
+}
+
+/**
+ * The candidate's live orders still open at a vendor (placed, not finished), locked in the caller's transaction: read
+ * before an erasure wipes their vendor references, so they can be withdrawn at the vendor. A placement answering
+ * meanwhile waits for the lock and then finds the order erased (its job withdraws what it placed).
+ */
+export async function lockOpenPlacedOrders(tx: Sql, tenantId: string, candidateId: string): Promise<OrderRow[]> {
+  return tx.query<OrderRow>(
+    `SELECT * FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 AND ${liveOrder()} AND ${openOrder()} AND vendor_ref IS NOT NULL ORDER BY id FOR UPDATE`,
+    [tenantId, candidateId],
+  );
 }

@@ -1,0 +1,93 @@
+// Erasure and the vendor. A placement under way when the candidate is erased: the erasure finds no vendor reference,
+// then the vendor's answer comes back for an order no lookup finds any more. The placement job withdraws what the
+// vendor created (its cancel call) and the erased order's history says so, without personal data. An erasure also
+// withdraws the candidate's open orders at vendors that have a cancel call. A stand-in vendor whose placement waits
+// until the test lets it answer makes the race certain.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { VendorAdapterFactory, VendorOrder } from '../core/vendor-port.js';
+import { createMemoryVendor } from '../../testing/memory-vendor.js';
+import { startTestBff, type TestBff } from '../../testing/harness.js';
+
+function gatedVendor(o: { hold: boolean; withCancel: boolean }) {
+  const mv = createMemoryVendor();
+  let release!: () => void;
+  const gate = o.hold ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+  let placing!: () => void;
+  const started = new Promise<void>((r) => (placing = r));
+  const cancelled: string[] = [];
+  const factory: VendorAdapterFactory = (ctx) => ({
+    ...mv.factory(ctx),
+    async placeOrder(order: VendorOrder) {
+      placing();
+      await gate;
+      return mv.factory(ctx).placeOrder(order);
+    },
+    ...(o.withCancel
+      ? {
+          async cancel(order: VendorOrder) {
+            cancelled.push(order.vendorRef!);
+            return { call: 'Memory DeleteAssessment' };
+          },
+        }
+      : {}),
+  });
+  return { factory, release: () => release(), started, cancelled, mv };
+}
+
+describe('erasure and the vendor', () => {
+  let t: TestBff | undefined;
+  afterEach(async () => {
+    await t?.stop();
+    t = undefined;
+  });
+
+  async function start(v: ReturnType<typeof gatedVendor>) {
+    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }], factories: { berke: v.factory } });
+    return t;
+  }
+  const historyOf = (t: TestBff, orderId: string) =>
+    t.bff.db.query<{ vendor_status: string | null; detail: unknown }>(`SELECT vendor_status, detail FROM ca_status_history WHERE order_id = $1 ORDER BY id`, [orderId]);
+
+  it('withdraws a placement that finishes after the erasure, and notes it on the erased order', async () => {
+    const v = gatedVendor({ hold: true, withCancel: true });
+    const t = await start(v);
+    const order = await t.order('p1', { token: await t.token({ role: 'recruiter', candidateId: 'race-1' }) });
+    await v.started; // the placement job is at the vendor now
+    const res = await t.api('/v1/candidates/race-1', { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(v.cancelled).toEqual([]); // nothing at the vendor yet to withdraw
+    v.release();
+    await expect.poll(() => v.cancelled, { timeout: 10_000 }).toEqual([`mem-${order.id}`]);
+    await expect
+      .poll(async () => (await historyOf(t, order.id)).map((h) => h.vendor_status), { timeout: 10_000 })
+      .toContain('withdrawn after a placement that finished after erasure (Memory DeleteAssessment)');
+    const [row] = await t.bff.db.query<{ vendor_ref: string | null; candidate: object; status: string }>(`SELECT vendor_ref, candidate, status FROM ca_orders WHERE id = $1`, [order.id]);
+    expect(row).toMatchObject({ vendor_ref: null, candidate: {}, status: 'cancelled' });
+    expect(JSON.stringify(await historyOf(t, order.id))).not.toMatch(/race-1|Ada|example\.com/);
+  });
+
+  it('notes that the vendor keeps it when the vendor has no call to withdraw it', async () => {
+    const v = gatedVendor({ hold: true, withCancel: false });
+    const t = await start(v);
+    const order = await t.order('p1', { token: await t.token({ role: 'recruiter', candidateId: 'race-2' }) });
+    await v.started;
+    expect((await t.api('/v1/candidates/race-2', { method: 'DELETE' })).status).toBe(200);
+    v.release();
+    await expect
+      .poll(async () => (await historyOf(t, order.id)).map((h) => h.vendor_status), { timeout: 10_000 })
+      .toContain('placed after erasure; the vendor has no call to withdraw it');
+  });
+
+  it("withdraws the candidate's open orders at the vendor when erasing", async () => {
+    const v = gatedVendor({ hold: false, withCancel: true });
+    const t = await start(v);
+    const token = await t.token({ role: 'recruiter', candidateId: 'erase-open-1' });
+    const order = await t.order('p1', { token });
+    await t.waitForOrder(order.id, (o) => o.status === 'invited');
+    const res = await t.api('/v1/candidates/erase-open-1', { method: 'DELETE' });
+    expect(res.status).toBe(200);
+    expect(v.cancelled).toEqual([`mem-${order.id}`]);
+    expect((await res.json()) as object).toMatchObject({ orders: 1 });
+    expect((await historyOf(t, order.id)).map((h) => h.vendor_status)).toContain('withdrawn at erasure (Memory DeleteAssessment)');
+  });
+});
