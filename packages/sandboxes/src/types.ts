@@ -1,5 +1,6 @@
 // The one shape every vendor sandbox has, and the module shape the registry lists. Sandboxes are test and demo
 // tools: they never import the BFF's adapters, so a sandbox and an adapter cannot be wrong together.
+import type { OrderStatus } from '@ca/shared';
 
 /**
  * How the sandbox's vendor API misbehaves: `none` answers normally; `error` answers the vendor's own server-fault
@@ -51,6 +52,11 @@ export class StepRefused extends Error {
 export interface SandboxStep {
   id: string;
   label: string;
+  /**
+   * The order statuses (as the BFF shows them) in which this step is what the candidate or the vendor usually does
+   * next; the demo's simulator names it as the next step. Absent for side steps (expiry, absence, rescheduling).
+   */
+  next?: readonly OrderStatus[];
 }
 
 /** Where the sandbox's traffic goes: one tenant of a running BFF. */

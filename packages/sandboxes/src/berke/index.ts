@@ -6,10 +6,10 @@ const berke: SandboxModule<BerkeSandbox, BerkeSandboxOptions> = {
   vendor: 'berke',
   title: 'Berke sandbox (REST)',
   steps: [
-    { id: 'start', label: 'Starts' },
+    { id: 'start', label: 'Starts', next: ['invited'] },
     { id: 'progress', label: 'Answers a section' },
-    { id: 'complete', label: 'Finishes' },
-    { id: 'score', label: 'Job fit computed' },
+    { id: 'complete', label: 'Finishes', next: ['in_progress'] },
+    { id: 'score', label: 'Job fit computed', next: ['completed'] },
   ],
   start: startBerkeSandbox,
   demoOptions: {},

@@ -7,11 +7,11 @@ const mettl: SandboxModule<MettlSandbox, MettlSandboxOptions> = {
   vendor: 'mettl',
   title: 'Mettl sandbox (REST)',
   steps: [
-    { id: 'start', label: 'Starts test' },
-    { id: 'finish', label: 'Finishes test' },
+    { id: 'start', label: 'Starts test', next: ['invited', 'scheduled'] },
+    { id: 'finish', label: 'Finishes test', next: ['in_progress'] },
     { id: 'expire', label: 'Time runs out' },
     { id: 'resume', label: 'Admin re-enables' },
-    { id: 'grade', label: 'Graded' },
+    { id: 'grade', label: 'Graded', next: ['completed'] },
   ],
   start: startMettlSandbox,
   // Graded only when simulated, at 82 %, so the demo shows a result worth reading.

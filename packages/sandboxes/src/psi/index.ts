@@ -8,10 +8,10 @@ const psi: SandboxModule<PsiSandbox, PsiSandboxOptions> = {
   vendor: 'psi',
   title: 'PSI sandbox (scheduling)',
   steps: [
-    { id: 'book', label: 'Books exam' },
+    { id: 'book', label: 'Books exam', next: ['invited'] },
     { id: 'reschedule', label: 'Reschedules' },
     { id: 'cancel', label: 'Cancels booking' },
-    { id: 'complete', label: 'Sits the exam' },
+    { id: 'complete', label: 'Sits the exam', next: ['scheduled'] },
     { id: 'absent', label: 'Absent' },
     { id: 'excused', label: 'Excused absence' },
   ],

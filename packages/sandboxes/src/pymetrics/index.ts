@@ -6,11 +6,11 @@ const pymetrics: SandboxModule<PymetricsSandbox, PymetricsSandboxOptions> = {
   vendor: 'pymetrics',
   title: 'pymetrics sandbox (SOAP)',
   steps: [
-    { id: 'accept', label: 'pymetrics approves' },
+    { id: 'accept', label: 'pymetrics approves', next: ['requested'] },
     { id: 'register', label: 'Creates account' },
-    { id: 'start', label: 'Starts games' },
-    { id: 'complete', label: 'Finishes games' },
-    { id: 'score', label: 'Results released' },
+    { id: 'start', label: 'Starts games', next: ['invited'] },
+    { id: 'complete', label: 'Finishes games', next: ['in_progress'] },
+    { id: 'score', label: 'Results released', next: ['completed'] },
   ],
   start: startPymetricsSandbox,
   // Results only when simulated ("Results released"), as pymetrics' documented delay.
