@@ -100,12 +100,16 @@ describe('delivery service', () => {
     expect(after[1]!.version).toBe(orders[1]!.version + 2);
   });
 
-  it('answers 400 no_matching_order for a notification about no order, and keeps it', async () => {
+  it('answers 400 no_matching_order for a notification about no order, and keeps that it came, not what it said', async () => {
     f.use(jsonVendor());
     const before = await stored();
-    const err = await refused(deliveries.receive(delivery(JSON.stringify({ ref: 'nobody', status: 'completed', at: '2026-01-01T10:00:00Z' }))));
+    // An erased candidate's notification still arrives: their name and e-mail must not come back with it.
+    const body = JSON.stringify({ ref: 'nobody', status: 'completed', at: '2026-01-01T10:00:00Z', name: 'Grace Hopper', email: 'grace@example.com' });
+    const err = await refused(deliveries.receive(delivery(body)));
     expect([err.status, err.code]).toEqual([400, 'no_matching_order']);
     expect(await stored()).toBe(before + 1);
+    const [kept] = await f.db.query<{ body: string; outcome: string }>(`SELECT body, outcome FROM ca_deliveries WHERE tenant_id = 'acme' ORDER BY id DESC LIMIT 1`);
+    expect(kept).toEqual({ outcome: 'no_match', body: `[not kept: the notification matched no order; ${body.length} bytes]` });
   });
 
   it('refuses an unauthenticated notification with 401 and stores nothing', async () => {

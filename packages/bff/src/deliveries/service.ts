@@ -123,7 +123,7 @@ async function receiveNotification(deps: DeliveryServiceDeps, commits: DeliveryC
       for (const u of updates) results.push(await batch.updates.apply(d.tenantId, d.vendor, u, 'webhook'));
       const summary = summarize(results);
       const orderIds = results.flatMap((r) => (r.outcome === 'no_match' ? [] : [r.order.id]));
-      batch.deliveries.push({ ...stored, outcome: summary, orderIds });
+      batch.deliveries.push({ ...stored, outcome: summary, orderIds, ...(summary === 'no_match' || summary === 'empty' ? { body: withheld(stored.body) } : {}) });
       return summary;
     }, (batch) => batch.updates.prefetch(d.tenantId, d.vendor, updates));
   } catch (e) {
@@ -189,6 +189,15 @@ async function candidateReturned(deps: DeliveryServiceDeps, tenantId: string, ve
   if (!orderId || !order || order.tenant_id !== tenantId || order.vendor !== vendor) return false; // unknown, too old or erased
   if (isOpenStatus(order.status as OrderStatus)) await deps.refreshOrderSoon(tenantId, vendor, orderId); // closed: a thank-you, no check
   return true;
+}
+
+/**
+ * What is kept of a notification that concerns no order of ours: its size, not its content. It may name a candidate
+ * who was erased (the vendor still reports on them) or was never ours; either way there is nothing to audit it for,
+ * and keeping it would bring erased data back for rawPayloadDays.
+ */
+function withheld(body: string): string {
+  return `[not kept: the notification matched no order; ${Buffer.byteLength(body, 'utf8')} bytes]`;
 }
 
 function summarize(results: ApplyOutcome[]): DeliveryOutcome | 'no_match' {

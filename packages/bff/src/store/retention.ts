@@ -20,14 +20,18 @@ export async function eraseCandidate(
   tx: Sql,
   e: { tenantId: string; candidateId: string; pseudonym: string; now: Date; requestedBy: string },
 ): Promise<ErasureResult> {
-  const ids = (
-    await tx.query<{ id: string }>(`SELECT id FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 AND ${liveOrder()} ORDER BY id FOR UPDATE`, [
-      e.tenantId,
-      e.candidateId,
-    ])
-  ).map((r) => r.id);
+  const rows = await tx.query<{ id: string; vendor: string; vendor_ref: string | null; email: string | null }>(
+    `SELECT id, vendor, vendor_ref, candidate->>'email' AS email FROM ca_orders WHERE tenant_id = $1 AND candidate_id = $2 AND ${liveOrder()} ORDER BY id FOR UPDATE`,
+    [e.tenantId, e.candidateId],
+  );
+  const ids = rows.map((r) => r.id);
   let events = 0;
-  let deliveries = 0;
+  // Read before the orders are wiped: what names the candidate in a raw delivery that matched no order of theirs
+  // (one that came after the erasure, or before the order had its reference).
+  let deliveries = await eraseDeliveriesNaming(tx, e.tenantId, [
+    { vendor: '', term: e.candidateId },
+    ...rows.flatMap((r) => [...(r.email ? [{ vendor: '', term: r.email }] : []), ...(r.vendor_ref ? [{ vendor: r.vendor, term: r.vendor_ref }] : [])]),
+  ]);
   if (ids.length) {
     await tx.query(
       `UPDATE ca_orders SET candidate_id = $2, candidate = '{}'::jsonb, job = NULL, actor = NULL, vendor_ref = NULL,
@@ -41,7 +45,7 @@ export async function eraseCandidate(
     await tx.query(`UPDATE ca_status_history SET detail = NULL, dedupe_key = 'erased:' || id WHERE order_id = ANY($1::text[])`, [ids]);
     await tx.query(`DELETE FROM ca_links WHERE order_id = ANY($1::text[])`, [ids]);
     await tx.query(`DELETE FROM ca_idempotency WHERE order_id = ANY($1::text[])`, [ids]);
-    deliveries = (
+    deliveries += (
       await tx.query(`DELETE FROM ca_deliveries WHERE tenant_id = $1 AND order_ids && $2::text[] RETURNING id`, [e.tenantId, ids])
     ).length;
   }
@@ -54,6 +58,34 @@ export async function eraseCandidate(
     e.requestedBy,
   ]);
   return { orders: ids.length, events, deliveries };
+}
+
+/** Shorter terms are not searched for: a short id or number would match unrelated deliveries. */
+const MIN_TERM = 4;
+
+/**
+ * Deletes a tenant's raw deliveries whose body names one of `terms` (the candidate id, their e-mail, a vendor reference
+ * within its vendor's deliveries), as a whole word: not inside a longer id or address. Case-insensitive, and the
+ * URL-encoded form too (form bodies).
+ */
+async function eraseDeliveriesNaming(tx: Sql, tenantId: string, terms: readonly { vendor: string; term: string }[]): Promise<number> {
+  const wanted = new Map<string, { vendor: string; term: string }>();
+  for (const t of terms) {
+    const term = t.term.trim().toLowerCase();
+    if (term.length < MIN_TERM) continue;
+    for (const form of new Set([term, encodeURIComponent(term).toLowerCase()])) wanted.set(`${t.vendor}\0${form}`, { vendor: t.vendor, term: form });
+  }
+  if (!wanted.size) return 0;
+  const list = [...wanted.values()];
+  const escape = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const rows = await tx.query(
+    `DELETE FROM ca_deliveries d WHERE d.tenant_id = $1 AND EXISTS (
+       SELECT 1 FROM unnest($2::text[], $3::text[], $4::text[]) AS n(vendor, term, pattern)
+       WHERE (n.vendor = '' OR n.vendor = d.vendor) AND strpos(lower(d.body), n.term) > 0 AND lower(d.body) ~ n.pattern)
+     RETURNING d.id`,
+    [tenantId, list.map((t) => t.vendor), list.map((t) => t.term), list.map((t) => `(^|[^a-z0-9_.@%+-])${escape(t.term)}($|[^a-z0-9_.@%+-])`)],
+  );
+  return rows.length;
 }
 
 export interface ErasureRow {
