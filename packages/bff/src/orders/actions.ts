@@ -8,6 +8,7 @@ import { AppError, orderNotFound } from '../errors.js';
 import { VendorError, type VendorActionResult } from '../core/vendor-port.js';
 import { countOtherOpenOrdersWithRef, hasHistoryKey, setLastAction } from '../store/actions.js';
 import type { Database, Sql, Tx } from '../store/db.js';
+import { claimIdempotency, releaseIdempotency, retakeIdempotency } from '../store/idempotency.js';
 import { getOrder } from '../store/order-lookups.js';
 import { toOrder, type OrderRow } from '../store/orders.js';
 import type { VendorHost } from '../vendor-host/host.js';
@@ -46,10 +47,62 @@ async function currentOrder(sql: Sql, id: string, opts: { forUpdate?: boolean } 
 
 export function createActionService(deps: ActionServiceDeps) {
   return {
-    cancel: (row: OrderRow, input: ActionInput) => cancelOrder(deps, row, input),
-    remind: (row: OrderRow, input: ActionInput) => remindCandidate(deps, row, input),
+    cancel: (row: OrderRow, input: ActionInput) =>
+      oncePerKey(deps, row, 'cancel', input, async () => {
+        const now = await currentOrder(deps.db, row.id);
+        return now.status === 'cancelled' ? cancelOrder(deps, now, input) : null;
+      }, () => cancelOrder(deps, row, input)),
+    remind: (row: OrderRow, input: ActionInput) =>
+      oncePerKey(deps, row, 'remind', input, () => remindedBefore(deps, row, input), () => remindCandidate(deps, row, input)),
+    // No vendor call: the new order and its key are written in one transaction (orders/create.ts), placed later.
     retake: (row: OrderRow, input: ActionInput) => retakeOrder(deps, row, input),
   };
+}
+
+/**
+ * How long a claimed key may stay without its action recorded before another request may take it over: far longer
+ * than a vendor call may take, so only a claim whose process died mid-call is taken over.
+ */
+const CLAIM_STALE_MS = 5 * 60_000;
+
+const keyInUse = () =>
+  new AppError('idempotency_conflict', 409, 'A request with this Idempotency-Key is still running; send it again shortly for its answer.', { retryAfterSeconds: 1 });
+
+/**
+ * Runs an action once per Idempotency-Key (docs/api.md#idempotency). The key is claimed, naming the action and the
+ * order, before the vendor is called: a request with the same key then gets the first one's answer (`replay`) once
+ * that is recorded, 409 with Retry-After while it still runs, and 409 when the key was used for another request. A
+ * refusal before or by the vendor (an AppError: nothing was changed) gives the key back, so a retry runs again.
+ */
+async function oncePerKey(
+  deps: ActionServiceDeps,
+  row: OrderRow,
+  action: 'cancel' | 'remind',
+  input: ActionInput,
+  replay: () => Promise<ActionResponse | null>,
+  run: () => Promise<ActionResponse>,
+): Promise<ActionResponse> {
+  const key = input.idempotencyKey;
+  if (!key) return run();
+  const hash = `action:${action}:${row.id}`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const claim = await claimIdempotency(deps.db, row.tenant_id, key, hash, row.id, deps.now());
+    if (!claim.claimed) {
+      if (!claim.held) continue; // given back between our insert and read: claim it again
+      if (claim.held.request_hash !== hash) throw new AppError('idempotency_conflict', 409, 'This Idempotency-Key was used for another request.');
+      const earlier = await replay();
+      if (earlier) return earlier;
+      if (deps.now().getTime() - claim.held.created_at.getTime() < CLAIM_STALE_MS) throw keyInUse();
+      if (!(await retakeIdempotency(deps.db, row.tenant_id, key, hash, claim.held.created_at, deps.now()))) continue;
+    }
+    try {
+      return await run();
+    } catch (err) {
+      if (err instanceof AppError) await releaseIdempotency(deps.db, row.tenant_id, key, hash);
+      throw err;
+    }
+  }
+  throw keyInUse();
 }
 
 export type ActionService = ReturnType<typeof createActionService>;
@@ -143,9 +196,27 @@ function cancelMessage(name: string, row: OrderRow, done: VendorActionResult | n
   return 'Cancelled before it reached the vendor.';
 }
 
+const remindKey = (key: string) => `recruiter:remind:${key}`;
+
+/** The answer of a reminder already recorded under this Idempotency-Key, or null. */
+async function remindedBefore(deps: ActionServiceDeps, row: OrderRow, input: ActionInput): Promise<ActionResponse | null> {
+  const earlier = input.idempotencyKey ? await hasHistoryKey(deps.db, row.id, remindKey(input.idempotencyKey)) : null;
+  if (!earlier) return null;
+  const order = toOrder(await currentOrder(deps.db, row.id));
+  // Done before under this key: an email is never sent twice; a link for the ATS to send is simply fetched again.
+  if (earlier['sentBy'] !== 'ats') {
+    return { order, action: 'remind', changed: false, vendorCall: String(earlier['vendorCall'] ?? ''), message: 'This reminder was already sent.', sentBy: 'vendor' };
+  }
+  const adapter = deps.adapters.get(row.tenant_id, row.vendor);
+  const vo = toVendorOrder(row, deps.adapters);
+  if (!adapter?.remind || !vo) throw actionUnavailable(`${vendorName(deps, row)} offers no way to send the invitation again.`);
+  const again = await vendorCall(deps, row, 'remind', () => adapter.remind!(vo));
+  return { order, action: 'remind', changed: false, vendorCall: again.call, message: 'This reminder was already recorded; here is the link again.', sentBy: 'ats', ...(again.url ? { url: again.url } : {}) };
+}
+
 /** Has the vendor send the invitation again, or hands the ATS a link to send where the vendor sends none. */
 async function remindCandidate(deps: ActionServiceDeps, row: OrderRow, input: ActionInput): Promise<ActionResponse> {
-  const { db, adapters, now } = deps;
+  const { adapters, now } = deps;
   const name = vendorName(deps, row);
   if (!REMINDABLE.includes(row.status)) throw actionUnavailable(`This assessment is ${row.status.replace('_', ' ')}: there is no invitation to send again.`);
   const adapter = adapters.get(row.tenant_id, row.vendor);
@@ -153,19 +224,8 @@ async function remindCandidate(deps: ActionServiceDeps, row: OrderRow, input: Ac
   if (!adapter || typeof adapter.remind !== 'function' || !vo) {
     throw actionUnavailable(`${name} offers no way to send the invitation again; share the candidate's launch link instead.`);
   }
-  const remind = () => vendorCall(deps, row, 'remind', () => adapter.remind!(vo));
-  const dedupeKey = input.idempotencyKey ? `recruiter:remind:${input.idempotencyKey}` : `recruiter:remind:${now().toISOString()}`;
-  const earlier = input.idempotencyKey ? await hasHistoryKey(db, row.id, dedupeKey) : null;
-  if (earlier) {
-    const order = toOrder(row);
-    // Done before under this key: an email is never sent twice; a link for the ATS to send is simply fetched again.
-    if (earlier['sentBy'] !== 'ats') {
-      return { order, action: 'remind', changed: false, vendorCall: String(earlier['vendorCall'] ?? ''), message: 'This reminder was already sent.', sentBy: 'vendor' };
-    }
-    const again = await remind();
-    return { order, action: 'remind', changed: false, vendorCall: again.call, message: 'This reminder was already recorded; here is the link again.', sentBy: 'ats', ...(again.url ? { url: again.url } : {}) };
-  }
-  const sent = await remind();
+  const dedupeKey = input.idempotencyKey ? remindKey(input.idempotencyKey) : `recruiter:remind:${now().toISOString()}`;
+  const sent = await vendorCall(deps, row, 'remind', () => adapter.remind!(vo));
   const action = stamp(deps, 'remind', input.actor, sent.call);
   const order = await recordNote(deps, row, action, dedupeKey, { action: 'remind', actor: input.actor, vendorCall: sent.call, sentBy: sent.sentBy });
   const message =

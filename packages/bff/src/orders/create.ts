@@ -35,9 +35,19 @@ export type EnqueuePlacement = (tx: Sql, orderId: string) => Promise<void>;
 
 class IdempotencyRace extends Error {}
 
-/** Hash of what makes two order requests "the same request" for an Idempotency-Key. */
+const sha = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+
+/**
+ * Hash of what makes two order requests "the same request" for an Idempotency-Key: the candidate and their details
+ * (name, e-mail, locale), the job and the package. A key sent again with any of them changed is a 409, never the
+ * order the first request made for someone or something else.
+ */
 const requestHash = (i: CreateOrderInput) =>
-  createHash('sha256').update(JSON.stringify(i.retakeOf ? [i.candidateId, i.packageId, i.retakeOf] : [i.candidateId, i.packageId])).digest('base64url');
+  `v2.${sha([i.candidateId, i.packageId, i.retakeOf ?? null, i.candidate.firstName, i.candidate.lastName, i.candidate.email, i.candidate.locale ?? null, i.job?.id ?? null, i.job?.title ?? null])}`;
+
+/** The hash keys stored before it covered candidate details and job (no `v2.` prefix): those compare as they were made. */
+const legacyHash = (i: CreateOrderInput) => sha(i.retakeOf ? [i.candidateId, i.packageId, i.retakeOf] : [i.candidateId, i.packageId]);
+const sameRequest = (stored: string, hash: string, i: CreateOrderInput) => stored === hash || (!stored.startsWith('v2.') && !stored.startsWith('action:') && stored === legacyHash(i));
 
 /** `create(input)`: the order and whether this call created it (false: the Idempotency-Key named an earlier one). */
 export function createOrderCreator(deps: { db: Database; now: () => Date; enqueuePlacement: EnqueuePlacement }) {
@@ -50,7 +60,7 @@ export function createOrderCreator(deps: { db: Database; now: () => Date; enqueu
     if (input.idempotencyKey) {
       const seen = await findIdempotency(tx, input.tenantId, input.idempotencyKey);
       if (seen) {
-        if (seen.request_hash !== hash) throw idempotencyConflict();
+        if (!sameRequest(seen.request_hash, hash, input)) throw idempotencyConflict();
         const row = await getOrder(tx, seen.order_id);
         // Erased between the two reads (erasure deletes the order's keys too): try again, as a new request.
         if (!row) throw new IdempotencyRace();

@@ -9,7 +9,9 @@ export function actionPaths(o: { content: Json; error: (d: string) => Json; erro
     security: [{ widgetToken: [] }, { apiKey: [] }],
     responses: {
       '200': { description: 'Done, or already done (`changed: false`)', content: o.content },
-      '409': o.error('Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request'),
+      '409': o.error(
+        'Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request or its first request is still running (`idempotency_conflict`, with Retry-After)',
+      ),
       '502': o.error("The vendor refused (`vendor_rejected`); nothing was changed"),
       '503': o.error("The vendor did not answer (`vendor_unavailable`); nothing was changed"),
       ...o.errors,
@@ -34,6 +36,7 @@ export function actionPaths(o: { content: Json; error: (d: string) => Json; erro
         'then null and `message` says so. Only before the candidate finishes (requested, invited, scheduled, in progress). ' +
         'Idempotent: cancelling a cancelled order answers `changed: false`. Recorded in the history with the actor and sent ' +
         'as an `order.updated` event (SSE and ATS webhook) with `order.lastAction`.',
+      { parameters: [key('Same key → the same cancel: the vendor is called once; while the first still runs, 409 with Retry-After')] },
     ),
     '/v1/orders/{id}/remind': op(
       'remindOrder',
@@ -42,7 +45,7 @@ export function actionPaths(o: { content: Json; error: (d: string) => Json; erro
         "order's `assessment_url`) send nothing themselves: `sentBy: ats` and `url` is the link for the ATS to send. PSI has " +
         'no reminder (`action_unavailable`). With the same Idempotency-Key an email is never sent twice. Recorded in the ' +
         'history with the actor and sent as an `order.updated` event with `order.lastAction`.',
-      { parameters: [key('Same key → the same reminder: the vendor is not asked to email again')] },
+      { parameters: [key('Same key → the same reminder: the vendor is not asked to email again; while the first still runs, 409 with Retry-After')] },
     ),
     '/v1/orders/{id}/retake': op(
       'retakeOrder',
