@@ -5,7 +5,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ConfigError, loadConfig, parseConfig } from './config.js';
-import { checkVendorConfig, createVendorHost } from './vendor-host/host.js';
+import { validateConfig } from './vendor-host/config-check.js';
+import { createVendorHost } from './vendor-host/host.js';
 import { vendorModules } from './vendors/registry.js';
 
 const base = () => ({
@@ -35,8 +36,8 @@ describe('config', () => {
 
   const bad: [string, (c: ReturnType<typeof base>) => void, RegExp][] = [
     ['a short widget key', (c) => (c.tenants.acme.widgetKeys.k1 = 'short'), /^tenants\.acme\.widgetKeys\.k1: must be at least 32/],
-    ['an origin with a path', (c) => (c.tenants.acme.allowedOrigins = ['http://x.example/page']), /^tenants\.acme\.allowedOrigins\.0: must be an origin/],
-    ['a package of an unconfigured vendor', (c) => c.tenants.acme.packages.push({ id: 'm', vendor: 'mettl', name: 'M', sourceJobId: '' }), /^tenants\.acme\.packages\.1\.vendor: vendor mettl is not configured/],
+    ['an origin with a path', (c) => (c.tenants.acme.allowedOrigins = ['http://x.example/page']), /^tenants\.acme\.allowedOrigins\[0\]: "http:\/\/x\.example\/page" is not an origin/],
+    ['a package of an unconfigured vendor', (c) => c.tenants.acme.packages.push({ id: 'm', vendor: 'mettl', name: 'M', sourceJobId: '' }), /^tenants\.acme\.packages\[1\]\.vendor: vendor mettl is not configured/],
     ['a vendor id that is not an id', (c) => ((c.tenants.acme.vendors as Record<string, unknown>).AcmeTests = {}), /^tenants\.acme\.vendors\.AcmeTests: /],
     ['a bad database URL', (c) => ((c as Record<string, unknown>).database = 'mysql://x'), /^database: must be embedded/],
     ['no tenants', (c) => ((c as { tenants: unknown }).tenants = {}), /^tenants: needs at least one tenant/],
@@ -54,26 +55,30 @@ describe('config', () => {
   it('refuses one API key in two tenants', () => {
     const c = base() as { tenants: Record<string, unknown> };
     c.tenants.beta = { ...(c.tenants.acme as object), name: 'Beta', packages: [] };
-    expect(() => parseConfig(c, env)).toThrow(/tenants\.beta\.apiKeys\.0: is also an API key of tenant acme/);
+    expect(() => parseConfig(c, env)).toThrow(/tenants\.beta\.apiKeys\[0\]: is also an API key of tenant acme/);
   });
 
   const badVendor: [string, (c: ReturnType<typeof base>) => void, RegExp][] = [
     ['an unknown vendor', (c) => ((c.tenants.acme.vendors as Record<string, unknown>)['acme-tests'] = {}), /^tenants\.acme\.vendors\.acme-tests: unknown vendor; known vendors: pymetrics, mettl, berke, psi$/],
     ['a vendor block missing a field', (c) => delete (c.tenants.acme.vendors.berke as { apiToken?: string }).apiToken, /^tenants\.acme\.vendors\.berke\.apiToken: /],
     ['a vendor block with a bad value', (c) => (c.tenants.acme.vendors.berke.baseUrl = 'ftp://x'), /^tenants\.acme\.vendors\.berke\.baseUrl: /],
-    ['a package with a bad vendor field', (c) => (c.tenants.acme.packages[0] = { id: 'b', vendor: 'berke', name: 'B', sourceJobId: 'x'.repeat(60) }), /^tenants\.acme\.vendors\.berke\.packages\.b\.sourceJobId: /],
+    ['a package with a bad vendor field', (c) => (c.tenants.acme.packages[0] = { id: 'b', vendor: 'berke', name: 'B', sourceJobId: 'x'.repeat(60) }), /^tenants\.acme\.packages\[0\]\.sourceJobId: /],
   ];
   it.each(badVendor)('checks vendor blocks before anything is opened, naming the field of %s', async (_, mutate, message) => {
     const c = base();
     mutate(c);
-    await expect(checkVendorConfig(parseConfig(c, env), vendorModules)).rejects.toThrow(message);
+    await expect(validateConfig(c, vendorModules, env)).rejects.toThrow(message);
   });
 
   it('reports unreadable and malformed files', () => {
     expect(() => loadConfig('/nonexistent/bff.config.json')).toThrow(ConfigError);
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
-    writeFileSync(join(dir, 'c.json'), '{ nope');
-    expect(() => loadConfig(join(dir, 'c.json'))).toThrow(/not valid JSON/);
+    writeFileSync(join(dir, 'c.json'), '{\n  "publicUrl": "http://x",\n  nope: 1\n}');
+    expect(() => loadConfig(join(dir, 'c.json'))).toThrow(/c\.json is not valid JSON: line 3, column 3: /);
+    writeFileSync(join(dir, 'd.json'), '{\n  "tenants": {\n');
+    expect(() => loadConfig(join(dir, 'd.json'))).toThrow(/d\.json is not valid JSON: line 3, column 1: Expected property name or '}'$/);
+    writeFileSync(join(dir, 'e.json'), '');
+    expect(() => loadConfig(join(dir, 'e.json'))).toThrow(/e\.json is not valid JSON: line 1, column 1: Unexpected end of the file$/);
   });
 
   /** Runs the BFF command on a config file written to a fresh directory; the directory holds `data/` for embedded stores. */

@@ -5,15 +5,30 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { formatPath, jsonSyntaxError, unknownKeyMessage } from './config-errors.js';
 
-const Origin = z.string().refine((s) => {
+/**
+ * A browser origin as the page's `Origin` header sends it. Written with a trailing slash or upper-case host it is
+ * normalised (`https://ATS.example.com/` → `https://ats.example.com`), since a browser never sends either; anything
+ * with a path, query, user or wildcard is refused rather than left to fail at run time.
+ */
+export const Origin = z.string().transform((s, ctx) => {
+  let u: URL | undefined;
   try {
-    const u = new URL(s);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === s.replace(/\/$/, '');
+    u = new URL(s.trim());
   } catch {
-    return false;
+    // reported below
   }
-}, 'must be an origin such as https://ats.example.com (scheme, host, optional port; no path)');
+  const bare = u && (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password && u.pathname === '/' && !u.search && !u.hash;
+  if (!u || !bare || /[*]/.test(s)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${s}" is not an origin: write scheme, host and optional port only, such as https://ats.example.com or http://localhost:3000`,
+    });
+    return z.NEVER;
+  }
+  return u.origin;
+});
 
 /** Upper bound of `atsWebhook.timeoutMs`; a delivery's lease on its tenant's cursor outlasts it (webhooks/policy.ts). */
 export const ATS_WEBHOOK_TIMEOUT_MAX_MS = 60_000;
@@ -30,7 +45,7 @@ const PackageEntry = z.looseObject({
   description: z.string().max(2000).optional(),
 });
 
-const Tenant = z.object({
+const Tenant = z.strictObject({
   name: z.string().min(1),
   allowedOrigins: z.array(Origin).default([]),
   apiKeys: z.array(z.string().min(16, 'must be at least 16 characters')).default([]),
@@ -41,7 +56,7 @@ const Tenant = z.object({
   vendors: z.record(VendorId, VendorBlock).default({}),
   packages: z.array(PackageEntry).default([]),
   atsWebhook: z
-    .object({
+    .strictObject({
       url: z.string().url(),
       secret: z.string().min(24, 'must be at least 24 characters'),
       /**
@@ -56,7 +71,7 @@ const Tenant = z.object({
    * and how long a per-order callback or return ticket works at most (while its order is open).
    */
   retention: z
-    .object({
+    .strictObject({
       rawPayloadDays: z.number().int().min(1).default(90),
       contactDataDays: z.number().int().min(1).default(365),
       ticketMaxAgeDays: z.number().int().min(1).default(180),
@@ -79,13 +94,15 @@ function trustedProxy(s: string): boolean {
 }
 
 export const Config = z
-  .object({
+  .strictObject({
+    /** Where an editor finds the JSON Schema of this file (packages/bff/config.schema.json); ignored by the BFF. */
+    $schema: z.string().optional(),
     publicUrl: z
       .string()
       .url()
       .transform((s) => s.replace(/\/+$/, '')),
     listen: z
-      .object({
+      .strictObject({
         host: z.string().min(1).default('127.0.0.1'),
         port: z.number().int().min(0).max(65_535).default(8787),
       })
@@ -97,7 +114,7 @@ export const Config = z
         'must be embedded:<dir>, memory: or a postgres:// URL',
       )
       .default('embedded:./.data/bff'),
-    log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+    log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
     /** How long the event log keeps events for SSE resume, in hours. */
     eventRetentionHours: z.number().int().min(1).default(72),
     /**
@@ -105,14 +122,14 @@ export const Config = z
      * that separate address (not on the public listener). Both may be set.
      */
     metrics: z
-      .object({
+      .strictObject({
         token: z.string().min(16, 'must be at least 16 characters').optional(),
-        listen: z.object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
+        listen: z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65_535) }).optional(),
       })
       .prefault({}),
     /** Failed credential attempts (API key, widget token, OAuth client) allowed per client IP and per tenant in a window; past that, 429. */
     authFailures: z
-      .object({
+      .strictObject({
         perIp: z.number().int().min(1).default(30),
         perTenant: z.number().int().min(1).default(300),
         windowSeconds: z.number().int().min(1).max(86_400).default(60),
@@ -127,7 +144,7 @@ export const Config = z
       .default([]),
     /** SSE stream caps (answered 429 with Retry-After) and the largest replay a resuming client gets. */
     sse: z
-      .object({
+      .strictObject({
         maxStreamsPerSubject: z.number().int().min(1).default(5),
         // An ATS tenant with many recruiters and candidates watching at once: one stream per browser tab and subject,
         // ~15 KB each; half the process cap, so one tenant cannot take a whole replica from the others.
@@ -169,39 +186,83 @@ export class ConfigError extends Error {
   }
 }
 
-/** Replaces `${env:NAME}` anywhere in string values; a missing variable is an error naming the field. */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: (string | number)[] = []): unknown {
+type Path = (string | number)[];
+
+/**
+ * Replaces `${env:NAME}` anywhere in string values. A missing variable is left as written and added to `missing`
+ * (path and name), so every one is reported together with the file's other problems.
+ */
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: Path = [], missing: { path: Path; name: string }[] = []): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
+    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (written, name: string) => {
       const v = env[name];
-      if (v === undefined) throw new ConfigError(`${formatPath(path)}: environment variable ${name} is not set`);
-      return v;
+      if (v === undefined) missing.push({ path, name });
+      return v ?? written;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, [...path, i]));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, [...path, i], missing));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, [...path, k])]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substituteEnv(v, env, [...path, k], missing)]));
   }
   return value;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.length ? path.map(String).join('.') : '(root)';
+/** The JSON Schema of the config file, from the same zod schema the BFF parses with (packages/bff/config.schema.json). */
+export function configJsonSchema(): Record<string, unknown> {
+  jsonSchema ??= {
+    ...(z.toJSONSchema(Config, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>),
+    title: 'candidate-assessment BFF configuration',
+    description:
+      'docs/operations.md#configuration-reference. Vendor blocks (tenants.<id>.vendors.<vendor>) and vendor package fields are checked by each vendor module, at start and by `ca check`.',
+  };
+  return structuredClone(jsonSchema);
 }
+let jsonSchema: Record<string, unknown> | undefined;
 
-/** Validates an already-parsed config object. */
-export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
-  const substituted = substituteEnv(raw, env);
-  const parsed = Config.safeParse(substituted);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.slice(0, 5).map((i) => `${formatPath(i.path)}: ${i.message}`);
-    throw new ConfigError(lines.join('\n'));
+/** The keys the schema allows in the object at `path` (for "did you mean"), from the JSON Schema. */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  configJsonSchema();
+  let node = jsonSchema as JsonNode | undefined;
+  for (const seg of path) {
+    if (!node) return [];
+    node = typeof seg === 'number' ? node.items : (node.properties?.[String(seg)] ?? (typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined));
   }
-  return parsed.data;
+  return Object.keys(node?.properties ?? {});
+}
+interface JsonNode {
+  properties?: Record<string, JsonNode>;
+  additionalProperties?: JsonNode | boolean;
+  items?: JsonNode;
 }
 
-/** Reads, substitutes and validates the config file. A relative `embedded:` path is relative to the working directory. */
-export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+/** One line per problem, as `path: what is wrong`. */
+function issueLines(issue: z.core.$ZodIssue): string[] {
+  if (issue.code === 'unrecognized_keys') {
+    const known = keysAt(issue.path);
+    return issue.keys.map((k) => `${formatPath([...issue.path, k])}: ${unknownKeyMessage(k, known)}`);
+  }
+  if (issue.code === 'invalid_key') {
+    return [`${formatPath(issue.path)}: the key is invalid: ${issue.issues.map((i) => i.message).join('; ')}`];
+  }
+  return [`${formatPath(issue.path)}: ${issue.message}`];
+}
+
+/** Validates an already-parsed config object; a ConfigError lists every problem found, one per line. */
+export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
+  const missing: { path: Path; name: string }[] = [];
+  const substituted = substituteEnv(raw, env, [], missing);
+  const lines = missing.map((m) => `${formatPath(m.path)}: environment variable ${m.name} is not set`);
+  const parsed = Config.safeParse(substituted);
+  if (parsed.success && lines.length === 0) return parsed.data;
+  const unset = new Set(missing.map((m) => formatPath(m.path)));
+  for (const issue of parsed.error?.issues ?? []) {
+    if (!unset.has(formatPath(issue.path))) lines.push(...issueLines(issue));
+  }
+  throw new ConfigError(lines.join('\n'));
+}
+
+/** Reads the config file and parses its JSON; a syntax error names its line and column. */
+export function readConfigFile(file: string): unknown {
   const path = resolve(file);
   let text: string;
   try {
@@ -209,11 +270,18 @@ export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): 
   } catch (err) {
     throw new ConfigError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
+    throw new ConfigError(`${path} is not valid JSON: ${jsonSyntaxError(text, err as Error)}`);
   }
-  return parseConfig(raw, env);
+}
+
+/**
+ * Reads, substitutes and validates the config file, without the vendor blocks (those need the vendor modules:
+ * vendor-host/config-check.ts `loadCheckedConfig` is what the server and `ca check` run). A relative `embedded:`
+ * path is relative to the working directory.
+ */
+export function loadConfig(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  return parseConfig(readConfigFile(file), env);
 }

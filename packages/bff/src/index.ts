@@ -1,7 +1,8 @@
 // Public entry of @ca/bff for the demo and tests.
 export { createApp } from './app.js';
 export { buildOpenApi } from './routes/openapi.js';
-export { loadConfig, parseConfig, ConfigError, type Config } from './config.js';
+export { configJsonSchema, loadConfig, parseConfig, ConfigError, type Config } from './config.js';
+export { loadCheckedConfig, validateConfig } from './vendor-host/config-check.js';
 export { startBff, type RunningBff, type StartOptions } from './runtime.js';
 export { vendorModules } from './vendors/registry.js';
 export { checkVendorConfig, createVendorHost, type HostedVendor, type VendorHost } from './vendor-host/host.js';

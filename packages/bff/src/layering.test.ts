@@ -10,7 +10,7 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 const TEST_KIT = resolve(SRC, '../testing');
 
 /** Where a file sits: a part of the table. Top-level files are named one by one; a folder is its own part. */
-const FOUNDATION_FILES = ['errors.ts', 'metrics.ts', 'config.ts', 'html.ts'];
+const FOUNDATION_FILES = ['errors.ts', 'metrics.ts', 'config.ts', 'config-errors.ts', 'html.ts'];
 const ROOT_FILES = ['app.ts', 'runtime.ts', 'server.ts', 'index.ts'];
 const SERVICES = ['orders', 'deliveries', 'links', 'privacy', 'events', 'webhooks', 'jobs', 'auth', 'health'];
 

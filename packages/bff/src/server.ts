@@ -1,9 +1,9 @@
 // The BFF command: loads the config named by --config or CA_CONFIG (default ./bff.config.json), listens,
 // logs one line when ready, and stops cleanly on SIGTERM/SIGINT. The only place that reads the environment.
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError } from './config.js';
 import { DEFAULT_WIDGET_FILE, startBff } from './runtime.js';
 import { widgetAsset, widgetScriptTag } from './routes/widget.js';
-import { checkVendorConfig } from './vendor-host/host.js';
+import { loadCheckedConfig } from './vendor-host/config-check.js';
 import { vendorModules } from './vendors/registry.js';
 
 function configPath(argv: string[]): string {
@@ -35,8 +35,7 @@ function placeRetryKnob(raw = process.env.CA_TEST_PLACE_RETRY): { placeRetryLimi
 async function main() {
   let config;
   try {
-    config = loadConfig(configPath(process.argv.slice(2)));
-    await checkVendorConfig(config, vendorModules);
+    config = await loadCheckedConfig(configPath(process.argv.slice(2)), vendorModules); // the validator `ca check` runs
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`candidate-assessment: invalid configuration\n${err.message}\n`);

@@ -1,6 +1,6 @@
 // The operator CLI's commands as functions: each takes parsed options and an output sink and returns an exit
 // code. They read the config like the BFF does and never print a secret unless asked to (--show-secrets).
-import { checkVendorConfig, ConfigError, createVendorHost, loadConfig, vendorModules, VendorError, type Config } from '@ca/bff';
+import { ConfigError, createVendorHost, loadCheckedConfig, vendorModules, VendorError, type Config } from '@ca/bff';
 import { mintWidgetToken } from '@ca/shared/server';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
@@ -17,9 +17,7 @@ export class UsageError extends Error {}
 
 async function load(file: string, o: Output): Promise<Config | null> {
   try {
-    const config = loadConfig(file);
-    await checkVendorConfig(config, vendorModules); // each vendor block and package, exactly as the BFF checks them at start
-    return config;
+    return await loadCheckedConfig(file, vendorModules); // the validator the BFF runs at start (server.ts)
   } catch (err) {
     if (err instanceof ConfigError) {
       o.err(`${file}: invalid configuration`);
@@ -107,8 +105,9 @@ export async function token(
   const tenantId = opts.tenant ?? (Object.keys(config.tenants).length === 1 ? Object.keys(config.tenants)[0] : undefined);
   if (!tenantId || !Object.hasOwn(config.tenants, tenantId)) throw new UsageError(`--tenant must name one of: ${Object.keys(config.tenants).join(', ')}`);
   if (!opts.candidate) throw new UsageError('--candidate <ATS candidate id> is required');
-  const role = opts.role ?? 'recruiter';
-  if (role !== 'recruiter' && role !== 'candidate') throw new UsageError('--role is recruiter or candidate');
+  // No default: a recruiter token sees and acts on every order of the candidate, so nobody gets one without asking.
+  const role = opts.role;
+  if (role !== 'recruiter' && role !== 'candidate') throw new UsageError('--role is required: recruiter or candidate');
   const ttl = opts.ttl === undefined ? 600 : Number(opts.ttl);
   if (!Number.isInteger(ttl) || ttl < 30 || ttl > 900) throw new UsageError('--ttl is 30–900 seconds');
   const [kid, secret] = Object.entries(config.tenants[tenantId]!.widgetKeys)[0]!;
