@@ -71,8 +71,9 @@ export interface MettlSandbox extends VendorSandbox {
   schedules(): { accessKey: string; name: string; assessmentId: string; sc: Record<string, unknown> }[];
   deliveries(): Delivery[];
   /**
-   * Moves a candidate on and sends the notification the step causes. `ref` is `<accessKey>:<email>` (the BFF's
-   * vendorRef: Mettl knows a candidate by email within a schedule).
+   * Moves a candidate on and sends the notification the step causes. `ref` is `<accessKey>:<email>` (Mettl knows a
+   * candidate by email within a schedule) or the BFF's vendorRef `<accessKey>:<orderId>`: the candidate registered with
+   * a context_data that starts with that order id.
    */
   advance(ref: string, action: SandboxAction, opts?: AdvanceOptions): Promise<Delivery[]>;
   /**
@@ -578,9 +579,15 @@ export async function startMettlSandbox(opts: MettlSandboxOptions = {}): Promise
 
   async function advance(ref: string, action: SandboxAction, o: AdvanceOptions = {}): Promise<Delivery[]> {
     const i = ref.indexOf(':');
-    const [accessKey, email] = [ref.slice(0, i), ref.slice(i + 1)];
-    const cand = i > 0 ? candidates.get(ckey(accessKey, email)) : undefined;
-    if (!cand) throw new StepRefused(`no candidate ${email} in schedule ${accessKey}`);
+    const [accessKey, who] = [ref.slice(0, i), ref.slice(i + 1)];
+    // `who` is an email, or the BFF's order id, which starts the context_data it registered the candidate with.
+    const cand =
+      i <= 0
+        ? undefined
+        : who.includes('@')
+          ? candidates.get(ckey(accessKey, who))
+          : [...candidates.values()].find((c) => c.accessKey === accessKey && c.contextData?.startsWith(`${who}.`));
+    if (!cand) throw new StepRefused(`no candidate ${who} in schedule ${accessKey}`);
     const schedule = schedules.get(cand.accessKey)!;
     const drop = o.drop ?? false;
     switch (action) {

@@ -102,7 +102,7 @@ async function placeOrder(t: MettlTenant, order: VendorOrder): Promise<PlacedOrd
     // schedule is a Mettl object nobody asked for.
     if (reg.kind === 'refused') throw refusal(reg);
     const vendorData: MettlOrderData = { accessKey, email: order.candidate.email, attempt, assessmentId: pkg.assessmentId };
-    const vendorRef = formatVendorRef(accessKey, order.candidate.email);
+    const vendorRef = formatVendorRef(accessKey, order.id);
     return {
       vendorRef,
       vendorData: { ...vendorData },

@@ -1,18 +1,22 @@
-// What a Mettl order keeps: its vendorRef (`<accessKey>:<email>`) and vendorData (schedule, email, attempt).
+// What a Mettl order keeps: its vendorRef (`<accessKey>:<orderId>`) and vendorData (schedule, email, attempt).
 // Never guesses a schedule: an order that has none was not placed, and says so.
 import { VendorError, type VendorOrder } from '../../core/vendor-port.js';
 
 /**
- * `vendorRef` is `<accessKey>:<email>`: a Mettl candidate is identified by email within a schedule
- * (docs/vendors/mettl.md#registration), and an access key never contains ":", so the first ":" splits it.
+ * `vendorRef` is `<accessKey>:<orderId>`: the schedule and our order, which Mettl knows by the candidate's email in
+ * that schedule (docs/vendors/mettl.md#registration). The email stays in vendorData, where the calls need it: the
+ * reference goes out in events and ATS webhooks and names no one. An access key never contains ":".
  */
-export function formatVendorRef(accessKey: string, email: string): string {
-  return `${accessKey}:${email}`;
+export function formatVendorRef(accessKey: string, orderId: string): string {
+  return `${accessKey}:${orderId}`;
 }
 
-export function parseVendorRef(ref: string): { accessKey: string; email: string } | null {
+/** The schedule of a reference, and the email of one written before references were pseudonymous (`<accessKey>:<email>`). */
+export function parseVendorRef(ref: string): { accessKey: string; email?: string } | null {
   const i = ref.indexOf(':');
-  return i > 0 && i < ref.length - 1 ? { accessKey: ref.slice(0, i), email: ref.slice(i + 1) } : null;
+  if (i <= 0 || i >= ref.length - 1) return null;
+  const rest = ref.slice(i + 1);
+  return rest.includes('@') ? { accessKey: ref.slice(0, i), email: rest } : { accessKey: ref.slice(0, i) };
 }
 
 /** What placeOrder saves in `vendorData`. */
