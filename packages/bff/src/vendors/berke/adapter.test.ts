@@ -96,8 +96,11 @@ describe('Berke adapter against the sandbox', () => {
     const c = sandbox.counters();
     expect(c.calls['PerformAssessment']).toBe(5);
     expect(c.invitationsSent).toBe(5);
-    // One look-up per placement (is there an assessment for this candidate already?), then refreshes, launches, report.
-    expect(c.calls['GetAssessmentStatus']).toBe(5 + 5 * 10 + 5 + 5 * 3 + 1);
+    // One look-up per placement (is there an assessment for this candidate already?), then refreshes and launches.
+    expect(c.calls['GetAssessmentStatus']).toBe(5 + 5 * 10 + 5 + 5 * 3);
+    // The bulk read is shared for 30 s, so the scored one is found complete by its status and its scores read with
+    // GetCompletedAssessment (docs/vendors/berke.md#statuses), three times; the report link comes from there too.
+    expect(c.calls['GetCompletedAssessment']).toBe(3 + 1);
     expect(c.calls['GetCompletedAssessments']).toBe(1);
     expect(sandbox.candidates().every((x) => x.invitationsSent === 1)).toBe(true);
   });
@@ -311,9 +314,11 @@ describe('Berke throttling at scale', () => {
     expect(c.throttled).toBe(0);
     expect(adapter.client.stats.throttled).toBe(0);
     expect(c.calls['PerformAssessment']).toBe(500);
-    // 500 look-ups when placing; the 100 scored orders come from GetCompletedAssessments (200 completions: 5 pages).
-    expect(c.calls['GetAssessmentStatus']).toBe(500 + 400);
-    expect(c.calls['GetCompletedAssessments']).toBe(5);
+    // 500 look-ups when placing; the 100 scored orders come from GetCompletedAssessments (200 completions: 4 pages of
+    // 50, totalPages 4); the 100 complete but unscored go straight to GetCompletedAssessment, the 300 others to their status.
+    expect(c.calls['GetAssessmentStatus']).toBe(500 + 300);
+    expect(c.calls['GetCompletedAssessment']).toBe(100);
+    expect(c.calls['GetCompletedAssessments']).toBe(4);
     const busiestAtBerke = maxInWindow(c.accepted, limit.perMs);
     const busiestStarts = adapter.limiter.stats().maxStartsInWindow;
     expect(busiestAtBerke).toBeLessThanOrEqual(limit.calls);
@@ -341,7 +346,7 @@ describe('Berke throttling at scale', () => {
     expect(scored.size).toBe(300);
     // Before: one GetAssessmentStatus per open order (1,000 calls; ~600 fit a 300 s cycle at 120/min).
     expect(calls['GetAssessmentStatus']).toBe(100);
-    expect(calls['GetCompletedAssessments']).toBe(7); // 300 completions: 6 full pages of 50 and an empty one
+    expect(calls['GetCompletedAssessments']).toBe(6); // 300 completions: 6 pages of 50, as totalPages says
     console.info(`berke cycle: 1000 open orders, 300 completed → ${calls['GetAssessmentStatus']} GetAssessmentStatus + ${calls['GetCompletedAssessments']} GetCompletedAssessments calls`);
   });
 

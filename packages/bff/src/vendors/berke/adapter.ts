@@ -4,6 +4,7 @@
 import { parseVendorConfig } from '../config.js';
 import {
   VendorError,
+  type OrderChange,
   type PlacedOrder,
   type VendorAdapter,
   type VendorAdapterFactory,
@@ -18,8 +19,8 @@ import { BerkeConfig, BerkePackage, checkReturnUrlLength, MAX_REDIRECT_URL } fro
 import { createRateLimiter, type RateLimiter } from './limiter.js';
 import { refOf, sourceCandidateIdFor } from './order-data.js';
 import { createBerkeRefresh } from './refresh.js';
-import { fitFor, toOrderChanges } from './status.js';
-import type { BerkeAssessmentResponse } from './wire.js';
+import { completedScores, fitFor, scoredChanges, statusChanges, toOrderChanges } from './status.js';
+import type { BerkeAssessmentResponse, BerkeCompletedAssessment } from './wire.js';
 
 /** The adapter with its limiter and client in view, for tests and metrics. */
 export type BerkeAdapter = VendorAdapter & { readonly limiter: RateLimiter; readonly client: BerkeClient };
@@ -51,6 +52,7 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
     timeoutMs: cfg.timeoutMs,
     maxThrottleWaitMs: cfg.maxThrottleWaitMs,
     maxThrottleRetries: 5,
+    onDrift: (d) => ctx.drift(d),
   });
 
   function jobOf(order: VendorOrder): string | undefined {
@@ -104,30 +106,29 @@ async function placeOrder(t: BerkeTenant, order: VendorOrder): Promise<PlacedOrd
   // The candidate may already have their Berke assessment (another package, or this order placed before a
   // timeout). docs/vendors/berke.md#performassessment: sourceJobId "is only recorded the first time … changing SourceJobId on subsequent calls
   // will create an error response", and every job is scored anyway, so it is sent only for a new assessment.
-  let existing: BerkeAssessmentResponse | null = null;
-  try {
-    existing = await client.getAssessmentStatus(sourceCandidateId);
-  } catch (err) {
-    // Not found (or refused: then PerformAssessment below is refused with Berke's own message).
-    if (!(err instanceof VendorError) || err.retryable) throw err;
-  }
+  const existing = await lookUp(t, sourceCandidateId);
   const done = existing !== null && (existing.assessmentStatus.statusId === 2 || existing.assessmentStatus.jobFitScoresAvailable);
   // docs/vendors/berke.md#performassessment: PerformAssessment re-sends the invitation on every call. The job runner calls placeOrder once per
-  // order; a finished assessment is not called again at all (nothing to invite to, scores are read from it).
-  const res = done
-    ? existing!
-    : await client.performAssessment({
-        sourceCandidateId,
-        emailAddress: order.candidate.email,
-        firstName: order.candidate.firstName,
-        lastName: order.candidate.lastName,
-        ...(sourceJobId && !existing ? { sourceJobId } : {}),
-        onAssessmentCompleteRedirectToUrl: returnUrl,
-      });
-  const changes = toOrderChanges(res, ctx.now(), sourceJobId);
+  // order; a finished assessment is not called again at all (nothing to invite to): its scores come from
+  // GetCompletedAssessment, as the status method's page says (docs/vendors/berke.md#statuses).
+  let changes: OrderChange[];
+  if (done) {
+    const scored = scoredChanges(completedScores(await client.getCompletedAssessment(sourceCandidateId)), ctx.now(), sourceJobId);
+    changes = [...statusChanges(existing!, ctx.now()).filter((c) => c.status !== 'completed'), ...scored];
+  } else {
+    const res = await client.performAssessment({
+      sourceCandidateId,
+      emailAddress: order.candidate.email,
+      firstName: order.candidate.firstName,
+      lastName: order.candidate.lastName,
+      ...(sourceJobId && !existing ? { sourceJobId } : {}),
+      onAssessmentCompleteRedirectToUrl: returnUrl,
+    });
+    changes = toOrderChanges(res, ctx.now(), sourceJobId);
+  }
   const change = changes.at(-1) ?? {
     status: 'invited' as const,
-    vendorStatus: String(res.assessmentStatus.statusId ?? ''),
+    vendorStatus: String(existing?.assessmentStatus.statusId ?? ''),
     vendorTime: ctx.now(),
     dedupeKey: `invited:${sourceCandidateId}`,
   };
@@ -135,6 +136,23 @@ async function placeOrder(t: BerkeTenant, order: VendorOrder): Promise<PlacedOrd
   if (sourceJobId) vendorData['sourceJobId'] = sourceJobId;
   ctx.log.info({ vendor: 'berke', orderId: order.id, status: change.status, shared: existing !== null }, 'berke assessment placed');
   return { vendorRef: sourceCandidateId, vendorData, change: { ...change, vendorRef: sourceCandidateId } };
+}
+
+/**
+ * The candidate's assessment, when Berke has one. Not found is not an error here: the candidate simply has none yet.
+ * Any answer that is not an assessment and not an outage counts as none: Berke answered, and asking again would get
+ * the same answer, so a not-found worded in a way we do not recognise cannot hold the placement in retries.
+ * PerformAssessment then creates the assessment, or reuses it by sourceCandidateId.
+ */
+async function lookUp(t: BerkeTenant, sourceCandidateId: string): Promise<BerkeAssessmentResponse | null> {
+  try {
+    return await t.client.getAssessmentStatus(sourceCandidateId);
+  } catch (err) {
+    if (!(err instanceof VendorError)) throw err;
+    if (err.retryable && err.code !== 'vendor_bad_response') throw err; // Berke is down or throttling: retry later
+    t.ctx.log.info({ vendor: 'berke', code: err.code, vendorCode: err.vendorCode ?? null }, 'berke assessment not found; creating it');
+    return null;
+  }
 }
 
 async function launchUrl(t: BerkeTenant, order: VendorOrder): Promise<VendorLink> {
@@ -154,10 +172,19 @@ async function reportUrl(t: BerkeTenant, order: VendorOrder): Promise<VendorRepo
   // The order's job's anonymous reportUrl, asked for now and never stored (docs/vendors/berke.md#reports). When the account disabled
   // anonymous report access, reportUrl is empty: GetReportForJob then answers the PDF itself (docs/vendors/berke.md#reports),
   // which the core streams to the recruiter behind the report ticket.
-  const res = await t.client.getAssessmentStatus(refOf(order));
+  // Report links come with the scores, from GetCompletedAssessment (docs/vendors/berke.md#completed-assessments).
+  let scores: BerkeCompletedAssessment;
+  try {
+    scores = await t.client.getCompletedAssessment(refOf(order));
+  } catch (err) {
+    if (err instanceof VendorError && !err.retryable) {
+      throw new VendorError('The Berke report is not available for this assessment yet.', { retryable: false, code: 'report_unavailable', cause: err });
+    }
+    throw err;
+  }
   const jobId = t.jobOf(order);
-  const fit = fitFor(res.jobFit, jobId);
-  if (!res.assessmentStatus.jobFitScoresAvailable || !fit) {
+  const fit = fitFor(scores.jobFit, jobId);
+  if (!fit || fit.fitId === 5) {
     throw new VendorError('The Berke report is not available for this assessment yet.', {
       retryable: false,
       code: 'report_unavailable',

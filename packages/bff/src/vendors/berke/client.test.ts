@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { ContractDrift } from '../../core/contract.js';
 import { VendorError } from '../../core/vendor-port.js';
 import { createBerkeClient, type BerkeClient } from './client.js';
 import { decodeBody, parseBerkeBody, parseResponseCode } from './codec.js';
@@ -18,6 +19,7 @@ interface Canned {
 function clientWith(script: (Canned | Error)[], over: { maxThrottleWaitMs?: number } = {}) {
   const sent: { url: string; body: string }[] = [];
   const logLines: string[] = [];
+  const drifts: ContractDrift[] = [];
   const line = (obj: object, msg?: string) => void logLines.push(JSON.stringify({ ...obj, msg }));
   const fetchStub = (async (url: string | URL | Request, init?: RequestInit) => {
     sent.push({ url: String(url), body: String(init?.body) });
@@ -37,8 +39,9 @@ function clientWith(script: (Canned | Error)[], over: { maxThrottleWaitMs?: numb
     timeoutMs: 1000,
     maxThrottleWaitMs: over.maxThrottleWaitMs ?? 5000,
     maxThrottleRetries: 3,
+    onDrift: (d) => drifts.push(d),
   });
-  return { client, sent, logLines, limiter };
+  return { client, sent, logLines, limiter, drifts };
 }
 
 const ok = (name: string): Canned => ({
@@ -187,11 +190,32 @@ describe('Berke client', () => {
     expect(r.assessmentStatus).toMatchObject({ statusId: 5, jobFitScoresAvailable: false });
   });
 
-  it('rejects a success body that is not the documented shape as retryable', async () => {
-    const { client } = clientWith([{ status: 200, body: '{"status":"ok","jobFit":[]}', headers: { 'x-response-code': '200.0' } }]);
+  it('rejects a success body that is not the documented shape without a retry, and reports the drift once, redacted', async () => {
+    const { client, drifts } = clientWith([
+      { status: 200, body: `{"status":"ok","jobFit":[],"response":"${TOKEN}","emailAddress":"a@b.example"}`, headers: { 'x-response-code': '200.0' } },
+    ]);
     const err = await failure(client.getAssessmentStatus('x'));
-    expect(err.retryable).toBe(true);
+    expect(err.retryable).toBe(false);
+    expect(err.code).toBe('vendor_bad_response');
     expect(err.message).toContain('assessmentStatus');
+    expect(drifts).toHaveLength(1);
+    expect(drifts[0]).toMatchObject({ call: 'GetAssessmentStatus', shape: 'unexpected assessmentStatus' });
+    expect(drifts[0]!.sample).not.toContain(TOKEN);
+    expect(drifts[0]!.sample).not.toContain('a@b.example');
+  });
+
+  it('reads GetCompletedAssessments in the documented layout, sends the window and page, and reports an answer without paging as drift', async () => {
+    const { client, sent, drifts } = clientWith([
+      ok('completed-assessments.xml'),
+      { status: 200, body: '{"status":"ok","completedAssessments":[{"sourceCandidateId":"c1","jobFit":[]}]}', headers: { 'x-response-code': '200.0' } },
+    ]);
+    const page = await client.getCompletedAssessments({ fromUtc: 100, toUtc: 200, page: 1 });
+    expect(page).toMatchObject({ currentPage: 1, totalPages: 1, totalAssessments: 2 });
+    expect(page.assessment).toHaveLength(2);
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({ dateFromUtc: 100, dateToUtc: 200, page: 1 });
+    const err = await failure(client.getCompletedAssessments({ fromUtc: 100, toUtc: 200, page: 1 }));
+    expect(err.code).toBe('vendor_bad_response');
+    expect(drifts).toEqual([expect.objectContaining({ call: 'GetCompletedAssessments', shape: 'unexpected assessments' })]);
   });
 });
 

@@ -1,14 +1,19 @@
 // The Berke wire: POSTs `{baseUrl}/{MethodName}`, reads JSON or XML answers, X-Response-Code and 429 hints.
 // Never puts the API token anywhere but the request body, and never lets it into a message, log line or URL.
+import { redactSample, type ContractDrift } from '../../core/contract.js';
 import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
+import type { z } from 'zod';
 import { decodeBody, parseBerkeBody, parseResponseCode } from './codec.js';
 import type { RateLimiter } from './limiter.js';
 import { afterThrottled, refuseWhilePaused } from './throttle.js';
 import {
   BerkeAssessmentResponse,
+  BerkeCompletedPage,
+  BerkeCompletedResponse,
   BerkeEnvelope,
   BerkeJobsResponse,
   BerkeThrottle,
+  type BerkeCompletedAssessment,
   type BerkeJob,
 } from './wire.js';
 
@@ -24,6 +29,8 @@ export interface BerkeClientOptions {
   maxThrottleWaitMs: number;
   /** How many 429 answers one call absorbs (waiting as told) before giving up. */
   maxThrottleRetries: number;
+  /** An answer failed our parsing: the host logs and counts it (docs/operations.md#vendor-contract-drift). */
+  onDrift?(d: ContractDrift): void;
 }
 
 export interface BerkeClientStats {
@@ -47,11 +54,13 @@ export interface BerkeClient {
   getAssessmentStatus(sourceCandidateId: string): Promise<BerkeAssessmentResponse>;
   getJobs(): Promise<BerkeJob[]>;
   /**
-   * One page (≤ 50) of assessments completed between two Unix UTC times ("suitable for polling", docs/vendors/berke.md#polling).
-   * The parameter and wrapper names are not in any public sample: `fromDateUtc`/`toDateUtc`/`pageNumber` are sent
-   * and the list is read from `assessments.assessment` (the GetJobs nesting) or `completedAssessments`.
+   * One page (≤ 50) of assessments completed between two Unix UTC times ("suitable for polling",
+   * docs/vendors/berke.md#completed-assessments), with the page's `currentPage`/`totalPages`. An answer not in the
+   * documented layout is reported as drift and fails with `vendor_bad_response`.
    */
-  getCompletedAssessments(p: { fromUtc: number; toUtc: number; page: number }): Promise<BerkeAssessmentResponse[]>;
+  getCompletedAssessments(p: { fromUtc: number; toUtc: number; page: number }): Promise<BerkeCompletedPage>;
+  /** The scores of one completed assessment (docs/vendors/berke.md#completed-assessments). */
+  getCompletedAssessment(sourceCandidateId: string): Promise<BerkeCompletedAssessment>;
   /**
    * The report document of a completed assessment for a job (docs/vendors/berke.md#reports, GetReportForJob): `outputFormat`
    * 0 PDF, 1 HTML. Answers the document itself; errors come back in Berke's usual envelope.
@@ -83,15 +92,26 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     stats,
     redact: (s) => (opts.apiToken ? s.split(opts.apiToken).join('[redacted]') : s),
   };
+  /** Parses `value` as `schema`, or reports the drift (redacted sample) and fails without a retry: the same answer would come again. */
+  const shaped = <S extends z.ZodType>(method: string, value: Record<string, unknown>, schema: S): z.output<S> => {
+    const parsed = schema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    const where = parsed.error.issues[0]?.path.join('.') || '(root)';
+    opts.onDrift?.({ call: method, shape: `unexpected ${where}`, sample: redactSample(w.redact(JSON.stringify(value))) });
+    throw new VendorError(`Berke ${method} answered an unexpected shape (${where}).`, { retryable: false, code: 'vendor_bad_response' });
+  };
   return {
     stats,
     async performAssessment(p) {
       const params: Record<string, unknown> = { ...p };
       if (!p.sourceJobId) delete params['sourceJobId'];
-      return parseAssessment('PerformAssessment', await call(w, 'PerformAssessment', params));
+      return shaped('PerformAssessment', await call(w, 'PerformAssessment', params), BerkeAssessmentResponse);
     },
     async getAssessmentStatus(sourceCandidateId) {
-      return parseAssessment('GetAssessmentStatus', await call(w, 'GetAssessmentStatus', { sourceCandidateId }));
+      return shaped('GetAssessmentStatus', await call(w, 'GetAssessmentStatus', { sourceCandidateId }), BerkeAssessmentResponse);
+    },
+    async getCompletedAssessment(sourceCandidateId) {
+      return shaped('GetCompletedAssessment', await call(w, 'GetCompletedAssessment', { sourceCandidateId }), BerkeCompletedResponse).assessment;
     },
     async deleteAssessment(sourceCandidateId) {
       await call(w, 'DeleteAssessment', { sourceCandidateId });
@@ -100,13 +120,11 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
       await call(w, 'SendInvitation', { sourceCandidateId: p.sourceCandidateId, email: p.email });
     },
     async getCompletedAssessments(p) {
-      const value = await call(w, 'GetCompletedAssessments', { fromDateUtc: p.fromUtc, toDateUtc: p.toUtc, pageNumber: p.page });
-      const wrapper = (value['assessments'] ?? value['completedAssessments']) as Record<string, unknown> | unknown[] | undefined;
-      const list = Array.isArray(wrapper) ? wrapper : wrapper && typeof wrapper === 'object' ? (wrapper['assessment'] as unknown) : [];
-      return (Array.isArray(list) ? list : list ? [list] : []).flatMap((a) => {
-        const parsed = BerkeAssessmentResponse.safeParse(a);
-        return parsed.success ? [parsed.data] : [];
-      });
+      // docs/vendors/berke.md#completed-assessments: the page names its window `dateFromUtc`/`dateToUtc` and its page
+      // `currentPage`; the request parameters' names are not in the public page, so both spellings are sent and the
+      // answer's echo is checked by the caller (refresh.ts) and by contract().
+      const params = { dateFromUtc: p.fromUtc, dateToUtc: p.toUtc, page: p.page, fromDateUtc: p.fromUtc, toDateUtc: p.toUtc, pageNumber: p.page };
+      return shaped('GetCompletedAssessments', await call(w, 'GetCompletedAssessments', params), BerkeCompletedPage).assessments;
     },
     async getReportForJob(p) {
       const params: Record<string, unknown> = { sourceCandidateId: p.sourceCandidateId, reportTypeId: 0, outputFormat: p.html ? 1 : 0 };
@@ -186,7 +204,8 @@ async function call(w: Wire, method: string, params: Record<string, unknown>): P
       );
       const vendorCode = code ? `${code.http}.${code.berke}` : String(res.status);
       if (!failed) {
-        throw new VendorError(`Berke ${method} answered something unreadable (${vendorCode}).`, { retryable: true, vendorCode });
+        opts.onDrift?.({ call: method, shape: 'neither JSON nor XML', sample: redactSample(w.redact(text)) });
+        throw new VendorError(`Berke ${method} answered something unreadable (${vendorCode}).`, { retryable: true, code: 'vendor_bad_response', vendorCode });
       }
       throw new VendorError(`Berke: ${message}`, { retryable: http >= 500, vendorCode });
     }
@@ -236,13 +255,3 @@ async function callDocument(w: Wire, method: string, params: Record<string, unkn
   });
 }
 
-function parseAssessment(method: string, value: Record<string, unknown>): BerkeAssessmentResponse {
-  const parsed = BerkeAssessmentResponse.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new VendorError(`Berke ${method} answered an unexpected shape (${issue?.path.join('.') ?? '?'}).`, {
-      retryable: true,
-    });
-  }
-  return parsed.data;
-}

@@ -53,19 +53,26 @@ export function parseBerkeBody(text: string): Record<string, unknown> {
   return withJobFits(root as Record<string, unknown>);
 }
 
-/** `<jobFitList><jobFit/></jobFitList>` → `jobFit: []`, at the root and in each `<assessments><assessment>`. */
+/**
+ * `<jobFitList><jobFit/></jobFitList>` → `jobFit: []`, at the root, in `<assessment>` (GetCompletedAssessment) and in
+ * each `<assessments><assessment>` (GetCompletedAssessments), keeping the attributes of `<assessments>` (its paging).
+ */
 function withJobFits(node: Record<string, unknown>): Record<string, unknown> {
-  const { jobFitList, assessments, ...rest } = node;
+  const { jobFitList, assessments, assessment, ...rest } = node;
   const out: Record<string, unknown> = { ...rest };
   if (typeof jobFitList === 'object' && jobFitList !== null) {
     out['jobFit'] = (jobFitList as Record<string, unknown>)['jobFit'] ?? [];
   }
-  if (typeof assessments === 'object' && assessments !== null) {
-    const list = (assessments as Record<string, unknown>)['assessment'];
-    out['assessments'] = { assessment: (Array.isArray(list) ? list : list ? [list] : []).map((a) => withJobFits(a as Record<string, unknown>)) };
+  const each = (list: unknown) => (Array.isArray(list) ? list : list ? [list] : []).map((a) => (isObject(a) ? withJobFits(a) : a));
+  if (assessment !== undefined) out['assessment'] = each(assessment);
+  if (isObject(assessments)) {
+    const { assessment: list, ...paging } = assessments;
+    out['assessments'] = { ...paging, assessment: each(list) };
   } else if (assessments !== undefined) out['assessments'] = assessments;
   return out;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** `X-Response-Code` is `[HTTP status].[Berke code]`, e.g. `200.0`, `403.1003` (docs/vendors/berke.md#errors). */
 export function parseResponseCode(header: string | null): { http: number; berke: number } | null {

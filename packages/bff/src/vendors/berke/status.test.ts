@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseBerkeBody } from './codec.js';
-import { BerkeAssessmentResponse } from './wire.js';
-import { STATUS_BY_ID, toJobFits, toOrderChanges, toResult } from './status.js';
+import { BerkeAssessmentResponse, BerkeCompletedPage, BerkeCompletedResponse } from './wire.js';
+import { completedScores, scoredChanges, STATUS_BY_ID, statusChanges, toJobFits, toOrderChanges, toResult } from './status.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
 const parse = (name: string) => BerkeAssessmentResponse.parse(parseBerkeBody(fixture(name)));
@@ -96,7 +96,7 @@ describe('Berke status mapping', () => {
       progress: 100,
     },
     {
-      what: 'statusId 2 with jobFitScoresAvailable is scored',
+      what: 'statusId 2 with jobFitScoresAvailable is scored (PerformAssessment answers the scores of a finished assessment)',
       over: { statusId: 2, status: 'Complete', jobFitScoresAvailable: true, percentComplete: 100 },
       statuses: ['in_progress', 'completed', 'scored'],
       progress: 100,
@@ -175,8 +175,55 @@ describe('Berke status mapping', () => {
   });
 
   it('flags an assessment restarted more than three times', () => {
-    const result = toResult(variant({ startCount: 4 }));
+    const result = toResult({ jobFit: base.jobFit, startCount: 4 });
     expect(result.flags).toEqual([expect.objectContaining({ code: 'restarts', value: 4, severity: 'warning' })]);
-    expect(toResult(variant({ startCount: 3 })).flags).toEqual([]);
+    expect(toResult({ jobFit: base.jobFit, startCount: 3 }).flags).toEqual([]);
+  });
+
+  it('never reads scores from a GetAssessmentStatus answer, even one that says jobFitScoresAvailable with no fits', () => {
+    // docs/vendors/berke.md#statuses: a complete status is followed by GetCompletedAssessment for the job fit scores.
+    const status = { assessmentStatus: { ...base.assessmentStatus, statusId: 2, jobFitScoresAvailable: true, completedOnUtc: completed }, jobFit: [] };
+    expect(statusChanges(status, observed).map((c) => c.status)).toEqual(['in_progress', 'completed']);
+    // A PerformAssessment answer with the flag but no fits is not scored with an empty result either.
+    expect(toOrderChanges(status, observed).map((c) => c.status)).toEqual(['in_progress', 'completed']);
+  });
+
+  describe('GetCompletedAssessment(s) layout (docs/vendors/berke.md#completed-assessments)', () => {
+    const one = (name: string) => BerkeCompletedResponse.parse(parseBerkeBody(fixture(name))).assessment;
+    it.each(['completed-assessment.xml', 'completed-assessment.json'])('reads %s: the candidate, its completion and its fits', (name) => {
+      const a = one(name);
+      expect(a.sourceCandidateId).toBe('[sourceEmployeeId_1]');
+      expect(a.completedOnUtc).toBeCloseTo(1725743087.2229, 3);
+      expect(a.jobFit.map((f) => f.fitId)).toEqual([3, 2, 1, 5]);
+      const changes = scoredChanges(completedScores(a), observed);
+      expect(changes.map((c) => c.status)).toEqual(['completed', 'scored']);
+      expect(changes[1]!.result).toMatchObject({ score: 99, level: 'high' });
+    });
+
+    it.each(['completed-assessments.xml', 'completed-assessments.json'])('reads %s: the window, the paging and each assessment with its fits', (name) => {
+      const page = BerkeCompletedPage.parse(parseBerkeBody(fixture(name))).assessments;
+      expect(page).toMatchObject({ totalAssessments: 2, currentPageAssessments: 2, currentPage: 1, totalPages: 1, maxAssessmentsPerPage: 50 });
+      expect(page.dateFromUtc).toBeCloseTo(1737399817.97449, 4);
+      expect(page.assessment.map((a) => a.sourceCandidateId)).toEqual(['[sourceEmployeeId_1]', '[sourceEmployeeId_2]']);
+      expect(page.assessment.every((a) => a.jobFit.length > 0)).toBe(true);
+    });
+
+    it('says "Not Enough Assessment Data" to the recruiter for a job with fitId 5, not an empty score', () => {
+      const a = one('completed-assessment.json');
+      const changes = scoredChanges(completedScores(a), observed, '[sourceJobId_5]');
+      const result = changes.at(-1)!.result!;
+      expect(changes.at(-1)!.status).toBe('scored');
+      expect(result.score).toBeUndefined();
+      expect(result.flags).toContainEqual(
+        expect.objectContaining({ code: 'job_fit_unavailable', value: 'Not Enough Assessment Data', severity: 'warning' }),
+      );
+      expect(result.reportAvailable).toBe(false);
+    });
+
+    it('gives no scored before the fits are computed (fitId 0)', () => {
+      const a = one('completed-assessment.json');
+      const pending = { ...a, jobFit: a.jobFit.map((f) => ({ ...f, fitId: 0, fitPct: -1 })) };
+      expect(scoredChanges(completedScores(pending), observed).map((c) => c.status)).toEqual(['completed']);
+    });
   });
 });

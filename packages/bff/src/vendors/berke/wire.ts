@@ -58,11 +58,55 @@ export const BerkeJobFit = z.object({
 });
 export type BerkeJobFit = z.infer<typeof BerkeJobFit>;
 
+/** One element or a list of them (XML with a single child, JSON translated from it); empty and absent are none. */
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+
 export const BerkeAssessmentResponse = z.object({
   assessmentStatus: BerkeAssessmentStatus,
-  jobFit: z.preprocess((v) => (v === null || v === undefined || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(BerkeJobFit)),
+  jobFit: listOf(BerkeJobFit),
 });
 export type BerkeAssessmentResponse = z.infer<typeof BerkeAssessmentResponse>;
+
+const sourceCandidateId = z.preprocess((v) => (typeof v === 'number' ? String(v) : v), z.string().min(1));
+
+/**
+ * One `assessment` of GetCompletedAssessment(s): the candidate's attributes and its `jobFit` children, the scores
+ * (docs/vendors/berke.md#completed-assessments). No status: only completed assessments are listed.
+ */
+export const BerkeCompletedAssessment = z.object({
+  sourceCandidateId,
+  invitationCode: wireString,
+  completedOnUtc: wireNumber,
+  jobFit: listOf(BerkeJobFit),
+});
+export type BerkeCompletedAssessment = z.infer<typeof BerkeCompletedAssessment>;
+
+/** GetCompletedAssessment: `berkeResponse > assessment > jobFit` (docs/vendors/berke.md#completed-assessments). */
+export const BerkeCompletedResponse = z.object({
+  assessment: z.preprocess((v) => (Array.isArray(v) && v.length === 1 ? v[0] : v), BerkeCompletedAssessment),
+});
+
+/** A page count or number: required, whole, not negative. */
+const wireCount = z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number().int().min(0));
+
+/**
+ * GetCompletedAssessments: `berkeResponse > assessments` with the window and paging attributes `> assessment >
+ * jobFit`, at most `maxAssessmentsPerPage` (50) on a page (docs/vendors/berke.md#completed-assessments).
+ */
+export const BerkeCompletedPage = z.object({
+  assessments: z.object({
+    dateFromUtc: wireNumber,
+    dateToUtc: wireNumber,
+    totalAssessments: wireCount,
+    currentPageAssessments: wireCount.optional(),
+    currentPage: wireCount,
+    totalPages: wireCount,
+    maxAssessmentsPerPage: wireCount.optional(),
+    assessment: listOf(BerkeCompletedAssessment),
+  }),
+});
+export type BerkeCompletedPage = z.infer<typeof BerkeCompletedPage>['assessments'];
 
 /**
  * GetJobs: the account's active jobs. JSON nests `{"jobs":{"job":[...]}}`; XML has `<jobs><job .../></jobs>`.
