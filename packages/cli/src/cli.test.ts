@@ -113,9 +113,13 @@ describe('ca (operator CLI)', () => {
     expect(payload).toMatchObject({ sub: 'cand-42', role: 'candidate', cand: { email: 'x@example.com' } });
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(r.stderr).toMatch(/candidate token for candidate cand-42 of tenant acme/);
-    const bad = await ca('token', '--config', file('good.json'), '--candidate', 'c', '--ttl', '3600');
+    const bad = await ca('token', '--config', file('good.json'), '--candidate', 'c', '--role', 'recruiter', '--ttl', '3600');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--ttl');
+    // No role, no token: a recruiter token is never what you get by leaving something out.
+    const roleless = await ca('token', '--config', file('good.json'), '--candidate', 'c');
+    expect([roleless.code, roleless.stdout]).toEqual([2, '']);
+    expect(roleless.stderr).toContain('--role is required');
   });
 
   it('prints the PSI OAuth client set-up, the secret only when asked', async () => {

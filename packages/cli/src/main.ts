@@ -11,7 +11,7 @@ const HELP = `candidate-assessment operator CLI
   ca contract     [--config FILE] --tenant ID --vendor ID [--timeout-ms N]
                                                            go-live check: read-only calls, one verdict per assumption
                                                            (exit 1 if one is contradicted)
-  ca token        [--config FILE] [--tenant ID] --candidate ID [--role recruiter|candidate]
+  ca token        [--config FILE] [--tenant ID] --candidate ID --role recruiter|candidate
                   [--first-name S] [--last-name S] [--email S] [--actor S] [--ttl SECONDS]
                                                            mint a widget token for manual tests (stdout: the token)
   ca oauth-setup  [--config FILE] [--tenant ID] [--show-secrets]

@@ -164,10 +164,14 @@ describe('delivery service', () => {
     expect((await refused(deliveries.receive(delivery('{}')))).status).toBe(404);
   });
 
+  /** A per-order ticket as the vendor host issues it: `<orderId>~<issue time, seconds in base 36>`, signed for its scope. */
+  const orderTicket = (scope: 'hook' | 'return', orderId: string, issued: Date | string = new Date()) =>
+    createTicketSigner(f.secret, `${scope}:testvendor:acme`).sign(typeof issued === 'string' ? `${orderId}${issued}` : `${orderId}~${Math.floor(issued.getTime() / 1000).toString(36)}`);
+
   it('takes a per-order ping with a ticket we issued as a hint to poll that order, and nothing else', async () => {
     f.use({});
     const order = await f.order();
-    const ticket = createTicketSigner(f.secret, 'hook:testvendor:acme').sign(order.id);
+    const ticket = orderTicket('hook', order.id);
     await deliveries.ping({ ...delivery(''), ticket });
     expect(refreshed).toContain(order.id);
     expect((await getOrder(f.db, order.id))!.status).toBe('invited');
@@ -178,8 +182,21 @@ describe('delivery service', () => {
   it('polls the order of a returning candidate only for a return ticket we issued', async () => {
     const order = await f.order();
     refreshed.length = 0;
-    expect(await deliveries.candidateReturned('acme', 'testvendor', createTicketSigner(f.secret, 'hook:testvendor:acme').sign(order.id))).toBe(false);
-    expect(await deliveries.candidateReturned('acme', 'testvendor', createTicketSigner(f.secret, 'return:testvendor:acme').sign(order.id))).toBe(true);
+    expect(await deliveries.candidateReturned('acme', 'testvendor', orderTicket('hook', order.id))).toBe(false);
+    expect(await deliveries.candidateReturned('acme', 'testvendor', orderTicket('return', order.id))).toBe(true);
     expect(refreshed).toEqual([order.id]);
+  });
+
+  it('refuses a per-order ticket without its issue time, with a malformed one, or past ticketMaxAgeDays (180)', async () => {
+    f.use({});
+    const order = await f.order();
+    refreshed.length = 0;
+    const old = new Date(Date.now() - 181 * 86_400_000);
+    for (const issued of ['', '~', '~zz~1', '~-1', old]) {
+      expect(await deliveries.candidateReturned('acme', 'testvendor', orderTicket('return', order.id, issued))).toBe(false);
+      expect((await refused(deliveries.ping({ ...delivery(''), ticket: orderTicket('hook', order.id, issued) }))).status).toBe(404);
+    }
+    expect(refreshed).toEqual([]);
+    expect(await deliveries.candidateReturned('acme', 'testvendor', orderTicket('return', order.id, new Date(Date.now() - 179 * 86_400_000)))).toBe(true);
   });
 });

@@ -78,10 +78,11 @@ export function createVendorHost(opts: VendorHostOptions): VendorHost {
     verifyOrderTicket: (purpose, tenantId, vendor, ticket) => {
       const value = signer(purpose, vendor, tenantId).verify(ticket);
       if (value === null) return null;
-      const [orderId, issued] = value.split('~');
-      if (issued === undefined) return orderId!; // issued before tickets carried a time: the order's state decides
+      const [orderId, issued, extra] = value.split('~');
+      // A ticket without its issue time would work for as long as its order stays open: refused, like one past its age.
+      if (!orderId || issued === undefined || extra !== undefined || !/^[0-9a-z]{1,12}$/.test(issued)) return null;
       const maxAgeMs = (config.tenants[tenantId]?.retention.ticketMaxAgeDays ?? 0) * 86_400_000;
-      return opts.now().getTime() - parseInt(issued, 36) * 1000 > maxAgeMs ? null : orderId!;
+      return opts.now().getTime() - parseInt(issued, 36) * 1000 > maxAgeMs ? null : orderId;
     },
     async close() {
       await Promise.all(entries.map((e) => e.adapter.close?.()));
