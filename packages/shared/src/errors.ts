@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'token_invalid',
   'token_expired',
   'forbidden',
+  'origin_not_allowed',
   'not_found',
   'order_not_found',
   'package_not_found',
