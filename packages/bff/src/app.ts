@@ -98,7 +98,7 @@ export function createApp(appDeps: AppDeps) {
     await next();
     c.res.headers.set('Cache-Control', 'no-store'); // tokens and candidate data: no cache keeps a copy (the stream sets its own)
   });
-  v1.use('*', cors(deps.config));
+  v1.use('*', cors(deps.config, log));
   v1.route('/links', linkRoutes(deps)); // single-use tickets: no Authorization header
   v1.use('*', async function authenticate(c, next) {
     let p;

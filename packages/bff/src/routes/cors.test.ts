@@ -1,5 +1,6 @@
 // CORS on /v1: allowed origins get Access-Control-Allow-Origin on every answer, errors included, so a browser
-// widget can read a 401 and renew its token; other origins get none, and never `*`.
+// widget can read a 401 and renew its token; other origins get it only on the `origin_not_allowed` refusal (which
+// carries no data), and never `*`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintWidgetToken } from '@ca/shared/server';
 import { startTestBff, TEST_WIDGET_KEY, type TestBff } from '../../testing/harness.js';
@@ -64,13 +65,47 @@ describe('CORS on /v1', () => {
     expect(res.headers.get('access-control-allow-origin')).toBe(BETA_ATS);
   });
 
-  it('gives an origin no tenant allowed no CORS header on an error, and never *', async () => {
+  it('gives an origin no tenant allowed no CORS header on a 401, and never *', async () => {
     const res = await get('/v1/orders', STRANGER, 'not-a-jwt');
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const refused = await get('/v1/orders', STRANGER, await t.token());
+  });
+
+  it('lets a page on a not-allowed origin preflight and read why it is refused, naming origin and setting, with no data', async () => {
+    const pre = await fetch(`${t.bff.url}/v1/orders`, { method: 'OPTIONS', headers: { Origin: STRANGER, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization, content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.headers.get('access-control-allow-origin')).toBe(STRANGER);
+    expect(pre.headers.get('access-control-allow-headers')).toMatch(/Authorization/);
+    const token = await t.token();
+    for (const [path, init] of [
+      ['/v1/orders', {}],
+      ['/v1/orders', { method: 'POST', body: JSON.stringify({ packageId: 'p1' }), headers: { 'Idempotency-Key': 'k-stranger' } }],
+      ['/v1/events', {}],
+    ] as const) {
+      const res = await t.api(path, { token, ...init, headers: { Origin: STRANGER, ...('headers' in init ? init.headers : {}) } });
+      expect(res.status).toBe(403);
+      expect(res.headers.get('access-control-allow-origin')).toBe(STRANGER);
+      expect(res.headers.get('vary')).toContain('Origin');
+      expect(await res.json()).toEqual({
+        error: { code: 'origin_not_allowed', message: `Origin ${STRANGER} is not allowed for tenant acme: add it to tenants.acme.allowedOrigins in the BFF config.` },
+      });
+    }
+    // Refused before anything ran: no order was taken.
+    const list = await t.api('/v1/orders', { token, headers: { Origin: ATS } });
+    expect(((await list.json()) as { orders: unknown[] }).orders).toEqual([]);
+    // One warning for this origin however many requests, naming the origin and the setting.
+    const warnings = t.logLines.filter((l) => l.includes('"origin":"https://evil.example"') && l.includes('"level":40'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('"setting":"tenants.acme.allowedOrigins"');
+    await get('/v1/orders', 'https://other.example', token);
+    expect(t.logLines.filter((l) => l.includes('"origin":"https://other.example"') && l.includes('"level":40'))).toHaveLength(1);
+  });
+
+  it('refuses a tenant’s token from another tenant’s origin the same way', async () => {
+    const refused = await get('/v1/orders', BETA_ATS, await t.token());
     expect(refused.status).toBe(403);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-origin')).toBe(BETA_ATS);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
   });
 
   it('answers other errors of an authenticated request with the tenant’s own origin only', async () => {
