@@ -555,6 +555,7 @@ export interface components {
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
                     code?: string;
+                    cancelled?: boolean;
                 } | null;
                 /** @default null */
                 result: {
@@ -696,6 +697,7 @@ export interface components {
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
                     code?: string;
+                    cancelled?: boolean;
                 } | null;
                 /** @default null */
                 result: {
@@ -787,6 +789,7 @@ export interface components {
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
                     code?: string;
+                    cancelled?: boolean;
                 } | null;
                 /** @default null */
                 result: {
@@ -876,6 +879,7 @@ export interface components {
                     /** @enum {string} */
                     deliveryMode?: "test_center" | "remote";
                     code?: string;
+                    cancelled?: boolean;
                 } | null;
                 /** @default null */
                 result: {

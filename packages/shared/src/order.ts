@@ -64,6 +64,8 @@ export const Booking = z.object({
   location: z.string().optional(),
   deliveryMode: z.enum(['test_center', 'remote']).optional(),
   code: z.string().optional(),
+  /** The booking was cancelled (or the absence excused): the assessment stays open and the candidate may book again. */
+  cancelled: z.boolean().optional(),
 });
 export type Booking = z.infer<typeof Booking>;
 

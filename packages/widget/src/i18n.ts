@@ -53,6 +53,7 @@ const en = {
   vendor_unavailable: 'The vendor cannot be reached. Try again later.',
   generic: 'Something went wrong.',
   count: 'one:{0} assessment|other:{0} assessments',
+  bookingCancelled: 'Booking cancelled',
 } satisfies Record<OrderStatus, string> & Record<string, string>;
 
 export type Messages = typeof en;

@@ -62,7 +62,11 @@ export interface OrderChange {
 /** How an inbound update finds its order. */
 export type OrderMatch =
   | { orderId: string }
-  | { vendorRef: string }
+  /**
+   * With `orElse`: when no order has this reference, the order `orElse` names (PSI: an eligibility made in PSI by
+   * another system still names its candidate and exam, docs/vendors/psi.md#matching).
+   */
+  | { vendorRef: string; orElse?: { candidateId: string; packageId: string } }
   /** The newest order of this candidate for this package (PSI matches on candidate_id + exam_code). */
   | { candidateId: string; packageId: string };
 

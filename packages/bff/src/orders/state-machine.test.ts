@@ -27,6 +27,11 @@ const table: Row[] = [
   ['scheduled', 5, 'no_show', 6, 'apply'],
   ['scheduled', 5, 'excused', 6, 'apply'],
   ['no_show', 5, 'scheduled', 6, 'apply'],
+  ['scheduled', 5, 'invited', 6, 'apply'], // PSI: a booking cancelled, the candidate books again
+  ['scheduled', 5, 'invited', 4, 'stale'],
+  ['no_show', 5, 'invited', 6, 'apply'], // PSI: an excused absence, the candidate books again
+  ['cancelled', 5, 'invited', 6, 'backwards'], // a recruiter's cancel is not undone by a vendor's booking news
+  ['completed', 5, 'invited', 6, 'backwards'],
   ['scheduled', 5, 'completed', 6, 'apply'],
   ['in_progress', 5, 'expired', 6, 'apply'],
   ['expired', 5, 'in_progress', 6, 'apply'], // Mettl resume after expiry
@@ -64,6 +69,15 @@ describe('order state machine', () => {
     const b = (h: number) => ({ startsAt: `2026-02-0${h}T09:00:00Z`, timeZone: 'Europe/Paris' });
     const s = fold(initialState(t(0)), byTime([fact('scheduled', 2, { booking: b(2) }), fact('scheduled', 1, { booking: b(1) })]));
     expect(s.booking).toEqual(b(2));
+  });
+
+  it('marks the booking an order held cancelled when it goes back to invited, and keeps a new one booked', () => {
+    const b = (h: number) => ({ startsAt: `2026-02-0${h}T09:00:00Z`, timeZone: 'Europe/Paris' });
+    const cancelled = fold(initialState(t(0)), [fact('invited', 1), fact('scheduled', 2, { booking: b(2) }), fact('invited', 3)]);
+    expect(cancelled).toMatchObject({ status: 'invited', booking: { ...b(2), cancelled: true } });
+    const rebooked = fold(initialState(t(0)), [fact('scheduled', 2, { booking: b(2) }), fact('invited', 3), fact('scheduled', 4, { booking: b(4) })]);
+    expect(rebooked).toMatchObject({ status: 'scheduled', booking: b(4) });
+    expect(rebooked.booking?.cancelled).toBeUndefined();
   });
 
   it('ignores a lagging poll that reports an earlier stage after a webhook moved on', () => {

@@ -19,13 +19,19 @@ const CLOSED: readonly OrderStatus[] = ['expired', 'cancelled', 'no_show', 'excu
 
 /**
  * Where a closed order may go again when the vendor reopens it: Mettl re-enables an expired test
- * (docs/vendors/mettl.md#expiry-and-resume, resume-enabled notification); PSI re-books after a cancellation or a missed exam (docs/vendors/psi.md#change-reasons).
+ * (docs/vendors/mettl.md#expiry-and-resume, resume-enabled notification); PSI re-books after a cancellation or a missed exam,
+ * and an excused absence lets the candidate book again (docs/vendors/psi.md#change-reasons).
  */
 const REOPEN: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
   expired: ['in_progress', 'completed', 'scored'],
   cancelled: ['scheduled'],
-  no_show: ['scheduled'],
-  excused: ['scheduled'],
+  no_show: ['scheduled', 'invited'],
+  excused: ['scheduled', 'invited'],
+};
+
+/** The one step back an open order takes: a booking cancelled leaves the candidate invited to book again (PSI). */
+const BACK: Partial<Record<OrderStatus, readonly OrderStatus[]>> = {
+  scheduled: ['invited'],
 };
 
 export type Decision =
@@ -56,6 +62,7 @@ export function decide(current: Current, update: Incoming): Decision {
   }
   const from = RANK[current.status]!;
   const to = RANK[update.status]!;
+  if (to < from && BACK[current.status]?.includes(update.status)) return { apply: true, statusChanges: true };
   return to > from ? { apply: true, statusChanges: true } : { apply: false, reason: 'backwards' };
 }
 
@@ -89,7 +96,8 @@ export function step(s: OrderState, f: Fact): OrderState {
     vendorStatus: f.vendorStatus,
     statusVendorTime: f.vendorTime,
     progress: f.progress ?? (d.statusChanges ? null : s.progress),
-    booking: f.booking ?? s.booking,
+    // Back to `invited` the candidate holds no booking: one the vendor did not restate shows as cancelled.
+    booking: f.booking ?? (f.status === 'invited' && s.booking ? { ...s.booking, cancelled: true } : s.booking),
     result: f.result ?? s.result,
     error: f.error ?? s.error,
   };

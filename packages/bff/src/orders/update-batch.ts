@@ -68,8 +68,14 @@ export function createUpdateBatch(tx: Tx, o: { now: () => Date; oneConnection: b
     return written;
   }
 
-  async function apply(tenantId: string, vendor: VendorId, u: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
+  async function apply(tenantId: string, vendor: VendorId, incoming: StatusUpdate, source: UpdateSource): Promise<ApplyOutcome> {
+    let u = incoming;
     let locked = await lock(tenantId, vendor, u);
+    if (!locked && 'vendorRef' in u.match && u.match.orElse) {
+      // No order has this reference: the update names its order another way too (core/vendor-port.ts OrderMatch).
+      u = { ...u, match: u.match.orElse };
+      locked = await lock(tenantId, vendor, u);
+    }
     if (locked && updates.has(locked.row.id)) {
       // This order changed earlier in the batch: write that first, then read it again.
       await writePending();

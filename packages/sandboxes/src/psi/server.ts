@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { listenSandbox, outageAnswer } from '../http.js';
-import { StepRefused, type AdvanceContext, type OutageMode, type VendorSandbox } from '../types.js';
+import { StepRefused, type AdvanceContext, type ContractShape, type OutageMode, type VendorSandbox } from '../types.js';
 import { page, PAGE_CSP, schedulingPage, type PageQuery } from './pages.js';
 import { createPsiSender, type PsiDelivery, type PsiSenderOptions } from './sender.js';
 import { CANDIDATE_ACTIONS, PSI_SLOTS, SimulatedPsiCandidate, type CandidateAction } from './state.js';
@@ -21,7 +21,8 @@ export interface PsiAdvanceOptions extends AdvanceContext {
    * Sends the notification the way real PSI deliveries may differ from the happy path (docs/vendors/psi.md#notifications: the guide marks these fields
    * optional or leaves their values open): `unknown-reason` a change_reason outside the documented list,
    * `no-booking-on` without booking_on, `empty-candidate-id` with candidate_id "", `non-iana-timezone` a Windows
-   * zone name in location_timezone.
+   * zone name in location_timezone, `foreign-eligibility` a client_eligibility_id made in PSI by another system
+   * (not the one we were given; candidate_id and exam_code still name the candidate and exam).
    */
   quirk?: PsiQuirk;
   examCode?: string;
@@ -35,6 +36,11 @@ export interface PsiSandboxOptions {
   /** Where to send notifications; may also be given later with `connect()` (the BFF's config needs our URL first). */
   sender?: PsiSenderOptions;
   now?: () => Date;
+  /**
+   * `altered`: notifications name the change reason `changeReason` instead of the documented `change_reason`, as a
+   * vendor renaming a field would; the BFF then counts drift. Default `documented`.
+   */
+  contractShape?: ContractShape;
 }
 
 export interface PsiSandbox extends VendorSandbox {
@@ -63,7 +69,7 @@ export interface PsiSandbox extends VendorSandbox {
   stop(): Promise<void>;
 }
 
-export const PSI_QUIRKS = ['unknown-reason', 'no-booking-on', 'empty-candidate-id', 'non-iana-timezone'] as const;
+export const PSI_QUIRKS = ['unknown-reason', 'no-booking-on', 'empty-candidate-id', 'non-iana-timezone', 'foreign-eligibility'] as const;
 export type PsiQuirk = (typeof PSI_QUIRKS)[number];
 
 /** The notification as sent with a quirk: what the receiver must still accept when it matches an order. */
@@ -79,6 +85,9 @@ export function withQuirk(n: PsiNotification, quirk: PsiQuirk | undefined): PsiN
       return { ...n, candidate_id: '' };
     case 'non-iana-timezone':
       return { ...n, location_timezone: 'W. Europe Standard Time' };
+    case 'foreign-eligibility':
+      // An eligibility created in PSI by another system: PSI's own id, never one we issued.
+      return { ...n, client_eligibility_id: `ATLAS-ELIG-${n.candidate_id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24) || 'X'}` };
     default:
       return n;
   }
@@ -108,6 +117,12 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
   /** Notifications of actions taken during an outage, in order. */
   const held: PsiNotification[] = [];
   let booked = 0;
+  /** The notification in the shape the sandbox was started with. */
+  const altered = (n: PsiNotification): PsiNotification => {
+    if (opts.contractShape !== 'altered') return n;
+    const { change_reason, ...rest } = n;
+    return { ...rest, changeReason: change_reason } as unknown as PsiNotification;
+  };
 
   function candidateFor(eligibilityId: string, o: { candidateId?: string; examCode?: string }): SimulatedPsiCandidate {
     let c = byEligibility.get(eligibilityId);
@@ -134,7 +149,7 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
     const c = candidateFor(eligibilityId, o);
     let notification: PsiNotification;
     try {
-      notification = withQuirk(c.act(action, slot), o.quirk);
+      notification = altered(withQuirk(c.act(action, slot), o.quirk));
     } catch (err) {
       throw new SandboxError(409, (err as Error).message);
     }

@@ -47,4 +47,5 @@ Der Testdienst ist nicht erreichbar.
 Der Anbieter hat diese Bestellung abgelehnt.
 Der Anbieter ist gerade nicht erreichbar. Versuchen Sie es später erneut.
 Etwas ist schiefgelaufen.
-one:{0} Test|other:{0} Tests`;
+one:{0} Test|other:{0} Tests
+Buchung storniert`;

@@ -47,4 +47,5 @@ No se puede conectar con el servicio de evaluaciones.
 El proveedor rechazó este pedido.
 El proveedor no está disponible en este momento. Inténtalo más tarde.
 Algo salió mal.
-one:{0} evaluación|many:{0} de evaluaciones|other:{0} evaluaciones`;
+one:{0} evaluación|many:{0} de evaluaciones|other:{0} evaluaciones
+Reserva cancelada`;

@@ -47,4 +47,5 @@ Le service d'évaluation est injoignable.
 Le fournisseur a refusé cette commande.
 Le fournisseur est injoignable pour le moment. Réessayez plus tard.
 Une erreur est survenue.
-one:{0} évaluation|many:{0} d'évaluations|other:{0} évaluations`;
+one:{0} évaluation|many:{0} d'évaluations|other:{0} évaluations
+Réservation annulée`;

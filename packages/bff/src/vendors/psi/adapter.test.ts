@@ -75,7 +75,7 @@ runAdapterConformance('psi', async () => {
     lifecycle: [
       { step: 'book', expect: 'scheduled' },
       { step: 'reschedule', expect: 'scheduled' },
-      { step: 'cancel', expect: 'cancelled' },
+      { step: 'cancel', expect: 'invited' },
       { step: 'book', expect: 'scheduled' },
       { step: 'complete', expect: 'completed' },
     ],

@@ -1,5 +1,6 @@
 // PSI (Atlas) adapter: PSI pushes booking notifications to us; there is no outbound ordering API in scope.
 // Ordering creates our eligibility id and a scheduling link from config. Never calls PSI, never authenticates hooks itself.
+import { redactSample } from '../../core/contract.js';
 import { parseVendorConfig } from '../config.js';
 import {
   VendorConfigError,
@@ -11,7 +12,8 @@ import {
   type VendorOrder,
 } from '../../core/vendor-port.js';
 import { PLACEHOLDERS, PsiConfig, PsiPackage } from './config.js';
-import { ELIGIBILITY_CREATED } from './status.js';
+import { psiContract } from './contract.js';
+import { CHANGE_REASONS, ELIGIBILITY_CREATED } from './status.js';
 import { ignoredFields, parseNotification, toStatusUpdate } from './webhook.js';
 
 /** Our `client_eligibility_id` for an order: stable across retries of placeOrder, so PSI's record and ours agree. */
@@ -32,11 +34,14 @@ const psi: VendorAdapterFactory = (ctx) => {
   }
 
   function schedulingLink(order: VendorOrder): string {
-    const values: Record<(typeof PLACEHOLDERS)[number], string> = {
+    return fillSchedulingUrl({
       eligibilityId: order.vendorRef ?? eligibilityIdFor(order.id),
       candidateId: order.candidateId,
       examCode: String(order.package.examCode ?? ''),
-    };
+    });
+  }
+
+  function fillSchedulingUrl(values: Record<(typeof PLACEHOLDERS)[number], string>): string {
     return config.schedulingUrl.replace(/\{(\w+)\}/g, (_, name: (typeof PLACEHOLDERS)[number]) =>
       encodeURIComponent(values[name]),
     );
@@ -71,6 +76,13 @@ const psi: VendorAdapterFactory = (ctx) => {
       const { notification, raw } = parseNotification(req.body);
       const update = toStatusUpdate(notification, { packages: ctx.packages, observedAt: ctx.now(), raw });
       const ignored = ignoredFields(raw, notification);
+      // docs/operations.md#vendor-contract-drift: a field we could not use, or a change_reason outside the documented list.
+      const reason = notification.change_reason;
+      const drift = [
+        ...(ignored.length > 0 ? [`unusable ${ignored.sort().join(', ')}`] : []),
+        ...(reason === undefined ? ['no change_reason'] : (CHANGE_REASONS as readonly string[]).includes(reason) ? [] : [`change_reason ${reason.slice(0, 40)}`]),
+      ];
+      if (drift.length > 0) ctx.drift({ call: 'notification', shape: drift.join('; '), sample: redactSample(req.body) });
       if (ignored.length > 0 || update.status === 'requested') {
         // Accepted all the same (docs/vendors/psi.md#responses-and-retries: a refusal lands in PSI's manual error queue); the raw body is stored.
         ctx.log.warn({ vendor: 'psi', ignored, vendorStatus: update.vendorStatus }, 'psi notification with unusable or unknown fields');
@@ -78,6 +90,7 @@ const psi: VendorAdapterFactory = (ctx) => {
       ctx.log.debug({ changeReason: notification.change_reason, dedupeKey: update.dedupeKey }, 'psi notification parsed');
       return [update];
     },
+    contract: () => psiContract(ctx, { schedulingLink: fillSchedulingUrl, clients: config.clients }),
   };
   return adapter;
 };

@@ -41,7 +41,7 @@ describe('PSI sandbox notifications through the adapter', () => {
     expect((await post('cancel')).status).toBe(303);
 
     const mine = receiver.updates.filter((u) => 'vendorRef' in u.match && u.match.vendorRef === 'ord_page2');
-    expect(mine.map((u) => u.status)).toEqual(['scheduled', 'scheduled', 'cancelled']);
+    expect(mine.map((u) => u.status)).toEqual(['scheduled', 'scheduled', 'invited']);
     expect(mine[0]!.booking).toMatchObject({ timeZone: 'Europe/Berlin', deliveryMode: 'test_center' });
     expect(mine[1]!.booking).toMatchObject({ timeZone: 'Europe/Paris', deliveryMode: 'remote' });
     expect(mine[1]!.booking!.code).toBe(mine[0]!.booking!.code);

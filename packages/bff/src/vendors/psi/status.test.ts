@@ -5,10 +5,11 @@ import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON, type ChangeReason } from './st
 const table: [ChangeReason, OrderStatus][] = [
   ['BOOKING_CREATED', 'scheduled'],
   ['BOOKING_RESCHEDULED', 'scheduled'],
-  ['BOOKING_CANCELLED', 'cancelled'],
+  // docs/vendors/psi.md#change-reasons: a cancelled booking leaves the assessment open; the candidate books again.
+  ['BOOKING_CANCELLED', 'invited'],
   ['EXAM_COMPLETED', 'completed'],
   ['ABSENT', 'no_show'],
-  ['EXCUSED_ABSENT', 'excused'],
+  ['EXCUSED_ABSENT', 'invited'],
 ];
 
 describe('PSI status table', () => {

@@ -15,13 +15,18 @@ export type ChangeReason = (typeof CHANGE_REASONS)[number];
 export const STATUS_BY_CHANGE_REASON: Readonly<Record<ChangeReason, OrderStatus>> = {
   BOOKING_CREATED: 'scheduled',
   BOOKING_RESCHEDULED: 'scheduled',
-  // A later BOOKING_CREATED reopens a cancelled order (docs/architecture.md#order-state-machine): the core's state machine allows it.
-  BOOKING_CANCELLED: 'cancelled',
+  // docs/vendors/psi.md#change-reasons: a cancelled booking is not a cancelled assessment. The eligibility stays, the
+  // candidate may book again through the same link: the order is open again (`invited`), its booking marked cancelled.
+  BOOKING_CANCELLED: 'invited',
   // docs/vendors/psi.md#change-reasons: no score in the payload; EXAM_COMPLETED is a status signal only.
   EXAM_COMPLETED: 'completed',
   ABSENT: 'no_show',
-  EXCUSED_ABSENT: 'excused',
+  // An excused absence frees the candidate to book again, like a cancelled booking.
+  EXCUSED_ABSENT: 'invited',
 };
+
+/** The change reasons after which the candidate has no booking but may book again (the booking shows as cancelled). */
+export const BOOKING_RELEASED: readonly ChangeReason[] = ['BOOKING_CANCELLED', 'EXCUSED_ABSENT'];
 
 /** Our vendorStatus right after ordering: PSI has no word for it, the eligibility exists only on our side. */
 export const ELIGIBILITY_CREATED = 'ELIGIBILITY_CREATED';

@@ -101,7 +101,7 @@ describe('PSI notification parsing', () => {
     for (const change_reason of ['BOOKING_CANCELLED', 'ABSENT'] as const) {
       const { booking_on: _, ...b } = base();
       const u = update(JSON.stringify({ ...b, change_reason }));
-      expect(u.status).toBe(change_reason === 'ABSENT' ? 'no_show' : 'cancelled');
+      expect(u.status).toBe(change_reason === 'ABSENT' ? 'no_show' : 'invited');
       expect(u.booking).toBeUndefined();
       expect(u.dedupeKey).toBe(`BKG7QX2M9A|${change_reason}|2020-03-20T09:15:00.000Z`);
     }

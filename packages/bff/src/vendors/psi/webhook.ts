@@ -4,7 +4,7 @@
 import type { Booking } from '@ca/shared';
 import { z } from 'zod';
 import { WebhookInvalid, type PackageConfig, type StatusUpdate } from '../../core/vendor-port.js';
-import { CHANGE_REASONS, STATUS_BY_CHANGE_REASON, type ChangeReason } from './status.js';
+import { BOOKING_RELEASED, CHANGE_REASONS, STATUS_BY_CHANGE_REASON, type ChangeReason } from './status.js';
 
 /**
  * The body PSI PUTs, as docs/vendors/psi.md#notifications documents it (all strings; PSI may also send an optional one empty).
@@ -123,24 +123,27 @@ const DELIVERY_MODES: Readonly<Record<string, NonNullable<Booking['deliveryMode'
 const isChangeReason = (r: string | undefined): r is ChangeReason => (CHANGE_REASONS as readonly string[]).includes(r ?? '');
 
 /**
- * The fact a notification states, matched to an order by our eligibility id, else by candidate id + exam code.
- * Throws WebhookInvalid only when it cannot name an order (PSI's 400: "no matching candidate/exam").
+ * How a notification names its order (docs/vendors/psi.md#matching): our eligibility id, else candidate id + exam
+ * code; an eligibility id we did not issue (made in PSI by another system) falls back to candidate id + exam code.
+ * Throws WebhookInvalid only when it cannot name an order at all (PSI's 400: "no matching candidate/exam").
  */
+function matchOf(n: NotificationRequest, packages: readonly PackageConfig[]): StatusUpdate['match'] {
+  const pkg = n.exam_code ? packages.find((p) => p.examCode === n.exam_code) : undefined;
+  const byCandidate = n.candidate_id && pkg ? { candidateId: n.candidate_id, packageId: pkg.id } : undefined;
+  if (n.client_eligibility_id) return { vendorRef: n.client_eligibility_id, ...(byCandidate ? { orElse: byCandidate } : {}) };
+  if (!n.candidate_id || !n.exam_code) {
+    throw new WebhookInvalid('The notification has neither client_eligibility_id nor candidate_id and exam_code.');
+  }
+  if (!byCandidate) throw new WebhookInvalid('No PSI package has the notification\'s exam_code.');
+  return byCandidate;
+}
+
+/** The fact a notification states, matched as `matchOf` says. */
 export function toStatusUpdate(
   n: NotificationRequest,
   opts: { packages: readonly PackageConfig[]; observedAt: Date; raw: unknown },
 ): StatusUpdate {
-  let match: StatusUpdate['match'];
-  if (n.client_eligibility_id) {
-    match = { vendorRef: n.client_eligibility_id };
-  } else {
-    if (!n.candidate_id || !n.exam_code) {
-      throw new WebhookInvalid('The notification has neither client_eligibility_id nor candidate_id and exam_code.');
-    }
-    const pkg = opts.packages.find((p) => p.examCode === n.exam_code);
-    if (!pkg) throw new WebhookInvalid('No PSI package has the notification\'s exam_code.');
-    match = { candidateId: n.candidate_id, packageId: pkg.id };
-  }
+  const match = matchOf(n, opts.packages);
   // effective_date is marked Optional in docs/vendors/psi.md#notifications; without it the observed time is the best we have.
   const vendorTime = n.effective_date ? new Date(n.effective_date) : opts.observedAt;
   const reason = n.change_reason ?? 'UNKNOWN';
@@ -162,7 +165,7 @@ export function toStatusUpdate(
     raw: opts.raw,
   };
   const booking = bookingOf(n);
-  if (booking && isChangeReason(reason)) update.booking = booking;
+  if (booking && isChangeReason(reason)) update.booking = BOOKING_RELEASED.includes(reason) ? { ...booking, cancelled: true } : booking;
   return update;
 }
 
