@@ -17,7 +17,8 @@ import { berkeActions } from './actions.js';
 import { createBerkeClient, type BerkeClient } from './client.js';
 import { BerkeConfig, BerkePackage, checkReturnUrlLength, MAX_REDIRECT_URL } from './config.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
-import { refOf, sourceCandidateIdFor } from './order-data.js';
+import { berkeCandidateOf, findPlaced } from './lookup.js';
+import { refOf } from './order-data.js';
 import { createBerkeRefresh } from './refresh.js';
 import { completedScores, fitFor, scoredChanges, statusChanges, toOrderChanges } from './status.js';
 import type { BerkeAssessmentResponse, BerkeCompletedAssessment } from './wire.js';
@@ -71,6 +72,7 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
     limiter,
     client,
     placeOrder: (order) => placeOrder(t, order),
+    findPlaced: (order) => findPlaced(t, order),
     launchUrl: (order) => launchUrl(t, order),
     reportUrl: (order) => reportUrl(t, order),
 
@@ -101,7 +103,7 @@ async function placeOrder(t: BerkeTenant, order: VendorOrder): Promise<PlacedOrd
     );
   }
   // A retake is a new attempt: its own Berke assessment, or Berke would hand back the finished one and its scores.
-  const sourceCandidateId = sourceCandidateIdFor(order.retakeOf ? `${order.candidateId} retake ${order.id}` : order.candidateId);
+  const sourceCandidateId = berkeCandidateOf(order);
   const sourceJobId = t.jobOf(order);
   // The candidate may already have their Berke assessment (another package, or this order placed before a
   // timeout). docs/vendors/berke.md#performassessment: sourceJobId "is only recorded the first time … changing SourceJobId on subsequent calls
