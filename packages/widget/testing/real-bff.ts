@@ -17,9 +17,9 @@ async function call<T>(op: string, body: Record<string, unknown>): Promise<T> {
   return out;
 }
 
-/** Starts a BFF (its own port and database) that allows this page's origin. */
-export async function startRealBff(): Promise<RealBff> {
-  const { url, session } = await call<{ url: string; session: string }>('start', { origin: location.origin });
+/** Starts a BFF (its own port and database) that allows this page's origin, or only `allowOrigin` when given. */
+export async function startRealBff(o: { allowOrigin?: string } = {}): Promise<RealBff> {
+  const { url, session } = await call<{ url: string; session: string }>('start', { origin: o.allowOrigin ?? location.origin });
   return {
     url,
     control: (op, body = {}) => call(op, { ...body, session }),
