@@ -22,7 +22,7 @@ type ErrorAnswer = (description: string) => Json;
 
 /** The paths that are not the /v1 API, in the document's order. */
 export function outsidePaths(error: ErrorAnswer): Json {
-  return { ...hookPaths(error), ...returnPaths(), ...oauthPaths(), ...documentPaths() };
+  return { ...hookPaths(error), ...returnPaths(), ...oauthPaths(), ...documentPaths(error) };
 }
 
 /** What vendors call: notifications (Mettl, PSI) and per-order pings (pymetrics). */
@@ -156,7 +156,7 @@ function oauthPaths(): Json {
 }
 
 /** This document, its rendered reference and the widget's lazy chunks. */
-function documentPaths(): Json {
+function documentPaths(error: ErrorAnswer): Json {
   return {
     '/openapi.json': {
       get: {
@@ -192,7 +192,7 @@ function documentPaths(): Json {
         summary: "A chunk of the widget loaded by /widget.js on demand: one language's messages, or the recruiter actions",
         security: [],
         parameters: [path('file', 'e.g. `de-<hash>.js`')],
-        responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': { description: 'No such file' } },
+        responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': error('No such file') },
       },
     },
     '/widget/{version}/widget/i18n/{file}': {
@@ -202,7 +202,7 @@ function documentPaths(): Json {
         summary: 'The same chunks, loaded by the versioned /widget/{version}/widget.js',
         security: [],
         parameters: [path('version', "The bundle's version"), path('file', 'e.g. `de-<hash>.js`')],
-        responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': { description: 'No such file' } },
+        responses: { '200': { description: 'ES module', content: { 'text/javascript': { schema: { type: 'string' } } } }, '404': error('No such file') },
       },
     },
   };

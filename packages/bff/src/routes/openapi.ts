@@ -17,6 +17,8 @@ import {
 } from '@ca/shared';
 import { z } from 'zod';
 import { actionPaths } from './openapi-actions.js';
+import { apiErrorDescription, codesOf } from './openapi-errors.js';
+import { withExamples } from './openapi-examples.js';
 import { outboundWebhooks, outsidePaths, outsideSecuritySchemes } from './openapi-outside.js';
 
 /** Named schemas (components.schemas): responses as the server writes them, requests as it reads them. */
@@ -59,13 +61,9 @@ type Parts = ReturnType<typeof sharedParts>;
 
 export function buildOpenApi(publicUrl: string): Json {
   const parts = sharedParts();
-  return {
+  const doc = {
     openapi: '3.1.0',
-    info: {
-      title: 'candidate-assessment BFF',
-      version: '1.0.0',
-      description: 'Orders pre-employment assessments from pymetrics, Mettl, Berke and PSI, and streams their status.',
-    },
+    info: { title: 'candidate-assessment BFF', version: '1.0.0', description: INTRODUCTION },
     servers: [{ url: publicUrl }],
     tags: [
       { name: 'Widget sessions', description: 'Tokens for the widget, minted by the ATS back end' },
@@ -82,23 +80,48 @@ export function buildOpenApi(publicUrl: string): Json {
       ...linkPaths(parts),
       ...candidatePaths(parts),
       ...eventPaths(parts),
-      ...operationsPaths(),
+      ...operationsPaths(parts),
       ...outsidePaths(parts.error),
     },
     webhooks: outboundWebhooks(ref('OrderEvent')),
   };
+  return withExamples(doc, codesOf);
 }
+
+/** info.description: what the API is for and the two credentials, who holds which and where each is sent. */
+const INTRODUCTION = [
+  'Orders pre-employment assessments from pymetrics, Mettl, Berke and PSI, and streams their status.',
+  '',
+  'Two credentials, both sent as `Authorization: Bearer …`:',
+  '',
+  '- **API key** (`apiKey`): a long-lived secret of the tenant (`tenants.<id>.apiKeys` in the BFF config). Only your ATS **back end** ' +
+    'holds it and sends it, server to server: never put it in a page. It can do everything in the tenant: mint widget tokens ' +
+    '(`POST /v1/widget-sessions`), order, act on orders, read every order and the tenant-wide event stream, erase a candidate.',
+  '- **widget token** (`widgetToken`): a JWT for **one candidate**, role `recruiter` or `candidate`, at most 15 minutes. Your back end ' +
+    'mints it (with the API key, or `mintWidgetToken` and a widget key) for the person signed in to your ATS, and hands it to the ' +
+    '`<candidate-assessment>` element through `fetchToken`; the **browser** sends it. Its role decides what it may do (candidate: ' +
+    'own orders, launch links; recruiter: order, act, results and reports of that candidate). Calls from a page must come from one ' +
+    "of the tenant's `allowedOrigins`.",
+  '',
+  'Errors are `{"error": {"code", "message"}}` with a stable `code`: the `ApiError` schema lists every code and what to do about it. ' +
+    'Send `Idempotency-Key` on `POST /v1/orders` and the recruiter actions so a retry never acts twice.',
+].join('\n');
 
 /** components: the named schemas and every security scheme. */
 function components(): Json {
   return {
-    schemas: { ...namedSchemas(OUTPUT_SCHEMAS, 'output'), ...namedSchemas(INPUT_SCHEMAS, 'input') },
+    schemas: withErrorGuide({ ...namedSchemas(OUTPUT_SCHEMAS, 'output'), ...namedSchemas(INPUT_SCHEMAS, 'input') }),
     securitySchemes: {
       ...outsideSecuritySchemes,
       widgetToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Widget token (HS256, one candidate)' },
       apiKey: { type: 'http', scheme: 'bearer', description: 'Tenant API key (ATS back end)' },
     },
   };
+}
+
+/** The ApiError schema carries the table of every error code (openapi-errors.ts). */
+function withErrorGuide(schemas: Record<string, unknown>): Record<string, unknown> {
+  return { ...schemas, ApiError: { ...(schemas['ApiError'] as Json), description: apiErrorDescription() } };
 }
 
 /** POST /v1/widget-sessions: the ATS back end mints a widget token. */
@@ -184,7 +207,7 @@ function linkPaths({ json, error, errors, idParam }: Parts): Json {
         summary: 'Follow a single-use link (browser)',
         security: [],
         parameters: [{ name: 'ticket', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { '302': { description: 'Redirect to the vendor' }, '410': error('Used or expired') },
+        responses: { '302': { description: 'Redirect to the vendor' }, '404': error('Not a link of this BFF'), '410': error('Used or expired') },
       },
     },
   };
@@ -236,20 +259,59 @@ function eventPaths({ error, errors, candidateParam }: Parts): Json {
 }
 
 /** Health, readiness, metrics and the widget bundle: open to anyone, no credentials. */
-function operationsPaths(): Json {
+function operationsPaths({ error }: Parts): Json {
+  const js = (description: string) => ({ description, content: { 'text/javascript': { schema: { type: 'string' } } } });
+  const status = (description: string, values: string[], reason = false) => ({
+    description,
+    content: {
+      'application/json': {
+        schema: { type: 'object', properties: { status: { enum: values }, ...(reason ? { reason: { type: 'string' } } : {}) }, required: ['status'] },
+      },
+    },
+  });
   return {
-    '/healthz': { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': { description: 'ok' } } } },
-    '/readyz': { get: { operationId: 'readyz', tags: ['Operations'], summary: 'Readiness (store reachable)', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
-    '/metrics': { get: { operationId: 'metrics', tags: ['Operations'], summary: 'Prometheus metrics', security: [], responses: { '200': { description: 'text/plain' } } } },
-    '/widget.js': { get: { operationId: 'widgetBundle', tags: ['Operations'], summary: 'The widget bundle (cached 5 minutes: always the current build)', security: [], responses: { '200': { description: 'ES module' } } } },
+    '/healthz': { get: { operationId: 'healthz', tags: ['Operations'], summary: 'Liveness', security: [], responses: { '200': status('ok', ['ok']) } } },
+    '/readyz': {
+      get: {
+        operationId: 'readyz',
+        tags: ['Operations'],
+        summary: 'Readiness (store reachable)',
+        security: [],
+        responses: { '200': status('ready', ['ready']), '503': status('not ready, with the reason', ['not_ready'], true) },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'metrics',
+        tags: ['Operations'],
+        summary: 'Prometheus metrics',
+        security: [],
+        responses: {
+          '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: { type: 'string' } } } },
+          '401': error('`metricsToken` is set and the request does not carry it'),
+        },
+      },
+    },
+    '/widget.js': {
+      get: {
+        operationId: 'widgetBundle',
+        tags: ['Operations'],
+        summary: 'The widget bundle (cached 5 minutes: always the current build)',
+        security: [],
+        responses: { '200': js('ES module'), '404': error('The widget is not built on this server') },
+      },
+    },
     '/widget/{version}/widget.js': {
       get: {
         operationId: 'widgetBundleVersioned',
         tags: ['Operations'],
         summary: 'The widget bundle pinned to one build, cached for good (the BFF logs this URL and its integrity at start)',
+        description:
+          'For `<script type="module" src="{BFF}/widget/{version}/widget.js" integrity="sha384-…">`: the bytes never change under ' +
+          'one URL, so the integrity holds. Another build\'s version answers 404 naming the current one.',
         security: [],
         parameters: [{ name: 'version', in: 'path', required: true, description: "First 16 hex digits of the bundle's SHA-384", schema: { type: 'string', pattern: '^[0-9a-f]{16}$' } }],
-        responses: { '200': { description: 'ES module' }, '404': { description: 'This BFF serves another build; the message names it' } },
+        responses: { '200': js('ES module'), '404': error('This BFF serves another build; the message names it') },
       },
     },
   };
