@@ -14,7 +14,9 @@ import {
   type VendorReport,
 } from '../../core/vendor-port.js';
 import { berkeActions } from './actions.js';
-import { createBerkeClient, type BerkeClient } from './client.js';
+import type { ContractDrift } from '../../core/contract.js';
+import { createBerkeClient, type BerkeClient, type BerkeClientOptions } from './client.js';
+import { berkeContract } from './contract.js';
 import { BerkeConfig, BerkePackage, checkReturnUrlLength, MAX_REDIRECT_URL } from './config.js';
 import { createRateLimiter, type RateLimiter } from './limiter.js';
 import { berkeCandidateOf, findPlaced } from './lookup.js';
@@ -43,7 +45,7 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
   checkReturnUrlLength(ctx.links);
 
   const limiter = createRateLimiter({ ...cfg.rateLimit, maxConcurrent: cfg.maxConcurrentCalls });
-  const client = createBerkeClient({
+  const clientOptions: BerkeClientOptions = {
     baseUrl: cfg.baseUrl,
     apiToken: cfg.apiToken,
     username: cfg.username ?? null,
@@ -53,8 +55,8 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
     timeoutMs: cfg.timeoutMs,
     maxThrottleWaitMs: cfg.maxThrottleWaitMs,
     maxThrottleRetries: 5,
-    onDrift: (d) => ctx.drift(d),
-  });
+  };
+  const client = createBerkeClient({ ...clientOptions, onDrift: (d) => ctx.drift(d) });
 
   function jobOf(order: VendorOrder): string | undefined {
     if (typeof order.vendorData['sourceJobId'] === 'string') return order.vendorData['sourceJobId'];
@@ -87,6 +89,14 @@ const berke: VendorAdapterFactory = (ctx): BerkeAdapter => {
       const active = await client.getJobs(); // a read with the API token: no invitation, no assessment
       return `API token accepted; ${active.length} job(s) active`;
     },
+
+    // The go-live check's own client: what fails our parsing there is its finding, not production drift.
+    contract: () =>
+      berkeContract(() => {
+        let last: ContractDrift | null = null;
+        const checking = createBerkeClient({ ...clientOptions, onDrift: (d) => void (last = d) });
+        return { client: checking, lastDrift: () => last };
+      }),
 
     refresh: createBerkeRefresh({ ctx, client, statusChecksPerCycle: cfg.statusChecksPerCycle, jobOf }),
   };
