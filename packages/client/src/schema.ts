@@ -11,7 +11,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mint a widget token (API key only) */
+        /**
+         * Mint a widget token (API key only)
+         * @description Your ATS back end calls this with the tenant API key and hands the token to the widget (`fetchToken`). Take the role and the candidate from your own session, never from the page. The token is for one candidate, lives `ttlSeconds` (at most 900) and is sent by the widget as `Authorization: Bearer`.
+         */
         post: operations["createWidgetSession"];
         delete?: never;
         options?: never;
@@ -26,7 +29,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The tenant's catalog (recruiter or API key) */
+        /**
+         * The tenant's catalog (recruiter or API key)
+         * @description The tenant's catalog: what can be ordered, from which vendor, and the recruiter `actions` each vendor offers. A candidate token gets 403.
+         */
         get: operations["listPackages"];
         put?: never;
         post?: never;
@@ -43,10 +49,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The candidate's orders, newest first */
+        /**
+         * The candidate's orders, newest first
+         * @description Every order of one candidate, newest first. A widget token names its candidate; with the API key, say whose orders with `candidateId`. A candidate token's orders carry no results and no vendor references.
+         */
         get: operations["listOrders"];
         put?: never;
-        /** Order an assessment (recruiter or API key) */
+        /**
+         * Order an assessment (recruiter or API key)
+         * @description Orders an assessment: answers 202 at once with the order `requested`; placement with the vendor runs in the background and its outcome comes as `order.updated` (event stream, ATS webhook, or `GET /v1/orders/{id}`): `invited` or `scheduled`, or `failed` with `error`. With a widget token the candidate is the token's; with the API key send `candidateId` and `candidate`. Send an `Idempotency-Key` so a retry never orders twice.
+         */
         post: operations["createOrder"];
         delete?: never;
         options?: never;
@@ -61,7 +73,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One order */
+        /**
+         * One order
+         * @description One order, as the event stream and the ATS webhook send it. Keep the snapshot with the higher `version`.
+         */
         get: operations["getOrder"];
         put?: never;
         post?: never;
@@ -78,7 +93,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The order's status history: every update with vendor time and receive time (recruiter or API key) */
+        /**
+         * The order's status history: every update with vendor time and receive time (recruiter or API key)
+         * @description Every status update of the order in vendor-time order, with its source (placement, webhook, poll, job, recruiter) and whether it changed the order (`applied: false`: it arrived after a newer fact). Recruiter actions carry the action and the actor.
+         */
         get: operations["getOrderHistory"];
         put?: never;
         post?: never;
@@ -157,7 +175,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A single-use launch or report link (≤ 10 min) that redirects to a fresh vendor URL */
+        /**
+         * A single-use launch or report link (≤ 10 min) that redirects to a fresh vendor URL
+         * @description A single-use URL on this BFF, valid 10 minutes, that redirects to a fresh vendor URL when followed: `launch` for the candidate (and a recruiter preview), `report` and `evaluation` for recruiters and API keys. Mint one per click; never store it.
+         */
         post: operations["createOrderLink"];
         delete?: never;
         options?: never;
@@ -172,7 +193,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow a single-use link (browser) */
+        /**
+         * Follow a single-use link (browser)
+         * @description Opened by the browser (no credentials: the ticket is the credential). Redirects once to the vendor; a second visit gets 410.
+         */
         get: operations["followLink"];
         put?: never;
         post?: never;
@@ -229,7 +253,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /**
+         * Liveness
+         * @description Liveness: the process answers. For load balancers; no credentials.
+         */
         get: operations["healthz"];
         put?: never;
         post?: never;
@@ -246,7 +273,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness (store reachable) */
+        /**
+         * Readiness (store reachable)
+         * @description Readiness: the store is reachable. 503 while it is not (take the replica out of rotation).
+         */
         get: operations["readyz"];
         put?: never;
         post?: never;
@@ -263,7 +293,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics */
+        /**
+         * Prometheus metrics
+         * @description Prometheus text format: requests, vendor calls, webhook deliveries, event streams. Behind a bearer token when `metricsToken` is set.
+         */
         get: operations["metrics"];
         put?: never;
         post?: never;
@@ -280,7 +313,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The widget bundle (cached 5 minutes: always the current build) */
+        /**
+         * The widget bundle (cached 5 minutes: always the current build)
+         * @description The `<candidate-assessment>` element as one ES module: `<script type="module" src="{BFF}/widget.js">`. Its language chunks load on demand from `/widget/i18n/`.
+         */
         get: operations["widgetBundle"];
         put?: never;
         post?: never;
@@ -297,7 +333,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The widget bundle pinned to one build, cached for good (the BFF logs this URL and its integrity at start) */
+        /**
+         * The widget bundle pinned to one build, cached for good (the BFF logs this URL and its integrity at start)
+         * @description For `<script type="module" src="{BFF}/widget/{version}/widget.js" integrity="sha384-…">`: the bytes never change under one URL, so the integrity holds. Another build's version answers 404 naming the current one.
+         */
         get: operations["widgetBundleVersioned"];
         put?: never;
         post?: never;
@@ -422,7 +461,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document */
+        /**
+         * This document
+         * @description This OpenAPI 3.1 document, generated from the schemas the BFF validates with.
+         */
         get: operations["openApi"];
         put?: never;
         post?: never;
@@ -439,7 +481,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This document rendered as an API reference (Scalar), served from the BFF itself under a strict CSP */
+        /**
+         * This document rendered as an API reference (Scalar), served from the BFF itself under a strict CSP
+         * @description The API reference, rendered in the browser from `/openapi.json`.
+         */
         get: operations["docs"];
         put?: never;
         post?: never;
@@ -456,7 +501,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The reference's script (Scalar's single-file bundle) */
+        /**
+         * The reference's script (Scalar's single-file bundle)
+         * @description Scalar's API reference bundle, served by the BFF so the page needs no other origin.
+         */
         get: operations["docsScript"];
         put?: never;
         post?: never;
@@ -473,7 +521,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A chunk of the widget loaded by /widget.js on demand: one language's messages, or the recruiter actions */
+        /**
+         * A chunk of the widget loaded by /widget.js on demand: one language's messages, or the recruiter actions
+         * @description Immutable, hashed file names; the bundle knows them. Not called directly.
+         */
         get: operations["widgetMessages"];
         put?: never;
         post?: never;
@@ -490,7 +541,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The same chunks, loaded by the versioned /widget/{version}/widget.js */
+        /**
+         * The same chunks, loaded by the versioned /widget/{version}/widget.js
+         * @description Immutable, hashed file names; the versioned bundle knows them. Not called directly.
+         */
         get: operations["widgetMessagesVersioned"];
         put?: never;
         post?: never;
@@ -624,10 +678,44 @@ export interface components {
             /** Format: uri */
             url?: string;
         };
+        /**
+         * @description Every error answer: `{"error": {"code", "message"}}`. Switch on `code` (stable, never renamed); `message` is an English sentence for people.
+         *
+         *     | code | status | when | what to do |
+         *     |---|---|---|---|
+         *     | `bad_request` | 400 | The request lacks something its caller must send (e.g. `candidateId` with an API key) or is malformed. | Fix the request as the message says; do not retry it unchanged. |
+         *     | `validation_failed` | 400 | The body, a parameter or a header does not match the schema; the message names the field. | Fix the named field (see the operation's schema); do not retry it unchanged. |
+         *     | `unauthorized` | 401 | The API key (or the metrics token) is not one of the tenant's. | Check the key your back end sends: the tenant's `apiKeys` in the BFF config. |
+         *     | `token_missing` | 401 | No `Authorization: Bearer …` header. | Send a widget token or the API key as `Authorization: Bearer …`. |
+         *     | `token_invalid` | 401 | The widget token's signature, `kid`, `iss`, `aud` or lifetime is wrong. | Mint tokens with `POST /v1/widget-sessions` (or `mintWidgetToken` with a current widget key); do not build them by hand. |
+         *     | `token_expired` | 401 | The widget token is past its `exp` (tokens live at most 15 minutes). | Mint a fresh token; the widget does so itself through `fetchToken` and retries once. |
+         *     | `forbidden` | 403 | The credentials are valid but may not do this: a candidate token on a recruiter operation, a token for another candidate, or a widget token minting tokens. | Use a recruiter token or the API key for recruiter operations. |
+         *     | `origin_not_allowed` | 403 | A widget token came from a page whose origin is not in the tenant's `allowedOrigins`. The answer carries CORS headers so the page can read it, and no data. | Add the origin the message names to `tenants.<tenant>.allowedOrigins` in the BFF config (`ca dev --origin <origin>` in development). |
+         *     | `not_found` | 404 | No such route, vendor, tenant or link. | Check the URL; a link that is not valid cannot be repaired: mint a new one. |
+         *     | `order_not_found` | 404 | No order with this id that this caller may see (another candidate's order looks the same, by design). | Check the order id and that the token or `candidateId` is for the order's candidate. |
+         *     | `package_not_found` | 404 | The `packageId` is not in the tenant's catalog. | Pick an id from `GET /v1/packages`. |
+         *     | `tenant_not_found` | 404 | Reserved: not sent by this version (an unknown tenant is `not_found` or `token_invalid`). | Check the tenant id. |
+         *     | `idempotency_conflict` | 409 | This `Idempotency-Key` was used before with another request. | Use a new key for each new intent; reuse a key only to repeat the very same request. |
+         *     | `idempotency_key_required` | 400 | Reserved: not sent by this version (`Idempotency-Key` is optional). | Send an `Idempotency-Key` header. |
+         *     | `link_expired` | 410 | The single-use link is older than 10 minutes. | Mint a new link (`POST /v1/orders/{id}/links`); the widget does so on each click. |
+         *     | `link_used` | 410 | The single-use link was already followed. | Mint a new link for each visit. |
+         *     | `report_unavailable` | 409 | The order has no report (yet): it is not scored, or the vendor offers none. | Ask for a report link once `order.result.reportAvailable` is true. |
+         *     | `launch_unavailable` | 409 | The order cannot be launched in its status (not placed yet, finished, cancelled) or the vendor has no link for it. | Offer the launch only for `invited`, `scheduled` or `in_progress` orders; wait for placement to finish. |
+         *     | `action_unavailable` | 409 | The recruiter action does not fit the order's status, or its vendor has no such call (PSI: no reminder). | Offer only the `actions` of the order's package that fit its status (docs/api.md#recruiter-actions). |
+         *     | `payload_too_large` | 413 | The body is over the limit (256 KB for vendor notifications, less for API bodies). | Send a smaller body. |
+         *     | `unsupported_media_type` | 415 | The body is not sent as `application/json`. | Send `Content-Type: application/json`. |
+         *     | `rate_limited` | 429 | Too many open event streams for this caller, tenant or server, or too many failed authentication attempts from this client. | Wait the `Retry-After` seconds, then retry; close event streams you no longer read. |
+         *     | `vendor_unavailable` | 503 | The vendor did not answer (timeout, 5xx, network); nothing was changed. Also on an order's `error` while placement keeps retrying. | Retry later with the same `Idempotency-Key`. |
+         *     | `vendor_rejected` | 502 | The vendor refused the call; the message carries its reason. Also on a `failed` order's `error`. | Fix what the vendor names (often the candidate's data or the package's vendor settings); retrying unchanged fails again. |
+         *     | `webhook_unauthorized` | 401 | A vendor notification failed authentication (vendor hooks only); nothing was stored. | Vendors: send the credentials configured for this tenant (Basic for Mettl, an OAuth token for PSI). |
+         *     | `no_matching_order` | 400 | A PSI notification names no order of this tenant (vendor hooks only). | PSI: create the eligibility with the order's `vendorRef` as `client_eligibility_id` (docs/vendors/psi.md). |
+         *     | `not_ready` | 503 | The BFF cannot reach its store (also `GET /readyz`). | Retry after a few seconds; operators check the database. |
+         *     | `internal` | 500 | An unexpected failure on the BFF's side (logged with the request id). | Retry once; if it persists, report it with the response's `X-Request-Id`. |
+         */
         ApiError: {
             error: {
                 /** @enum {string} */
-                code: "bad_request" | "validation_failed" | "unauthorized" | "token_missing" | "token_invalid" | "token_expired" | "forbidden" | "not_found" | "order_not_found" | "package_not_found" | "tenant_not_found" | "idempotency_conflict" | "idempotency_key_required" | "link_expired" | "link_used" | "report_unavailable" | "launch_unavailable" | "action_unavailable" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "vendor_unavailable" | "vendor_rejected" | "webhook_unauthorized" | "no_matching_order" | "not_ready" | "internal";
+                code: "bad_request" | "validation_failed" | "unauthorized" | "token_missing" | "token_invalid" | "token_expired" | "forbidden" | "origin_not_allowed" | "not_found" | "order_not_found" | "package_not_found" | "tenant_not_found" | "idempotency_conflict" | "idempotency_key_required" | "link_expired" | "link_used" | "report_unavailable" | "launch_unavailable" | "action_unavailable" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "vendor_unavailable" | "vendor_rejected" | "webhook_unauthorized" | "no_matching_order" | "not_ready" | "internal";
                 message: string;
             };
         };
@@ -1011,6 +1099,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "recruiter",
+                 *       "candidate": {
+                 *         "id": "cand-1001",
+                 *         "firstName": "Ada",
+                 *         "lastName": "Lovelace",
+                 *         "email": "ada@example.com",
+                 *         "locale": "en-GB"
+                 *       },
+                 *       "job": {
+                 *         "id": "job-77",
+                 *         "title": "Account executive"
+                 *       },
+                 *       "actor": "recruiter-7",
+                 *       "ttlSeconds": 600
+                 *     }
+                 */
                 "application/json": components["schemas"]["WidgetSessionRequest"];
             };
         };
@@ -1021,6 +1127,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6ImsxIn0.eyJyb2xlIjoicmVjcnVpdGVyIiwiaXNzIjoiYWNtZSIsInN1YiI6ImNhbmQtMTAwMSJ9.2s44RzkLCGp0gqJH0-kIWuHQUsncG_qGPmfGlQqBZV8",
+                     *       "expiresAt": "2026-12-06T02:48:37.000Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["WidgetSessionResponse"];
                 };
             };
@@ -1077,6 +1189,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "packages": [
+                     *         {
+                     *           "id": "berke-sales",
+                     *           "vendor": "berke",
+                     *           "vendorName": "Berke",
+                     *           "name": "Sales personality",
+                     *           "kind": "personality",
+                     *           "description": "Personality and job-fit profile.",
+                     *           "actions": [
+                     *             "cancel",
+                     *             "remind",
+                     *             "retake"
+                     *           ]
+                     *         },
+                     *         {
+                     *           "id": "psi-cert",
+                     *           "vendor": "psi",
+                     *           "vendorName": "PSI",
+                     *           "name": "Certification exam",
+                     *           "kind": "exam",
+                     *           "description": "Proctored exam at a test center or online.",
+                     *           "actions": [
+                     *             "cancel",
+                     *             "retake"
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["PackagesResponse"];
                 };
             };
@@ -1121,7 +1264,10 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
-                /** @description Required with an API key: the ATS's candidate id. */
+                /**
+                 * @description Required with an API key: the ATS's candidate id.
+                 * @example cand-1001
+                 */
                 candidateId?: string;
             };
             header?: never;
@@ -1136,6 +1282,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "orders": [
+                     *         {
+                     *           "id": "o_sVchsCV5I2yI46lEjSp6",
+                     *           "tenantId": "acme",
+                     *           "candidateId": "cand-1001",
+                     *           "packageId": "berke-sales",
+                     *           "packageName": "Sales personality",
+                     *           "vendor": "berke",
+                     *           "vendorName": "Berke",
+                     *           "vendorRef": "cand-1001",
+                     *           "status": "invited",
+                     *           "vendorStatus": "5",
+                     *           "progress": null,
+                     *           "version": 2,
+                     *           "statusChangedAt": "2026-12-06T02:38:38.954Z",
+                     *           "createdAt": "2026-12-06T02:38:38.127Z",
+                     *           "booking": null,
+                     *           "result": null,
+                     *           "error": null,
+                     *           "retakeOf": null,
+                     *           "lastAction": null
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["OrdersResponse"];
                 };
             };
@@ -1181,7 +1354,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and body → same order; same key, other body → 409 */
+                /**
+                 * @description Same key and body → same order; same key, other body → 409
+                 * @example ats-order-cand-1001-berke-sales
+                 */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -1189,6 +1365,21 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "packageId": "berke-sales",
+                 *       "candidateId": "cand-1001",
+                 *       "candidate": {
+                 *         "firstName": "Ada",
+                 *         "lastName": "Lovelace",
+                 *         "email": "ada@example.com"
+                 *       },
+                 *       "job": {
+                 *         "id": "job-77",
+                 *         "title": "Account executive"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateOrderRequest"];
             };
         };
@@ -1199,6 +1390,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": null,
+                     *         "status": "requested",
+                     *         "vendorStatus": null,
+                     *         "progress": null,
+                     *         "version": 1,
+                     *         "statusChangedAt": "2026-12-06T02:38:38.127Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": null,
+                     *         "lastAction": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["OrderResponse"];
                 };
             };
@@ -1254,6 +1470,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example o_sVchsCV5I2yI46lEjSp6 */
                 id: string;
             };
             cookie?: never;
@@ -1266,6 +1483,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": "cand-1001",
+                     *         "status": "invited",
+                     *         "vendorStatus": "5",
+                     *         "progress": null,
+                     *         "version": 2,
+                     *         "statusChangedAt": "2026-12-06T02:38:38.954Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": null,
+                     *         "lastAction": null
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["OrderResponse"];
                 };
             };
@@ -1312,6 +1554,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example o_sVchsCV5I2yI46lEjSp6 */
                 id: string;
             };
             cookie?: never;
@@ -1324,6 +1567,32 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "status": "invited",
+                     *           "vendorStatus": "5",
+                     *           "vendorTime": "2026-12-06T02:38:38.954Z",
+                     *           "receivedAt": "2026-12-06T02:38:39.093Z",
+                     *           "source": "placement",
+                     *           "applied": true,
+                     *           "action": null,
+                     *           "actor": null
+                     *         },
+                     *         {
+                     *           "status": "cancelled",
+                     *           "vendorStatus": "Berke DeleteAssessment",
+                     *           "vendorTime": "2026-12-06T02:38:43.350Z",
+                     *           "receivedAt": "2026-12-06T02:38:43.350Z",
+                     *           "source": "recruiter",
+                     *           "applied": true,
+                     *           "action": "cancel",
+                     *           "actor": "recruiter-7"
+                     *         }
+                     *       ]
+                     *     }
+                     */
                     "application/json": components["schemas"]["HistoryResponse"];
                 };
             };
@@ -1368,8 +1637,15 @@ export interface operations {
     cancelOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Same key → the same cancel: the vendor is called once; while the first still runs, 409 with Retry-After
+                 * @example ats-order-cand-1001-berke-sales
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
+                /** @example o_sVchsCV5I2yI46lEjSp6 */
                 id: string;
             };
             cookie?: never;
@@ -1382,6 +1658,40 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": "cand-1001",
+                     *         "status": "cancelled",
+                     *         "vendorStatus": "Berke DeleteAssessment",
+                     *         "progress": null,
+                     *         "version": 6,
+                     *         "statusChangedAt": "2026-12-06T02:38:43.350Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": null,
+                     *         "lastAction": {
+                     *           "at": "2026-12-06T02:38:43.350Z",
+                     *           "actor": "recruiter-7",
+                     *           "action": "cancel",
+                     *           "vendorCall": "Berke DeleteAssessment"
+                     *         }
+                     *       },
+                     *       "action": "cancel",
+                     *       "changed": true,
+                     *       "vendorCall": "Berke DeleteAssessment",
+                     *       "message": "Cancelled at Berke (Berke DeleteAssessment)."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActionResponse"];
                 };
             };
@@ -1421,7 +1731,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request */
+            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request or its first request is still running (`idempotency_conflict`, with Retry-After) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1454,10 +1764,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key → the same reminder: the vendor is not asked to email again */
+                /**
+                 * @description Same key → the same reminder: the vendor is not asked to email again; while the first still runs, 409 with Retry-After
+                 * @example ats-order-cand-1001-berke-sales
+                 */
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example o_sVchsCV5I2yI46lEjSp6 */
                 id: string;
             };
             cookie?: never;
@@ -1470,6 +1784,41 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": "cand-1001",
+                     *         "status": "invited",
+                     *         "vendorStatus": "5",
+                     *         "progress": null,
+                     *         "version": 4,
+                     *         "statusChangedAt": "2026-12-06T02:38:38.954Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": null,
+                     *         "lastAction": {
+                     *           "at": "2026-12-06T02:38:43.318Z",
+                     *           "actor": "recruiter-7",
+                     *           "action": "remind",
+                     *           "vendorCall": "Berke SendInvitation"
+                     *         }
+                     *       },
+                     *       "action": "remind",
+                     *       "changed": true,
+                     *       "vendorCall": "Berke SendInvitation",
+                     *       "message": "Berke sent the invitation again (Berke SendInvitation).",
+                     *       "sentBy": "vendor"
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActionResponse"];
                 };
             };
@@ -1509,7 +1858,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request */
+            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request or its first request is still running (`idempotency_conflict`, with Retry-After) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1542,10 +1891,14 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Same key and order → the same new order; same key, another request → 409 */
+                /**
+                 * @description Same key and order → the same new order; same key, another request → 409
+                 * @example ats-order-cand-1001-berke-sales
+                 */
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example o_sVchsCV5I2yI46lEjSp6 */
                 id: string;
             };
             cookie?: never;
@@ -1558,6 +1911,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "o_kB6ccfftre3XGnITa11r",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": "cand-1001",
+                     *         "status": "invited",
+                     *         "vendorStatus": "5",
+                     *         "progress": null,
+                     *         "version": 2,
+                     *         "statusChangedAt": "2026-12-06T02:38:38.954Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "lastAction": null
+                     *       },
+                     *       "action": "retake",
+                     *       "changed": false,
+                     *       "vendorCall": null,
+                     *       "message": "This retake was already ordered."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActionResponse"];
                 };
             };
@@ -1567,6 +1949,35 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "order": {
+                     *         "id": "o_kB6ccfftre3XGnITa11r",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": null,
+                     *         "status": "requested",
+                     *         "vendorStatus": null,
+                     *         "progress": null,
+                     *         "version": 1,
+                     *         "statusChangedAt": "2026-12-06T02:38:38.127Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "lastAction": null
+                     *       },
+                     *       "action": "retake",
+                     *       "changed": true,
+                     *       "vendorCall": null,
+                     *       "message": "A new attempt was ordered from Berke."
+                     *     }
+                     */
                     "application/json": components["schemas"]["ActionResponse"];
                 };
             };
@@ -1606,7 +2017,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiError"];
                 };
             };
-            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request */
+            /** @description Not possible for this order now (`action_unavailable`), or the Idempotency-Key was used for another request or its first request is still running (`idempotency_conflict`, with Retry-After) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1640,12 +2051,18 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example o_sVchsCV5I2yI46lEjSp6 */
                 id: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "kind": "launch"
+                 *     }
+                 */
                 "application/json": components["schemas"]["CreateLinkRequest"];
             };
         };
@@ -1656,6 +2073,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "url": "https://bff.example.com/v1/links/bB_ejnomA8FAHifoQQjXTFRNBFZgXRW4",
+                     *       "expiresAt": "2026-12-06T02:48:43.265Z"
+                     *     }
+                     */
                     "application/json": components["schemas"]["LinkResponse"];
                 };
             };
@@ -1711,6 +2134,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example bB_ejnomA8FAHifoQQjXTFRNBFZgXRW4 */
                 ticket: string;
             };
             cookie?: never;
@@ -1723,6 +2147,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Not a link of this BFF */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
             /** @description Used or expired */
             410: {
@@ -1740,6 +2173,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example cand-1002 */
                 id: string;
             };
             cookie?: never;
@@ -1752,6 +2186,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "candidateId": "cand-1002",
+                     *       "erasedAt": "2026-12-06T02:38:43.485Z",
+                     *       "orders": 2,
+                     *       "auditRef": "erased_b-fCXYBVQLa49etaABSStM"
+                     *     }
+                     */
                     "application/json": components["schemas"]["CandidateErasureResponse"];
                 };
             };
@@ -1796,11 +2238,16 @@ export interface operations {
     streamEvents: {
         parameters: {
             query?: {
-                /** @description Required with an API key: the ATS's candidate id. */
+                /**
+                 * @description Required with an API key: the ATS's candidate id.
+                 * @example cand-1001
+                 */
                 candidateId?: string;
+                /** @example 41 */
                 lastEventId?: string;
             };
             header?: {
+                /** @example 41 */
                 "Last-Event-ID"?: string;
             };
             path?: never;
@@ -1814,6 +2261,37 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "id": "42",
+                     *       "type": "order.updated",
+                     *       "orderId": "o_sVchsCV5I2yI46lEjSp6",
+                     *       "candidateId": "cand-1001",
+                     *       "tenantId": "acme",
+                     *       "order": {
+                     *         "id": "o_sVchsCV5I2yI46lEjSp6",
+                     *         "tenantId": "acme",
+                     *         "candidateId": "cand-1001",
+                     *         "packageId": "berke-sales",
+                     *         "packageName": "Sales personality",
+                     *         "vendor": "berke",
+                     *         "vendorName": "Berke",
+                     *         "vendorRef": "cand-1001",
+                     *         "status": "invited",
+                     *         "vendorStatus": "5",
+                     *         "progress": null,
+                     *         "version": 2,
+                     *         "statusChangedAt": "2026-12-06T02:38:38.954Z",
+                     *         "createdAt": "2026-12-06T02:38:38.127Z",
+                     *         "booking": null,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "retakeOf": null,
+                     *         "lastAction": null
+                     *       },
+                     *       "at": "2026-12-06T02:38:39.093Z"
+                     *     }
+                     */
                     "text/event-stream": components["schemas"]["OrderEvent"];
                 };
             };
@@ -1878,7 +2356,17 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ok"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status: "ok";
+                    };
+                };
             };
         };
     };
@@ -1896,14 +2384,36 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "ready"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status: "ready";
+                    };
+                };
             };
-            /** @description not ready */
+            /** @description not ready, with the reason */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "not_ready",
+                     *       "reason": "the database did not answer within 2000 ms"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @enum {unknown} */
+                        status: "not_ready";
+                        reason?: string;
+                    };
+                };
             };
         };
     };
@@ -1916,12 +2426,27 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/plain */
+            /** @description Prometheus text format */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example # TYPE ca_ats_webhook_attempts_total counter
+                     *     ca_ats_webhook_attempts_total{outcome="delivered"} 12
+                     */
+                    "text/plain": string;
+                };
+            };
+            /** @description `metricsToken` is set and the request does not carry it */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1939,7 +2464,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example import{…}from"…";customElements.define("candidate-assessment",…); */
+                    "text/javascript": string;
+                };
+            };
+            /** @description The widget is not built on this server */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1948,7 +2485,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description First 16 hex digits of the bundle's SHA-384 */
+                /**
+                 * @description First 16 hex digits of the bundle's SHA-384
+                 * @example 9f2c4e1a7b3d5c60
+                 */
                 version: string;
             };
             cookie?: never;
@@ -1960,14 +2500,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /** @example import{…}from"…";customElements.define("candidate-assessment",…); */
+                    "text/javascript": string;
+                };
             };
             /** @description This BFF serves another build; the message names it */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -1976,15 +2521,29 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                /**
+                 * @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …).
+                 * @example psi
+                 */
                 vendor: string;
-                /** @description The tenant id from the BFF config. */
+                /**
+                 * @description The tenant id from the BFF config.
+                 * @example acme
+                 */
                 tenant: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "change_reason": "SCHEDULED",
+                 *       "client_eligibility_id": "o_sVchsCV5I2yI46lEjSp6",
+                 *       "candidate_id": "cand-1001",
+                 *       "exam_code": "CERT-1"
+                 *     }
+                 */
                 "application/json": {
                     [key: string]: unknown;
                 };
@@ -1997,6 +2556,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "outcome": "applied"
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         ok: true;
@@ -2057,15 +2622,28 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                /**
+                 * @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …).
+                 * @example mettl
+                 */
                 vendor: string;
-                /** @description The tenant id from the BFF config. */
+                /**
+                 * @description The tenant id from the BFF config.
+                 * @example acme
+                 */
                 tenant: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "EVENT_TYPE": "TEST_FINISHED",
+                 *       "invitation_key": "a1b2c3",
+                 *       "context_data": "<signed by the BFF at registration>"
+                 *     }
+                 */
                 "application/json": {
                     [key: string]: unknown;
                 };
@@ -2078,6 +2656,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ok": true,
+                     *       "outcome": "applied"
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         ok: true;
@@ -2138,11 +2722,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                /**
+                 * @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …).
+                 * @example pymetrics
+                 */
                 vendor: string;
-                /** @description The tenant id from the BFF config. */
+                /**
+                 * @description The tenant id from the BFF config.
+                 * @example acme
+                 */
                 tenant: string;
-                /** @description A signed ticket the BFF issued for one order; opaque. */
+                /**
+                 * @description A signed ticket the BFF issued for one order; opaque.
+                 * @example bB_ejnomA8FAHifoQQjXTFRNBFZgXRW4
+                 */
                 ticket: string;
             };
             cookie?: never;
@@ -2155,6 +2748,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ok": true
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         ok: true;
@@ -2179,11 +2777,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                /**
+                 * @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …).
+                 * @example pymetrics
+                 */
                 vendor: string;
-                /** @description The tenant id from the BFF config. */
+                /**
+                 * @description The tenant id from the BFF config.
+                 * @example acme
+                 */
                 tenant: string;
-                /** @description A signed ticket the BFF issued for one order; opaque. */
+                /**
+                 * @description A signed ticket the BFF issued for one order; opaque.
+                 * @example bB_ejnomA8FAHifoQQjXTFRNBFZgXRW4
+                 */
                 ticket: string;
             };
             cookie?: never;
@@ -2196,6 +2803,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "ok": true
+                     *     }
+                     */
                     "application/json": {
                         /** @constant */
                         ok: true;
@@ -2220,11 +2832,20 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                /**
+                 * @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …).
+                 * @example berke
+                 */
                 vendor: string;
-                /** @description The tenant id from the BFF config. */
+                /**
+                 * @description The tenant id from the BFF config.
+                 * @example acme
+                 */
                 tenant: string;
-                /** @description A signed ticket the BFF issued for one order; opaque. */
+                /**
+                 * @description A signed ticket the BFF issued for one order; opaque.
+                 * @example bB_ejnomA8FAHifoQQjXTFRNBFZgXRW4
+                 */
                 ticket: string;
             };
             cookie?: never;
@@ -2237,6 +2858,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="en"><title>Thank you</title><p>Thank you. You can close this page.</p></html> */
                     "text/html": string;
                 };
             };
@@ -2253,6 +2875,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="en"><title>Thank you</title><p>This link is not valid.</p></html> */
                     "text/html": string;
                 };
             };
@@ -2263,9 +2886,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …). */
+                /**
+                 * @description The vendor id (`mettl`, `psi`, `pymetrics`, `berke`, …).
+                 * @example mettl
+                 */
                 vendor: string;
-                /** @description The tenant id from the BFF config. */
+                /**
+                 * @description The tenant id from the BFF config.
+                 * @example acme
+                 */
                 tenant: string;
             };
             cookie?: never;
@@ -2278,6 +2907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="en"><title>Thank you</title><p>Thank you. You can close this page.</p></html> */
                     "text/html": string;
                 };
             };
@@ -2294,6 +2924,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html lang="en"><title>Thank you</title><p>This link is not valid.</p></html> */
                     "text/html": string;
                 };
             };
@@ -2308,6 +2939,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "grant_type": "client_credentials",
+                 *       "scope": "hooks"
+                 *     }
+                 */
                 "application/x-www-form-urlencoded": {
                     /** @constant */
                     grant_type: "client_credentials";
@@ -2325,6 +2962,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "access_token": "dG9rZW4tZm9yLXBzaS1ob29rcw",
+                     *       "token_type": "Bearer",
+                     *       "expires_in": 3600,
+                     *       "scope": "hooks"
+                     *     }
+                     */
                     "application/json": {
                         access_token: string;
                         /** @constant */
@@ -2341,6 +2986,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "unsupported_grant_type",
+                     *       "error_description": "Only client_credentials is supported."
+                     *     }
+                     */
                     "application/json": {
                         error: string;
                         error_description?: string;
@@ -2353,6 +3004,11 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "error": "invalid_client"
+                     *     }
+                     */
                     "application/json": {
                         error: string;
                         error_description?: string;
@@ -2376,6 +3032,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "candidate-assessment BFF"
+                     *       }
+                     *     }
+                     */
                     "application/json": Record<string, never>;
                 };
             };
@@ -2396,6 +3060,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example <!doctype html><html><head><title>candidate-assessment API</title>… */
                     "text/html": string;
                 };
             };
@@ -2416,6 +3081,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example /* Scalar API reference *\/… */
                     "text/javascript": string;
                 };
             };
@@ -2426,7 +3092,10 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description e.g. `de-<hash>.js` */
+                /**
+                 * @description e.g. `de-<hash>.js`
+                 * @example de-3f9c1a2b.js
+                 */
                 file: string;
             };
             cookie?: never;
@@ -2439,6 +3108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example export default `Bewertungen\nLive\n…`; */
                     "text/javascript": string;
                 };
             };
@@ -2447,7 +3117,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -2456,9 +3128,15 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The bundle's version */
+                /**
+                 * @description The bundle's version
+                 * @example 9f2c4e1a7b3d5c60
+                 */
                 version: string;
-                /** @description e.g. `de-<hash>.js` */
+                /**
+                 * @description e.g. `de-<hash>.js`
+                 * @example de-3f9c1a2b.js
+                 */
                 file: string;
             };
             cookie?: never;
@@ -2471,6 +3149,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /** @example export default `Bewertungen\nLive\n…`; */
                     "text/javascript": string;
                 };
             };
@@ -2479,7 +3158,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApiError"];
+                };
             };
         };
     };
@@ -2487,11 +3168,20 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description `evt_{event id}`: the same for every retry of one event (deduplicate on it) */
+                /**
+                 * @description `evt_{event id}`: the same for every retry of one event (deduplicate on it)
+                 * @example evt_42
+                 */
                 "webhook-id": string;
-                /** @description Unix seconds of this attempt */
+                /**
+                 * @description Unix seconds of this attempt
+                 * @example 1796524719
+                 */
                 "webhook-timestamp": string;
-                /** @description `v1,{base64 HMAC-SHA256}`, space-separated when several */
+                /**
+                 * @description `v1,{base64 HMAC-SHA256}`, space-separated when several
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
                 "webhook-signature": string;
             };
             path?: never;
@@ -2499,6 +3189,37 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "id": "42",
+                 *       "type": "order.updated",
+                 *       "orderId": "o_sVchsCV5I2yI46lEjSp6",
+                 *       "candidateId": "cand-1001",
+                 *       "tenantId": "acme",
+                 *       "order": {
+                 *         "id": "o_sVchsCV5I2yI46lEjSp6",
+                 *         "tenantId": "acme",
+                 *         "candidateId": "cand-1001",
+                 *         "packageId": "berke-sales",
+                 *         "packageName": "Sales personality",
+                 *         "vendor": "berke",
+                 *         "vendorName": "Berke",
+                 *         "vendorRef": "cand-1001",
+                 *         "status": "invited",
+                 *         "vendorStatus": "5",
+                 *         "progress": null,
+                 *         "version": 2,
+                 *         "statusChangedAt": "2026-12-06T02:38:38.954Z",
+                 *         "createdAt": "2026-12-06T02:38:38.127Z",
+                 *         "booking": null,
+                 *         "result": null,
+                 *         "error": null,
+                 *         "retakeOf": null,
+                 *         "lastAction": null
+                 *       },
+                 *       "at": "2026-12-06T02:38:39.093Z"
+                 *     }
+                 */
                 "application/json": components["schemas"]["OrderEvent"];
             };
         };
