@@ -76,6 +76,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'pymetrics.batchSize': 'Orders per `get_bulk_status` call.',
   'pymetrics.pollIntervalSeconds': 'How often open orders are polled.',
   'pymetrics.timeoutMs': 'Per vendor call.',
+  'pymetrics.headerNamespace':
+    "Namespace of `RequestHeader`'s `session_id` and `client_id`: `walkthrough` as the guide's zeep walkthrough and public zeep code send them, `sample` as its raw XML samples write them (docs/vendors/pymetrics.md#request-header).",
   'pymetrics package.assessmentId': 'The pymetrics assessment (model).',
   'pymetrics package.applicationLocale': 'ISO 639-1 language of the assessment.',
   'pymetrics package.city': "Sent with the order.",
