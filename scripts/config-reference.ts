@@ -27,7 +27,8 @@ const DESCRIPTIONS: Record<string, string> = {
   log: 'Logging.',
   'log.level': 'pino log level.',
   eventRetentionHours: 'How long events stay in the log for SSE resume. An older `Last-Event-ID` gets `event: resync`.',
-  metrics: 'Who may read `GET /metrics`. Without either field, `/metrics` is open on the public listener: set one in production.',
+  metrics:
+    'Who may read `GET /metrics`. Without either field, `/metrics` is open on the public listener; with `NODE_ENV=production` the BFF then refuses to start.',
   'metrics.token': '`/metrics` requires `Authorization: Bearer <token>`.',
   'metrics.listen': 'Serve metrics only on this separate address, not on the public listener.',
   'metrics.listen.host': 'Interface of the metrics listener.',

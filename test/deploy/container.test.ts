@@ -5,7 +5,8 @@
 import { parseConfig } from '@ca/bff';
 import { startTestBff } from '@ca/bff/testing';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -45,8 +46,9 @@ const stages = dockerStages(read('Dockerfile'));
 const final = stages.at(-1)!;
 const last = (op: string) => final.filter((i) => i.op === op).at(-1);
 const compose = parseYaml(read('compose.yaml')) as {
-  services: Record<string, { image?: string; build?: unknown; deploy?: { replicas?: number }; environment?: Record<string, string>; volumes?: string[]; ports?: string[]; expose?: string[]; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }>;
+  services: Record<string, { image?: string; build?: unknown; deploy?: { replicas?: number }; environment?: Record<string, string>; secrets?: string[]; volumes?: string[]; ports?: string[]; expose?: string[]; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }>;
   volumes?: Record<string, unknown>;
+  secrets?: Record<string, { file: string }>;
 };
 
 describe('container image (Dockerfile)', () => {
@@ -120,38 +122,60 @@ describe('compose file (compose.yaml)', () => {
     expect(bff?.build).toBe('.');
     expect(bff?.deploy?.replicas).toBe(2);
     expect(bff?.depends_on?.['postgres']?.condition).toBe('service_healthy');
-    expect(bff?.environment?.['DATABASE_URL']).toMatch(/^postgres:\/\/ca:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/ca$/);
     expect(bff?.ports).toBeUndefined(); // replicas cannot share a host port: the proxy publishes one
-    expect(bff?.expose).toEqual(['8787']);
+    expect(bff?.expose).toEqual(['8787', '9464']); // the API for the proxy, metrics for a scraper on the network
     expect(proxy?.depends_on?.['bff']?.condition).toBe('service_healthy');
     expect(proxy?.ports?.[0]).toMatch(/:8080$/);
   });
 
-  it("mounts a config the BFF accepts with the compose environment, listening where the image's health check looks", () => {
+  it("mounts a config the BFF accepts with the compose environment and secrets, in production, listening where the image's health check looks", () => {
     const mount = bff!.volumes!.find((v) => v.endsWith(':ro'))!;
     const [source, target] = mount.split(':');
     expect(target).toBe(bff!.environment!['CA_CONFIG']);
     expect(existsSync(join(ROOT, source!))).toBe(true);
-    // The compose environment as the container sees it: defaults applied, required secrets given.
-    const given: Record<string, string> = { POSTGRES_PASSWORD: 'pw', ACME_API_KEY: 'k'.repeat(40), ACME_WIDGET_SECRET: 'w'.repeat(40) };
+    // The compose environment as the container sees it, with defaults applied, and NODE_ENV from the image.
     const env = Object.fromEntries(
       Object.entries(bff!.environment!).map(([k, v]) => [
         k,
-        v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, def?: string) => given[name] ?? def ?? (() => { throw new Error(`${name} has no value`); })()),
+        v.replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)?\}/g, (_m, name: string, def?: string) => def ?? (() => { throw new Error(`${name} has no value`); })()),
       ]),
     );
-    const config = parseConfig(JSON.parse(readFileSync(join(ROOT, source!), 'utf8')), env);
-    expect(config.database).toBe('postgres://ca:pw@postgres:5432/ca');
+    expect(final.filter((i) => i.op === 'ENV').map((i) => i.args).join(' ')).toMatch(/NODE_ENV=production/);
+    // The secrets as compose mounts them (/run/secrets/<name>), here files of a temporary directory.
+    const dir = mkdtempSync(join(tmpdir(), 'compose-secrets-'));
+    const given: Record<string, string> = { postgres_password: 'pw0123456789', acme_api_key: 'k'.repeat(40), acme_widget_secret: 'w'.repeat(40) };
+    for (const name of bff!.secrets!) writeFileSync(join(dir, name), `${given[name]}\n`);
+    const text = read(source!).replaceAll('${file:/run/secrets/', `\${file:${dir}/`);
+    const config = parseConfig(JSON.parse(text), { ...env, NODE_ENV: 'production' });
+    expect(config.database).toBe('postgres://ca:pw0123456789@postgres:5432/ca');
     expect(config.listen).toEqual({ host: '0.0.0.0', port: 8787 });
-    expect(config.tenants['acme']?.apiKeys).toEqual([given['ACME_API_KEY']]);
+    expect(config.tenants['acme']?.apiKeys).toEqual([given['acme_api_key']]);
+    expect(config.metrics.listen?.port).toBe(9464); // /metrics is not on the public listener
   });
 
-  it('documents every variable it requires in docs/operations.md, which the README links', () => {
+  it('passes every secret as a file, never as an environment value', () => {
+    const secrets = compose.secrets ?? {};
+    expect(Object.keys(secrets).sort()).toEqual(['acme_api_key', 'acme_widget_secret', 'postgres_password']);
+    for (const s of Object.values(secrets)) expect(s.file).toMatch(/^\.\/secrets\//);
+    for (const [name, service] of Object.entries(compose.services)) {
+      for (const [k, v] of Object.entries(service.environment ?? {})) {
+        if (/PASSWORD|SECRET|KEY|TOKEN/i.test(k)) expect(k, `${name}.${k}`).toMatch(/_FILE$/);
+        expect(v, `${name}.${k}`).not.toMatch(/\$\{\w*(PASSWORD|SECRET|KEY|TOKEN)\w*/i);
+      }
+    }
+    expect(compose.services['postgres']?.environment?.['POSTGRES_PASSWORD_FILE']).toBe('/run/secrets/postgres_password');
+    const deployed = read('deploy/bff.config.json');
+    for (const name of compose.services['bff']!.secrets!) expect(deployed).toContain(`\${file:/run/secrets/${name}}`);
+    // Secrets stay out of the image and out of git.
+    expect(read('.dockerignore').split('\n')).toContain('secrets');
+    expect(read('.gitignore').split('\n')).toContain('secrets/');
+  });
+
+  it('documents every secret file and variable it uses in docs/operations.md, which the README links', () => {
     const operations = read('docs/operations.md');
     const deployment = operations.slice(operations.indexOf('## Deployment'));
-    const required = [...read('compose.yaml').matchAll(/\$\{(\w+):\?/g)].map((m) => m[1]!);
-    expect(required.length).toBeGreaterThan(0);
-    for (const name of new Set(required)) expect(deployment).toContain(name);
+    const variables = [...read('compose.yaml').matchAll(/\$\{(\w+)(?::[-?])/g)].map((m) => m[1]!);
+    for (const name of new Set([...variables, ...Object.keys(compose.secrets ?? {})])) expect(deployment).toContain(name);
     expect(read('README.md')).toContain('docs/operations.md#deployment');
   });
 

@@ -52,6 +52,41 @@ describe('config', () => {
     expect(() => parseConfig(base(), { ACME_API_KEY: 'a'.repeat(20) })).toThrow(/^tenants\.acme\.widgetKeys\.k1: environment variable ACME_WIDGET_SECRET is not set$/);
   });
 
+  it('fills ${file:PATH} with the file without its trailing line break, once: a value filled in is not read again', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-secret-'));
+    writeFileSync(join(dir, 'api_key'), `${'f'.repeat(24)}\n`);
+    writeFileSync(join(dir, 'widget'), `${'s'.repeat(40)}\r\n`);
+    const c = base();
+    c.tenants.acme.apiKeys = [`\${file:${join(dir, 'api_key')}}`];
+    c.tenants.acme.widgetKeys.k1 = `\${file:${join(dir, 'widget')}}`;
+    (c as Record<string, unknown>).database = `postgres://ca:\${file:${join(dir, 'api_key')}}@db:5432/ca`;
+    const parsed = parseConfig(c, {});
+    expect(parsed.tenants.acme!.apiKeys).toEqual(['f'.repeat(24)]);
+    expect(parsed.tenants.acme!.widgetKeys).toEqual({ k1: 's'.repeat(40) });
+    expect(parsed.database).toBe(`postgres://ca:${'f'.repeat(24)}@db:5432/ca`);
+    // An environment value that looks like a file reference stays as it is.
+    const literal = `\${file:${join(dir, 'api_key')}}`;
+    expect(parseConfig(base(), { ...env, ACME_API_KEY: literal }).tenants.acme!.apiKeys).toEqual([literal]);
+  });
+
+  it('names the field whose secret file cannot be read, with the path and never a value', () => {
+    const c = base();
+    c.tenants.acme.apiKeys = ['${file:/run/secrets/nonexistent_acme_api_key}'];
+    expect(() => parseConfig(c, env)).toThrow(/^tenants\.acme\.apiKeys\[0\]: cannot read secret file \/run\/secrets\/nonexistent_acme_api_key \(ENOENT\)$/);
+  });
+
+  it('refuses to serve /metrics publicly in production (NODE_ENV=production): metrics.token or metrics.listen is required', () => {
+    const production = { ...env, NODE_ENV: 'production' };
+    expect(() => parseConfig(base(), production)).toThrow(/^metrics: NODE_ENV is production and GET \/metrics would be public/);
+    expect(parseConfig({ ...base(), metrics: { token: 'm'.repeat(16) } }, production).metrics.token).toBe('m'.repeat(16));
+    expect(parseConfig({ ...base(), metrics: { listen: { port: 9464 } } }, production).metrics.listen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(parseConfig(base(), { ...env, NODE_ENV: 'development' }).metrics).toEqual({});
+    const r = runBff({ ...base(), database: 'embedded:__DIR__/data' }, { NODE_ENV: 'production' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^metrics: NODE_ENV is production/m);
+    expect(existsSync(join(r.dir, 'data'))).toBe(false);
+  });
+
   it('refuses one API key in two tenants', () => {
     const c = base() as { tenants: Record<string, unknown> };
     c.tenants.beta = { ...(c.tenants.acme as object), name: 'Beta', packages: [] };
@@ -82,12 +117,12 @@ describe('config', () => {
   });
 
   /** Runs the BFF command on a config file written to a fresh directory; the directory holds `data/` for embedded stores. */
-  function runBff(config: object): { status: number | null; stderr: string; dir: string } {
+  function runBff(config: object, extraEnv: Record<string, string> = {}): { status: number | null; stderr: string; dir: string } {
     const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(config).replaceAll('__DIR__', dir));
     const root = resolve(import.meta.dirname, '../../..');
     const r = spawnSync(process.execPath, [join(root, 'scripts/bff.mjs'), '--config', join(dir, 'bad.json')], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, ...env, ...extraEnv },
       encoding: 'utf8',
       timeout: 60_000,
     });

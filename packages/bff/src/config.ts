@@ -188,15 +188,34 @@ export class ConfigError extends Error {
 
 type Path = (string | number)[];
 
+/** A `${env:…}` or `${file:…}` reference that could not be filled in, reported with the file's other problems. */
+export interface Unfilled {
+  path: Path;
+  /** The variable's name, or the file's path. */
+  name: string;
+  /** What is wrong, when it is not an unset variable. */
+  problem?: string;
+}
+
 /**
- * Replaces `${env:NAME}` anywhere in string values. A missing variable is left as written and added to `missing`
- * (path and name), so every one is reported together with the file's other problems.
+ * Replaces `${env:NAME}` (an environment variable) and `${file:PATH}` (the contents of a file, without its trailing
+ * line breaks: a Docker or Kubernetes secret such as `/run/secrets/acme_api_key`; a relative path is from the working
+ * directory) anywhere in string values, in one pass: a value filled in is not read again. One that cannot be filled in
+ * is left as written and added to `missing`, so every one is reported together with the file's other problems.
  */
-export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: Path = [], missing: { path: Path; name: string }[] = []): unknown {
+export function substituteEnv(value: unknown, env: NodeJS.ProcessEnv, path: Path = [], missing: Unfilled[] = []): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g, (written, name: string) => {
-      const v = env[name];
-      if (v === undefined) missing.push({ path, name });
+    return value.replace(/\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}|\$\{file:([^}]+)\}/g, (written, name: string | undefined, file: string | undefined) => {
+      if (file !== undefined) {
+        try {
+          return readFileSync(resolve(file), 'utf8').replace(/[\r\n]+$/, '');
+        } catch (err) {
+          missing.push({ path, name: file, problem: `cannot read secret file ${file} (${(err as NodeJS.ErrnoException).code ?? 'unreadable'})` });
+          return written;
+        }
+      }
+      const v = env[name!];
+      if (v === undefined) missing.push({ path, name: name! });
       return v ?? written;
     });
   }
@@ -249,10 +268,14 @@ function issueLines(issue: z.core.$ZodIssue): string[] {
 
 /** Validates an already-parsed config object; a ConfigError lists every problem found, one per line. */
 export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = process.env): Config {
-  const missing: { path: Path; name: string }[] = [];
+  const missing: Unfilled[] = [];
   const substituted = substituteEnv(raw, env, [], missing);
-  const lines = missing.map((m) => `${formatPath(m.path)}: environment variable ${m.name} is not set`);
+  const lines = missing.map((m) => `${formatPath(m.path)}: ${m.problem ?? `environment variable ${m.name} is not set`}`);
   const parsed = Config.safeParse(substituted);
+  // Production (NODE_ENV=production, as the container image sets it) never serves metrics to anyone who asks.
+  if (parsed.success && env['NODE_ENV'] === 'production' && !parsed.data.metrics.token && !parsed.data.metrics.listen) {
+    lines.push('metrics: NODE_ENV is production and GET /metrics would be public on the main listener: set metrics.token or metrics.listen');
+  }
   if (parsed.success && lines.length === 0) return parsed.data;
   const unset = new Set(missing.map((m) => formatPath(m.path)));
   for (const issue of parsed.error?.issues ?? []) {
