@@ -38,7 +38,6 @@ describe('a retried placement looks first', () => {
       packages: [{ id: 'b1', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' }],
       factories: { berke: lossyBerke },
       placeRetryDelay: 1,
-      placeRetryDelayMax: 1,
     });
     const token = await t.token({ role: 'recruiter', candidateId: 'lost-berke-1' });
     const order = await t.order('b1', { token });

@@ -24,7 +24,6 @@ describe('a pymetrics answer we cannot use', () => {
       packages: [PKG],
       placeRetryLimit: 3,
       placeRetryDelay: 1,
-      placeRetryDelayMax: 1,
     });
     return { sandbox, t };
   }
