@@ -3,6 +3,7 @@
 import { sandboxModuleList, type TenantSetup, type VendorSandbox } from '@ca/sandboxes';
 import { jwtVerify } from 'jose';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,42 @@ describe('ca (operator CLI)', () => {
     expect(r.stderr).toContain('tenants.acme.widgetKeys.k1');
   });
 
+  it('lists every problem of a broken config at once, as the BFF itself does at start', async () => {
+    const broken = {
+      publicUrl: 'http://127.0.0.1:8787',
+      lisen: { port: 8787 },
+      tenants: {
+        acme: {
+          name: 'Acme',
+          allowedOrigin: ['http://localhost:3000'],
+          allowedOrigins: ['http://LOCALHOST:3000/', 'http://localhost:3000/app'],
+          apiKeys: ['${env:CLI_TEST_UNSET_KEY}'],
+          widgetKeys: { k1: 'short' },
+          vendors: { berke: { baseUrl: 'http://127.0.0.1:1/api', apiToken: 't', pollIntervalSecs: 60 } },
+        },
+      },
+    };
+    await writeFile(file('broken.json'), JSON.stringify(broken, null, 2));
+    const r = await ca('check', '--config', file('broken.json'));
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n').sort()).toEqual(
+      [
+        `${file('broken.json')}: invalid configuration`,
+        'lisen: unknown key "lisen"; did you mean "listen"?',
+        'tenants.acme.allowedOrigin: unknown key "allowedOrigin"; did you mean "allowedOrigins"?',
+        'tenants.acme.allowedOrigins[1]: "http://localhost:3000/app" is not an origin: write scheme, host and optional port only, such as https://ats.example.com or http://localhost:3000',
+        'tenants.acme.apiKeys[0]: environment variable CLI_TEST_UNSET_KEY is not set',
+        'tenants.acme.widgetKeys.k1: must be at least 32 characters',
+        'tenants.acme.vendors.berke.pollIntervalSecs: unknown key "pollIntervalSecs"; did you mean "pollIntervalSeconds"?',
+      ].sort(),
+    );
+    await writeFile(file('syntax.json'), '{\n  "publicUrl": "http://x",\n  "tenants": {,\n}');
+    const s = await ca('check', '--config', file('syntax.json'));
+    expect(s.code).toBe(2);
+    expect(s.stderr).toContain(`${file('syntax.json')} is not valid JSON: line 3, column 15: Expected property name or '}'`);
+  });
+
   it('probes each vendor with its credentials: pymetrics echo, signed reads for Mettl and Berke, nothing to call at PSI', async () => {
     for (const s of Object.values(sandboxes)) s.resetCalls();
     const r = await ca('probe', '--config', file('good.json'));
@@ -102,6 +139,23 @@ describe('ca (operator CLI)', () => {
     const only = await ca('probe', '--config', file('wrong.json'), '--vendor', 'pymetrics');
     expect(only.code).toBe(0);
     expect(only.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the host and the network error of a vendor it cannot reach', async () => {
+    const closed = await new Promise<number>((ok) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => ok(port));
+      });
+    });
+    const vendors = goodVendors() as Record<string, Record<string, unknown>>;
+    vendors['berke'] = { ...vendors['berke'], baseUrl: `http://127.0.0.1:${closed}/api` };
+    vendors['mettl'] = { ...vendors['mettl'], baseUrl: 'https://vendor.nonexistent.invalid/v2' };
+    const r = await ca('probe', '--config', await writeConfig('unreachable.json', vendors), '--timeout-ms', '15000');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^FAILED acme/berke +Berke .* · 127\\.0\\.0\\.1:${closed}: ECONNREFUSED 127\\.0\\.0\\.1:${closed} `, 'm'));
+    expect(r.stdout).toMatch(/^FAILED acme\/mettl +.* · vendor\.nonexistent\.invalid: (ENOTFOUND|EAI_AGAIN) vendor\.nonexistent\.invalid /m);
+    expect(r.stdout).toMatch(/^ok +acme\/pymetrics/m);
   });
 
   it('mints a widget token the BFF would accept', async () => {

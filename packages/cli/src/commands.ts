@@ -4,6 +4,7 @@ import { ConfigError, createVendorHost, loadCheckedConfig, vendorModules, Vendor
 import { mintWidgetToken } from '@ca/shared/server';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { whereItFailed } from './reach.js';
 
 export interface Output {
   out(line: string): void;
@@ -61,7 +62,7 @@ export async function probe(opts: { config: string; tenant?: string; vendor?: st
   try {
     const entries = adapters.all().filter((e) => (!opts.tenant || e.tenantId === opts.tenant) && (!opts.vendor || e.vendor === opts.vendor));
     if (entries.length === 0) throw new UsageError('No configured vendor matches --tenant/--vendor.');
-    for (const { tenantId, vendor, adapter } of entries) {
+    for (const { tenantId, vendor, adapter, ctx } of entries) {
       const started = performance.now();
       const done = (outcome: ProbeResult['outcome'], detail: string) =>
         results.push({ tenant: tenantId, vendor, outcome, detail, ms: Math.round(performance.now() - started) });
@@ -75,7 +76,7 @@ export async function probe(opts: { config: string; tenant?: string; vendor?: st
         done('ok', said);
       } catch (err) {
         const detail = err instanceof VendorError ? `${err.message} (${err.code}${err.vendorCode ? `, vendor code ${err.vendorCode}` : ''})` : String((err as Error).message ?? err);
-        done('failed', detail);
+        done('failed', `${detail} · ${await whereItFailed(err, ctx.config)}`);
       }
     }
   } finally {
