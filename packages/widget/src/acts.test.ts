@@ -3,7 +3,13 @@
 import { waitUntil } from '@open-wc/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startRealBff, type RealBff } from '../testing/real-bff.js';
+import { actionMessages } from './acts.js';
 import './candidate-assessment.js';
+import ar from './locales/acts-ar.js';
+import de from './locales/acts-de.js';
+import es from './locales/acts-es.js';
+import fr from './locales/acts-fr.js';
+import hi from './locales/acts-hi.js';
 import type { CandidateAssessment } from './candidate-assessment.component.js';
 
 let bff: RealBff;
@@ -69,5 +75,24 @@ describe('recruiter actions in the widget', () => {
     await waitUntil(() => text(cancel()) === 'Annuler', `the cancel button is not in French: "${text(cancel())}"`, { timeout: 30_000 });
     el.setAttribute('lang', 'de');
     await waitUntil(() => text(cancel()) === 'Abbrechen', `the cancel button did not follow to German: "${text(cancel())}"`, { timeout: 30_000 });
+    // What the action did is said in German too, not in the BFF's English (the in-memory vendor has no cancel call).
+    const confirm = window.confirm;
+    window.confirm = () => true;
+    try {
+      cancel()!.click();
+      const note = () => text(el!.shadowRoot!.querySelector('[part=action-note]'));
+      await waitUntil(() => note() !== '', 'no note after cancelling', { timeout: 10_000 });
+      expect(note()).toBe('Hier storniert; der Anbieter wurde nicht gebeten, den Test zurückzuziehen.');
+    } finally {
+      window.confirm = confirm;
+    }
+  });
+
+  it('has every line in every language: the buttons, then what an action did and why it failed', async () => {
+    for (const [lang, chunk] of Object.entries({ ar, de, es, fr, hi })) {
+      const lines = chunk.split('\n');
+      expect(lines.length, lang).toBe(Object.keys(actionMessages).length + 10); // acts.ts: 6 outcomes, 3 error codes, 1 failure
+      expect(lines.filter((l) => !l.trim()), lang).toEqual([]);
+    }
   });
 });

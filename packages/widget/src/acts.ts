@@ -1,7 +1,8 @@
 // The recruiter's actions on an order (cancel, send the invitation again, new attempt), loaded on demand by the
 // recruiter view as its own chunk so the core bundle stays in budget. Imports nothing but its words: the element
 // hands over Lit's `html` and its API caller. Its words come in the widget's language (a small chunk per language,
-// loaded once it is shown in that language); the BFF's `message` says what the vendor did, in English.
+// loaded once it is shown in that language), what an action did and why it failed too; in English the row shows the
+// BFF's own `message`, which also names the vendor's call.
 import type { TemplateResult } from 'lit';
 import type { ActionResponse, Order, OrderStatus, Package } from '@ca/shared';
 
@@ -11,12 +12,10 @@ interface Api {
 }
 type Action = 'cancel' | 'remind' | 'retake';
 
-/** Which actions fit a status (the BFF checks again). */
-const FITS: Record<Action, readonly OrderStatus[]> = {
-  cancel: ['requested', 'invited', 'scheduled', 'in_progress'],
-  remind: ['invited', 'scheduled', 'in_progress'],
-  retake: ['completed', 'scored', 'expired', 'cancelled', 'no_show', 'excused', 'failed'],
-};
+/** Open statuses: cancel fits them (remind too, once the candidate is invited), retake fits every other (the BFF checks again). */
+const OPEN: readonly OrderStatus[] = ['requested', 'invited', 'scheduled', 'in_progress'];
+const ACTIONS: readonly Action[] = ['cancel', 'remind', 'retake'];
+const fits = (a: Action, s: OrderStatus): boolean => (a === 'retake' ? !OPEN.includes(s) : OPEN.includes(s) && (a === 'cancel' || s !== 'requested'));
 
 /** The English message table of this chunk. */
 export const actionMessages = {
@@ -28,8 +27,16 @@ export const actionMessages = {
   link: 'Send the candidate this link:',
 };
 
-type Words = typeof actionMessages;
-const KEYS = Object.keys(actionMessages) as (keyof Words)[];
+/**
+ * What an action did or why it failed, in another language: the lines after the buttons' words in each language's
+ * chunk, in this order: cancelled at the vendor, cancelled here only, the vendor sent the invitation again, the vendor
+ * sends no reminders itself, a new attempt was ordered, already done, then the words for these error codes, then a
+ * failure without words. English has none: it shows the BFF's own sentence, which also names the vendor's call.
+ */
+const CODES = ['action_unavailable', 'vendor_rejected', 'vendor_unavailable'];
+
+type Words = typeof actionMessages & { more?: string[] };
+const KEYS = Object.keys(actionMessages) as (keyof typeof actionMessages)[];
 
 /** The other languages' words, one small chunk each (dist/widget/i18n/acts-<lang>-<hash>.js). */
 const CHUNKS: Record<string, () => Promise<{ default: string }>> = {
@@ -40,7 +47,7 @@ const CHUNKS: Record<string, () => Promise<{ default: string }>> = {
   hi: () => import('./locales/acts-hi.js'),
 };
 /** Per language, its words once loaded (English until then, and for good after a failed load). */
-const words = new Map<string, Words>([['en', actionMessages]]);
+const words: Record<string, Words> = { en: actionMessages };
 
 /** The language the element shows (its rendered `lang`), as a primary subtag. */
 const shownLanguage = (host: object): string =>
@@ -65,24 +72,24 @@ const rand = () => Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) =>
 export default function orderActions(host: { requestUpdate(): void }, html: Html, api: Api) {
   /** The language the element showed when this last rendered; its words, English until they are here. */
   let lang = 'en';
-  const said = () => words.get(lang) ?? actionMessages;
+  const said = () => words[lang] ?? actionMessages;
   /** Follows the language the element shows now: its words are loaded once, then the row renders again. */
   function follow(): void {
     const want = shownLanguage(host);
     if (want === lang) return;
     lang = want;
-    if (!words.has(want) && want in CHUNKS) {
-      words.set(want, actionMessages); // one load per language, even a failed one
+    if (!(want in words) && want in CHUNKS) {
+      words[want] = actionMessages; // one load per language, even a failed one
       CHUNKS[want]!().then(({ default: lines }) => {
         const v = lines.split('\n');
-        words.set(want, Object.fromEntries(KEYS.map((k, i) => [k, v[i] || actionMessages[k]])) as Words);
+        words[want] = { ...(Object.fromEntries(KEYS.map((k, i) => [k, v[i] || actionMessages[k]])) as typeof actionMessages), more: v.slice(KEYS.length) };
         if (lang === want) host.requestUpdate();
       }, () => {});
     }
     host.requestUpdate();
   }
   /** Per order: the running action, the last outcome, and one Idempotency-Key per intent (a retry repeats nothing). */
-  const state = new Map<string, { busy?: Action; note?: string; url?: string; err?: string; keys: Partial<Record<Action, string>> }>();
+  const state = new Map<string, { busy?: Action; done?: ActionResponse; url?: string; err?: { code?: unknown; message?: string }; keys: Partial<Record<Action, string>> }>();
   const of = (id: string) => state.get(id) ?? (state.set(id, { keys: {} }), state.get(id)!);
   queueMicrotask(() => host.requestUpdate()); // the element renders the buttons once this is in place
 
@@ -90,21 +97,29 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
     const s = of(o.id);
     if (s.busy || (a === 'cancel' && !confirm(said().confirmCancel))) return;
     s.keys[a] ??= rand();
-    Object.assign(s, { busy: a, note: '', url: '', err: '' });
+    Object.assign(s, { busy: a, done: undefined, url: '', err: undefined });
     host.requestUpdate();
     try {
       const r = await api.call<ActionResponse>('POST', `/v1/orders/${encodeURIComponent(o.id)}/${a}`, undefined, { 'Idempotency-Key': s.keys[a]! });
-      s.note = r.message;
+      s.done = r;
       s.url = r.sentBy === 'ats' ? webUrl(r.url) : '';
       delete s.keys[a];
     } catch (err) {
-      // The BFF's own sentence (e.g. "PSI offers no way to send the invitation again"), or the failure's code.
-      s.err = (err as Error).message || String((err as { code?: string }).code ?? err);
+      s.err = (err ?? {}) as object; // a Failure: its code, and the BFF's sentence as its message
     } finally {
       s.busy = undefined;
       host.requestUpdate();
     }
   }
+
+  /** What the action did: our words for its outcome where the language has them, else the BFF's sentence. */
+  const outcome = (r: ActionResponse, m: Words): string =>
+    m.more?.[!r.changed ? 5 : r.action === 'cancel' ? (r.vendorCall ? 0 : 1) : r.action === 'remind' ? (r.sentBy === 'ats' ? 3 : 2) : 4] || r.message;
+  /** Why it failed: our words for the code where the language has them, else the BFF's sentence (e.g. "PSI offers no way…"). */
+  const failure = (e: { code?: unknown; message?: string }, m: Words): string => {
+    const i = CODES.indexOf(e.code as string);
+    return (i < 0 ? '' : m.more?.[6 + i]) || e.message || m.more?.[9] || String(e.code ?? e);
+  };
 
   return (o: Order): TemplateResult => {
     queueMicrotask(follow); // after this render has set the element's `lang`
@@ -112,15 +127,15 @@ export default function orderActions(host: { requestUpdate(): void }, html: Html
     const s = of(o.id);
     // The element's catalog says what the order's vendor offers (no "send again" where the vendor cannot).
     const offered = (host as { packages?: readonly Package[] }).packages?.find((p) => p.id === o.packageId)?.actions;
-    const acts = (Object.keys(FITS) as Action[]).filter((a) => FITS[a].includes(o.status) && (!offered || offered.includes(a)));
+    const acts = ACTIONS.filter((a) => fits(a, o.status) && (!offered || offered.includes(a)));
     return html`<div part="order-actions" class="actions">
       ${acts.map(
         (a) => html`<button type="button" part=${`action-${a}`} class="btn quiet" aria-disabled=${s.busy ? 'true' : 'false'} @click=${() => void run(o, a)}>
           ${s.busy === a ? m.working : m[a]}
         </button>`,
       )}
-      ${s.note ? html`<p part="action-note" role="status">${s.note}${s.url ? html` ${m.link} <a href=${s.url} target="_blank" rel="noopener noreferrer">${s.url}</a>` : ''}</p>` : ''}
-      ${s.err ? html`<p class="err" role="alert">${s.err}</p>` : ''}
+      ${s.done ? html`<p part="action-note" role="status">${outcome(s.done, m)}${s.url ? html` ${m.link} <a href=${s.url} target="_blank" rel="noopener noreferrer">${s.url}</a>` : ''}</p>` : ''}
+      ${s.err ? html`<p class="err" role="alert">${failure(s.err, m)}</p>` : ''}
     </div>`;
   };
 }
