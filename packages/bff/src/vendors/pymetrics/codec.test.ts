@@ -151,9 +151,9 @@ describe('pymetrics codec against hostile or odd input', () => {
     ).toThrow(/order_id/);
   });
 
-  it('rejects a candidate link that is not http(s)', () => {
-    expect(() =>
-      parseOrderResponse(envelope('<tns:request_assessment_orderResponse><tns:request_assessment_orderResult><s1:success>true</s1:success><s1:order_id>1</s1:order_id><s1:assessment_url>javascript:alert(1)</s1:assessment_url></tns:request_assessment_orderResult></tns:request_assessment_orderResponse>')),
-    ).toThrow(PymetricsWireError);
+  it('refuses a candidate link that is not http(s) and keeps the order id it came with (a retry would order again)', () => {
+    const res = parseOrderResponse(envelope('<tns:request_assessment_orderResponse><tns:request_assessment_orderResult><s1:success>true</s1:success><s1:order_id>1</s1:order_id><s1:assessment_url>javascript:alert(1)</s1:assessment_url></tns:request_assessment_orderResult></tns:request_assessment_orderResponse>'));
+    expect(res).toEqual({ success: true, order_id: '1', refusedAssessmentUrl: true });
+    expect(res.assessment_url).toBeUndefined();
   });
 });
