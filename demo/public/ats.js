@@ -22,6 +22,7 @@ if (panel) {
   };
   let busy = false;
   let again = false;
+  let waitingTimer;
 
   const el = (tag, attrs = {}, ...children) => {
     const node = document.createElement(tag);
@@ -54,14 +55,32 @@ if (panel) {
             { class: 'sim-order', dataset: { order: o.id, vendor: o.vendor } },
             el('p', { class: 'sim-title' }, el('strong', {}, o.packageName), ` · ${o.vendor}`),
             el('p', { class: 'muted small' }, `${STATUS[o.status] ?? o.status}${o.vendorStatus ? ` (vendor: ${o.vendorStatus})` : ''}`),
+            // What the presenter presses next (the server derives it from the vendor's steps and the order's status).
+            el('p', { class: 'sim-next small', id: `next-${o.id}`, dataset: { next: o.next.step?.id ?? '' } }, o.next.hint),
             el(
               'div',
               { class: 'sim-actions', role: 'group', 'aria-label': `Simulate ${o.packageName}` },
-              ...o.actions.map((a) => el('button', { type: 'button', class: 'small', dataset: { order: o.id, action: a.id } }, a.label)),
+              ...o.actions.map((a) =>
+                el(
+                  'button',
+                  {
+                    type: 'button',
+                    class: a.id === o.next.step?.id ? 'small next' : 'small',
+                    dataset: { order: o.id, action: a.id },
+                    ...(a.id === o.next.step?.id ? { 'aria-describedby': `next-${o.id}` } : {}),
+                  },
+                  a.label,
+                ),
+              ),
             ),
           ),
         ),
       );
+      // Placement changes no status the widget reports: while a vendor has not received an order, look again.
+      if (orders.some((o) => o.next.waiting)) {
+        clearTimeout(waitingTimer);
+        waitingTimer = setTimeout(() => void refresh(), 1000);
+      }
     } catch {
       status.textContent = 'Could not load the assessments to simulate.';
     } finally {

@@ -1,9 +1,10 @@
 // The demo itself, without a browser: its ATS pages carry a strict CSP and no inline script or secret, its token
-// endpoint mints a token for the right candidate and role, the simulation refuses what a sandbox refuses, and a
-// taken port gives a clear message.
+// endpoint mints a token for the right candidate and role, the simulation refuses what a sandbox refuses, its
+// next-step hints walk every vendor's order to a result, and a taken port gives a clear message.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type Demo } from '@ca/demo';
+import { sandboxModuleList } from '@ca/sandboxes';
 
 /** The claims of a JWT, unverified (the BFF verifies; here we only read what the ATS was given). */
 const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown> & { iat: number; exp: number };
@@ -93,6 +94,50 @@ describe('the demo ATS', () => {
     expect((await sim('launch-rockets')).status).toBe(400);
     const list = await (await fetch(`${demo.atsUrl}/ats/simulation?candidate=cand-1003`)).json();
     expect(list).toMatchObject({ orders: [{ id: order.id, vendor: 'pymetrics', actions: expect.arrayContaining([{ id: 'score', label: 'Results released' }]) }] });
+  });
+
+  it("names each order's next simulator step, and following the hints takes every vendor's order to its result", async () => {
+    const apiKey = demo.secrets().find((s) => s.name === 'tenant API key')!.value;
+    const packages = ((await (await fetch(`${demo.bffUrl}/v1/packages`, { headers: { Authorization: `Bearer ${apiKey}` } })).json()) as { packages: { id: string; vendor: string }[] }).packages;
+    type SimOrder = { id: string; vendor: string; status: string; next: { step: { id: string; label: string } | null; hint: string }; actions: { id: string; label: string }[] };
+    const candidate = 'cand-1004';
+    const simOrders = async () => ((await (await fetch(`${demo.atsUrl}/ats/simulation?candidate=${candidate}`)).json()) as { orders: SimOrder[] }).orders;
+    const until = async (id: string, done: (o: SimOrder) => boolean, what: string) => {
+      for (let i = 0; i < 300; i++) {
+        const o = (await simOrders()).find((x) => x.id === id);
+        if (o && done(o)) return o;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`order ${id}: ${what}`);
+    };
+    for (const vendor of [...new Set(packages.map((p) => p.vendor))]) {
+      const packageId = packages.find((p) => p.vendor === vendor)!.id;
+      const placed = await fetch(`${demo.bffUrl}/v1/orders`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ packageId, candidateId: candidate, candidate: { firstName: 'Katherine', lastName: 'Johnson', email: 'katherine.johnson@example.com' } }),
+      });
+      const { order } = (await placed.json()) as { order: { id: string } };
+      // Until the vendor has it, the hint says to wait and the panel asks again; then it names a step (pymetrics:
+      // "pymetrics approves", the step a presenter could not guess).
+      let o = await until(order.id, (x) => x.next.step !== null, `no next step for a new ${vendor} order`);
+      if (vendor === 'pymetrics') expect(o.next).toEqual({ step: { id: 'accept', label: 'pymetrics approves' }, hint: 'Next: “pymetrics approves”.', waiting: false });
+      const pressed: string[] = [];
+      while (o.next.step) {
+        const step = o.next.step.id;
+        expect(o.actions.map((a) => a.id)).toContain(step);
+        pressed.push(step);
+        const res = await fetch(`${demo.atsUrl}/ats/simulation?candidate=${candidate}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ orderId: o.id, action: step }) });
+        expect(res.status, `${vendor} ${step}: ${await res.clone().text()}`).toBe(200);
+        const before = o.status;
+        o = await until(o.id, (x) => x.status !== before, `${vendor}: "${step}" did not move the order on from ${before}`);
+        expect(pressed.length, `${vendor} hints go round in circles: ${pressed.join(' → ')}`).toBeLessThan(8);
+      }
+      // The end of the line: scored where the sandbox has a step after "completed", else completed (PSI sends no score).
+      const scores = sandboxModuleList.find((m) => m.vendor === vendor)!.steps.some((step) => step.next?.includes('completed'));
+      expect([vendor, o.status]).toEqual([vendor, scores ? 'scored' : 'completed']);
+      expect(o.next.hint).toMatch(/^Nothing left to simulate/);
+    }
   });
 
   it('explains a taken port instead of failing obscurely', async () => {

@@ -71,6 +71,9 @@ describe('each vendor, end to end in the browser', () => {
     const sandbox = demo.sandboxes.pymetrics;
     const id = await orderFromWidget(recruiter, 'pym-games');
     await waitForStatus(recruiter, id, 'requested');
+    // The panel names the step a presenter could not guess (the order waits on pymetrics' approval) and marks its button.
+    await expect.poll(() => recruiter.locator(`#next-${id}`).textContent(), { timeout: 15_000 }).toBe('Next: “pymetrics approves”.');
+    expect(await recruiter.locator(`#sim-orders button.next[data-order="${id}"]`).getAttribute('data-action')).toBe('accept');
     await simulate(recruiter, id, 'accept');
     await waitForStatus(recruiter, id, 'invited');
 

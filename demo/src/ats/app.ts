@@ -189,7 +189,8 @@ function simulationRoutes(app: Hono, { deps, byId, bff }: Ats): void {
           packageName: o.packageName,
           status: o.status,
           vendorStatus: o.vendorStatus,
-          actions: deps.simulator.actions(o.vendor),
+          actions: deps.simulator.actions(o.vendor).map(({ id, label }) => ({ id, label })),
+          next: deps.simulator.next(o),
         })),
       }, 200, { 'Cache-Control': 'no-store' });
     } catch (err) {
