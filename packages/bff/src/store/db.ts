@@ -197,22 +197,31 @@ async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Pro
     client.release();
   }
   const listeners = new Set<() => Promise<void>>();
+  const listen: Database['listen'] = async (channel, onNotify, onReconnect) => {
+    const stop = await listenOn(target, channel, { onNotify, onReconnect, onError }, () => listeners.delete(stop));
+    listeners.add(stop);
+    return stop;
+  };
   return {
     kind: 'postgres',
     jobSchema: schema ? `${schema}_jobs` : 'pgboss',
     query<T>(text: string, params?: unknown[]) {
       return poolQuery<T>(pool, text, params);
     },
-    boss: bossOf(pool),
+    // With `listen`, pg-boss's workers are woken by the NOTIFY of a job sent and poll only as a backstop
+    // (jobs/queue.ts POLLING); without it each polled every second, on every replica.
+    boss: {
+      ...bossOf(pool),
+      async listen(channel, onNotification, onReconnect) {
+        const stop = await listen(channel, onNotification, onReconnect);
+        return { close: stop };
+      },
+    },
     transaction: (fn) => poolTransaction(pool, fn, onError),
     async exec(text) {
       await pool.query(text);
     },
-    async listen(channel, onNotify, onReconnect) {
-      const stop = await listenOn(target, channel, { onNotify, onReconnect, onError }, () => listeners.delete(stop));
-      listeners.add(stop);
-      return stop;
-    },
+    listen,
     async close() {
       await Promise.all([...listeners].map((s) => s()));
       await pool.end();
