@@ -25,7 +25,11 @@ export interface SseHubOptions {
   heartbeatMs?: number;
   /** A client whose unsent bytes exceed this is dropped; it reconnects and resumes from the log. */
   maxBufferedBytes?: number;
-  /** Safety poll for a missed NOTIFY (listener reconnecting). */
+  /**
+   * Safety poll for a missed NOTIFY. A lost PostgreSQL listener already looks again once it is back; PGlite's
+   * notifications never leave the process. Default 15 s on PostgreSQL, 60 s on PGlite: each poll is a statement an
+   * idle BFF pays (docs/benchmarks.md#idle).
+   */
   safetyPollMs?: number;
   /** Replays reading the log at once; the rest wait their turn (they share the database with live fan-out). */
   concurrentReplays?: number;
@@ -51,7 +55,7 @@ export function createSseHub(opts: SseHubOptions) {
       await follower.start();
       timers.push(
         setInterval(clients.ping, opts.heartbeatMs ?? 20_000).unref(),
-        setInterval(follower.kick, opts.safetyPollMs ?? 5_000).unref(),
+        setInterval(follower.kick, opts.safetyPollMs ?? (db.kind === 'pglite' ? 60_000 : 15_000)).unref(),
       );
     },
 

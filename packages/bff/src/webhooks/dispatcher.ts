@@ -23,7 +23,10 @@ export interface WebhookDispatcherOptions {
   owner?: string;
   /** Default ATS_DELIVERY_RETRY (tests: a shorter one). */
   retry?: RetryPolicy;
-  /** The safety net for a missed notification or the expired lease of a dead replica; default 5 s. */
+  /**
+   * The safety net for a missed notification or the expired lease of a dead replica; default 5 s on PostgreSQL, 60 s on
+   * PGlite (one process, whose notifications never leave it: only a retry's timer and a notification wake it).
+   */
   safetyPollMs?: number;
   /** How long a lease is kept with nothing to deliver before it is given up; default 2 s. */
   idleReleaseMs?: number;
@@ -45,7 +48,7 @@ interface TenantState extends TenantCursor {
 
 export function createWebhookDispatcher(opts: WebhookDispatcherOptions) {
   const { db, sender, log } = opts;
-  const safetyPollMs = opts.safetyPollMs ?? 5_000;
+  const safetyPollMs = opts.safetyPollMs ?? (db.kind === 'pglite' ? 60_000 : 5_000);
   // A lease kept a little after the last delivery saves a claim per burst of events; given up after, so that another
   // replica may take the tenant (and a stopped or dead one holds nothing).
   const idleReleaseMs = opts.idleReleaseMs ?? 2_000;
