@@ -1,12 +1,13 @@
 // `pnpm bench`: every headline figure next to its floor, measured side by side in one run on this machine,
 // printed as tables and written to docs/benchmarks.json and docs/benchmarks.md. Measures; asserts nothing.
-// Knobs: BENCH_SECTIONS=widget,sse,ingest,api,placement,vendors (default all), BENCH_QUICK=1 (small sizes, a smoke run),
+// Knobs: BENCH_SECTIONS=widget,sse,idle,ingest,api,placement,vendors (default all), BENCH_QUICK=1 (small sizes, a smoke run),
 // BENCH_PG=0 (PGlite only), BENCH_DATABASE_URL, BENCH_CPU_PROF=<dir>, BENCH_PHASE_PROF=<dir> (ingest: one profile per measured phase), BENCH_SQL_TRACE=1 (diagnosis).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { apiLatency, type ApiRow } from './api.js';
+import { idleCost } from './idle.js';
 import { INGEST_CONNECTIONS, INGEST_LEVELS, webhookIngest, type IngestRow } from './ingest.js';
 import { placementThroughput } from './placement.js';
 import { ROOT } from './lib/child.js';
@@ -17,11 +18,11 @@ import { vendorEfficiency } from './vendors.js';
 import { bareLitElement, widgetFiles, type SizeRow } from './widget.js';
 
 const quick = process.env.BENCH_QUICK === '1';
-const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,ingest,api,placement,vendors').split(','));
+const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,idle,ingest,api,placement,vendors').split(','));
 const postgres = process.env.BENCH_PG !== '0';
 const SIZES = quick
-  ? { sseLevels: [200, 500], sseSeconds: 3, ingestOrders: 100, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200, vendorOrders: 100 }
-  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, ingestOrders: 500, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000, vendorOrders: 1000 };
+  ? { sseLevels: [200, 500], sseSeconds: 3, idleSeconds: 5, ingestOrders: 100, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200, vendorOrders: 100 }
+  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, idleSeconds: 20, ingestOrders: 500, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000, vendorOrders: 1000 };
 
 /** One line of the headline table. `higherIsBetter` decides how the ratio reads against the target. */
 interface Headline {
@@ -121,6 +122,40 @@ if (sections.has('sse')) {
   });
   if (rows.some((r) => r.events < SIZES.sseSeconds * 10 * 0.9)) {
     console.log('NOTE: a producer fell behind 10 events/s (the machine was saturated); latencies include that contention.');
+  }
+}
+
+if (sections.has('idle')) {
+  const { rows, skipped } = await idleCost({ seconds: SIZES.idleSeconds, postgres });
+  console.log(`\nIdle: CPU per second over ${SIZES.idleSeconds} s with nothing asked (after 15 s settling), RSS after start (after GC); floors: a plain node:http server, a bare PGlite opened on the same data directory`);
+  console.table(rows);
+  if (skipped) console.log(`PostgreSQL: ${skipped}`);
+  results.idle = { rows, ...(skipped ? { skipped } : {}) };
+  const http = rows.find((r) => r.server === 'node:http')!;
+  const bare = rows.find((r) => r.server === 'bare PGlite');
+  for (const r of rows.filter((x) => x.server === 'bff')) {
+    const cpu = r.idle_cpu_ms_per_s!;
+    headlines.push({
+      figure: `Idle BFF CPU on ${r.database}${r.database === 'PGlite' ? ` (${r.start} data directory)` : ''}`,
+      measured: cpu,
+      floor: http.idle_cpu_ms_per_s!,
+      unit: 'ms/s',
+      ratio: ratio(cpu, http.idle_cpu_ms_per_s!),
+      target: '≤ 5 ms/s',
+      met: cpu <= 5,
+      note: `floor: a plain node:http server; RSS ${r.rss_mb} MB`,
+    });
+    if (r.database !== 'PGlite' || !bare) continue;
+    headlines.push({
+      figure: `BFF RSS after start on PGlite, ${r.start === 'fresh' ? 'a fresh data directory (initdb)' : 'an existing data directory'}`,
+      measured: r.rss_mb!,
+      floor: bare.rss_mb!,
+      unit: 'MB',
+      ratio: ratio(r.rss_mb!, bare.rss_mb!),
+      target: '≤ 1.2× floor',
+      met: r.rss_mb! <= 1.2 * bare.rss_mb!,
+      note: 'floor: a bare PGlite opened on the same (existing) data directory in a Node process of its own, after one query',
+    });
   }
 }
 

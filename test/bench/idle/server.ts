@@ -1,0 +1,53 @@
+// Idle cost, server side (a child process): the real BFF started on a database and left alone, a bare PGlite opened
+// on a data directory (the embedded database's own floor), or a plain node:http server (the idle CPU floor).
+import { startTestBff, type TestBff } from '@ca/bff/testing';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ROOT, serve } from '../lib/child.js';
+import { sqlReport, traceSql } from '../lib/sql-trace.js';
+
+let t: TestBff | undefined;
+let bare: { close(): Promise<void> } | undefined;
+let http: Server | undefined;
+
+serve({
+  /** The BFF on `database` (`embedded:<dir>` or a PostgreSQL URL), with the vendor the other benches use. */
+  async bff({ database }: { database: string }) {
+    t = await startTestBff({
+      database,
+      vendors: { psi: { clients: [{ clientId: 'psi-bench', clientSecret: 'psi-bench-client-secret-0123456789' }], schedulingUrl: 'https://psi.example/schedule?e={eligibilityId}' } },
+      packages: [{ id: 'psi-cert', vendor: 'psi' as const, name: 'Certification exam', examCode: 'CERT-1' }],
+    });
+    t.bff.log.level = 'warn';
+    if (process.env.BENCH_SQL_TRACE) traceSql(t.bff.db as never);
+    return { url: t.url };
+  },
+
+  /** PGlite opened on `dataDir` in this process's main thread, as an application embedding it would, nothing else. */
+  async bare({ dataDir }: { dataDir: string }) {
+    // The BFF's own PGlite (the bench's root package does not depend on it).
+    const entry = createRequire(join(ROOT, 'packages/bff/package.json')).resolve('@electric-sql/pglite');
+    const { PGlite } = (await import(pathToFileURL(entry).href)) as { PGlite: { create(o: object): Promise<{ query(s: string): Promise<unknown>; close(): Promise<void> }> } };
+    const db = await PGlite.create({ dataDir });
+    await db.query('SELECT 1');
+    bare = db;
+    return true;
+  },
+
+  async http() {
+    http = createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((r) => http!.listen(0, '127.0.0.1', r));
+    return true;
+  },
+
+  sqlReport: () => sqlReport(),
+
+  async stop() {
+    await t?.stop();
+    await bare?.close();
+    http?.close();
+    return true;
+  },
+});
