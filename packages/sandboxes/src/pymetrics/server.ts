@@ -6,62 +6,27 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listen } from 'soap';
-import { escapeHtml as esc } from '../html.js';
 import { interruptNode } from '../http.js';
-import { StepRefused, type AdvanceContext, type ContractShape, type OutageMode, type VendorSandbox } from '../types.js';
-import { HEADER_CHILD_NS, headerChildNamespace, type HeaderNamespace } from './header.js';
+import type { ContractShape, OutageMode, VendorSandbox } from '../types.js';
+import { createSoapService, type OrderAnswerMode, type SoapRequest } from './handlers.js';
+import { HEADER_CHILD_NS, type HeaderNamespace } from './header.js';
 import { candidatePage as candidateHtml, layout, PAGE_CSP, reportPage as reportHtml } from './pages.js';
-import { envelope, fault, record, SANDBOX_STATUSES, SESSION_EXPIRED, WSDL_FILE, type SandboxStatus } from './wire.js';
+import {
+  createSandboxState,
+  DEFAULT_ASSESSMENTS,
+  type AdvanceOptions,
+  type CallbackDelivery,
+  type SandboxOrder,
+  type SandboxResult,
+  type SandboxStep,
+} from './state.js';
+import { SANDBOX_STATUSES, SESSION_EXPIRED, WSDL_FILE, writeSabotage, type SandboxSabotage, type SandboxStatus } from './wire.js';
 
-export { SANDBOX_STATUSES, SESSION_EXPIRED, type SandboxStatus };
+export { SANDBOX_STATUSES, SESSION_EXPIRED, type SandboxStatus, type SandboxSabotage, type OrderAnswerMode };
+export { SANDBOX_STEPS, type AdvanceOptions, type CallbackDelivery, type SandboxOrder, type SandboxResult, type SandboxStep } from './state.js';
 
-/** Steps the control API and the candidate page understand, and the status each leads to. */
-export const SANDBOX_STEPS = {
-  accept: 'ACCEPTED',
-  register: 'NOT_STARTED',
-  start: 'IN_PROGRESS',
-  complete: 'COMPLETED',
-  fulfil: 'FULFILLED',
-} as const satisfies Record<string, SandboxStatus>;
-/** `score` makes results available for a COMPLETED order (when `autoScore` is off). */
-export type SandboxStep = keyof typeof SANDBOX_STEPS | 'score';
 
-/** Advance knobs: the result an order gets (kept for when results are released). */
-export interface AdvanceOptions extends AdvanceContext {
-  fitscore?: number;
-  band?: string;
-  passed?: boolean;
-}
 
-export interface SandboxResult {
-  fitscore: number;
-  band: string;
-  passed: boolean;
-}
-
-export interface SandboxOrder {
-  orderId: string;
-  externalId: string;
-  assessmentId: string;
-  assessmentType: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  locale: string | null;
-  city: string | null;
-  country: string | null;
-  callbackUrl: string | null;
-  status: SandboxStatus;
-  resultsReady: boolean;
-  result: SandboxResult;
-  createDate: string;
-  inviteUrl: string;
-  reportUrl: string;
-}
-
-export type OrderAnswerMode = 'script-url' | 'lost';
-
-export type SandboxSabotage = 'dtd' | 'entity' | 'malformed' | 'huge' | 'http503' | 'server-fault' | 'hang';
 
 export interface PymetricsSandboxOptions {
   clientId?: string;
@@ -96,12 +61,6 @@ export interface PymetricsSandboxOptions {
   port?: number;
 }
 
-export interface CallbackDelivery {
-  orderId: string;
-  status: SandboxStatus;
-  url: string;
-  outcome: number | 'error';
-}
 
 export interface PymetricsSandbox extends VendorSandbox {
   /** `http://127.0.0.1:<port>` */
@@ -136,45 +95,19 @@ export interface PymetricsSandbox extends VendorSandbox {
   stop(): Promise<void>;
 }
 
-const DEFAULT_ASSESSMENTS = [
-  { id: '33', name: 'Job Assessment', type: 'Games' }, // docs/vendors/pymetrics.md#ordering, list_assessments sample
-  { id: '2019', name: 'Data Scientist', type: 'Games' }, // docs/vendors/pymetrics.md#statuses, get_bulk_status sample
-  { id: '2025', name: 'Video interview', type: 'Video' }, // docs/vendors/pymetrics.md#results: video orders carry evaluation_url
-];
 
-function defaultResult(orderId: string): SandboxResult {
-  const fitscore = 40 + (Number(orderId) * 37) % 60;
-  return {
-    fitscore,
-    band: fitscore >= 80 ? 'Highly Recommend' : fitscore >= 60 ? 'Recommend' : 'Not Recommended',
-    passed: fitscore >= 60,
-  };
-}
-
-interface HeaderArg {
-  RequestHeader?: { session_id?: unknown; client_id?: unknown };
-}
-
-/** The raw request of each SOAP call, for what soap's parsed arguments drop (namespaces). */
-type SoapRequest = http.IncomingMessage;
 
 export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}): Promise<PymetricsSandbox> {
   const clientId = opts.clientId ?? 'sandbox-client';
   const clientSecret = opts.clientSecret ?? `sandbox-secret-${randomBytes(6).toString('hex')}`;
   const sessionSeconds = opts.sessionSeconds ?? 3600;
   const scoreField = opts.scoreField ?? 'fitscore';
-  const autoScore = opts.autoScore ?? true;
   const headerNs = HEADER_CHILD_NS[opts.headerNamespace ?? 'walkthrough'];
   const altered = opts.contractShape === 'altered';
   const rawRequests = new WeakMap<SoapRequest, string>();
   const assessments = opts.assessments ?? DEFAULT_ASSESSMENTS;
-  const sessions = new Map<string, number>();
-  const orders = new Map<string, SandboxOrder>();
-  const byToken = new Map<string, string>();
-  const calls: Record<string, number> = {};
-  const callbacks: CallbackDelivery[] = [];
-  const pendingCallbacks = new Set<Promise<void>>();
-  let nextOrderId = 13263; // the V3 guide's (docs/vendors/pymetrics.md#ordering) first order id
+  const state = createSandboxState({ ...(opts.autoScore === undefined ? {} : { autoScore: opts.autoScore }), ...(opts.callbacks === undefined ? {} : { callbacks: opts.callbacks }) });
+  const { sessions, orders, byToken, calls, callbacks, pendingCallbacks, count, advance } = state;
   let sabotage: { mode: SandboxSabotage; left: number } | null = null;
   let orderAnswer: { mode: OrderAnswerMode; left: number } | null = null;
   let outage: OutageMode = 'none';
@@ -196,208 +129,29 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     `<soap:address location="${endpoint}"/>`,
   );
 
-  const count = (op: string) => {
-    calls[op] = (calls[op] ?? 0) + 1;
-  };
 
-  function checkSession(headers: HeaderArg | undefined, req?: SoapRequest): void {
-    const raw = req ? rawRequests.get(req) : undefined;
-    for (const child of ['session_id', 'client_id']) {
-      const ns = raw === undefined ? headerNs : headerChildNamespace(raw, child);
-      if (ns !== null && ns !== headerNs) throw fault('Client', `RequestHeader ${child} must be in namespace ${headerNs}, not ${ns || '(none)'}`);
-    }
-    const h = headers?.RequestHeader;
-    const sessionId = typeof h?.session_id === 'string' ? h.session_id : '';
-    const expiresAt = sessions.get(sessionId);
-    if (expiresAt === undefined || Date.now() >= expiresAt) {
-      sessions.delete(sessionId);
-      throw fault('Client', SESSION_EXPIRED);
-    }
-    if (h?.client_id !== clientId) throw fault('Client', 'Unknown client_id');
-  }
 
-  function idsOf(args: { order_ids?: { integer?: unknown } } | undefined): string[] {
-    const raw = args?.order_ids?.integer;
-    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    return list.map((v) => String(v).trim());
-  }
 
-  function statusXml(o: SandboxOrder): string {
-    const a = assessments.find((x) => x.id === o.assessmentId);
-    const video = a?.type === 'Video' && (o.status === 'COMPLETED' || o.status === 'FULFILLED');
-    return record('s1:AssessmentStatus', {
-      [altered ? 'state' : 'status']: o.status,
-      order_id: o.orderId,
-      assessment_id: o.assessmentId,
-      assessment_type: o.assessmentType,
-      invite_url: o.status === 'PENDING' ? undefined : o.inviteUrl,
-      evaluation_url: video ? `${url}/video/evaluation/${o.assessmentId}/${o.orderId}/` : undefined,
-    });
-  }
 
-  function notify(o: SandboxOrder): void {
-    if (opts.callbacks === false || !o.callbackUrl) return;
-    const target = o.callbackUrl;
-    const delivery = fetch(target, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ order_id: o.orderId, status: o.status }).toString(),
-      signal: AbortSignal.timeout(5_000),
-    }).then(
-      async (r) => {
-        await r.body?.cancel().catch(() => undefined);
-        callbacks.push({ orderId: o.orderId, status: o.status, url: target, outcome: r.status });
-      },
-      () => {
-        callbacks.push({ orderId: o.orderId, status: o.status, url: target, outcome: 'error' });
-      },
-    );
-    pendingCallbacks.add(delivery);
-    void delivery.finally(() => pendingCallbacks.delete(delivery));
-  }
 
-  function advance(orderId: string, step: SandboxStep, result?: Partial<SandboxResult>): SandboxOrder {
-    const o = orders.get(orderId);
-    if (!o) throw new StepRefused(`no order ${orderId}`);
-    if (result) o.result = { ...o.result, ...result };
-    if (step === 'score') {
-      if (o.status !== 'COMPLETED' && o.status !== 'FULFILLED') throw new StepRefused(`order ${orderId} is ${o.status}, not COMPLETED`);
-      o.resultsReady = true;
-      notify(o);
-      return o;
-    }
-    const target = SANDBOX_STEPS[step];
-    if (!target) throw new StepRefused(`unknown step ${String(step)}`);
-    const from = SANDBOX_STATUSES.indexOf(o.status);
-    const to = SANDBOX_STATUSES.indexOf(target);
-    if (to < from) throw new StepRefused(`order ${orderId} is ${o.status}; cannot go back to ${target}`);
-    if (to === from) return o;
-    o.status = target;
-    if (target === 'FULFILLED' || (target === 'COMPLETED' && autoScore)) o.resultsReady = true;
-    notify(o);
-    return o;
-  }
 
-  const service = {
-    authenticate(args: { client_id?: unknown; client_secret?: unknown }) {
-      count('authenticate');
-      if (args?.client_id !== clientId || args?.client_secret !== clientSecret) {
-        throw fault('Client', 'Authentication failed: unknown client_id or client_secret');
-      }
-      const sessionId = randomBytes(16).toString('hex');
-      sessions.set(sessionId, Date.now() + sessionSeconds * 1000);
-      return {
-        $xml: record('tns:authenticateResult', { session_id: sessionId, expiry_period: sessionSeconds }),
-      };
-    },
-    echo(args: { echo?: unknown }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
-      count('echo');
-      checkSession(headers, req);
-      return { $xml: `<tns:echoResult>${esc(String(args?.echo ?? ''))}</tns:echoResult>` };
-    },
-    list_assessments(_args: unknown, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
-      count('list_assessments');
-      checkSession(headers, req);
-      return {
-        $xml: assessments
-          .map((a) =>
-            record(
-              'tns:list_assessmentResult',
-              altered ? { id: a.id, name: a.name, type: a.type } : { assessment_id: a.id, assessment_name: a.name, assessment_type: a.type },
-            ),
-          )
-          .join(''),
-      };
-    },
-    request_assessment_order(args: { order?: Record<string, unknown> }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
-      count('request_assessment_order');
-      checkSession(headers, req);
-      const f = args?.order ?? {};
-      const str = (k: string) => (f[k] === undefined || f[k] === null ? '' : String(f[k]).trim());
-      const assessment = assessments.find((a) => a.id === str('assessment_id'));
-      if (!assessment) throw fault('Client', `Unknown assessment_id ${str('assessment_id')}`);
-      for (const k of ['external_id', 'first_name', 'last_name', 'email']) {
-        if (!str(k)) throw fault('Client', `${k} is required`);
-      }
-      const orderId = String(nextOrderId++);
-      const token = randomBytes(16).toString('hex');
-      const o: SandboxOrder = {
-        orderId,
-        externalId: str('external_id'),
-        assessmentId: assessment.id,
-        assessmentType: assessment.type,
-        firstName: str('first_name'),
-        lastName: str('last_name'),
-        email: str('email'),
-        locale: str('application_locale') || null,
-        city: str('city') || null,
-        country: str('country') || null,
-        callbackUrl: str('callback_url') || null,
-        status: opts.autoAccept ? 'ACCEPTED' : 'PENDING',
-        resultsReady: false,
-        result: defaultResult(orderId),
-        createDate: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
-        inviteUrl: `${url}/invite/sc.${token}/`,
-        reportUrl: `${url}/results/downloads/assessments/?invite_hash=${token}`,
-      };
-      orders.set(orderId, o);
-      byToken.set(token, orderId);
-      const answer = orderAnswer?.mode;
+  const service = createSoapService(state, {
+    clientId,
+    clientSecret,
+    sessionSeconds,
+    scoreField,
+    headerNs,
+    altered,
+    autoAccept: opts.autoAccept ?? false,
+    assessments,
+    url,
+    rawRequests,
+    takeOrderAnswer() {
+      const mode = orderAnswer?.mode;
       if (orderAnswer && --orderAnswer.left <= 0) orderAnswer = null;
-      if (answer === 'lost') return new Promise<never>(() => {}); // the order exists; its answer never comes
-      return {
-        $xml: record('tns:request_assessment_orderResult', {
-          success: true,
-          order_id: orderId,
-          assessment_url: answer === 'script-url' ? 'javascript:alert(document.domain)' : o.inviteUrl,
-        }),
-      };
+      return mode;
     },
-    get_bulk_status(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
-      count('get_bulk_status');
-      checkSession(headers, req);
-      const found = idsOf(args).flatMap((id) => orders.get(id) ?? []);
-      return { $xml: `<tns:get_bulk_statusResult>${found.map(statusXml).join('')}</tns:get_bulk_statusResult>` };
-    },
-    get_bulk_results(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
-      count('get_bulk_results');
-      checkSession(headers, req);
-      const asked = idsOf(args).flatMap((id) => orders.get(id) ?? []);
-      // docs/vendors/pymetrics.md#results: results of every order sharing an external_id with an asked order, when they have results.
-      const externals = new Set(asked.map((o) => o.externalId));
-      const out = [...orders.values()].filter((o) => externals.has(o.externalId) && o.resultsReady);
-      const xml = out
-        .map((o) =>
-          record('s1:AssessmentResultFullResponse', {
-            create_date: o.createDate,
-            description: assessments.find((a) => a.id === o.assessmentId)?.name,
-            order_id: o.orderId,
-            ...(scoreField === 'band-only' ? {} : { [scoreField]: o.result.fitscore.toFixed(1) }),
-            band: o.result.band,
-            passed: o.result.passed,
-            external_id: o.externalId,
-            assessment_id: o.assessmentId,
-            assessment_type: o.assessmentType,
-          }),
-        )
-        .join('');
-      // docs/vendors/pymetrics.md#results: FULFILLED = "Results have been transferred to requesting partner".
-      for (const o of out) {
-        if (o.status === 'COMPLETED') {
-          o.status = 'FULFILLED';
-          notify(o);
-        }
-      }
-      return { $xml: `<tns:get_bulk_resultsResult>${xml}</tns:get_bulk_resultsResult>` };
-    },
-    get_report(args: { order_id?: unknown }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
-      count('get_report');
-      checkSession(headers, req);
-      const o = orders.get(String(args?.order_id ?? '').trim());
-      if (!o) throw fault('Client', 'Unknown order_id');
-      return { $xml: record('tns:get_reportResult', { report_url: o.reportUrl }) };
-    },
-  };
+  });
 
   await new Promise<void>((resolve, reject) => {
     const soapServer = listen(server, {
@@ -423,7 +177,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     if (outage !== 'none' && new URL(req.url ?? '/', url).pathname.startsWith(servicePath)) {
       if (interruptNode(req, res, outage, hung)) return;
       req.resume();
-      req.on('end', () => sendSabotage('server-fault', res, false));
+      req.on('end', () => writeSabotage('server-fault', res, hung));
       return;
     }
     if (req.method === 'POST' && sabotage && new URL(req.url ?? '/', url).pathname === servicePath) {
@@ -431,44 +185,15 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       sabotage.left -= 1;
       if (sabotage.left <= 0) sabotage = null;
       req.resume();
-      req.on('end', () => sendSabotage(mode, res));
+      req.on('end', () => {
+        count(`sabotage:${mode}`);
+        writeSabotage(mode, res, hung);
+      });
       return;
     }
     for (const l of soapListeners) l.call(server, req, res);
   });
 
-  function sendSabotage(mode: SandboxSabotage, res: http.ServerResponse, counted = true): void {
-    if (counted) count(`sabotage:${mode}`);
-    const xml = { 'content-type': 'text/xml; charset=utf-8' };
-    switch (mode) {
-      case 'dtd': {
-        const lol = '<!ENTITY a0 "lol">' + Array.from({ length: 9 }, (_, i) => `<!ENTITY a${i + 1} "${`&a${i};`.repeat(10)}">`).join('');
-        res.writeHead(200, xml).end(envelope('<tns:echoResponse><tns:echoResult>&a9;</tns:echoResult></tns:echoResponse>', `<!DOCTYPE lolz [${lol}]>`));
-        return;
-      }
-      case 'entity':
-        res.writeHead(200, xml).end(envelope('<tns:echoResponse><tns:echoResult>&xxe;</tns:echoResult></tns:echoResponse>', '<!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'));
-        return;
-      case 'malformed':
-        res.writeHead(200, xml).end(envelope('<tns:get_bulk_statusResponse><s1:status>ACCEPTED<s1:status></tns:get_bulk_statusResponse>'));
-        return;
-      case 'huge':
-        res.writeHead(200, xml);
-        res.end(envelope(`<tns:echoResponse><tns:echoResult>${'x'.repeat(3 * 1024 * 1024)}</tns:echoResult></tns:echoResponse>`));
-        return;
-      case 'http503':
-        res.writeHead(503, { 'content-type': 'text/html' }).end('<html><body>Service Unavailable</body></html>');
-        return;
-      case 'server-fault':
-        res.writeHead(500, xml).end(envelope('<soap11env:Fault><faultcode>soap11env:Server</faultcode><faultstring>Internal Error</faultstring></soap11env:Fault>'));
-        return;
-      case 'hang':
-        hung.add(res);
-        res.writeHead(200, xml);
-        res.write("<?xml version='1.0' encoding='UTF-8'?><soap11env:Envelope");
-        return;
-    }
-  }
 
   async function readBody(req: http.IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
@@ -574,9 +299,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     clientId,
     clientSecret,
     calls: () => ({ ...calls }),
-    resetCalls: () => {
-      for (const k of Object.keys(calls)) delete calls[k];
-    },
+    resetCalls: () => state.resetCalls(),
     orders: () => [...orders.values()],
     order: (id) => orders.get(id),
     async advance(ref, step, o = {}) {

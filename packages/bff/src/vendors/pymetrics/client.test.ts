@@ -139,8 +139,9 @@ describe('pymetrics client against broken or hostile responses', () => {
 });
 
 describe('pymetrics sandbox wire', () => {
+  // The guide's raw samples put RequestHeader's children in the service namespace (docs/vendors/pymetrics.md#request-header).
   beforeEach(async () => {
-    await setup();
+    await setup({ headerNamespace: 'sample' });
   });
 
   it('accepts the documented sample request (pym:request_assessment body element) posted as raw XML', async () => {
