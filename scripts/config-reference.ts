@@ -18,6 +18,7 @@ export const END = '<!-- config-reference:end -->';
 
 /** What each field means, by its path in the rendered tables. Types, defaults and limits come from the schemas. */
 const DESCRIPTIONS: Record<string, string> = {
+  $schema: 'Ignored by the BFF: lets an editor check and complete the file with the JSON Schema shipped as `packages/bff/config.schema.json`.',
   publicUrl: "The BFF's public base URL. Link tickets, vendor callback URLs and return URLs are built from it.",
   listen: 'Where the BFF listens.',
   'listen.host': 'Interface to bind.',
