@@ -1,6 +1,7 @@
 // `npx -y pnpm@10 ca <command> [options]`: parses the command line and runs one command (commands.ts).
 import { parseArgs } from 'node:util';
 import { check, EXIT, oauthSetup, probe, token, UsageError, type Output } from './commands.js';
+import { dev } from './dev.js';
 import { contract } from './contract.js';
 
 const HELP = `candidate-assessment operator CLI
@@ -14,6 +15,10 @@ const HELP = `candidate-assessment operator CLI
   ca token        [--config FILE] [--tenant ID] --candidate ID --role recruiter|candidate
                   [--first-name S] [--last-name S] [--email S] [--actor S] [--ttl SECONDS]
                                                            mint a widget token for manual tests (stdout: the token)
+  ca dev          [--origin URL]... [--port N] [--write FILE] [--webhook URL]
+                                                           integrator mode: a BFF with every vendor sandbox and a tenant
+                                                           your page at --origin may use; prints the API key, endpoints,
+                                                           script tag (--write: also as JSON). docs/integrate.md
   ca oauth-setup  [--config FILE] [--tenant ID] [--show-secrets]
                                                            what to give vendors that call us with OAuth (PSI)
 
@@ -43,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       actor: { type: 'string' },
       ttl: { type: 'string' },
       'show-secrets': { type: 'boolean' },
+      origin: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      write: { type: 'string' },
+      webhook: { type: 'string' },
     },
   });
   const config = v.config ?? process.env['CA_CONFIG'] ?? './bff.config.json';
@@ -69,6 +78,13 @@ async function main(argv: string[]): Promise<number> {
         },
         io,
       );
+    case 'dev': {
+      const port = v.port === undefined ? 8787 : Number(v.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port is 0–65535 (0: any free port)');
+      // Under `pnpm ca`, the working directory is the repository; INIT_CWD is where the command was typed.
+      const cwd = process.env['INIT_CWD'] || process.cwd();
+      return dev({ origins: v.origin ?? [], port, cwd, ...opt('write', v.write), ...opt('webhook', v.webhook) }, io);
+    }
     case 'oauth-setup':
       return oauthSetup({ config, ...opt('tenant', v.tenant), showSecrets: v['show-secrets'] ?? false }, io);
     default:
