@@ -6,11 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertDelivery } from '../store/deliveries.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { testDatabases } from '../../testing/databases.js';
 
-describe('erasure of raw deliveries', () => {
+for (const db of testDatabases()) describe(`erasure of raw deliveries on ${db.name}`, () => {
   let t: TestBff;
   beforeAll(async () => {
-    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'P' }], factories: { berke: createMemoryVendor().factory } });
+    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'P' }], factories: { berke: createMemoryVendor().factory }, database: db.url() });
   });
   afterAll(() => t.stop());
 

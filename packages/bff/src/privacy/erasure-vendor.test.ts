@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { VendorAdapterFactory, VendorOrder } from '../core/vendor-port.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
 import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { testDatabases } from '../../testing/databases.js';
 
 function gatedVendor(o: { hold: boolean; withCancel: boolean }) {
   const mv = createMemoryVendor();
@@ -34,7 +35,7 @@ function gatedVendor(o: { hold: boolean; withCancel: boolean }) {
   return { factory, release: () => release(), started, cancelled, mv };
 }
 
-describe('erasure and the vendor', () => {
+for (const db of testDatabases()) describe(`erasure and the vendor on ${db.name}`, () => {
   let t: TestBff | undefined;
   afterEach(async () => {
     await t?.stop();
@@ -42,7 +43,7 @@ describe('erasure and the vendor', () => {
   });
 
   async function start(v: ReturnType<typeof gatedVendor>) {
-    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }], factories: { berke: v.factory } });
+    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }], factories: { berke: v.factory }, database: db.url() });
     return t;
   }
   const historyOf = (t: TestBff, orderId: string) =>
