@@ -22,13 +22,82 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
 }
 
 /**
- * JSON.parse's complaint with the line and column it points at. V8 names a character offset (`at position 12`);
- * an unexpected end has none, and points past the last character.
+ * Where a JSON text first goes wrong, as a character offset (-1 when it parses). V8 names the offset for some
+ * errors only; for an unexpected token it quotes the text around it instead, which may hold a secret.
  */
+export function syntaxErrorOffset(t: string): number {
+  let i = 0;
+  const fail = (): never => {
+    throw i;
+  };
+  const ws = () => {
+    while (i < t.length && ' \t\n\r'.includes(t[i]!)) i++;
+  };
+  const word = (w: string) => (t.startsWith(w, i) ? (i += w.length) : fail());
+  const string = () => {
+    for (i++; t[i] !== '"'; i++) {
+      if (i >= t.length || t.charCodeAt(i) < 0x20) fail();
+      if (t[i] === '\\') i++;
+    }
+    i++;
+  };
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const number = () => {
+    NUMBER.lastIndex = i;
+    if (!NUMBER.test(t)) fail();
+    i = NUMBER.lastIndex;
+  };
+  const list = (close: string, item: () => void) => {
+    i++;
+    ws();
+    if (t[i] === close) return void i++;
+    for (;;) {
+      item();
+      ws();
+      if (t[i] === close) return void i++;
+      if (t[i] !== ',') fail();
+      i++;
+    }
+  };
+  const value = (): void => {
+    ws();
+    const c = t[i];
+    if (c === '{') {
+      return list('}', () => {
+        ws();
+        if (t[i] !== '"') fail();
+        string();
+        ws();
+        if (t[i] !== ':') fail();
+        i++;
+        value();
+      });
+    }
+    if (c === '[') return list(']', value);
+    if (c === '"') return string();
+    if (c === 't' || c === 'f' || c === 'n') return void word(c === 't' ? 'true' : c === 'f' ? 'false' : 'null');
+    if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
+    fail();
+  };
+  try {
+    value();
+    ws();
+    return i < t.length ? i : -1;
+  } catch (at) {
+    return at as number;
+  }
+}
+
+/** JSON.parse's complaint with the line and column it points at, never quoting the text. */
 export function jsonSyntaxError(text: string, err: Error): string {
   const m = /at position (\d+)/.exec(err.message);
-  const offset = m ? Number(m[1]) : text.length;
+  const found = m ? Number(m[1]) : syntaxErrorOffset(text);
+  const offset = found < 0 ? text.length : found;
   const { line, column } = lineAndColumn(text, offset);
-  const what = err.message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^Unexpected end of JSON input$/, 'Unexpected end of the file');
+  const what = m
+    ? err.message.replace(/\s*(?:in JSON )?at position \d+.*$/s, '')
+    : offset >= text.length
+      ? 'Unexpected end of the file'
+      : `Unexpected token ${JSON.stringify(text[offset])}`;
   return `line ${line}, column ${column}: ${what}`;
 }

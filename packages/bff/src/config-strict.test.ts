@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, configJsonSchema, parseConfig } from './config.js';
-import { didYouMean, formatPath } from './config-errors.js';
+import { didYouMean, formatPath, jsonSyntaxError, syntaxErrorOffset } from './config-errors.js';
 import { validateConfig } from './vendor-host/config-check.js';
 import { vendorModules } from './vendors/registry.js';
 
@@ -115,6 +115,29 @@ describe('reporting', () => {
       ]),
     );
     expect(lines).toHaveLength(7);
+  });
+
+  it('names the line and column of a JSON syntax error, never quoting the text around it (it may hold a secret)', () => {
+    const cases: [string, string][] = [
+      ['{\n  "apiKeys": [ak_secretvalue123]\n}', 'line 2, column 15: Unexpected token "a"'],
+      ['{\n  "a": 1,\n}', "line 3, column 1: Expected double-quoted property name"],
+      ['{"a": [1, 2,]}', 'line 1, column 13: Unexpected token "]"'],
+      ['{"a": "unterminated secret', 'line 1, column 27: Unterminated string'],
+      ['{"a": 1} x', 'line 1, column 10: Unexpected non-whitespace character after JSON'],
+      ['', 'line 1, column 1: Unexpected end of the file'],
+    ];
+    for (const [text, expected] of cases) {
+      const err = (() => {
+        try {
+          JSON.parse(text);
+        } catch (e) {
+          return e as Error;
+        }
+        throw new Error(`parsed: ${text}`);
+      })();
+      expect(jsonSyntaxError(text, err)).toBe(expected);
+    }
+    expect(syntaxErrorOffset('{"a": {"b": [true, false, null, -1.5e3, "x\\"y"]}}')).toBe(-1);
   });
 
   it('writes paths as the file has them', () => {
