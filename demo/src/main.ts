@@ -1,7 +1,7 @@
 // `npx pnpm@10 demo`: starts everything (startDemo), prints the URLs, and stops it all on Ctrl-C / SIGTERM.
 // Ports come from DEMO_BFF_PORT / DEMO_ATS_PORT, the BFF database from DEMO_DATABASE (default an embedded one in
 // ./.data/demo; `memory:` keeps nothing on disk); secrets are made up at start and never printed.
-import { PortInUseError, startDemo } from './demo.js';
+import { PortInUseError, startDemo, type Demo } from './demo.js';
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -14,14 +14,57 @@ function portFromEnv(name: string, fallback: number): number {
   return n;
 }
 
+/**
+ * Stops everything on Ctrl-C / SIGTERM, from the very start: a signal during start-up stops the demo as soon as it
+ * has started (the handlers are in place before anything is printed, so no signal meets Node's default and kills it).
+ */
+function stopOnSignals(): { started(demo: Demo): boolean } {
+  let demo: Demo | undefined;
+  let signalled = false;
+  let stopping = false;
+  const stop = () => {
+    if (!demo || stopping) return;
+    stopping = true;
+    const force = setTimeout(() => {
+      process.stderr.write('demo: did not stop within 10 s; exiting\n');
+      process.exit(1);
+    }, 10_000).unref();
+    demo.stop().then(
+      () => {
+        clearTimeout(force);
+        process.stdout.write('stopped.\n');
+        process.exit(0);
+      },
+      () => process.exit(1),
+    );
+  };
+  const onSignal = (signal: string) => {
+    if (!signalled) process.stdout.write(`\n${signal}: stopping the demo…\n`);
+    signalled = true;
+    stop();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  return {
+    /** Hands over the started demo; true when a signal came meanwhile (it is being stopped). */
+    started(d) {
+      demo = d;
+      if (signalled) stop();
+      return signalled;
+    },
+  };
+}
+
 async function main() {
   const started = performance.now();
+  const signals = stopOnSignals();
   const demo = await startDemo({
     bffPort: portFromEnv('DEMO_BFF_PORT', 8787),
     atsPort: portFromEnv('DEMO_ATS_PORT', 5173),
     logLevel: (process.env.DEMO_LOG_LEVEL as 'info' | undefined) ?? 'warn',
     ...(process.env.DEMO_DATABASE ? { database: process.env.DEMO_DATABASE } : {}),
   });
+  if (signals.started(demo)) return;
   const [ada, grace] = demo.candidates;
   const lines = [
     '',
@@ -41,27 +84,6 @@ async function main() {
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`\n${signal}: stopping the demo…\n`);
-    const force = setTimeout(() => {
-      process.stderr.write('demo: did not stop within 10 s; exiting\n');
-      process.exit(1);
-    }, 10_000).unref();
-    demo.stop().then(
-      () => {
-        clearTimeout(force);
-        process.stdout.write('stopped.\n');
-        process.exit(0);
-      },
-      () => process.exit(1),
-    );
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((err) => {
