@@ -695,7 +695,7 @@ export interface components {
          *     | `order_not_found` | 404 | No order with this id that this caller may see (another candidate's order looks the same, by design). | Check the order id and that the token or `candidateId` is for the order's candidate. |
          *     | `package_not_found` | 404 | The `packageId` is not in the tenant's catalog. | Pick an id from `GET /v1/packages`. |
          *     | `tenant_not_found` | 404 | Reserved: not sent by this version (an unknown tenant is `not_found` or `token_invalid`). | Check the tenant id. |
-         *     | `idempotency_conflict` | 409 | This `Idempotency-Key` was used before with another request. | Use a new key for each new intent; reuse a key only to repeat the very same request. |
+         *     | `idempotency_conflict` | 409 | This `Idempotency-Key` was used before with another request, or the first request with it is still running (then with `Retry-After`). | Use a new key for each new intent; reuse a key only to repeat the very same request. While one still runs, wait `Retry-After` and send it again to get its answer (docs/api.md#idempotency). |
          *     | `idempotency_key_required` | 400 | Reserved: not sent by this version (`Idempotency-Key` is optional). | Send an `Idempotency-Key` header. |
          *     | `link_expired` | 410 | The single-use link is older than 10 minutes. | Mint a new link (`POST /v1/orders/{id}/links`); the widget does so on each click. |
          *     | `link_used` | 410 | The single-use link was already followed. | Mint a new link for each visit. |

@@ -89,8 +89,8 @@ export const ERROR_GUIDE: Record<ErrorCode, ErrorGuide> = {
   },
   idempotency_conflict: {
     status: 409,
-    when: 'This `Idempotency-Key` was used before with another request.',
-    todo: 'Use a new key for each new intent; reuse a key only to repeat the very same request.',
+    when: 'This `Idempotency-Key` was used before with another request, or the first request with it is still running (then with `Retry-After`).',
+    todo: 'Use a new key for each new intent; reuse a key only to repeat the very same request. While one still runs, wait `Retry-After` and send it again to get its answer (docs/api.md#idempotency).',
     example: 'This Idempotency-Key was used with a different request body.',
   },
   idempotency_key_required: {

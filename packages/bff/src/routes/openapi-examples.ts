@@ -137,7 +137,7 @@ export const OPERATION_EXAMPLES: Record<string, OperationExamples> = {
   },
   cancelOrder: {
     answers: { '200': { order: cancelled, action: 'cancel', changed: true, vendorCall: 'Berke DeleteAssessment', message: 'Cancelled at Berke (Berke DeleteAssessment).' } },
-    errors: { '404': ['order_not_found'], '409': ['action_unavailable'] },
+    errors: { '404': ['order_not_found'], '409': ['action_unavailable', 'idempotency_conflict'] },
   },
   remindOrder: {
     answers: {
