@@ -149,16 +149,20 @@ describe('Mettl sandbox failure shapes', () => {
       expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('one@example.com') })).registrationStatus[0]).toMatchObject({ status: 'ToBeTaken' });
       expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('two@example.com') }))).toMatchObject({
         status: 'SUCCESS',
-        registrationStatus: [{ email: 'two@example.com', status: 'error', code: 'E607', message: 'Candidate registration limit exceeded' }],
+        // docs/vendors/mettl.md#registration: status, message (the code in front of it), email, url; no code field.
+        registrationStatus: [{ email: 'two@example.com', status: 'ERROR', message: 'E607 : Candidate registration limit exceeded', url: null }],
       });
       sb.failRegistrations({ code: 'E401', message: 'Authentication failed' }, 1);
-      expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('one@example.com') })).registrationStatus[0]).toMatchObject({ status: 'error', code: 'E401' });
+      expect((await call('POST', `/schedules/${ak}/candidates`, { rd: rd('one@example.com') })).registrationStatus[0]).toMatchObject({ status: 'ERROR', message: 'E401 : Authentication failed' });
       const inv = await call('POST', '/assessments/123456/schedules', { sc: JSON.stringify({ name: 'inv', sourceApp: 'x', access: { type: 'ByInvitation' } }) });
       const byInvitation = await call('POST', `/schedules/${inv.createdSchedule.accessKey}/candidates`, { rd: rd('one@example.com') });
-      expect(byInvitation.registrationStatus[0]).toMatchObject({ status: 'error', code: 'E028' });
+      expect(byInvitation.registrationStatus[0]).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/^E028 : /) });
       // Results of all candidates in the schedule, paged.
       const page = await call('GET', `/schedules/${ak}/candidates`, { limit: '10', offset: '0' });
-      expect(page).toMatchObject({ status: 'SUCCESS', candidates: [{ email: 'one@example.com', testStatus: { status: 'ToBeTaken' } }], paging: { total: 1 } });
+      expect(page).toMatchObject({ status: 'SUCCESS', candidates: [{ email: 'one@example.com', testStatus: { status: 'ToBeTaken' } }], paging: { total: 1, next: null } });
+      // An error body with HTTP 200 (docs/vendors/mettl.md#errors).
+      sb.failCalls({ code: 'E503', message: 'Service busy' }, 1);
+      expect(await call('GET', '/account', {})).toEqual({ status: 'ERROR', error: { code: 'E503', message: 'Service busy' } });
       expect(sb.counters().signatureFailures).toBe(0);
     } finally {
       await sb.stop();

@@ -11,7 +11,9 @@ import {
   type VendorLink,
   type VendorOrder,
 } from '../../core/vendor-port.js';
-import { createMettlClient, type MettlClient } from './client.js';
+import type { ContractDrift } from '../../core/contract.js';
+import { createMettlClient, type MettlClient, type MettlClientOptions } from './client.js';
+import { mettlContract } from './contract.js';
 import { isPsychometric, MettlConfig, MettlPackage } from './config.js';
 import { formatVendorRef, orderData, type MettlOrderData } from './order-data.js';
 import { refreshOrders } from './refresh.js';
@@ -34,7 +36,7 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
   const packages = new Map(
     ctx.packages.map((p) => [p.id, parseVendorConfig(MettlPackage, p, `packages.${p.id}`)] as const),
   );
-  const client: MettlClient = createMettlClient({
+  const clientOptions: MettlClientOptions = {
     baseUrl: config.baseUrl,
     publicKey: config.publicKey,
     privateKey: config.privateKey,
@@ -42,7 +44,8 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
     now: () => ctx.now(),
     log: ctx.log,
     timeoutMs: config.timeoutMs,
-  });
+  };
+  const client: MettlClient = createMettlClient({ ...clientOptions, onDrift: (d) => ctx.drift(d) });
   const psychometricAssessments = new Set([...packages.values()].filter(isPsychometric).map((p) => p.assessmentId));
   const parseWebhook = createWebhookParser({
     webhookUser: config.webhookUser,
@@ -80,6 +83,17 @@ const mettl: VendorAdapterFactory = (ctx: VendorContext): VendorAdapter => {
       const { url } = await launch(order);
       return { call: 'Mettl re-registration', sentBy: 'ats', url };
     },
+    // The go-live check's own clients: what fails our parsing there is its finding, not production drift.
+    contract: () =>
+      mettlContract(() => {
+        let last: ContractDrift | null = null;
+        return {
+          client: createMettlClient({ ...clientOptions, onDrift: (d) => void (last = d) }),
+          lastDrift: () => last,
+          wrongKey: createMettlClient({ ...clientOptions, privateKey: `${config.privateKey}-not` }),
+          packages: [...packages.values()],
+        };
+      }),
     async probe() {
       const res = await client.listAssessments(1, 0); // a signed read of one item
       return `signed request accepted; ${res.paging?.total ?? res.assessments.length} assessment(s) visible`;

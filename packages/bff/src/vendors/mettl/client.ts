@@ -1,7 +1,9 @@
 // Signed HTTP calls to the Mettl REST API (the wire). Never logs or throws a URL with its query, a
 // parameter value or a key: log lines carry the operation name, HTTP status and duration only.
 import type { z } from 'zod';
+import { redactSample, type ContractDrift } from '../../core/contract.js';
 import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
+import { codeInMessage, isTransientCode } from './registration.js';
 import { encodeParams, pathSegment, signParams, type Params } from './signer.js';
 import {
   AssessmentsPage,
@@ -23,6 +25,8 @@ export interface MettlClientOptions {
   now(): Date;
   log: VendorLogger;
   timeoutMs?: number;
+  /** An answer failed our parsing: the host logs and counts it (docs/operations.md#vendor-contract-drift). */
+  onDrift?(d: ContractDrift): void;
 }
 
 /**
@@ -130,11 +134,11 @@ async function signedCall<S extends z.ZodType>(
     throw new VendorError(`Mettl ${why} (${op}).`, { retryable: true, code: 'vendor_unavailable', cause: err });
   }
   opts.log.debug({ vendor: 'mettl', op, status: res.status, ms: Date.now() - started }, 'mettl call');
-  return parseAnswer(op, res, text, schema);
+  return parseAnswer(opts, op, res, text, schema);
 }
 
 /** Mettl's answer as `schema`, or the VendorError it means: an error body, an HTTP failure or an unexpected shape. */
-function parseAnswer<S extends z.ZodType>(op: string, res: Response, text: string, schema: S): z.output<S> {
+function parseAnswer<S extends z.ZodType>(opts: Wire, op: string, res: Response, text: string, schema: S): z.output<S> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -143,13 +147,16 @@ function parseAnswer<S extends z.ZodType>(op: string, res: Response, text: strin
   }
   const failed = ErrorBody.safeParse(json);
   if (failed.success) {
-    const code = failed.data.error?.code ?? 'unknown';
-    const known = AUTH_ERRORS[code];
     const vendorMessage = (failed.data.error?.message ?? '').slice(0, 300);
-    throw new VendorError(known ?? `Mettl refused ${op}: ${vendorMessage || 'no message'} (${code}).`, {
-      retryable: known === undefined && res.status >= 500,
-      code: known === undefined && res.status >= 500 ? 'vendor_unavailable' : 'vendor_rejected',
-      vendorCode: code,
+    const code = failed.data.error?.code ?? codeInMessage(vendorMessage);
+    const known = code === undefined ? undefined : AUTH_ERRORS[code];
+    // docs/vendors/mettl.md#errors: Mettl answers errors in a body, often with HTTP 200; the code decides the retry.
+    // Without a code, only a server-side HTTP status does.
+    const retryable = code !== undefined ? isTransientCode(code) : res.status >= 500;
+    throw new VendorError(known ?? `Mettl refused ${op}: ${vendorMessage || 'no message'} (${code ?? 'no code'}).`, {
+      retryable,
+      code: retryable ? 'vendor_unavailable' : 'vendor_rejected',
+      vendorCode: code ?? 'unknown',
     });
   }
   if (res.status >= 500 || res.status === 429) {
@@ -165,6 +172,8 @@ function parseAnswer<S extends z.ZodType>(op: string, res: Response, text: strin
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
+    const where = parsed.error.issues[0]?.path.join('.') || '(root)';
+    opts.onDrift?.({ call: op, shape: `unexpected ${where}`, sample: redactSample(text) });
     throw new VendorError(`Mettl answered ${op} with an unexpected body.`, {
       retryable: false,
       code: 'vendor_bad_response',

@@ -67,7 +67,10 @@ function bySchedule(due: readonly VendorOrder[]): Map<string, { order: VendorOrd
 const resultParams = (pkg: MettlPackage): Record<string, string> =>
   isPsychometric(pkg) ? { ir: JSON.stringify({ recommendation: true }), rs: 'true' } : {};
 
-/** Every candidate's testStatus in one schedule, by lower-case email, paging with `offset` until a short page. */
+/**
+ * Every candidate's testStatus in one schedule, by lower-case email: follows `paging.next` until it is null, never
+ * stopping at a page shorter than asked (Mettl may cap pages, docs/vendors/mettl.md#results-of-all-candidates).
+ */
 async function scheduleResults(
   client: MettlClient,
   accessKey: string,
@@ -75,10 +78,15 @@ async function scheduleResults(
   wanted: ReadonlySet<string>,
 ): Promise<Map<string, TestStatus>> {
   const out = new Map<string, TestStatus>();
+  let offset = 0;
   for (let page = 0; page < MAX_RESULT_PAGES; page++) {
-    const rows = await client.scheduleResults(accessKey, RESULTS_PAGE, page * RESULTS_PAGE, resultParams(pkg));
-    for (const r of rows) if (r.testStatus) out.set(r.email.toLowerCase(), r.testStatus);
-    if (rows.length < RESULTS_PAGE || [...wanted].every((e) => out.has(e))) break;
+    const res = await client.scheduleResults(accessKey, RESULTS_PAGE, offset, resultParams(pkg));
+    for (const r of res.candidates) if (r.testStatus) out.set(r.email.toLowerCase(), r.testStatus);
+    if (res.nextOffset === null || [...wanted].every((e) => out.has(e))) break;
+    // A `next` URL without a readable offset: go on from what was read (an empty page then ends it).
+    const next = res.nextOffset >= 0 ? res.nextOffset : offset + res.candidates.length;
+    if (next <= offset) break;
+    offset = next;
   }
   return out;
 }

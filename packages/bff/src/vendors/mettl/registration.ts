@@ -9,7 +9,7 @@ export type RegistrationOutcome =
   | { kind: 'link'; status: string; url: string }
   /** docs/vendors/mettl.md#schedules: "a unique email Id can only take a test once in a schedule": the attempt is used up. */
   | { kind: 'finished'; status: string }
-  /** Mettl refused the candidate (`status: "error"`, e.g. E607 "Candidate registration limit exceeded"). */
+  /** Mettl refused the candidate (`status: "ERROR"`, e.g. `"E607 : Candidate registration limit exceeded"`). */
   | { kind: 'refused'; status: string; code: string | undefined; message: string };
 
 /** Statuses of a candidate who finished the test in a schedule (grv07/clat views.py: `Completed`; expired tests too). */
@@ -18,7 +18,12 @@ const FINISHED = new Set(['completed', 'expired', 'graded', 'testexpired']);
  * Error codes of a refused registration worth trying again later. Mettl documents no list; only server-side faults
  * are assumed transient. E607 (registration limit), E028 and E401 (signature) need a person, so they fail the order.
  */
-const TRANSIENT_REGISTRATION_CODES = new Set(['E500', 'E502', 'E503']);
+const TRANSIENT_CODES = new Set(['E500', 'E502', 'E503']);
+
+/** Whether a Mettl error code names a passing fault worth trying again (docs/vendors/mettl.md#errors). */
+export function isTransientCode(code: string | undefined): boolean {
+  return code !== undefined && TRANSIENT_CODES.has(code.toUpperCase());
+}
 
 function registrationOf(order: VendorOrder, tickets: VendorContext['tickets']) {
   const email = order.candidate.email;
@@ -52,14 +57,23 @@ export function outcomeOf(entry: RegistrationEntry): RegistrationOutcome {
   const norm = status.replace(/[\s_-]/g, '').toLowerCase();
   if (url && norm !== 'error') return { kind: 'link', status, url };
   if (FINISHED.has(norm)) return { kind: 'finished', status };
-  const code = entry.code ?? entry.error?.code;
-  const message = (entry.message ?? entry.error?.message ?? `Mettl registered the candidate as ${status} without a link`).slice(0, 300);
+  const text = entry.message ?? entry.error?.message;
+  const code = entry.code ?? entry.error?.code ?? codeInMessage(text);
+  const message = (text ?? `Mettl registered the candidate as ${status} without a link`).slice(0, 300);
   return { kind: 'refused', status, code, message };
+}
+
+/**
+ * The error code Mettl writes at the start of an entry's message, `"E607 : Candidate registration limit exceeded"`
+ * (docs/vendors/mettl.md#registration): entries carry `status`, `message`, `email`, `url` and no code field.
+ */
+export function codeInMessage(message: string | undefined): string | undefined {
+  return /^\s*(E\d{3,4})\s*[:\-–]/.exec(message ?? '')?.[1];
 }
 
 /** A refused registration as the error the job runner retries (transient codes) or fails the order with. */
 export function refusal(r: Extract<RegistrationOutcome, { kind: 'refused' }>): VendorError {
-  const retryable = r.code !== undefined && TRANSIENT_REGISTRATION_CODES.has(r.code);
+  const retryable = isTransientCode(r.code);
   return new VendorError(`Mettl refused to register the candidate: ${r.message}${r.code ? ` (${r.code})` : ''}.`, {
     retryable,
     code: retryable ? 'vendor_unavailable' : 'vendor_rejected',

@@ -79,9 +79,13 @@ export function factOfResult(ts: { status?: string; completionMode?: string; has
 }
 
 /**
- * The dedupe key of a fact: the same fact seen by notification and by reconciliation gets the same key,
- * because both carry the same Mettl instant (start, end). Falls back to a stable id when Mettl gives no time.
+ * The dedupe key of a fact: the same fact seen by notification and by reconciliation gets the same key
+ * (docs/vendors/mettl.md#statuses). A start happens once per order (one candidate, one schedule: a resumed test is
+ * `resume`), and the start notification carries only the time it was sent, not the start time the results show, so
+ * its key is the fact alone. A finish or grade carries the end instant on both paths. Falls back to a stable id
+ * when Mettl gives no time.
  */
 export function factKey(fact: MettlFact, at: Date | null, fallback: string): string {
+  if (fact === 'start') return 'start';
   return `${fact}:${at ? at.toISOString() : fallback}`;
 }

@@ -103,12 +103,14 @@ export function createWebhookParser(opts: WebhookOptions): (req: InboundRequest)
 
     const sent = parseGmt(n.timestamp_GMT);
     // The instant the fact happened, shared with on-demand results so both paths dedupe (see factKey).
+    // A finish notification is sent at the end: its timestamp_GMT is the results' end_time_GMT (the 2024 fixtures
+    // agree to the second, docs/vendors/mettl.md#statuses).
     const at =
       fact === 'start'
         ? (parseGmt(n.start_time_GMT) ?? sent)
-        : fact === 'graded' || fact === 'graded-expired'
-          ? (parseGmt(n.end_time_GMT ?? n.testStatus?.end_time_GMT) ?? sent)
-          : sent;
+        : fact === 'resume'
+          ? sent
+          : (parseGmt(n.end_time_GMT ?? n.testStatus?.end_time_GMT) ?? sent);
     const fallback = `${n.invitation_key ?? ''}/${n.candidate_instance_id ?? ''}`;
     const update: StatusUpdate = {
       match: { orderId },

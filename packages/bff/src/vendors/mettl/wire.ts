@@ -130,26 +130,41 @@ export const CandidateResult = z
   })
   .transform((r) => ({ email: r.candidate?.email, testStatus: r.candidate?.testStatus ?? r.testStatus ?? undefined }));
 
+/** The `offset` a paging URL asks for, or null when there is no such URL (the last page). */
+function offsetOf(link: string | null | undefined): number | null {
+  if (!link) return null;
+  try {
+    const n = Number(new URL(link, 'https://api.mettl.com').searchParams.get('offset'));
+    return Number.isInteger(n) && n >= 0 ? n : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * Get Results of All Candidates in Schedule: one page of candidates with their `testStatus`. The page's wrapper is
- * not in any public sample (docs/vendors/mettl.md#endpoints has the call, MettlHelper.java pages it with `limit=500`), so the
- * list is read from `candidates`, `results` or `candidateResults`, and each entry like the single-candidate answer.
+ * Get Results of All Candidates in Schedule: one page of `candidates[]`, each with its `testStatus`, and `paging` with
+ * the `next` and `previous` URLs ("uses the offset query parameter to cycle through the full list … reused for
+ * generating the next and previous URLs in pagination response", docs/vendors/mettl.md#results-of-all-candidates).
+ * `next` null or absent is the last page; its `offset` is where the next page starts, whatever this page's length.
  * @see https://support.mettl.com/portal/en/kb/articles/get-results-of-all-candidates-in-schedule-api
  */
 export const ScheduleResults = z
   .object({
     status: z.literal('SUCCESS'),
-    candidates: z.array(z.unknown()).optional(),
-    results: z.array(z.unknown()).optional(),
-    candidateResults: z.array(z.unknown()).optional(),
+    candidates: z.array(z.unknown()),
+    paging: z.object({ next: z.string().nullish(), previous: z.string().nullish(), total: Num, offset: Num, limit: Num }).loose(),
   })
   .loose()
-  .transform((r) =>
-    (r.candidates ?? r.results ?? r.candidateResults ?? []).flatMap((c) => {
+  .transform((r) => ({
+    candidates: r.candidates.flatMap((c) => {
       const e = z.object({ email: Str, testStatus: TestStatus.nullish() }).loose().safeParse(c);
       return e.success && e.data.email ? [{ email: e.data.email, testStatus: e.data.testStatus ?? undefined }] : [];
     }),
-  );
+    /** Where the next page starts; null on the last page. */
+    nextOffset: r.paging.next ? (offsetOf(r.paging.next) ?? -1) : null,
+    total: r.paging.total,
+  }));
+export type ScheduleResultsPage = z.output<typeof ScheduleResults>;
 
 /**
  * Any notification Mettl POSTs (start / finish / graded / resume-enabled). Casing varies between events
