@@ -35,9 +35,16 @@ export interface ServiceOptions {
   takeOrderAnswer(): OrderAnswerMode | undefined;
 }
 
+/** The order ids of a get_bulk_* request: one `integer` or several. */
+function idsOf(args: { order_ids?: { integer?: unknown } } | undefined): string[] {
+  const raw = args?.order_ids?.integer;
+  const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+  return list.map((v) => String(v).trim());
+}
+
 /** The service object soap.listen dispatches to. */
 export function createSoapService(state: SandboxState, options: ServiceOptions) {
-  const { sessions, orders, byToken, count, notify } = state;
+  const { sessions, orders, count, notify } = state;
   const { clientId, clientSecret, sessionSeconds, scoreField, headerNs, altered, assessments, url, rawRequests } = options;
 
   function checkSession(headers: HeaderArg | undefined, req?: SoapRequest): void {
@@ -56,11 +63,6 @@ export function createSoapService(state: SandboxState, options: ServiceOptions) 
     if (h?.client_id !== clientId) throw fault('Client', 'Unknown client_id');
   }
 
-  function idsOf(args: { order_ids?: { integer?: unknown } } | undefined): string[] {
-    const raw = args?.order_ids?.integer;
-    const list = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-    return list.map((v) => String(v).trim());
-  }
 
   function statusXml(o: SandboxOrder): string {
     const a = assessments.find((x) => x.id === o.assessmentId);
@@ -109,45 +111,7 @@ export function createSoapService(state: SandboxState, options: ServiceOptions) 
     request_assessment_order(args: { order?: Record<string, unknown> }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('request_assessment_order');
       checkSession(headers, req);
-      const f = args?.order ?? {};
-      const str = (k: string) => (f[k] === undefined || f[k] === null ? '' : String(f[k]).trim());
-      const assessment = assessments.find((a) => a.id === str('assessment_id'));
-      if (!assessment) throw fault('Client', `Unknown assessment_id ${str('assessment_id')}`);
-      for (const k of ['external_id', 'first_name', 'last_name', 'email']) {
-        if (!str(k)) throw fault('Client', `${k} is required`);
-      }
-      const orderId = state.newOrderId();
-      const token = randomBytes(16).toString('hex');
-      const o: SandboxOrder = {
-        orderId,
-        externalId: str('external_id'),
-        assessmentId: assessment.id,
-        assessmentType: assessment.type,
-        firstName: str('first_name'),
-        lastName: str('last_name'),
-        email: str('email'),
-        locale: str('application_locale') || null,
-        city: str('city') || null,
-        country: str('country') || null,
-        callbackUrl: str('callback_url') || null,
-        status: options.autoAccept ? 'ACCEPTED' : 'PENDING',
-        resultsReady: false,
-        result: defaultResult(orderId),
-        createDate: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
-        inviteUrl: `${url}/invite/sc.${token}/`,
-        reportUrl: `${url}/results/downloads/assessments/?invite_hash=${token}`,
-      };
-      orders.set(orderId, o);
-      byToken.set(token, orderId);
-      const answer = options.takeOrderAnswer();
-      if (answer === 'lost') return new Promise<never>(() => {}); // the order exists; its answer never comes
-      return {
-        $xml: record('tns:request_assessment_orderResult', {
-          success: true,
-          order_id: orderId,
-          assessment_url: answer === 'script-url' ? 'javascript:alert(document.domain)' : o.inviteUrl,
-        }),
-      };
+      return placeOrder(state, options, args?.order ?? {});
     },
     get_bulk_status(args: { order_ids?: { integer?: unknown } }, _cb: unknown, headers: HeaderArg, req?: SoapRequest) {
       count('get_bulk_status');
@@ -193,5 +157,47 @@ export function createSoapService(state: SandboxState, options: ServiceOptions) 
       if (!o) throw fault('Client', 'Unknown order_id');
       return { $xml: record('tns:get_reportResult', { report_url: o.reportUrl }) };
     },
+  };
+}
+
+/** docs/vendors/pymetrics.md#ordering: creates the order the request names and answers its id and assessment_url. */
+function placeOrder(state: SandboxState, options: ServiceOptions, f: Record<string, unknown>) {
+  const str = (k: string) => (f[k] === undefined || f[k] === null ? '' : String(f[k]).trim());
+  const assessment = options.assessments.find((a) => a.id === str('assessment_id'));
+  if (!assessment) throw fault('Client', `Unknown assessment_id ${str('assessment_id')}`);
+  for (const k of ['external_id', 'first_name', 'last_name', 'email']) {
+    if (!str(k)) throw fault('Client', `${k} is required`);
+  }
+  const orderId = state.newOrderId();
+  const token = randomBytes(16).toString('hex');
+  const o: SandboxOrder = {
+    orderId,
+    externalId: str('external_id'),
+    assessmentId: assessment.id,
+    assessmentType: assessment.type,
+    firstName: str('first_name'),
+    lastName: str('last_name'),
+    email: str('email'),
+    locale: str('application_locale') || null,
+    city: str('city') || null,
+    country: str('country') || null,
+    callbackUrl: str('callback_url') || null,
+    status: options.autoAccept ? 'ACCEPTED' : 'PENDING',
+    resultsReady: false,
+    result: defaultResult(orderId),
+    createDate: new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00'),
+    inviteUrl: `${options.url}/invite/sc.${token}/`,
+    reportUrl: `${options.url}/results/downloads/assessments/?invite_hash=${token}`,
+  };
+  state.orders.set(orderId, o);
+  state.byToken.set(token, orderId);
+  const answer = options.takeOrderAnswer();
+  if (answer === 'lost') return new Promise<never>(() => {}); // the order exists; its answer never comes
+  return {
+    $xml: record('tns:request_assessment_orderResult', {
+      success: true,
+      order_id: orderId,
+      assessment_url: answer === 'script-url' ? 'javascript:alert(document.domain)' : o.inviteUrl,
+    }),
   };
 }

@@ -10,7 +10,7 @@ import { interruptNode } from '../http.js';
 import type { ContractShape, OutageMode, VendorSandbox } from '../types.js';
 import { createSoapService, type OrderAnswerMode, type SoapRequest } from './handlers.js';
 import { HEADER_CHILD_NS, type HeaderNamespace } from './header.js';
-import { candidatePage as candidateHtml, layout, PAGE_CSP, reportPage as reportHtml } from './pages.js';
+import { createControl, type Handler } from './control.js';
 import {
   createSandboxState,
   DEFAULT_ASSESSMENTS,
@@ -107,12 +107,15 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
   const rawRequests = new WeakMap<SoapRequest, string>();
   const assessments = opts.assessments ?? DEFAULT_ASSESSMENTS;
   const state = createSandboxState({ ...(opts.autoScore === undefined ? {} : { autoScore: opts.autoScore }), ...(opts.callbacks === undefined ? {} : { callbacks: opts.callbacks }) });
-  const { sessions, orders, byToken, calls, callbacks, pendingCallbacks, count, advance } = state;
+  const { sessions, orders, calls, callbacks, pendingCallbacks, count, advance } = state;
   let sabotage: { mode: SandboxSabotage; left: number } | null = null;
   let orderAnswer: { mode: OrderAnswerMode; left: number } | null = null;
   let outage: OutageMode = 'none';
   const hung = new Set<http.ServerResponse>();
 
+  let control: Handler = async (_req, res) => {
+    res.writeHead(503).end();
+  };
   const server = http.createServer((req, res) => {
     control(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
@@ -128,12 +131,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     /<soap:address location="[^"]*"\/>/,
     `<soap:address location="${endpoint}"/>`,
   );
-
-
-
-
-
-
+  control = createControl(state, { url, servicePath, wsdlXml });
 
   const service = createSoapService(state, {
     clientId,
@@ -153,22 +151,7 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     },
   });
 
-  await new Promise<void>((resolve, reject) => {
-    const soapServer = listen(server, {
-      path: servicePath,
-      services: { AssessmentServiceV3: { AssessmentServiceV3: service } },
-      xml: wsdlXml,
-      envelopeKey: 'soap11env',
-      suppressStack: true,
-      callback: (err: unknown) => (err ? reject(err) : resolve()),
-    } as Parameters<typeof listen>[1]);
-    // soap hands each request's raw XML to its `log` before dispatching it: kept per request for the header check.
-    Object.assign(soapServer, {
-      log: (type: string, data: unknown, req: SoapRequest | undefined) => {
-        if (type === 'received' && typeof data === 'string' && req) rawRequests.set(req, data);
-      },
-    });
-  });
+  await listenSoap(server, { servicePath, wsdlXml, service, rawRequests });
 
   // soap.listen took over 'request'; put the outage and sabotage switches in front of it.
   const soapListeners = server.listeners('request') as ((req: http.IncomingMessage, res: http.ServerResponse) => void)[];
@@ -193,104 +176,6 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
     }
     for (const l of soapListeners) l.call(server, req, res);
   });
-
-
-  async function readBody(req: http.IncomingMessage): Promise<string> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const c of req) {
-      size += (c as Buffer).length;
-      if (size > 64 * 1024) throw new Error('body too large');
-      chunks.push(c as Buffer);
-    }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  const json = (res: http.ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  };
-
-  /** Everything that is not SOAP: the WSDL, the control API, the candidate page and the report page. */
-  async function control(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const u = new URL(req.url ?? '/', url);
-    const path = u.pathname;
-    if (req.method === 'GET' && (path === `${servicePath}wsdl/` || path === `${servicePath}wsdl`)) {
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(wsdlXml);
-      return;
-    }
-    if (path.startsWith('/_sandbox/')) return sandboxApi(req, res, path);
-    const invite = /^\/invite\/sc\.([0-9a-f]{32})\/(?:(register|start|complete|accept))?$/.exec(path);
-    if (invite) return candidatePage(req, res, invite[1]!, invite[2] as SandboxStep | undefined);
-    if (req.method === 'GET' && path === '/results/downloads/assessments/') {
-      return reportPage(res, u.searchParams.get('invite_hash') ?? '');
-    }
-    if (req.method === 'GET' && /^\/video\/evaluation\/\d+\/\d+\/$/.test(path)) {
-      return page(res, 200, 'Video evaluation', '<p>Video evaluation (sandbox).</p>');
-    }
-    json(res, 404, { error: 'not found' });
-  }
-
-  async function sandboxApi(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
-    if (req.method === 'GET' && path === '/_sandbox/orders') return json(res, 200, { orders: [...orders.values()] });
-    if (req.method === 'GET' && path === '/_sandbox/counters') return json(res, 200, { calls });
-    if (req.method === 'GET' && path === '/_sandbox/callbacks') return json(res, 200, { callbacks });
-    if (req.method === 'POST' && path === '/_sandbox/counters/reset') {
-      for (const k of Object.keys(calls)) delete calls[k];
-      return json(res, 200, { calls });
-    }
-    if (req.method === 'POST' && path === '/_sandbox/sessions/expire') {
-      sessions.clear();
-      return json(res, 200, { expired: true });
-    }
-    const adv = /^\/_sandbox\/orders\/(\d+)\/advance$/.exec(path);
-    if (req.method === 'POST' && adv) {
-      const text = await readBody(req);
-      const isJson = (req.headers['content-type'] ?? '').includes('json');
-      const body = (isJson ? JSON.parse(text || '{}') : Object.fromEntries(new URLSearchParams(text))) as Record<string, unknown>;
-      const step = String(body.step ?? '') as SandboxStep;
-      const result: Partial<SandboxResult> = {};
-      if (body.fitscore !== undefined) result.fitscore = Number(body.fitscore);
-      if (body.band !== undefined) result.band = String(body.band);
-      if (body.passed !== undefined) result.passed = body.passed === true || body.passed === 'true';
-      try {
-        return json(res, 200, { order: advance(adv[1]!, step, Object.keys(result).length ? result : undefined) });
-      } catch (e) {
-        return json(res, 409, { error: e instanceof Error ? e.message : 'cannot advance' });
-      }
-    }
-    json(res, 404, { error: 'not found' });
-  }
-
-  function page(res: http.ServerResponse, status: number, title: string, body: string): void {
-    res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP }).end(layout(title, body));
-  }
-
-  async function candidatePage(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    token: string,
-    step: SandboxStep | undefined,
-  ): Promise<void> {
-    const o = orders.get(byToken.get(token) ?? '');
-    if (!o) return page(res, 404, 'pymetrics sandbox', '<p>This invitation is not valid.</p>');
-    if (req.method === 'POST' && step) {
-      await readBody(req);
-      try {
-        advance(o.orderId, step);
-      } catch {
-        /* a double click on a finished step: show the page as it is */
-      }
-      res.writeHead(303, { location: `/invite/sc.${token}/` }).end();
-      return;
-    }
-    page(res, 200, 'pymetrics games (sandbox)', candidateHtml(token, o));
-  }
-
-  function reportPage(res: http.ServerResponse, token: string): void {
-    const o = orders.get(byToken.get(token) ?? '');
-    if (!o) return page(res, 404, 'pymetrics report', '<p>No such report.</p>');
-    page(res, 200, 'pymetrics report (sandbox)', reportHtml(o));
-  }
 
   return {
     url,
@@ -327,4 +212,28 @@ export async function startPymetricsSandbox(opts: PymetricsSandboxOptions = {}):
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Serves the SOAP service on `server` with soap.listen, keeping each request's raw XML for the header check. */
+function listenSoap(
+  server: http.Server,
+  o: { servicePath: string; wsdlXml: string; service: object; rawRequests: WeakMap<SoapRequest, string> },
+): Promise<void> {
+  const { servicePath, wsdlXml, service, rawRequests } = o;
+  return new Promise<void>((resolve, reject) => {
+    const soapServer = listen(server, {
+      path: servicePath,
+      services: { AssessmentServiceV3: { AssessmentServiceV3: service } },
+      xml: wsdlXml,
+      envelopeKey: 'soap11env',
+      suppressStack: true,
+      callback: (err: unknown) => (err ? reject(err) : resolve()),
+    } as Parameters<typeof listen>[1]);
+    // soap hands each request's raw XML to its `log` before dispatching it: kept per request for the header check.
+    Object.assign(soapServer, {
+      log: (type: string, data: unknown, req: SoapRequest | undefined) => {
+        if (type === 'received' && typeof data === 'string' && req) rawRequests.set(req, data);
+      },
+    });
+  });
 }
