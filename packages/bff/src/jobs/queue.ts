@@ -69,11 +69,12 @@ async function nextDue(db: Database, queue: string, dueToo: boolean): Promise<nu
  */
 function wakeWhenDue(boss: PgBoss, db: Database, log: Logger): void {
   const timers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  const workers = new Map<string, string[]>();
+  /** Queues worked here (each `work` call's workers: `localConcurrency` of them). */
+  const workers = new Set<string>();
   let stopped = false;
   let orphans: NodeJS.Timeout | undefined;
   const wake = (queue: string) => {
-    for (const id of workers.get(queue) ?? []) boss.notifyWorker(id);
+    for (const w of boss.getWipData()) if (w.name === queue) boss.notifyWorker(w.id);
   };
   const wakeAt = (queue: string, at: number) => {
     const t = timers.get(queue);
@@ -105,7 +106,7 @@ function wakeWhenDue(boss: PgBoss, db: Database, log: Logger): void {
     boss
       .supervise()
       .then(() => {
-        for (const queue of workers.keys()) look(queue, true);
+        for (const queue of workers) look(queue, true);
       })
       .catch((err) => log.warn({ err: String((err as Error).message) }, 'could not supervise the job queue'));
   };
@@ -121,11 +122,11 @@ function wakeWhenDue(boss: PgBoss, db: Database, log: Logger): void {
         lookSoon(name);
         throw err;
       } finally {
-        // Set now, read by the worker once it has settled this batch: it fetches again at once.
-        for (const w of workers.get(name) ?? []) boss.notifyWorker(w);
+        // Set now, read by the workers once this batch is settled: they fetch again at once.
+        wake(name);
       }
     });
-    workers.set(name, [...(workers.get(name) ?? []), id]);
+    workers.add(name);
     look(name, true);
     orphans ??= setTimeout(superviseOnce, (HEARTBEAT + 2) * 1000).unref();
     return id;
