@@ -1,8 +1,10 @@
 // Builds the widget into one minified ES module (Lit bundled in, English only) that the BFF serves as /widget.js,
 // plus one small chunk per other language in dist/widget/i18n/, imported on demand relative to widget.js.
 // Lit's html`` and css`` literals are squeezed at build time; nothing else about the code changes.
+// `vite build --mode lib` builds the package's module for bundlers instead (dist/lib/: `lit` left to the
+// installer, @ca/shared's few values inlined), after the bundle: `pnpm --filter @ca/widget build:package`.
 import ts from 'typescript';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /** Collapses layout whitespace inside html`` / css`` tagged templates (the minifier leaves template text alone). */
 function minifyLitTemplates(): Plugin {
@@ -73,7 +75,8 @@ function onlyWithWindow(): Plugin {
   };
 }
 
-export default defineConfig({
+/** The standalone bundle: everything in one file, run only where there is a window. */
+const bundle: UserConfig = {
   plugins: [minifyLitTemplates(), onlyWithWindow()],
   // Always Lit's production build, even when started from a test runner that sets NODE_ENV=test.
   resolve: { conditions: ['module', 'browser', 'production'] },
@@ -94,4 +97,26 @@ export default defineConfig({
       output: { chunkFileNames: 'widget/i18n/[name]-[hash].js', minify: true },
     },
   },
-});
+};
+
+/**
+ * The package's ES module for an application's own bundler: `index.js` (registers the element where there is a
+ * window) and `element.js` (the class, registered on import), `lit` imported, languages as chunks beside them.
+ */
+const library: UserConfig = {
+  plugins: [minifyLitTemplates()],
+  build: {
+    target: 'es2022',
+    outDir: 'dist/lib',
+    emptyOutDir: true,
+    minify: false,
+    sourcemap: false,
+    lib: { entry: { index: 'src/index.ts', element: 'src/candidate-assessment.ts' }, formats: ['es'] },
+    rolldownOptions: {
+      external: (id) => id === 'lit' || id.startsWith('lit/'),
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+};
+
+export default defineConfig(({ mode }) => (mode === 'lib' ? library : bundle));
