@@ -106,6 +106,14 @@ describe('ca (operator CLI)', () => {
         'tenants.acme.vendors.berke.pollIntervalSecs: unknown key "pollIntervalSecs"; did you mean "pollIntervalSeconds"?',
       ].sort(),
     );
+    // The BFF itself, started on the same file, stops with exactly these lines: one validator (loadCheckedConfig).
+    const bff = await new Promise<{ code: number; stderr: string }>((done) =>
+      execFile(process.execPath, ['scripts/bff.mjs', '--config', file('broken.json')], { cwd: ROOT, timeout: 60_000 }, (err, _out, stderr) =>
+        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(bff.code).toBe(2);
+    expect(bff.stderr.trim().split('\n').slice(1)).toEqual(r.stderr.trim().split('\n').slice(1));
     await writeFile(file('syntax.json'), '{\n  "publicUrl": "http://x",\n  "tenants": {,\n}');
     const s = await ca('check', '--config', file('syntax.json'));
     expect(s.code).toBe(2);
