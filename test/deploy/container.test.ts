@@ -1,5 +1,6 @@
 // The container image and the compose file. Where a Docker daemon answers, the image is really built and inspected;
-// everywhere, the files are checked without Docker: non-root USER and HEALTHCHECK in the final stage, the health
+// everywhere, the files are checked without Docker: the final stage runs the compiled BFF laid out by the first (which
+// compiled.test.ts boots without Docker), non-root USER and HEALTHCHECK in the final stage, the health
 // check command run for real against a BFF, the compose file's structure (PostgreSQL, two replicas, proxy, health
 // gates), the mounted config valid for the BFF with the compose environment, and the proxy passing SSE unbuffered.
 import { parseConfig } from '@ca/bff';
@@ -61,8 +62,14 @@ describe('container image (Dockerfile)', () => {
     expect(hc).toMatch(/--interval=\d+s/);
     expect(hc).toMatch(/ CMD \[/);
     expect(last('EXPOSE')?.args).toBe('8787');
-    expect(JSON.parse(last('CMD')!.args)).toEqual(['node', 'scripts/bff.mjs']);
     expect(stages[0]!.map((i) => i.args).join('\n')).toContain('pnpm install --frozen-lockfile');
+    // Compiled JavaScript with production dependencies only: the first stage lays it out (packages/bff/scripts/deploy.mjs,
+    // booted by test/deploy/compiled.test.ts), the final one copies only that and runs it with plain node.
+    expect(stages[0]!.map((i) => i.args).join('\n')).toMatch(/node packages\/bff\/scripts\/deploy\.mjs (\/\S+)/);
+    const laidOut = /deploy\.mjs (\/\S+)/.exec(stages[0]!.map((i) => i.args).join('\n'))![1];
+    expect(final.filter((i) => i.op === 'COPY').map((i) => i.args)).toEqual([`--from=build ${laidOut} /app`]);
+    expect(JSON.parse(last('CMD')!.args)).toEqual(['node', 'packages/bff/dist/server.js']);
+    expect(final.map((i) => i.args).join('\n')).not.toMatch(/tsx|scripts\/bff\.mjs/);
     // Nothing secret is baked in.
     for (const env of final.filter((i) => i.op === 'ENV')) expect(env.args).not.toMatch(/KEY|SECRET|PASSWORD/i);
   });
@@ -107,6 +114,7 @@ describe('container image (Dockerfile)', () => {
       Config: { User: string; Healthcheck?: { Test: string[] }; ExposedPorts: Record<string, unknown> };
     }[];
     expect(info!.Config.User).toBe('node');
+    console.log(`[container] image size ${((info as unknown as { Size: number }).Size / 1e6).toFixed(0)} MB`);
     expect(info!.Config.Healthcheck?.Test[0]).toBe('CMD');
     expect(Object.keys(info!.Config.ExposedPorts)).toContain('8787/tcp');
   }, 1_600_000);

@@ -4,12 +4,20 @@
 import { Scalar } from '@scalar/hono-api-reference';
 import { Hono } from 'hono';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-/** The single-file (UMD) Scalar bundle: no lazily imported chunks, so one nonce-less `script-src 'self'` covers it. */
-const BUNDLE = join(dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')), 'browser', 'standalone.js');
+/**
+ * The single-file (UMD) Scalar bundle: no lazily imported chunks, so one nonce-less `script-src 'self'` covers it. The
+ * compiled BFF has a copy beside this file (scripts/deploy.mjs), so production installs none of the package's own
+ * dependencies (a few hundred MB of them); run from the sources, it is the package's file.
+ */
+const BESIDE = fileURLToPath(new URL('./scalar-standalone.js', import.meta.url));
+const bundleFile = () =>
+  existsSync(BESIDE) ? BESIDE : join(dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')), 'browser', 'standalone.js');
 
 /** The page's policy. Styles: Scalar injects `<style>` elements at run time, so style-src needs 'unsafe-inline'. */
 export const docsCsp = (nonce: string) =>
@@ -32,7 +40,7 @@ export function docsRoutes() {
   let bundle: Promise<Buffer> | undefined;
 
   app.get('/scalar.js', async (c) => {
-    bundle ??= readFile(BUNDLE);
+    bundle ??= readFile(bundleFile());
     const body = await bundle;
     return c.body(new Uint8Array(body), 200, {
       'Content-Type': 'text/javascript; charset=utf-8',
