@@ -106,7 +106,7 @@ describe('docs/integrate.md, followed from an empty directory', () => {
     pagePort = await freePort();
     const hooksPort = await freePort();
     // Step 1: the guide's command, with the repository where it is and free ports instead of 3000/3001/8787.
-    const command = blocks('sh')[0]!.trim()
+    const command = blocks('sh')[0]!.trim() // the first sh block: step 1's command
       .replaceAll('localhost:3000', `localhost:${pagePort}`)
       .replaceAll('localhost:3001', `localhost:${hooksPort}`)
       .split(/\s+/);
@@ -153,8 +153,15 @@ describe('docs/integrate.md, followed from an empty directory', () => {
       await page.locator('candidate-assessment [part~="package-select"]').selectOption('berke-sales');
       await send.click();
       await page.locator('candidate-assessment [part~="order"]').first().waitFor({ timeout: 30_000 });
-      await hooks.waitFor(/webhook order\.created \S+ \w+/, 60_000);
-      await expect.poll(() => logs.some((l) => /^status \w+ was \w+/.test(l)), { timeout: 60_000, message: `page: ${logs.join(' | ')}\nhooks: ${hooks.out()}` }).toBe(true);
+      const created = await hooks.waitFor(/webhook order\.created \S+ \w+/, 60_000);
+      await expect.poll(() => logs.some((l) => /^status invited was \w+/.test(l)), { timeout: 60_000, message: `page: ${logs.join(' | ')}\nhooks: ${hooks.out()}` }).toBe(true);
+      // The guide's simulator step: the candidate starts, and the page follows.
+      const orderId = created.split(' ')[2]!;
+      const { simulateUrl } = JSON.parse(readFileSync(join(dir, 'ca-dev.json'), 'utf8')) as { simulateUrl: string };
+      const sim = await fetch(`${simulateUrl}/orders/${orderId}/start`, { method: 'POST' });
+      expect(sim.status, await sim.clone().text()).toBe(200);
+      await expect.poll(() => logs.some((l) => /^status in_progress was invited/.test(l)), { timeout: 60_000, message: logs.join(' | ') }).toBe(true);
+      await hooks.waitFor(/webhook order\.\S+ \S+ in_progress/, 30_000);
       expect(hooks.out()).not.toContain('refused webhook');
       expect(logs.filter((l) => l.startsWith('assessment widget:'))).toEqual([]);
     } finally {

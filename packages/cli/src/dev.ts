@@ -10,6 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { EXIT, UsageError, type Output } from './commands.js';
+import { startSimulator } from './dev-simulate.js';
 
 export interface DevOptions {
   origins: readonly string[];
@@ -33,7 +34,9 @@ export interface DevDetails {
   scriptTag: string;
   allowedOrigins: string[];
   webhook?: { url: string; secret: string };
-  sandboxes: { vendor: string; title: string; entry: string }[];
+  /** `POST {simulateUrl}/orders/{orderId}/{step}` moves an order on at its sandbox (dev-simulate.ts). */
+  simulateUrl: string;
+  sandboxes: { vendor: string; title: string; entry: string; steps: string[] }[];
 }
 
 export interface RunningDev {
@@ -85,13 +88,15 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     const vendors: Record<string, Record<string, unknown>> = {};
     const packages: DemoPackage[] = [];
     const sandboxes: DevDetails['sandboxes'] = [];
+    const started: Record<string, VendorSandbox> = {};
     for (const m of sandboxModuleList) {
       const sandbox: VendorSandbox = await m.start(m.demoOptions);
       stops.push(() => sandbox.stop());
+      started[m.vendor] = sandbox;
       const setup = m.connect(sandbox, { bffUrl, tenantId: TENANT, pollIntervalSeconds: 3 });
       vendors[m.vendor] = setup.config;
       packages.push(...setup.packages);
-      sandboxes.push({ vendor: m.vendor, title: m.title, entry: setup.entry });
+      sandboxes.push({ vendor: m.vendor, title: m.title, entry: setup.entry, steps: m.steps.map((st) => st.id) });
     }
     const webhook = opts.webhook ? { url: opts.webhook, secret: kept.webhookSecret ?? secret(24) } : undefined;
     const config = parseConfig(
@@ -117,6 +122,8 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
     );
     const bff: RunningBff = await startBff({ config, vendors: vendorModules });
     stops.push(() => bff.stop());
+    const simulator = await startSimulator({ host, bffUrl, apiKey, modules: sandboxModuleList, sandboxes: started, packages });
+    stops.push(() => simulator.stop());
     const details: DevDetails = {
       bffUrl,
       tenant: TENANT,
@@ -126,6 +133,7 @@ export async function startDev(opts: DevOptions): Promise<RunningDev> {
       scriptTag: `<script type="module" src="${bffUrl}/widget.js"></script>`,
       allowedOrigins: config.tenants[TENANT]!.allowedOrigins,
       ...(webhook ? { webhook } : {}),
+      simulateUrl: simulator.url,
       sandboxes,
     };
     if (file) writeFileSync(file, JSON.stringify(details, null, 2) + '\n', { mode: 0o600 });
@@ -148,7 +156,8 @@ export function describeDev(d: DevDetails, file: string | undefined, ms: number)
     `  Script tag         ${d.scriptTag}`,
     `  Element            <candidate-assessment api="${d.bffUrl}"></candidate-assessment>`,
     ...(d.webhook ? [`  Webhooks           ${d.webhook.url}   secret ${d.webhook.secret}`] : []),
-    ...d.sandboxes.map((s) => `  Sandbox            ${s.title}: ${s.entry}`),
+    ...d.sandboxes.map((s) => `  Sandbox            ${s.title}: ${s.entry}   steps ${s.steps.join(', ')}`),
+    `  Simulate           curl -X POST ${d.simulateUrl}/orders/<order id>/<step>   (as if the candidate or vendor acted)`,
     ...(file ? [`  Written to         ${file}`] : []),
     '',
     '  Development only: the keys above are for this BFF, and its data lives in memory. Ctrl-C stops everything.',
