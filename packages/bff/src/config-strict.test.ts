@@ -160,6 +160,10 @@ describe('config.schema.json', () => {
     const tenant = schema.properties['tenants']!.additionalProperties!;
     expect(Object.keys(tenant.properties!)).toEqual(expect.arrayContaining(['allowedOrigins', 'apiKeys', 'widgetKeys', 'vendors', 'packages']));
     expect(tenant.additionalProperties).toBe(false);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/bff/package.json'), 'utf8')) as { files: string[]; exports: Record<string, string>; publishConfig: { exports: Record<string, string> } };
+    expect(pkg.files).toContain('config.schema.json'); // shipped with the package, importable as @ca/bff/config.schema.json
+    expect(pkg.exports['./config.schema.json']).toBe('./config.schema.json');
+    expect(pkg.publishConfig.exports['./config.schema.json']).toBe('./config.schema.json');
     const example = JSON.parse(readFileSync(join(ROOT, 'bff.config.example.json'), 'utf8')) as { $schema: string };
     expect(resolve(ROOT, example.$schema)).toBe(join(ROOT, 'packages/bff/config.schema.json'));
   });
