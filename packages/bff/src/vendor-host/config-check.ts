@@ -26,7 +26,7 @@ export async function validateConfig(raw: unknown, vendors: readonly VendorModul
     lines.push(...err.message.split('\n'));
   }
   lines.push(...(await vendorBlockProblems(raw, vendors, env)));
-  if (lines.length) throw new ConfigError([...new Set(lines)].join('\n'));
+  if (lines.length) throw new ConfigError(inFileOrder([...new Set(lines)], raw).join('\n'));
   await checkVendorConfig(config!, vendors); // what spans blocks (an OAuth client id used twice)
   return config!;
 }
@@ -87,4 +87,22 @@ function asWritten(message: string, tenantId: string, vendor: string, packages: 
   const i = packages.findIndex((p) => isObject(p) && typeof p['id'] === 'string' && /^[.:]/.test(rest.slice(p['id'].length)) && rest.startsWith(p['id']));
   if (i < 0) return message;
   return `tenants.${tenantId}.packages[${i}]${rest.slice((packages[i] as { id: string }).id.length)}`;
+}
+
+/** Problem lines (`path: what`) sorted as their paths come in the file; a path not in it goes where its parent is. */
+function inFileOrder(lines: string[], raw: unknown): string[] {
+  const order = new Map<string, number>();
+  const walk = (v: unknown, path: (string | number)[]) => {
+    order.set(formatPath(path), order.size);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (isObject(v)) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+  };
+  walk(raw, []);
+  const parent = (path: string) => path.replace(/(\.[^.[\]]+|\[[^\]]+\])$/, '');
+  const rank = (line: string) => {
+    let path = line.slice(0, line.indexOf(': '));
+    while (path && !order.has(path)) path = parent(path) === path ? '' : parent(path);
+    return order.get(path || '(root)') ?? 0;
+  };
+  return lines.map((line, i) => ({ line, i, r: rank(line) })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.line);
 }
