@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { createClientAsync, type Client, type IHttpClient } from 'soap';
 import { redactSample, type ContractDrift } from '../../core/contract.js';
 import { VendorError, type VendorLogger } from '../../core/vendor-port.js';
+import { HEADER_CHILD_NS, readLimited, requestHeader } from './transport.js';
 import {
   MAX_RESPONSE_BYTES,
   PymetricsWireError,
@@ -28,9 +29,6 @@ export const WSDL_PATH = createRequire(import.meta.url).resolve('@ca/shared/wsdl
 
 /** docs/vendors/pymetrics.md#sessions, "Session Expiration": the fault text of an expired session. */
 export const SESSION_EXPIRED = 'Your session has expired. Please use the AuthenticationService to renew it.';
-const SERVICE_NS = 'pym.intg.ws.3.0.0';
-/** docs/vendors/pymetrics.md#request-header: where each source puts `session_id` and `client_id`. */
-export const HEADER_CHILD_NS = { walkthrough: 'https://www.pymetrics.com/integrations/webservice/v3/wsdl/', sample: SERVICE_NS } as const;
 
 export interface PymetricsClientOptions {
   /** Service URL (config `vendors.pymetrics.endpoint`); without it, the WSDL's `soap:address`. */
@@ -101,8 +99,6 @@ class SessionExpired extends Error {
   }
 }
 
-const xmlEscape = (s: string) =>
-  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 
 export class PymetricsClient {
   private readonly o: PymetricsClientOptions & { timeoutMs: number; maxResponseBytes: number };
@@ -353,18 +349,6 @@ export class PymetricsClient {
 
 type SoapCall = (args: unknown, cb: (...a: unknown[]) => void, options: object, headers: object) => void;
 
-/**
- * docs/vendors/pymetrics.md#request-header: `RequestHeader` in the service namespace, its `session_id` and `client_id`
- * in `childNs`, on every call after authenticate.
- */
-function requestHeader(sessionId: string, clientId: string, childNs: string): string {
-  return (
-    `<pym:RequestHeader xmlns:pym="${SERVICE_NS}" xmlns:hdr="${childNs}">` +
-    `<hdr:session_id>${xmlEscape(sessionId)}</hdr:session_id>` +
-    `<hdr:client_id>${xmlEscape(clientId)}</hdr:client_id>` +
-    `</pym:RequestHeader>`
-  );
-}
 
 function checkOrderId(id: string): string {
   if (!/^\d{1,18}$/.test(id)) throw new VendorError('not a pymetrics order id', { retryable: false });
@@ -390,32 +374,4 @@ function faultError(fault: SoapFault, secret: string): Error {
   const message = scrub(`pymetrics fault ${code || 'unknown'}: ${fault.faultstring || 'no reason given'}`, secret);
   // SOAP 1.1: Client faults are ours to fix (the same request fails again); Server faults may pass.
   return new VendorError(message, { retryable: !code.startsWith('Client'), vendorCode: code || undefined });
-}
-
-async function readLimited(res: Response, maxBytes: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    await res.body?.cancel().catch(() => undefined);
-    throw new VendorError('pymetrics response is too large', { retryable: true });
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new VendorError('pymetrics response is too large', { retryable: true });
-      }
-      chunks.push(value);
-    }
-  } catch (e) {
-    if (e instanceof VendorError) throw e;
-    throw new VendorError('pymetrics response was cut off or timed out', { retryable: true, cause: e });
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
