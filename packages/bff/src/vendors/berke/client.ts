@@ -73,6 +73,18 @@ export interface BerkeClient {
   readonly stats: BerkeClientStats;
 }
 
+/**
+ * A drift sample: besides what redactSample removes, the invitation code (it is in the candidate's start URL) and the
+ * ATS's candidate id, in JSON or as XML attributes.
+ */
+function berkeSample(text: string): string {
+  return redactSample(
+    text
+      .replace(/("(?:invitationCode|sourceCandidateId)"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/gi, '$1"[redacted]"')
+      .replace(/(\s(?:invitationCode|sourceCandidateId)\s*=\s*)("[^"]*"|'[^']*')/gi, '$1"[redacted]"'),
+  );
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The client's options and what every call shares: the base URL, the call counts, the token's redaction. */
@@ -97,7 +109,7 @@ export function createBerkeClient(opts: BerkeClientOptions): BerkeClient {
     const parsed = schema.safeParse(value);
     if (parsed.success) return parsed.data;
     const where = parsed.error.issues[0]?.path.join('.') || '(root)';
-    opts.onDrift?.({ call: method, shape: `unexpected ${where}`, sample: redactSample(w.redact(JSON.stringify(value))) });
+    opts.onDrift?.({ call: method, shape: `unexpected ${where}`, sample: berkeSample(w.redact(JSON.stringify(value))) });
     throw new VendorError(`Berke ${method} answered an unexpected shape (${where}).`, { retryable: false, code: 'vendor_bad_response' });
   };
   return {
@@ -204,7 +216,7 @@ async function call(w: Wire, method: string, params: Record<string, unknown>): P
       );
       const vendorCode = code ? `${code.http}.${code.berke}` : String(res.status);
       if (!failed) {
-        opts.onDrift?.({ call: method, shape: 'neither JSON nor XML', sample: redactSample(w.redact(text)) });
+        opts.onDrift?.({ call: method, shape: 'neither JSON nor XML', sample: berkeSample(w.redact(text)) });
         throw new VendorError(`Berke ${method} answered something unreadable (${vendorCode}).`, { retryable: true, code: 'vendor_bad_response', vendorCode });
       }
       throw new VendorError(`Berke: ${message}`, { retryable: http >= 500, vendorCode });

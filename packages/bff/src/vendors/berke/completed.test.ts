@@ -151,6 +151,8 @@ describe('Berke contract check', () => {
     expect(layout.sample).toContain('completedAssessments');
     expect(layout.sample).not.toContain(order.candidate.email);
     expect(layout.sample).not.toContain(sandbox.apiToken);
+    expect(layout.sample).not.toContain(order.vendorRef!); // the ATS candidate id
+    expect(layout.sample).toContain('"invitationCode":"[redacted]"');
     expect(findings.find((f) => f.assumption === 'berke.auth')!.verdict).toBe('held');
   });
 });

@@ -137,6 +137,14 @@ async function signedCall<S extends z.ZodType>(
   return parseAnswer(opts, op, res, text, schema);
 }
 
+/**
+ * A drift sample: besides what redactSample removes, every registration field, whose labels are the account's own
+ * ("First Name", "Contact no", "SAP ID", docs/vendors/mettl.md#registration): any JSON key with a space in it.
+ */
+function mettlSample(text: string): string {
+  return redactSample(text.replace(/("[^"]* [^"]*"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\]\s]+)/g, '$1"[redacted]"'));
+}
+
 /** Mettl's answer as `schema`, or the VendorError it means: an error body, an HTTP failure or an unexpected shape. */
 function parseAnswer<S extends z.ZodType>(opts: Wire, op: string, res: Response, text: string, schema: S): z.output<S> {
   let json: unknown;
@@ -173,7 +181,7 @@ function parseAnswer<S extends z.ZodType>(opts: Wire, op: string, res: Response,
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') || '(root)';
-    opts.onDrift?.({ call: op, shape: `unexpected ${where}`, sample: redactSample(text) });
+    opts.onDrift?.({ call: op, shape: `unexpected ${where}`, sample: mettlSample(text) });
     throw new VendorError(`Mettl answered ${op} with an unexpected body.`, {
       retryable: false,
       code: 'vendor_bad_response',

@@ -130,6 +130,7 @@ describe('Mettl contract check', () => {
     expect(layout.verdict).toBe('contradicted');
     expect(layout.sample).toContain('results');
     expect(layout.sample).not.toContain('private.person@example.com');
+    expect(layout.sample).toContain('"First Name":"[redacted]"');
     expect(findings.find((f) => f.assumption === 'mettl.auth')!.verdict).toBe('held');
   });
 });
