@@ -1,6 +1,7 @@
 // The Berke sandbox's API methods: each takes the call's parameters and answers the JSON layout of its documented
 // sample (docs/vendors/berke.md), or throws a BerkeFault. Reads and changes state.ts; knows no HTTP.
 import { createHash } from 'node:crypto';
+import type { ContractShape } from '../types.js';
 import type { BerkeState, Candidate } from './state.js';
 import { BerkeFault, completedOf, fitsOf, OK, statusOf } from './wire.js';
 
@@ -11,7 +12,7 @@ export interface HandlerOptions {
   /** false: every `reportUrl` is empty (anonymous report access disabled, docs/vendors/berke.md#reports). */
   anonymousReports?: boolean | undefined;
   /** `altered`: answers GetCompletedAssessments in a layout the public page does not show (no paging attributes). */
-  contractShape?: 'documented' | 'altered' | undefined;
+  contractShape?: ContractShape | undefined;
 }
 
 export interface Links {

@@ -173,3 +173,55 @@ describe('Berke sandbox outages and call counts', () => {
     await expect(sandbox.advance('nobody', 'start')).rejects.toMatchObject({ name: 'StepRefused' });
   });
 });
+
+describe('Berke sandbox: status and completed assessments as the public method pages lay them out', () => {
+  let sandbox: BerkeSandbox;
+  const call = async (method: string, body: Record<string, unknown>) => {
+    const res = await fetch(`${sandbox.baseUrl}/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ apiToken: sandbox.apiToken, ...body }),
+    });
+    return { res, text: await res.text() };
+  };
+  beforeAll(async () => {
+    sandbox = await startBerkeSandbox({ burstLimit: { calls: 10_000, perMs: 1000 } });
+    for (let i = 0; i < 55; i++) {
+      await call('PerformAssessment', { sourceCandidateId: `c-${i}`, emailAddress: `c${i}@example.com`, firstName: 'C', lastName: `${i}` });
+      await sandbox.advance(`c-${i}`, 'score');
+    }
+  });
+  afterAll(async () => {
+    await sandbox.stop();
+  });
+
+  it('answers GetAssessmentStatus with the status only: the scores come from GetCompletedAssessment', async () => {
+    const { text } = await call('GetAssessmentStatus', { sourceCandidateId: 'c-0', formatOutput: 'json' });
+    const body = JSON.parse(text) as Record<string, unknown>;
+    expect(body['assessmentStatus']).toMatchObject({ statusId: 2, jobFitScoresAvailable: true });
+    expect(body['jobFit']).toBeUndefined();
+  });
+
+  it('answers GetCompletedAssessment with the attributes and layout of its public sample', async () => {
+    const { text } = await call('GetCompletedAssessment', { sourceCandidateId: 'c-0' });
+    const seed = fixture('completed-assessment.xml');
+    expect(attrNames(text, 'assessment')).toEqual(attrNames(seed, 'assessment'));
+    expect(attrNames(text, 'jobFit')).toEqual(attrNames(seed, 'jobFit'));
+    expect(text).not.toContain('jobFitList');
+    const json = JSON.parse((await call('GetCompletedAssessment', { sourceCandidateId: 'c-0', formatOutput: 'json' })).text) as Record<string, any>;
+    const jsonSeed = JSON.parse(fixture('completed-assessment.json')) as Record<string, any>;
+    expect(keys(json['assessment'])).toEqual(keys(jsonSeed['assessment']));
+  });
+
+  it('answers GetCompletedAssessments 50 to a page with the paging attributes of its public sample', async () => {
+    const from = Math.floor(Date.now() / 1000) - 3600;
+    const first = (await call('GetCompletedAssessments', { dateFromUtc: from })).text;
+    const seed = fixture('completed-assessments.xml');
+    expect(attrNames(first, 'assessments')).toEqual(attrNames(seed, 'assessments'));
+    expect(attrNames(first, 'assessment')).toEqual(attrNames(seed, 'assessment'));
+    expect(first).toMatch(/totalAssessments="55" currentPageAssessments="50" currentPage="1" totalPages="2" maxAssessmentsPerPage="50"/);
+    const second = JSON.parse((await call('GetCompletedAssessments', { dateFromUtc: from, page: 2, formatOutput: 'json' })).text) as Record<string, any>;
+    expect(keys(second['assessments'])).toEqual(keys((JSON.parse(fixture('completed-assessments.json')) as Record<string, any>)['assessments']));
+    expect(second['assessments']).toMatchObject({ currentPage: 2, currentPageAssessments: 5, dateFromUtc: from });
+  });
+});

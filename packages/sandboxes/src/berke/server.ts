@@ -4,7 +4,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import { listenSandbox, outageAnswer } from '../http.js';
-import { StepRefused, type AdvanceContext, type OutageMode, type VendorSandbox } from '../types.js';
+import { StepRefused, type AdvanceContext, type ContractShape, type OutageMode, type VendorSandbox } from '../types.js';
 import { createHandlers, param as str } from './handlers.js';
 import { assessPage, layout, PAGE_HEADERS, reportPage } from './pages.js';
 import { code, createState, DEFAULT_JOBS, type BerkeState, type Candidate, type SandboxCounters, type SandboxJob } from './state.js';
@@ -44,7 +44,7 @@ export interface BerkeSandboxOptions {
    * `documented` (default) answers the layouts of Berke's public pages; `altered` answers GetCompletedAssessments
    * without its paging attributes, so a contract check can show the contradiction (docs/vendors/berke.md#assumptions).
    */
-  contractShape?: 'documented' | 'altered';
+  contractShape?: ContractShape;
   host?: string;
   port?: number;
 }
