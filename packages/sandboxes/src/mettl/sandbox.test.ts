@@ -168,4 +168,39 @@ describe('Mettl sandbox failure shapes', () => {
       await sb.stop();
     }
   });
+
+  it('serves schedule results in pages capped below the limit asked, chained by paging.next until it is null', async () => {
+    const { startMettlSandbox } = await import('./server.js');
+    const { createHmac } = await import('node:crypto');
+    const sb = await startMettlSandbox({ resultsPageCap: 3 });
+    try {
+      const signed = (method: 'GET' | 'POST', url: string, params: Record<string, string>) => {
+        const all: Record<string, string> = { ...params, ak: sb.publicKey, ts: String(Math.floor(Date.now() / 1000)) };
+        const names = Object.keys(all).sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : 1));
+        all.asgn = createHmac('sha256', sb.privateKey).update([`${method}${url}`, ...names.map((n) => all[n])].join('\n')).digest('base64');
+        const body = new URLSearchParams(all).toString();
+        return (method === 'GET' ? fetch(`${url}?${body}`) : fetch(url, { method, body, headers: { 'content-type': 'application/x-www-form-urlencoded' } })).then(
+          (r) => r.json() as Promise<Record<string, any>>,
+        );
+      };
+      const open = await signed('POST', `${sb.baseUrl}/assessments/123456/schedules`, { sc: JSON.stringify({ name: 'open', sourceApp: 'x', access: { type: 'OpenForAll' } }) });
+      const ak = open.createdSchedule.accessKey as string;
+      const rd = JSON.stringify({ registrationDetails: Array.from({ length: 7 }, (_, i) => ({ 'Email Address': `p${i}@example.com`, 'First Name': 'P' })) });
+      await signed('POST', `${sb.baseUrl}/schedules/${ak}/candidates`, { rd });
+      const seen: string[] = [];
+      let url: string | null = `${sb.baseUrl}/schedules/${ak}/candidates?limit=100&offset=0&rs=true`;
+      for (let i = 0; url && i < 10; i++) {
+        const u: URL = new URL(url);
+        const page = await signed('GET', `${u.origin}${u.pathname}`, Object.fromEntries(u.searchParams));
+        expect(page.candidates.length).toBeLessThanOrEqual(3); // fewer than the 100 asked
+        expect(page.paging).toMatchObject({ limit: 100, total: 7 });
+        seen.push(...page.candidates.map((c: { email: string }) => c.email));
+        url = page.paging.next;
+        if (url) expect(new URL(url).searchParams.get('rs')).toBe('true'); // the optional parameters are kept
+      }
+      expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `p${i}@example.com`));
+    } finally {
+      await sb.stop();
+    }
+  });
 });
