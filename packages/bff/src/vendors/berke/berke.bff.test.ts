@@ -193,3 +193,41 @@ describe('Berke with anonymous reports disabled and UTF-16 XML answers, through 
     expect(refused.status).toBe(403);
   });
 });
+
+describe('Berke through the BFF: a job the assessment measured too little for', () => {
+  let sandbox: BerkeSandbox;
+  let bff: TestBff;
+  const two: PackageConfig[] = [
+    { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
+    { id: 'berke-support', vendor: 'berke', name: 'Support fit', sourceJobId: 'customer-support' },
+  ];
+
+  beforeAll(async () => {
+    sandbox = await startBerkeSandbox();
+    bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken } }, packages: two });
+  });
+  afterAll(async () => {
+    await bff?.stop();
+    await sandbox?.stop();
+  });
+
+  it('shows the recruiter "Not Enough Assessment Data" on a second package (fitId 5), not an empty score', { timeout: 60_000 }, async () => {
+    const candidateId = 'cand-berke-fit5';
+    const recruiter = await bff.token({ role: 'recruiter', candidateId });
+    const sse = await bff.sse(recruiter);
+    const seen = (id: string, pred: (o: Order) => boolean) =>
+      sse.waitFor((e: OrderEvent) => e.order.id === id && pred(e.order), 15_000).then((e) => e.order);
+    const first = await bff.order('berke-sales', { token: recruiter });
+    const ref = (await seen(first.id, (o) => o.status === 'invited')).vendorRef!;
+    await sandbox.advance(ref, 'score', { notEnoughDataFor: ['customer-support'] });
+
+    const second = await bff.order('berke-support', { token: recruiter });
+    const scored = await seen(second.id, (o) => o.status === 'scored');
+    expect(scored.result!.score).toBeUndefined();
+    expect(scored.result!.flags).toContainEqual(
+      expect.objectContaining({ code: 'job_fit_unavailable', value: 'Not Enough Assessment Data', severity: 'warning' }),
+    );
+    expect(scored.result!.jobFits[0]).toMatchObject({ jobId: 'customer-support', primary: true });
+    expect(sandbox.candidate(ref)!.invitationsSent).toBe(1); // the finished candidate is not invited again
+  });
+});
