@@ -2,11 +2,9 @@
 // plus a candidate-facing scheduling page and a /_sandbox control API. Test and demo only; never put a secret in a URL or a page.
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Hono, type MiddlewareHandler } from 'hono';
-import { z } from 'zod';
-import { listenSandbox, outageAnswer } from '../http.js';
-import { StepRefused, type AdvanceContext, type ContractShape, type OutageMode, type VendorSandbox } from '../types.js';
-import { page, PAGE_CSP, schedulingPage, type PageQuery } from './pages.js';
+import { listenSandbox } from '../http.js';
+import type { AdvanceContext, ContractShape, OutageMode, VendorSandbox } from '../types.js';
+import { createPsiApp, SandboxError } from './handlers.js';
 import { createPsiSender, type PsiDelivery, type PsiSenderOptions } from './sender.js';
 import { CANDIDATE_ACTIONS, PSI_SLOTS, SimulatedPsiCandidate, type CandidateAction } from './state.js';
 import type { PsiNotification } from './wire.js';
@@ -96,11 +94,6 @@ export function withQuirk(n: PsiNotification, quirk: PsiQuirk | undefined): PsiN
 /** The slots the simulator books in turn. */
 const SIMULATOR_SLOTS = ['berlin-site', 'nyc-site', 'paris-remote'];
 
-const ActionBody = z.object({
-  candidateId: z.string().min(1).optional(),
-  examCode: z.string().min(1).optional(),
-  slotId: z.string().optional(),
-});
 
 /**
  * Starts the PSI sandbox: the scheduling page candidates land on, which pushes notifications to the BFF.
@@ -166,72 +159,11 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
     while (held.length > 0 && sender) deliveries.push(await sender.send(held.shift()!));
   }
 
-  const app = new Hono();
-  const gate: MiddlewareHandler = async (c, next) => {
-    if (outage === 'none') return next();
-    return outageAnswer(c, outage, () => c.html(page('PSI scheduling', '<p>Scheduling is unavailable right now. Please try again later.</p>'), 500));
-  };
-  app.onError((err, c) => {
-    const status = err instanceof SandboxError ? err.status : 500;
-    return c.json({ error: { code: 'sandbox_error', message: err instanceof SandboxError ? err.message : 'Sandbox failure.' } }, status as 400);
-  });
-
-  app.use('/schedule/*', gate);
-  app.use('/schedule', gate);
-  app.get('/schedule', (c) => {
-    const q = pageQuery(c.req.query());
-    if (!q) return c.html(page('PSI scheduling', '<p>This link has no eligibility id.</p>'), 400);
-    const cand = byEligibility.get(q.eligibility);
-    return c.html(schedulingPage(q, cand, c.req.query('sent')), 200, { 'Content-Security-Policy': PAGE_CSP });
-  });
-
-  app.post('/schedule/:action{book|reschedule|cancel}', async (c) => {
-    const form = await c.req.parseBody();
-    const q = pageQuery({
-      eligibility: String(form.eligibility ?? ''),
-      candidate: String(form.candidate ?? ''),
-      exam: String(form.exam ?? ''),
-    });
-    if (!q) return c.html(page('PSI scheduling', '<p>This link has no eligibility id.</p>'), 400);
-    const slotId = typeof form.slot === 'string' && form.slot ? form.slot : undefined;
-    const delivery = await act(q.eligibility, c.req.param('action') as CandidateAction, {
-      candidateId: q.candidate,
-      ...(q.exam ? { examCode: q.exam } : {}),
-      ...(slotId ? { slotId } : {}),
-    });
-    const back = new URLSearchParams({ eligibility: q.eligibility, candidate: q.candidate, exam: q.exam, sent: String(delivery.status) });
-    return c.redirect(`/schedule?${back}`, 303);
-  });
-
-  app.get('/_sandbox/candidates', (c) =>
-    c.json({
-      candidates: [...byEligibility.values()].map((x) => ({
-        eligibilityId: x.eligibilityId,
-        candidateId: x.candidateId,
-        examCode: x.examCode ?? null,
-        lastReason: x.lastReason,
-        booking: x.booking
-          ? { code: x.booking.code, slotId: x.booking.slot.id, startsAt: x.booking.startsAt.toISOString() }
-          : null,
-        notifications: x.notifications.length,
-      })),
-    }),
-  );
-  app.get('/_sandbox/slots', (c) => c.json({ slots: PSI_SLOTS }));
-  app.get('/_sandbox/counters', (c) =>
-    c.json(sender ? sender.counters : { tokenRequests: 0, deliveries: 0, byStatus: {} }),
-  );
-  app.post('/_sandbox/candidates/:eligibilityId/:action{book|reschedule|cancel|complete|absent|excused}', async (c) => {
-    const text = await c.req.text();
-    const parsed = ActionBody.safeParse(text ? JSON.parse(text) : {});
-    if (!parsed.success) throw new SandboxError(400, 'Body must be {candidateId?, examCode?, slotId?}.');
-    const o = parsed.data;
-    const delivery = await act(c.req.param('eligibilityId'), c.req.param('action') as CandidateAction, {
-      ...(o.candidateId ? { candidateId: o.candidateId } : {}),
-      ...(o.examCode ? { examCode: o.examCode } : {}),
-      ...(o.slotId ? { slotId: o.slotId } : {}),
-    });
-    return c.json({ delivered: delivery.status, response: delivery.body, notification: delivery.notification });
+  const app = createPsiApp({
+    act,
+    candidates: byEligibility,
+    counters: () => (sender ? sender.counters : { tokenRequests: 0, deliveries: 0, byStatus: {} }),
+    outage: () => outage,
   });
 
   const listening = await listenSandbox(app, opts.host, opts.port);
@@ -265,21 +197,7 @@ export async function startPsiSandbox(opts: PsiSandboxOptions = {}): Promise<Psi
   };
 }
 
-/** A refusal with the HTTP status the control API answers it with. */
-class SandboxError extends StepRefused {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
-function pageQuery(q: Record<string, string | undefined>): PageQuery | null {
-  const eligibility = (q.eligibility ?? '').trim();
-  if (!eligibility) return null;
-  return { eligibility, candidate: (q.candidate ?? '').trim() || eligibility, exam: (q.exam ?? '').trim() };
-}
 
 /** `tsx packages/sandboxes/src/psi/server.ts serve|send …`; the client secret comes from PSI_CLIENT_SECRET. */
 async function main(argv: string[]): Promise<void> {
