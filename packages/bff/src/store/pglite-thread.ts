@@ -44,7 +44,7 @@ export class DatabaseError extends Error {
  */
 async function initialise(dataDir: string, templateDir: string | undefined): Promise<void> {
   const script = fileURLToPath(new URL('./pglite-init.mjs', import.meta.url));
-  const child = spawn(process.execPath, [script, dataDir, templateDir ?? ''], { stdio: ['ignore', 'ignore', 'pipe'], execArgv: [] });
+  const child = spawn(process.execPath, [script, dataDir, templateDir ?? ''], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
   const code = await new Promise<number | null>((resolve, reject) => {
