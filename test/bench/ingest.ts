@@ -11,7 +11,8 @@ import { METTL_HOOK, PSI_CLIENT } from './ingest/config.js';
 
 export interface IngestRow {
   database: 'PGlite' | 'PostgreSQL';
-  vendor: 'psi' | 'mettl' | 'psi-direct' | 'psi-ats' | 'floor';
+  /** `psi-hot`: PSI notifications to few orders, many each (HOT_PHASES), interleaved. */
+  vendor: 'psi' | 'mettl' | 'psi-hot' | 'psi-direct' | 'psi-ats' | 'floor';
   requests: number;
   per_s: number;
   p50_ms: number;
@@ -21,6 +22,8 @@ export interface IngestRow {
   connections: number;
   /** CPU time of the BFF process per delivery (ms, user + system). */
   bff_cpu_ms?: number;
+  /** Of that, the main thread's (HTTP, authentication, parsing, the group commit); the rest is the database thread's on PGlite, and V8's GC and compiler threads. */
+  main_cpu_ms?: number;
   /** CPU time of the load generator per delivery (ms): it shares the machine's cores with the BFF. */
   client_cpu_ms?: number;
   /** How busy the BFF's main thread and, on PGlite, the database's thread were during the phase (%). */
@@ -51,6 +54,8 @@ interface Elu {
 export const INGEST_LEVELS = (process.env.BENCH_INGEST_CONNECTIONS ?? '16,64').split(',').map(Number);
 export const INGEST_CONNECTIONS = INGEST_LEVELS[0]!;
 const PHASES = 3;
+/** Hot orders: this many PSI notifications per order (booked, rescheduled 13 times, completed), interleaved over the orders. */
+const HOT_PHASES = 15;
 
 interface Prepared {
   psi: { orderId: string; candidateId: string }[];
@@ -60,8 +65,8 @@ interface Prepared {
 }
 
 /** A PSI NotificationRequest (docs/vendors/psi.md#notifications), as in psi/fixtures/booking-created-site-all-fields.json. */
-function psiDelivery(o: Prepared['psi'][number], phase: number, base: number, token: string): Req {
-  const reason = ['BOOKING_CREATED', 'BOOKING_RESCHEDULED', 'EXAM_COMPLETED'][phase]!;
+function psiDelivery(o: Prepared['psi'][number], phase: number, base: number, token: string, phases = PHASES): Req {
+  const reason = phase === 0 ? 'BOOKING_CREATED' : phase === phases - 1 ? 'EXAM_COMPLETED' : 'BOOKING_RESCHEDULED';
   const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const body = {
     booking_code: `BKG${o.orderId.slice(2, 10).toUpperCase()}`,
@@ -154,14 +159,16 @@ const pct = (x: number) => (Number.isNaN(x) ? undefined : Math.round(x * 100));
 /** One measured phase: `requests` deliveries from `next` at `connections` in flight, with the BFF's CPU and threads' use. */
 async function measured(server: Child, url: string, next: (i: number) => Req | undefined, requests: number, connections: number) {
   const cpuBefore = await server.call<NodeJS.CpuUsage>('cpu');
+  const mainBefore = await server.call<number>('mainThreadCpu');
   const eluBefore = await server.call<Elu>('elu');
   const r = await load(url, next, { connections, maxRequests: requests, maxSeconds: 120, keepBodies: 0 });
   const cpuAfter = await server.call<NodeJS.CpuUsage>('cpu');
+  const mainAfter = await server.call<number>('mainThreadCpu');
   const eluAfter = await server.call<Elu>('elu');
   const busy = (a: EventLoopUtilization | null, b: EventLoopUtilization | null) => (a && b ? (b.active - a.active) / (b.active + b.idle - a.active - a.idle) : NaN);
   // CPU the BFF process spent per delivery (user + system): steadier than a rate on a shared machine.
   const cpuMs = (cpuAfter.user - cpuBefore.user + cpuAfter.system - cpuBefore.system) / 1000 / r.requests;
-  return { r, cpuMs, mainBusy: busy(eluBefore.main, eluAfter.main), dbBusy: busy(eluBefore.db, eluAfter.db) };
+  return { r, cpuMs, mainCpuMs: (mainAfter - mainBefore) / r.requests, mainBusy: busy(eluBefore.main, eluAfter.main), dbBusy: busy(eluBefore.db, eluAfter.db) };
 }
 
 /** Deliveries of `vendor` stored as applied so far. */
@@ -174,12 +181,12 @@ const vendorTimeBase = () => Math.ceil(Date.now() / 1000) * 1000 + 60_000;
  * One run's deliveries of a vendor: to its orders `set`·n … (`set`+1)·n − 1, phase by phase (every order's booking,
  * then every reschedule, …), so each delivery changes its order.
  */
-function deliveriesTo(prepared: Prepared, vendor: 'psi' | 'mettl', set: number, n: number, base: number, token: string) {
+function deliveriesTo(prepared: Prepared, vendor: 'psi' | 'mettl', set: number, n: number, base: number, token: string, phases = PHASES) {
   const at = set * n;
   return (i: number): Req | undefined => {
-    if (i >= n * PHASES) return undefined;
+    if (i >= n * phases) return undefined;
     const phase = Math.floor(i / n);
-    return vendor === 'psi' ? psiDelivery(prepared.psi[at + (i % n)]!, phase, base, token) : mettlDelivery(prepared.mettl[at + (i % n)]!, phase, base);
+    return vendor === 'psi' ? psiDelivery(prepared.psi[at + (i % n)]!, phase, base, token, phases) : mettlDelivery(prepared.mettl[at + (i % n)]!, phase, base);
   };
 }
 
@@ -260,26 +267,37 @@ async function withAtsWebhook(name: IngestRow['database'], database: string, n: 
   }
 }
 
-async function onDatabase(name: IngestRow['database'], database: string, ordersPerVendor: number): Promise<IngestRow[]> {
+async function onDatabase(name: IngestRow['database'], database: string, ordersPerVendor: number, hotOrders: number): Promise<IngestRow[]> {
   const server = await startChild('ingest/server.ts');
   const rows: IngestRow[] = [];
   try {
     const { url } = await server.call<{ url: string }>('start', { database }, 180_000);
     // Orders for every level (level k notifies orders set k of each vendor) and for the warm-up (the set after them).
-    const prepared = await server.call<Prepared>('prepare', { n: ordersPerVendor * (INGEST_LEVELS.length + 1) }, 300_000);
+    // Then hot orders: after those sets, as many orders as a set has (the first `hotOrders` of them used).
+    const prepared = await server.call<Prepared>('prepare', { n: ordersPerVendor * (INGEST_LEVELS.length + 2) }, 300_000);
     const token = await psiToken(url);
     const base = vendorTimeBase();
     const n = ordersPerVendor;
     const applied = async (vendor: string) => appliedOf(await server.call<Counts>('counts'), vendor);
     await warmUp(url, prepared, INGEST_LEVELS.length, n, base, token);
-    for (const [level, connections] of INGEST_LEVELS.entries())
-    for (const vendor of ['psi', 'mettl'] as const) {
-      const next = deliveriesTo(prepared, vendor, level, n, base, token);
-      const appliedBefore = await applied(vendor);
+    const phasesOf: { vendor: 'psi' | 'mettl' | 'psi-hot'; connections: number; next: (i: number) => Req | undefined; count: number }[] = [
+      ...INGEST_LEVELS.flatMap((connections, level) =>
+        (['psi', 'mettl'] as const).map((vendor) => ({ vendor, connections, next: deliveriesTo(prepared, vendor, level, n, base, token), count: n * PHASES })),
+      ),
+      // Hot orders at the first level: `hotOrders` orders of the set after the warm-up's, HOT_PHASES notifications each.
+      {
+        vendor: 'psi-hot' as const,
+        connections: INGEST_CONNECTIONS,
+        next: (i: number) => (i < hotOrders * HOT_PHASES ? psiDelivery(prepared.psi[(INGEST_LEVELS.length + 1) * n + (i % hotOrders)]!, Math.floor(i / hotOrders), base, token, HOT_PHASES) : undefined),
+        count: hotOrders * HOT_PHASES,
+      },
+    ];
+    for (const { vendor, connections, next, count } of phasesOf) {
+      const appliedBefore = await applied(vendor === 'psi-hot' ? 'psi' : vendor);
       if (process.env.BENCH_SQL_TRACE) await server.call('sqlReport');
       const prof = process.env.BENCH_PHASE_PROF;
       if (prof) await server.call('profileStart');
-      const { r, cpuMs, mainBusy, dbBusy } = await measured(server, url, next, n * PHASES, connections);
+      const { r, cpuMs, mainCpuMs, mainBusy, dbBusy } = await measured(server, url, next, count, connections);
       if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `ingest-${name}-${vendor}-${connections}.cpuprofile`))}`);
       if (process.env.BENCH_SQL_TRACE) {
         const rep = await server.call<{ transactions: unknown; statements: { sql: string; n: number; ms: number; avg_ms: number; rows: number }[] }>('sqlReport');
@@ -295,8 +313,9 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
         per_s: Math.round(r.perSecond),
         p50_ms: s.p50,
         p99_ms: s.p99,
-        applied: (await applied(vendor)) - appliedBefore,
+        applied: (await applied(vendor === 'psi-hot' ? 'psi' : vendor)) - appliedBefore,
         bff_cpu_ms: round(cpuMs),
+        main_cpu_ms: round(mainCpuMs),
         client_cpu_ms: round(r.clientCpuMs),
         main_busy_pct: pct(mainBusy),
         db_busy_pct: pct(dbBusy),
@@ -352,14 +371,14 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
   return rows.map((r) => ({ ...r, p50_ms: round(r.p50_ms), p99_ms: round(r.p99_ms) }));
 }
 
-export async function webhookIngest(o: { ordersPerVendor: number; postgres: boolean }): Promise<{ rows: IngestRow[]; skipped?: string }> {
-  const rows = await onDatabase('PGlite', 'embedded', o.ordersPerVendor);
+export async function webhookIngest(o: { ordersPerVendor: number; hotOrders: number; postgres: boolean }): Promise<{ rows: IngestRow[]; skipped?: string }> {
+  const rows = await onDatabase('PGlite', 'embedded', o.ordersPerVendor, o.hotOrders);
   rows.push(await withAtsWebhook('PGlite', 'embedded', o.ordersPerVendor));
   if (!o.postgres) return { rows, skipped: 'PostgreSQL not asked for' };
   const pgUrl = await freshSchema('bench_ingest');
   if (!pgUrl) return { rows, skipped: 'PostgreSQL unreachable (BENCH_DATABASE_URL)' };
   try {
-    rows.push(...(await onDatabase('PostgreSQL', pgUrl, o.ordersPerVendor)));
+    rows.push(...(await onDatabase('PostgreSQL', pgUrl, o.ordersPerVendor, o.hotOrders)));
   } finally {
     await dropSchema('bench_ingest');
   }

@@ -18,6 +18,8 @@ export interface SseRow {
   /** V8 heap + external + array buffers per connection: the JS share, steadier than RSS next to PGlite's WASM memory. */
   heap_per_conn_kb: number;
   server_cpu_pct: number;
+  /** The server's CPU (every thread, user + system) while producing, per event delivered to a client (µs). */
+  cpu_us_per_delivery: number;
   connect_ms: number;
 }
 
@@ -56,7 +58,7 @@ async function runOne(
       const mem = await server.call<NodeJS.MemoryUsage>('rss');
       const rss = mem.rss;
       await Promise.all(clients.map((c) => c.call('record')));
-      const produced = await server.call<{ t0: Record<string, number>; events: number; cpuPct: number }>(
+      const produced = await server.call<{ t0: Record<string, number>; events: number; cpuPct: number; cpuUs: number }>(
         'produce',
         { perSecond: o.perSecond, durationMs: o.seconds * 1000, template: o.template },
         o.seconds * 1000 + 120_000,
@@ -81,6 +83,7 @@ async function runOne(
         rss_per_conn_kb: round((rss - base) / level / 1024, 1),
         heap_per_conn_kb: round((heapOf(mem) - heapOf(baseMem)) / level / 1024, 1),
         server_cpu_pct: produced.cpuPct,
+        cpu_us_per_delivery: round(produced.cpuUs / Math.max(1, sorted.length), 2),
         connect_ms: connectMs,
       });
       console.error(`  sse ${kind} ${level} clients: p50 ${rows.at(-1)!.p50_ms} ms, p99 ${rows.at(-1)!.p99_ms} ms`);

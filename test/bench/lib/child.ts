@@ -1,6 +1,7 @@
 // Bench child processes: a TypeScript module run by `node --import tsx` with an IPC channel, so a server's
 // RSS is its own and the load generator never shares its event loop. Request/response over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
@@ -71,6 +72,7 @@ export function serve(handlers: Record<string, Handler>): void {
       let value: unknown;
       if (m.cmd === 'ping') value = 'pong';
       else if (m.cmd === 'cpu') value = process.cpuUsage();
+      else if (m.cmd === 'mainThreadCpu') value = mainThreadCpuMs();
       else if (m.cmd === 'profileStart') value = await profileStart();
       else if (m.cmd === 'profileStop') value = await profileStop(m.args as string);
       else if (m.cmd === 'rss') {
@@ -89,6 +91,21 @@ export function serve(handlers: Record<string, Handler>): void {
     }
   });
   process.on('disconnect', () => process.exit(0)); // the parent went away: never outlive it
+}
+
+/**
+ * CPU time (user + system, ms) of this process's main thread alone, from /proc (Linux; NaN elsewhere): beside
+ * process.cpuUsage() (every thread) it splits a server's CPU into its main thread and the rest (on PGlite: the
+ * database's thread, with V8's GC and compiler threads).
+ */
+function mainThreadCpuMs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
+  } catch {
+    return NaN;
+  }
 }
 
 /** Wall-clock time in ms with sub-ms precision, comparable across processes on one machine. */

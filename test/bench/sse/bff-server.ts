@@ -83,7 +83,7 @@ serve({
     await Promise.all(pending);
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - wall0;
-    const result = { t0, events: Object.keys(t0).length, outcomes, cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wall) * 100) };
+    const result = { t0, events: Object.keys(t0).length, outcomes, cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wall) * 100), cpuUs: cpu.user + cpu.system };
     outcomes = {};
     return result;
   },

@@ -62,7 +62,7 @@ serve({
     });
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - wall0;
-    return { t0, events: Object.keys(t0).length, outcomes: {}, cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wall) * 100) };
+    return { t0, events: Object.keys(t0).length, outcomes: {}, cpuPct: Math.round(((cpu.user + cpu.system) / 1000 / wall) * 100), cpuUs: cpu.user + cpu.system };
   },
   async stop() {
     for (const res of clients) res.end();
