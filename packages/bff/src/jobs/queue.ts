@@ -66,7 +66,7 @@ async function nextDue(db: Database, queue: string, dueToo: boolean): Promise<nu
 /**
  * Wakes a queue's workers when its next delayed job comes due, instead of a poll finding it: pg-boss sends no NOTIFY
  * when a retry's or a deferred job's `start_after` passes. Looked up when a worker starts (jobs left by an earlier run),
- * a second after a batch with a failure (its retry written), and after a send with `startAfter`; each wake looks up the
+ * 1, 3 and 8 s after a batch with a failure (its retry written by then), and after a send with `startAfter`; each wake looks up the
  * next. A worker that finished a batch also asks again at once: a `stately` queue's job waiting behind the one just
  * finished is fetchable only now, and no NOTIFY says so. Wraps `work` and `send` of this instance; nothing else changes.
  */
@@ -100,7 +100,11 @@ function wakeWhenDue(boss: PgBoss, db: Database, log: Logger): void {
       (err) => log.warn({ queue, err: String((err as Error).message) }, 'could not look up the next delayed job'),
     );
   };
-  const lookSoon = (queue: string) => setTimeout(() => look(queue, true), 1000).unref();
+  // pg-boss writes a batch's failures after the handler returns, later still on a busy database: looked up more than
+  // once, so a retry written late is not left to the backstop poll (a missed lookup cost a vendor-outage retry 30 s).
+  const lookSoon = (queue: string) => {
+    for (const s of [1, 3, 8]) setTimeout(() => look(queue, true), s * 1000).unref();
+  };
   const failed = (out: unknown) => Array.isArray(out) && out.some((r) => (r as { status?: string } | null)?.status === 'failed');
 
   /** One supervision once an earlier run's active jobs have a stale heartbeat, then a look for the retries it made. */
