@@ -19,13 +19,18 @@ const TIMING = ['packages/bff/src/events/hub.test.ts'];
 const BFF_MOCKING = testFilesMatching(root, 'packages/bff/src', /\bvi\.(do)?mock\(/);
 
 /**
- * The projects of `pnpm test`'s second lane (scripts/test.mjs runs CA_LANE=e2e beside CA_LANE=unit, the rest): the tests
- * that start processes (BFFs, browsers, the CLI, tsc for the client). `cli` and `client` are here so the two lanes end
- * together: with them in the unit lane, it ran a minute after the e2e lane had finished, on one core of two.
+ * `pnpm test` runs three lanes side by side (scripts/test.mjs sets CA_LANE): `unit` holds every project not named
+ * here; `e2e` the tests that start processes (BFFs, browsers, the CLI, tsc for the client); `build` the files that
+ * build and install the packages and the deployed BFF (tsc, vite, pnpm pack/deploy, npm install), which spend much of
+ * their time waiting on child processes and the registry, so they fill the cores the other two leave idle
+ * (docs/testing.md#lanes).
  */
-const E2E_LANE = ['e2e', 'faults', 'cli', 'client'];
+const LANES: Record<string, readonly string[]> = { e2e: ['e2e', 'faults', 'cli', 'client'], build: ['packaging'] };
+const laneOf = (name: unknown) => Object.keys(LANES).find((lane) => LANES[lane]!.includes(String(name))) ?? 'unit';
 const inLane = <P extends string | { test?: { name?: unknown } }>(projects: P[]) =>
-  process.env.CA_LANE ? projects.filter((p) => (typeof p !== 'string' && E2E_LANE.includes(String(p.test?.name))) === (process.env.CA_LANE === 'e2e')) : projects;
+  process.env.CA_LANE ? projects.filter((p) => laneOf(typeof p === 'string' ? undefined : p.test?.name) === process.env.CA_LANE) : projects;
+/** The `packaging` project's files (the `build` lane). */
+const PACKAGING = ['test/e2e/packages.test.ts', 'test/deploy/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -87,12 +92,23 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/pg/**', 'test/faults/**', '**/node_modules/**'],
+          exclude: ['test/pg/**', 'test/faults/**', ...PACKAGING, '**/node_modules/**'],
           environment: 'node',
           // One Chromium for every file (each opens contexts of its own), not one started per file.
           globalSetup: ['test/e2e/support/browser.global.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'packaging',
+          include: PACKAGING,
+          environment: 'node',
+          globalSetup: ['test/e2e/support/browser.global.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `pnpm test`: every test, in two vitest processes side by side, then the latency probe alone.
+// `pnpm test`: every test, in three vitest processes side by side, then the latency probe alone.
 //
 // Vitest gives a run cores − 1 workers: one on a 2-core machine, so a single run is serial and uses one core of two.
 // The tests that start processes (projects `e2e`, `faults`, `cli`, `client`: BFFs, browsers, the CLI, tsc) are a lane
-// of their own beside the rest, and the two lanes take about as long (vitest.config.ts puts each project in its lane).
+// of their own beside the rest, and the builds of the packages and the deployed BFF (`packaging`) a third, which waits
+// on child processes and the registry much of its time (vitest.config.ts puts each project in its lane).
 // The latency probe (`timing`) asserts milliseconds, so it runs after both, on a quiet machine.
 // Each line of a lane's output is prefixed with its name; the exit code is non-zero if any lane failed.
 import { spawn } from 'node:child_process';
@@ -41,7 +42,7 @@ function lane(name, args, env = {}) {
 }
 
 // vitest.config.ts puts the projects of each lane in it (CA_LANE).
-const results = await Promise.all([lane('unit', [], { CA_LANE: 'unit' }), lane('e2e', [], { CA_LANE: 'e2e' })]);
+const results = await Promise.all(['unit', 'e2e', 'build'].map((name) => lane(name, [], { CA_LANE: name })));
 results.push(await lane('timing', ['--project=timing'], { CA_TIMING: '1' }));
 
 for (const r of results) console.log(`${r.name}: ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code}${r.error ? `: ${r.error}` : ''})`} in ${r.seconds.toFixed(0)} s`);
