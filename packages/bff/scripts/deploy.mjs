@@ -23,11 +23,14 @@ function run(cmd, args, cwd = ROOT, { emitted = false } = {}) {
   throw new Error(`${[cmd, ...args].join(' ')} failed${r.error ? `: ${r.error.message}` : ''}`);
 }
 
-/** Compiles @ca/shared and @ca/bff (tsc, incremental) and copies the files the BFF reads at run time beside. */
+/**
+ * Compiles @ca/shared and @ca/bff (tsc, incremental, emit only: `--noCheck` writes the same files in half the time;
+ * `pnpm typecheck` checks the types) and copies the files the BFF reads at run time beside.
+ */
 export function buildBff() {
   for (const pkg of ['shared', 'bff']) {
     const dir = join(ROOT, 'packages', pkg);
-    run(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/build.tsbuildinfo'], dir, { emitted: true });
+    run(process.execPath, [TSC, '-p', 'tsconfig.build.json', '--noCheck', '--incremental', '--tsBuildInfoFile', 'node_modules/.cache/build.tsbuildinfo'], dir, { emitted: true });
   }
   const store = join(ROOT, 'packages/bff/src/store');
   for (const f of readdirSync(store).filter((n) => n.endsWith('.mjs'))) cpSync(join(store, f), join(ROOT, 'packages/bff/dist/store', f));
