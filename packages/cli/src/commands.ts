@@ -86,7 +86,8 @@ export async function probe(opts: { config: string; tenant?: string; vendor?: st
   return results.some((r) => r.outcome === 'failed') ? EXIT.failed : EXIT.ok;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+/** `p`, or a rejection naming `ms` when it has not settled by then. */
+export function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([
     p,

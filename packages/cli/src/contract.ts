@@ -3,7 +3,7 @@
 import { checkVendorConfig, ConfigError, createVendorHost, loadConfig, vendorModules, VendorError, type Config, type ContractFinding } from '@ca/bff';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { EXIT, UsageError, type Output } from './commands.js';
+import { EXIT, UsageError, withTimeout, type Output } from './commands.js';
 
 export interface ContractOptions {
   config: string;
@@ -68,14 +68,4 @@ async function loadChecked(file: string, o: Output): Promise<Config | null> {
     }
     throw err;
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
 }
