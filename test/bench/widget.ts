@@ -54,6 +54,9 @@ export async function bareLitElement(): Promise<SizeRow & { vite: string }> {
   const vitePath = req.resolve('vite');
   const vite = (await import(pathToFileURL(vitePath).href)) as typeof import('vite');
   const litDir = realpathSync(join(WIDGET, 'node_modules/lit'));
+  // Vite's build sets NODE_ENV=production in this process, which the bench's later BFF children would inherit (and a
+  // BFF in production refuses to serve public metrics): put it back once the floor is built.
+  const nodeEnv = process.env.NODE_ENV;
   const loaded = await vite.loadConfigFromFile({ command: 'build', mode: 'production' }, join(WIDGET, 'vite.config.ts'), WIDGET, 'silent');
   if (!loaded) throw new Error('packages/widget/vite.config.ts did not load');
   const outDir = mkdtempSync(join(tmpdir(), 'ca-bench-bare-'));
@@ -78,6 +81,8 @@ export async function bareLitElement(): Promise<SizeRow & { vite: string }> {
     if (files.length !== 1) throw new Error(`the bare element built to ${files.length} files`);
     return { ...sizeOf(files[0]!, 'bare Lit element (floor)'), vite: vite.version };
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
     rmSync(outDir, { recursive: true, force: true });
   }
 }
