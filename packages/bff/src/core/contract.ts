@@ -1,5 +1,6 @@
 // What a vendor adapter can say about the vendor's answers, for the operator's go-live check (`ca contract`) and
 // for drift seen in production (docs/operations.md#vendor-contract-drift). Part of the pure port: no I/O here.
+import { VendorError } from './vendor-port.js';
 
 /**
  * One assumption our parsing makes about a vendor's answers. `id` is stable and listed, with its public source, in
@@ -64,4 +65,25 @@ export function redactSample(text: string, max = MAX_SAMPLE): string {
     .replace(/\s+/g, ' ')
     .trim();
   return redacted.length > max ? `${redacted.slice(0, max - 1)}…` : redacted;
+}
+
+/**
+ * Collects one check's findings. The first verdict on an assumption stands; `failed` turns a failed call into
+ * `contradicted` when its answer failed our parsing (`lastDrift`, with its sample), else `not_exercised`; `list()`
+ * gives one finding per assumption, in their order, `not reached` for any left without a verdict.
+ */
+export function collectFindings<Id extends string>(assumptions: readonly { id: Id }[], lastDrift: () => ContractDrift | null) {
+  const found = new Map<Id, ContractFinding>();
+  const say = (assumption: Id, verdict: ContractVerdict, detail: string, sample?: string) => {
+    if (!found.has(assumption)) found.set(assumption, { assumption, verdict, detail, ...(sample ? { sample } : {}) });
+  };
+  const failed = (ids: readonly Id[], call: string, err: unknown) => {
+    const drift = lastDrift();
+    for (const id of ids) {
+      if (err instanceof VendorError && err.code === 'vendor_bad_response' && drift) say(id, 'contradicted', `${call}: ${drift.shape}`, drift.sample);
+      else say(id, 'not_exercised', `${call} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  const list = (): ContractFinding[] => assumptions.map((a) => found.get(a.id) ?? { assumption: a.id, verdict: 'not_exercised', detail: 'not reached' });
+  return { say, failed, list };
 }

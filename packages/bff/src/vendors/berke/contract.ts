@@ -2,7 +2,7 @@
 // GetCompletedAssessments, GetAssessmentStatus and GetCompletedAssessment of an assessment that window lists, and a
 // look-up of an id nobody has). Never PerformAssessment, SendInvitation or DeleteAssessment: they invite or remove.
 import { randomBytes } from 'node:crypto';
-import type { ContractAssumption, ContractDrift, ContractFinding, VendorContract } from '../../core/contract.js';
+import { collectFindings, type ContractAssumption, type ContractDrift, type ContractFinding, type VendorContract } from '../../core/contract.js';
 import { VendorError } from '../../core/vendor-port.js';
 import type { BerkeClient } from './client.js';
 import type { BerkeCompletedPage } from './wire.js';
@@ -32,18 +32,7 @@ export function berkeContract(make: () => CheckClient): VendorContract {
 }
 
 async function runCheck({ client, lastDrift }: CheckClient): Promise<ContractFinding[]> {
-  const found = new Map<Id, ContractFinding>();
-  const say = (assumption: Id, verdict: ContractFinding['verdict'], detail: string, sample?: string) => {
-    if (!found.has(assumption)) found.set(assumption, { assumption, verdict, detail, ...(sample ? { sample } : {}) });
-  };
-  /** A failed call: contradicted with the sample when the answer failed our parsing, else not exercised. */
-  const failed = (ids: readonly Id[], call: string, err: unknown) => {
-    const drift = lastDrift();
-    for (const id of ids) {
-      if (err instanceof VendorError && err.code === 'vendor_bad_response' && drift) say(id, 'contradicted', `${call}: ${drift.shape}`, drift.sample);
-      else say(id, 'not_exercised', `${call} failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+  const { say, failed, list } = collectFindings(BERKE_ASSUMPTIONS, lastDrift);
 
   try {
     const jobs = await client.getJobs();
@@ -98,7 +87,7 @@ async function runCheck({ client, lastDrift }: CheckClient): Promise<ContractFin
   }
 
   await checkNotFound(client, say, failed);
-  return BERKE_ASSUMPTIONS.map((a) => found.get(a.id) ?? { assumption: a.id, verdict: 'not_exercised', detail: 'not reached' });
+  return list();
 }
 
 type Say = (id: Id, verdict: ContractFinding['verdict'], detail: string, sample?: string) => void;

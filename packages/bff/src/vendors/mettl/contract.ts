@@ -1,7 +1,7 @@
 // Mettl's go-live contract check (docs/vendors/mettl.md#assumptions): read-only calls only (Get Account Info, a
 // request signed with a wrong key, Get All Assessments, Get All Schedules of each package's assessment, and every page
 // of Get Results of All Candidates of one schedule). Never creates or edits a schedule or registers anyone.
-import type { ContractAssumption, ContractDrift, ContractFinding, VendorContract } from '../../core/contract.js';
+import { collectFindings, type ContractAssumption, type ContractDrift, type ContractFinding, type VendorContract } from '../../core/contract.js';
 import { VendorError } from '../../core/vendor-port.js';
 import type { MettlClient } from './client.js';
 import type { MettlPackage } from './config.js';
@@ -36,17 +36,7 @@ export function mettlContract(make: () => CheckClients): VendorContract {
 const MAX_PAGES = 40;
 
 async function runCheck(k: CheckClients): Promise<ContractFinding[]> {
-  const found = new Map<Id, ContractFinding>();
-  const say = (assumption: Id, verdict: ContractFinding['verdict'], detail: string, sample?: string) => {
-    if (!found.has(assumption)) found.set(assumption, { assumption, verdict, detail, ...(sample ? { sample } : {}) });
-  };
-  const failed = (ids: readonly Id[], call: string, err: unknown) => {
-    const drift = k.lastDrift();
-    for (const id of ids) {
-      if (err instanceof VendorError && err.code === 'vendor_bad_response' && drift) say(id, 'contradicted', `${call}: ${drift.shape}`, drift.sample);
-      else say(id, 'not_exercised', `${call} failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+  const { say, failed, list } = collectFindings(METTL_ASSUMPTIONS, k.lastDrift);
 
   try {
     const page = await k.client.listAssessments(5, 0);
@@ -76,7 +66,7 @@ async function runCheck(k: CheckClients): Promise<ContractFinding[]> {
   }
   say('mettl.registration.code-in-message', 'not_exercised', 'only a registration shows it, and registering is not read-only; refusals are checked as they come (drift)');
   say('mettl.notifications', 'not_exercised', 'Mettl pushes notifications; each arriving one is checked and counted as drift when it does not match');
-  return METTL_ASSUMPTIONS.map((a) => found.get(a.id) ?? { assumption: a.id, verdict: 'not_exercised', detail: 'not reached' });
+  return list();
 }
 
 type Say = (id: Id, verdict: ContractFinding['verdict'], detail: string, sample?: string) => void;
