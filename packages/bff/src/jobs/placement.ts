@@ -144,19 +144,13 @@ async function place(o: PlacementOptions, retryLimit: number, orderId: string, a
  * the erased order's history says what became of it (no personal data; the log names only order and vendor).
  */
 async function withdrawAfterErasure(o: PlacementOptions, row: OrderRow, adapter: VendorAdapter, vo: VendorOrder): Promise<void> {
-  const { log, metrics } = o;
+  const { log } = o;
   if (!(await isErasedOrder(o.db, row.id))) return; // gone for another reason: nothing placed on its behalf to undo
   let vendorStatus: string;
   if (typeof adapter.cancel !== 'function') vendorStatus = 'placed after erasure; the vendor has no call to withdraw it';
   else {
-    try {
-      vendorStatus = `withdrawn after a placement that finished after erasure (${(await adapter.cancel(vo)).call})`;
-      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'ok' });
-    } catch (err) {
-      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'error' });
-      vendorStatus = 'placed after erasure; withdrawing it failed';
-      log.error({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, 'could not withdraw an order placed after its candidate was erased');
-    }
+    const call = await withdraw(o, row, adapter, vo, 'could not withdraw an order placed after its candidate was erased');
+    vendorStatus = call ? `withdrawn after a placement that finished after erasure (${call})` : 'placed after erasure; withdrawing it failed';
   }
   log.warn({ order: row.id, vendor: row.vendor, vendorStatus }, 'order placed at the vendor after its candidate was erased');
   await noteOnErasedOrder(o.db, row.id, vendorStatus, new Date());
@@ -168,23 +162,30 @@ async function withdrawAfterErasure(o: PlacementOptions, row: OrderRow, adapter:
  * candidate uses the same vendor record; recorded in the order's history either way.
  */
 async function withdrawLate(o: PlacementOptions, row: OrderRow, adapter: VendorAdapter, vo: VendorOrder): Promise<void> {
-  const { log, metrics } = o;
+  const { log } = o;
   const shared = await countOtherOpenOrdersWithRef(o.db, { tenantId: row.tenant_id, vendor: row.vendor, vendorRef: vo.vendorRef!, exceptId: row.id });
   let vendorStatus: string;
   if (typeof adapter.cancel !== 'function') vendorStatus = 'placed after cancel; the vendor has no call to withdraw it';
   else if (shared > 0) vendorStatus = 'placed after cancel; kept at the vendor for another open order';
   else {
-    try {
-      vendorStatus = `withdrawn after a late placement (${(await adapter.cancel(vo)).call})`;
-      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'ok' });
-    } catch (err) {
-      metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'error' });
-      vendorStatus = 'placed after cancel; withdrawing it failed';
-      log.error({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, 'could not withdraw an order placed after it was cancelled');
-    }
+    const call = await withdraw(o, row, adapter, vo, 'could not withdraw an order placed after it was cancelled');
+    vendorStatus = call ? `withdrawn after a late placement (${call})` : 'placed after cancel; withdrawing it failed';
   }
   log.warn({ order: row.id, vendor: row.vendor, vendorStatus }, 'order placed at the vendor after it was cancelled');
   await o.orders.apply(row.tenant_id, row.vendor as VendorId, [
     { match: { orderId: row.id }, status: 'cancelled', vendorStatus, vendorTime: new Date(), dedupeKey: `late-placement:${vo.vendorRef}` },
   ], 'job');
+}
+
+/** Cancels the order at the vendor, counted; the vendor call's name, or null when it failed (logged as `failedMsg`). */
+async function withdraw(o: PlacementOptions, row: OrderRow, adapter: VendorAdapter, vo: VendorOrder, failedMsg: string): Promise<string | null> {
+  try {
+    const { call } = await adapter.cancel!(vo);
+    o.metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'ok' });
+    return call;
+  } catch (err) {
+    o.metrics.vendorCalls.inc({ vendor: row.vendor, op: 'cancel', outcome: 'error' });
+    o.log.error({ order: row.id, vendor: row.vendor, err: String((err as Error).message) }, failedMsg);
+    return null;
+  }
 }
