@@ -1,4 +1,5 @@
-// Widget bundle size next to its floor: every file in packages/widget/dist (core + on-demand chunks) and
+// Widget bundle size next to its floor: every file of the standalone bundle in packages/widget/dist (widget.js, the
+// core, and its on-demand chunks under widget/) and
 // a bare Lit element built by the widget's own Vite config (same Vite, plugins and minify settings).
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -37,11 +38,17 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
-/** Every file the widget build left in dist, whatever the widget engineer's chunking is at run time. */
+/**
+ * Every file of the standalone bundle the widget build left in dist (`widget.js` and the chunks it loads from
+ * `widget/`), whatever the widget engineer's chunking is at run time. `dist/lib` and `dist/types` are the npm
+ * package's ES module build for bundlers (packages/widget/scripts/build-package.mjs): a page never loads them as they
+ * are, so they are not part of what a script tag costs.
+ */
 export function widgetFiles(): SizeRow[] {
   const dist = join(WIDGET, 'dist');
   return filesUnder(dist)
     .filter((f) => /\.(m?js|css)$/.test(f))
+    .filter((f) => { const r = relative(dist, f); return r === 'widget.js' || r.startsWith('widget/'); })
     .map((f) => sizeOf(f, relative(dist, f)));
 }
 
