@@ -30,7 +30,10 @@ for (const db of testDatabases()) {
         ],
         factories: { berke: mv.factory },
         placeRetryLimit: 2,
+        // Backoff capped at pg-boss's smallest step (1 s): the retries' schedule is placement.test.ts's; here 3 attempts
+        // take 2 s instead of up to 6.
         placeRetryDelay: 1,
+        placeRetryDelayMax: 1,
         extraTenants: {
           beta: { name: 'Beta', apiKeys: [BETA_KEY], widgetKeys: { b1: BETA_WIDGET }, vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Beta pkg' }] },
         },

@@ -25,6 +25,8 @@ export interface TestBffOptions {
   factories?: Partial<Record<VendorId, VendorAdapterFactory>>;
   placeRetryLimit?: number;
   placeRetryDelay?: number;
+  /** Caps each placement retry's backoff (seconds); pg-boss's backoff doubles from `placeRetryDelay` up to it. */
+  placeRetryDelayMax?: number;
   allowedOrigins?: string[];
   /** Extra tenants beside `acme` (isolation tests). */
   extraTenants?: Record<string, unknown>;
@@ -50,7 +52,8 @@ export interface TestBff {
   api(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   order(packageId: string, o?: { token?: string; idempotencyKey?: string }): Promise<Order>;
   getOrder(id: string, token?: string): Promise<Order>;
-  waitForOrder(id: string, pred: (o: Order) => boolean, timeoutMs?: number): Promise<Order>;
+  /** Polls the order (with `token`, default the API key: another tenant's order needs its token) until `pred` holds. */
+  waitForOrder(id: string, pred: (o: Order) => boolean, timeoutMs?: number, token?: string): Promise<Order>;
   sse(token: string, o?: { lastEventId?: string }): Promise<SseClient>;
   pollNow(vendor?: VendorId): Promise<void>;
   /** Waits until the job runner's scheduled refresh cycles have run once and none is due (see `scheduledPollsSettled`). */
@@ -81,6 +84,14 @@ export async function freePort(): Promise<number> {
     if (free) return port;
     if (attempt === 50) throw new Error('no free port found below the ephemeral range');
   }
+}
+
+/**
+ * Config of a tenant beside `acme` (`extraTenants`), with keys derived from its id: one BFF serving a tenant per case
+ * costs one start (a database load, seconds of CPU) instead of one per case. Its widget tokens: `token({ tenantId })`.
+ */
+export function testTenant(id: string, o: { vendors: Record<string, unknown>; packages: PackageConfig[] } & Record<string, unknown>): Record<string, unknown> {
+  return { name: id, apiKeys: [`${id}-api-key-0123456789abcdef`], widgetKeys: { k1: `${id}-widget-key-0123456789abcdefghijklmnop` }, ...o };
 }
 
 /** The registered vendors with those of `overrides` replacing the ones of the same id, new ids appended. */
@@ -131,6 +142,7 @@ export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
     pollIntervalSeconds: opts.pollIntervalSeconds ?? 3600,
     ...(opts.placeRetryLimit !== undefined ? { placeRetryLimit: opts.placeRetryLimit } : {}),
     ...(opts.placeRetryDelay !== undefined ? { placeRetryDelay: opts.placeRetryDelay } : {}),
+    ...(opts.placeRetryDelayMax !== undefined ? { placeRetryDelayMax: opts.placeRetryDelayMax } : {}),
   });
 
   const token: TestBff['token'] = async (o = {}) => {
@@ -176,11 +188,11 @@ export async function startTestBff(opts: TestBffOptions): Promise<TestBff> {
       return ((await res.json()) as { order: Order }).order;
     },
     getOrder,
-    async waitForOrder(id, pred, timeoutMs = 10_000) {
+    async waitForOrder(id, pred, timeoutMs = 10_000, t) {
       const until = Date.now() + timeoutMs;
       let last: Order | undefined;
       while (Date.now() < until) {
-        last = await getOrder(id);
+        last = await getOrder(id, t);
         if (pred(last)) return last;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -288,7 +288,9 @@ describe('Berke adapter against the sandbox', () => {
 
 describe('Berke throttling at scale', () => {
   it('refreshes 500 open orders with zero 429s and never more calls per window than the limit', { timeout: 90_000 }, async () => {
-    const limit = { calls: 50, perMs: 500 };
+    // A 100 ms window: the same 20 windows' worth of calls as Berke's 120 per 60 s, without 10 s of waiting. The limiter
+    // counts a call until `perMs` after it ended, so a short window is no easier to keep than a long one.
+    const limit = { calls: 50, perMs: 100 };
     const { sandbox, adapter, ctx } = await setup({ sandbox: { burstLimit: limit }, config: { rateLimit: limit, statusChecksPerCycle: 500 } });
 
     const t0 = Date.now();
