@@ -3,55 +3,76 @@
 // vendor created (its cancel call) and the erased order's history says so, without personal data. An erasure also
 // withdraws the candidate's open orders at vendors that have a cancel call. A stand-in vendor whose placement waits
 // until the test lets it answer makes the race certain.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VendorAdapterFactory, VendorOrder } from '../core/vendor-port.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../testing/harness.js';
 import { testDatabases } from '../../testing/databases.js';
 
-function gatedVendor(o: { hold: boolean; withCancel: boolean }) {
+/**
+ * The stand-in vendor of the file's one BFF (each start loads a database: seconds of CPU). Tenant `acme`'s adapter has
+ * a cancel call, tenant `keeps`'s has none. Each case `arm`s it: placements wait for `release()` when `hold`.
+ */
+function gatedVendor() {
   const mv = createMemoryVendor();
-  let release!: () => void;
-  const gate = o.hold ? new Promise<void>((r) => (release = r)) : Promise.resolve();
-  let placing!: () => void;
-  const started = new Promise<void>((r) => (placing = r));
-  const cancelled: string[] = [];
+  let armed = arm({ hold: false });
+  function arm(o: { hold: boolean }) {
+    let release!: () => void;
+    const gate = o.hold ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+    let placing!: () => void;
+    const started = new Promise<void>((r) => (placing = r));
+    return { gate, placing, started, release: () => release(), cancelled: [] as string[] };
+  }
   const factory: VendorAdapterFactory = (ctx) => ({
     ...mv.factory(ctx),
     async placeOrder(order: VendorOrder) {
+      const { placing, gate } = armed;
       placing();
       await gate;
       return mv.factory(ctx).placeOrder(order);
     },
-    ...(o.withCancel
+    ...(ctx.tenantId === 'acme'
       ? {
           async cancel(order: VendorOrder) {
-            cancelled.push(order.vendorRef!);
+            armed.cancelled.push(order.vendorRef!);
             return { call: 'Memory DeleteAssessment' };
           },
         }
       : {}),
   });
-  return { factory, release: () => release(), started, cancelled, mv };
+  return {
+    factory,
+    arm(o: { hold: boolean }) {
+      armed = arm(o);
+      return armed;
+    },
+  };
 }
 
+const KEEPS = testTenant('keeps', { vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }] });
+const KEEPS_API_KEY = (KEEPS.apiKeys as string[])[0]!;
+
 for (const db of testDatabases()) describe(`erasure and the vendor on ${db.name}`, () => {
-  let t: TestBff | undefined;
-  afterEach(async () => {
+  let t: TestBff;
+  const vendor = gatedVendor();
+  beforeAll(async () => {
+    t = await startTestBff({
+      vendors: { berke: {} },
+      packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }],
+      factories: { berke: vendor.factory },
+      database: db.url(),
+      extraTenants: { keeps: KEEPS },
+    });
+  });
+  afterAll(async () => {
     await t?.stop();
-    t = undefined;
   });
 
-  async function start(v: ReturnType<typeof gatedVendor>) {
-    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }], factories: { berke: v.factory }, database: db.url() });
-    return t;
-  }
   const historyOf = (t: TestBff, orderId: string) =>
     t.bff.db.query<{ vendor_status: string | null; detail: unknown }>(`SELECT vendor_status, detail FROM ca_status_history WHERE order_id = $1 ORDER BY id`, [orderId]);
 
   it('withdraws a placement that finishes after the erasure, and notes it on the erased order', async () => {
-    const v = gatedVendor({ hold: true, withCancel: true });
-    const t = await start(v);
+    const v = vendor.arm({ hold: true });
     const order = await t.order('p1', { token: await t.token({ role: 'recruiter', candidateId: 'race-1' }) });
     await v.started; // the placement job is at the vendor now
     const res = await t.api('/v1/candidates/race-1', { method: 'DELETE' });
@@ -68,11 +89,10 @@ for (const db of testDatabases()) describe(`erasure and the vendor on ${db.name}
   });
 
   it('notes that the vendor keeps it when the vendor has no call to withdraw it', async () => {
-    const v = gatedVendor({ hold: true, withCancel: false });
-    const t = await start(v);
-    const order = await t.order('p1', { token: await t.token({ role: 'recruiter', candidateId: 'race-2' }) });
+    const v = vendor.arm({ hold: true });
+    const order = await t.order('p1', { token: await t.token({ role: 'recruiter', candidateId: 'race-2', tenantId: 'keeps' }) });
     await v.started;
-    expect((await t.api('/v1/candidates/race-2', { method: 'DELETE' })).status).toBe(200);
+    expect((await t.api('/v1/candidates/race-2', { method: 'DELETE', token: KEEPS_API_KEY })).status).toBe(200);
     v.release();
     await expect
       .poll(async () => (await historyOf(t, order.id)).map((h) => h.vendor_status), { timeout: 10_000 })
@@ -80,8 +100,7 @@ for (const db of testDatabases()) describe(`erasure and the vendor on ${db.name}
   });
 
   it("withdraws the candidate's open orders at the vendor when erasing", async () => {
-    const v = gatedVendor({ hold: false, withCancel: true });
-    const t = await start(v);
+    const v = vendor.arm({ hold: false });
     const token = await t.token({ role: 'recruiter', candidateId: 'erase-open-1' });
     const order = await t.order('p1', { token });
     await t.waitForOrder(order.id, (o) => o.status === 'invited');

@@ -10,8 +10,9 @@ import { redirectTo } from './redirect.js';
 const CSP = /default-src 'none'.*frame-ancestors 'none'/;
 const METRICS_TOKEN = 'metrics-token-0123456789abcdef';
 
+// One BFF for the response-header and HEAD cases (each start loads a database: seconds of CPU).
+let t: TestBff;
 describe('response headers', () => {
-  let t: TestBff;
   beforeAll(async () => {
     t = await startTestBff({
       vendors: { berke: {} },
@@ -19,9 +20,6 @@ describe('response headers', () => {
       factories: { berke: createMemoryVendor().factory },
       config: { metrics: { token: METRICS_TOKEN } },
     });
-  });
-  afterAll(async () => {
-    await t?.stop();
   });
 
   it('sends a CSP that loads nothing and forbids framing on the link and return pages', async () => {
@@ -66,6 +64,10 @@ describe('response headers', () => {
   });
 });
 
+afterAll(async () => {
+  await t?.stop();
+});
+
 describe('metrics on their own listener', () => {
   it('serves /metrics only on metrics.listen, not on the public listener', async () => {
     const t = await startTestBff({
@@ -108,7 +110,8 @@ describe('redirects', () => {
 
 describe('HEAD on the event stream', () => {
   it('answers the headers without opening a stream (no "headers already sent" error)', async () => {
-    const t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'H' }], factories: { berke: createMemoryVendor().factory } });
+    // The event stream an earlier case opened and aborted is gone first: the HEAD below must open none.
+    await expect.poll(() => t.bff.hub.size(), { timeout: 5_000 }).toBe(0);
     const errors: unknown[] = [];
     const onError = (...a: unknown[]) => errors.push(a);
     const original = console.error;
@@ -122,7 +125,6 @@ describe('HEAD on the event stream', () => {
       expect(t.bff.hub.size()).toBe(0);
     } finally {
       console.error = original;
-      await t.stop();
     }
   });
 });

@@ -1,6 +1,6 @@
 import type { Order, OrderEvent } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from '../../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../../testing/harness.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
 import { startBerkeSandbox, type BerkeSandbox } from '@ca/sandboxes';
 
@@ -8,18 +8,47 @@ const packages: PackageConfig[] = [
   { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
   { id: 'berke-typo', vendor: 'berke', name: 'Mistyped job', sourceJobId: 'sales-repp' },
 ];
+const two: PackageConfig[] = [
+  { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
+  { id: 'berke-support', vendor: 'berke', name: 'Support personality', sourceJobId: 'customer-support' },
+];
+const WRONG_TOKEN = 'wrong-Berke-Token-42';
+
+/**
+ * One BFF for the file (each start loads a database: seconds of CPU), each case a tenant of its own with a Berke
+ * sandbox of its own: `acme` the plain one, `wrongtoken` one configured with a token the sandbox refuses, `xml` one
+ * that answers UTF-16 XML without anonymous reports, `fit5` a plain one for the "Not Enough Assessment Data" case.
+ */
+const sandboxes = {} as Record<'acme' | 'wrongtoken' | 'xml' | 'fit5', BerkeSandbox>;
+let bff: TestBff;
+
+beforeAll(async () => {
+  sandboxes.acme = await startBerkeSandbox();
+  sandboxes.wrongtoken = await startBerkeSandbox();
+  // A server that answers its default XML whatever formatOutput says, as UTF-16 without a BOM or charset.
+  sandboxes.xml = await startBerkeSandbox({ anonymousReports: false, xmlCharset: 'utf-16-nobom', ignoreFormatOutput: true });
+  sandboxes.fit5 = await startBerkeSandbox();
+  const tenant = (id: string, sandbox: BerkeSandbox, apiToken: string, pkgs: PackageConfig[]) =>
+    testTenant(id, { vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken } }, packages: pkgs });
+  bff = await startTestBff({
+    vendors: { berke: { baseUrl: sandboxes.acme.baseUrl, apiToken: sandboxes.acme.apiToken } },
+    packages,
+    extraTenants: {
+      wrongtoken: tenant('wrongtoken', sandboxes.wrongtoken, WRONG_TOKEN, packages),
+      xml: tenant('xml', sandboxes.xml, sandboxes.xml.apiToken, two),
+      fit5: tenant('fit5', sandboxes.fit5, sandboxes.fit5.apiToken, two),
+    },
+  });
+});
+afterAll(async () => {
+  await bff?.stop();
+  await Promise.all(Object.values(sandboxes).map((s) => s.stop()));
+});
 
 describe('Berke through the BFF', () => {
   let sandbox: BerkeSandbox;
-  let bff: TestBff;
-
-  beforeAll(async () => {
-    sandbox = await startBerkeSandbox();
-    bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken } }, packages });
-  });
-  afterAll(async () => {
-    await bff?.stop();
-    await sandbox?.stop();
+  beforeAll(() => {
+    sandbox = sandboxes.acme;
   });
 
   it('takes an order from invited to scored with job fits, every step over SSE, inviting once', { timeout: 60_000 }, async () => {
@@ -110,49 +139,30 @@ describe('Berke through the BFF', () => {
 
 describe('Berke through the BFF with a wrong API token', () => {
   it('fails the order with the vendor message and never shows the token', { timeout: 60_000 }, async () => {
-    const sandbox = await startBerkeSandbox();
-    const wrong = 'wrong-Berke-Token-42';
-    const bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: wrong } }, packages });
-    try {
-      const token = await bff.token({ role: 'recruiter', candidateId: 'cand-berke-3' });
-      const order = await bff.order('berke-sales', { token });
-      const failed = await bff.waitForOrder(order.id, (o) => o.status === 'failed', 15_000);
-      expect(failed.error!.message).toContain('API key is invalid or inactive');
-      const res = await bff.api(`/v1/orders/${order.id}`, { token });
-      const body = await res.text();
-      expect(body).toContain('invalid or inactive');
-      expect(body).not.toContain(wrong);
-      expect(bff.logLines.join('\n')).not.toContain(wrong);
-    } finally {
-      await bff.stop();
-      await sandbox.stop();
-    }
+    const wrong = WRONG_TOKEN;
+    const token = await bff.token({ role: 'recruiter', candidateId: 'cand-berke-3', tenantId: 'wrongtoken' });
+    const order = await bff.order('berke-sales', { token });
+    const failed = await bff.waitForOrder(order.id, (o) => o.status === 'failed', 15_000, token);
+    expect(failed.error!.message).toContain('API key is invalid or inactive');
+    const res = await bff.api(`/v1/orders/${order.id}`, { token });
+    const body = await res.text();
+    expect(body).toContain('invalid or inactive');
+    expect(body).not.toContain(wrong);
+    expect(bff.logLines.join('\n')).not.toContain(wrong);
   });
 });
 
 describe('Berke with anonymous reports disabled and UTF-16 XML answers, through the BFF', () => {
   let sandbox: BerkeSandbox;
-  let bff: TestBff;
-  const two: PackageConfig[] = [
-    { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
-    { id: 'berke-support', vendor: 'berke', name: 'Support personality', sourceJobId: 'customer-support' },
-  ];
-
-  beforeAll(async () => {
-    // A server that answers its default XML whatever formatOutput says, as UTF-16 without a BOM or charset.
-    sandbox = await startBerkeSandbox({ anonymousReports: false, xmlCharset: 'utf-16-nobom', ignoreFormatOutput: true });
-    bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken } }, packages: two });
-  });
-  afterAll(async () => {
-    await bff?.stop();
-    await sandbox?.stop();
+  beforeAll(() => {
+    sandbox = sandboxes.xml;
   });
 
   it('gives a second package of the same candidate the same assessment, scored for its own job, and streams the report from GetReportForJob', { timeout: 60_000 }, async () => {
     const candidateId = 'ats-cand-7';
-    const recruiter = await bff.token({ role: 'recruiter', candidateId });
-    const first = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'invited', 15_000);
-    const second = await bff.waitForOrder((await bff.order('berke-support', { token: recruiter })).id, (o) => o.status === 'invited', 15_000);
+    const recruiter = await bff.token({ role: 'recruiter', candidateId, tenantId: 'xml' });
+    const first = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'invited', 15_000, recruiter);
+    const second = await bff.waitForOrder((await bff.order('berke-support', { token: recruiter })).id, (o) => o.status === 'invited', 15_000, recruiter);
     // docs/vendors/berke.md#performassessment: sourceCandidateId is the ATS candidate id; one Berke assessment for both packages.
     expect([first.vendorRef, second.vendorRef]).toEqual([candidateId, candidateId]);
     expect(sandbox.candidates()).toHaveLength(1);
@@ -161,8 +171,8 @@ describe('Berke with anonymous reports disabled and UTF-16 XML answers, through 
 
     await sandbox.advance(candidateId, 'score', { fitPct: 0.81 });
     await bff.pollNow('berke');
-    const a = await bff.waitForOrder(first.id, (o) => o.status === 'scored', 15_000);
-    const b = await bff.waitForOrder(second.id, (o) => o.status === 'scored', 15_000);
+    const a = await bff.waitForOrder(first.id, (o) => o.status === 'scored', 15_000, recruiter);
+    const b = await bff.waitForOrder(second.id, (o) => o.status === 'scored', 15_000, recruiter);
     expect(a.result?.jobFits[0]).toMatchObject({ jobId: 'sales-rep', primary: true, fitPct: 81, level: 'high' });
     expect(b.result?.jobFits[0]).toMatchObject({ jobId: 'customer-support', primary: true });
     expect(b.result?.score).toBe(b.result?.jobFits[0]?.fitPct);
@@ -170,7 +180,7 @@ describe('Berke with anonymous reports disabled and UTF-16 XML answers, through 
 
     // A third package for a candidate who already finished: no PerformAssessment, no invitation, scored at once.
     const calls = sandbox.counters().calls['PerformAssessment'];
-    const third = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'scored', 15_000);
+    const third = await bff.waitForOrder((await bff.order('berke-sales', { token: recruiter })).id, (o) => o.status === 'scored', 15_000, recruiter);
     expect(third.result?.jobFits[0]).toMatchObject({ jobId: 'sales-rep', fitPct: 81 });
     expect(sandbox.counters().calls['PerformAssessment']).toBe(calls);
 
@@ -188,7 +198,7 @@ describe('Berke with anonymous reports disabled and UTF-16 XML answers, through 
     expect(body).toContain('Customer Support Agent');
     expect((await fetch(url, { redirect: 'manual' })).status).toBe(410);
     expect(sandbox.counters().calls['GetReportForJob']).toBe(1);
-    const candidate = await bff.token({ role: 'candidate', candidateId });
+    const candidate = await bff.token({ role: 'candidate', candidateId, tenantId: 'xml' });
     const refused = await bff.api(`/v1/orders/${second.id}/links`, { method: 'POST', token: candidate, body: JSON.stringify({ kind: 'report' }) });
     expect(refused.status).toBe(403);
   });
@@ -196,24 +206,13 @@ describe('Berke with anonymous reports disabled and UTF-16 XML answers, through 
 
 describe('Berke through the BFF: a job the assessment measured too little for', () => {
   let sandbox: BerkeSandbox;
-  let bff: TestBff;
-  const two: PackageConfig[] = [
-    { id: 'berke-sales', vendor: 'berke', name: 'Sales personality', sourceJobId: 'sales-rep' },
-    { id: 'berke-support', vendor: 'berke', name: 'Support fit', sourceJobId: 'customer-support' },
-  ];
-
-  beforeAll(async () => {
-    sandbox = await startBerkeSandbox();
-    bff = await startTestBff({ vendors: { berke: { baseUrl: sandbox.baseUrl, apiToken: sandbox.apiToken } }, packages: two });
-  });
-  afterAll(async () => {
-    await bff?.stop();
-    await sandbox?.stop();
+  beforeAll(() => {
+    sandbox = sandboxes.fit5;
   });
 
   it('shows the recruiter "Not Enough Assessment Data" on a second package (fitId 5), not an empty score', { timeout: 60_000 }, async () => {
     const candidateId = 'cand-berke-fit5';
-    const recruiter = await bff.token({ role: 'recruiter', candidateId });
+    const recruiter = await bff.token({ role: 'recruiter', candidateId, tenantId: 'fit5' });
     const sse = await bff.sse(recruiter);
     const seen = (id: string, pred: (o: Order) => boolean) =>
       sse.waitFor((e: OrderEvent) => e.order.id === id && pred(e.order), 15_000).then((e) => e.order);

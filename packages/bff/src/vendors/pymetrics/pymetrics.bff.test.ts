@@ -2,34 +2,61 @@
 // /hooks/pymetrics/acme/{ticket}, statuses over SSE, launch and report links, session renewal and batched polling.
 import type { Order, OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestBff, type TestBff } from '../../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../../testing/harness.js';
 import { startPymetricsSandbox, type PymetricsSandbox } from '@ca/sandboxes';
 
 const PKG = { id: 'pym-games', vendor: 'pymetrics' as const, name: 'Job fit games', assessmentId: '33' };
 const BATCH = 100;
 
+const SMALL_BATCH = 4;
+const VIDEO = { id: 'pym-video', vendor: 'pymetrics' as const, name: 'Video interview', assessmentId: '2025' };
+
+/**
+ * One BFF for the file (each start loads a database: seconds of CPU), each case a tenant of its own with a sandbox of
+ * its own: `acme` with callback pings, `poll` without them and a small batch size, `video` an account that reads
+ * `score` and is configured only with the WSDL's URL.
+ */
+const sandboxes = {} as Record<'acme' | 'poll' | 'video', PymetricsSandbox>;
+let t: TestBff;
+
+beforeAll(async () => {
+  sandboxes.acme = await startPymetricsSandbox();
+  sandboxes.poll = await startPymetricsSandbox({ callbacks: false, autoAccept: true });
+  // An account whose results carry `score` (not `fitscore`); the BFF is given only the WSDL's URL, no endpoint.
+  sandboxes.video = await startPymetricsSandbox({ scoreField: 'score', autoAccept: true, callbacks: false });
+  const { poll, video } = sandboxes;
+  t = await startTestBff({
+    vendors: {
+      pymetrics: {
+        endpoint: sandboxes.acme.endpoint,
+        clientId: sandboxes.acme.clientId,
+        clientSecret: sandboxes.acme.clientSecret,
+        organizationId: 'XYZ123',
+        batchSize: BATCH,
+      },
+    },
+    packages: [PKG],
+    extraTenants: {
+      poll: testTenant('poll', {
+        vendors: { pymetrics: { endpoint: poll.endpoint, clientId: poll.clientId, clientSecret: poll.clientSecret, batchSize: SMALL_BATCH } },
+        packages: [PKG],
+      }),
+      video: testTenant('video', {
+        vendors: { pymetrics: { wsdl: video.wsdlUrl, clientId: video.clientId, clientSecret: video.clientSecret } },
+        packages: [PKG, VIDEO],
+      }),
+    },
+  });
+});
+afterAll(async () => {
+  await t?.stop();
+  await Promise.all(Object.values(sandboxes).map((s) => s.stop()));
+});
+
 describe('pymetrics through the BFF', () => {
   let sandbox: PymetricsSandbox;
-  let t: TestBff;
-
-  beforeAll(async () => {
-    sandbox = await startPymetricsSandbox();
-    t = await startTestBff({
-      vendors: {
-        pymetrics: {
-          endpoint: sandbox.endpoint,
-          clientId: sandbox.clientId,
-          clientSecret: sandbox.clientSecret,
-          organizationId: 'XYZ123',
-          batchSize: BATCH,
-        },
-      },
-      packages: [PKG],
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await sandbox?.stop();
+  beforeAll(() => {
+    sandbox = sandboxes.acme;
   });
 
   const statusIs = (id: string, s: OrderStatus) => (e: { orderId: string; order: Order }) => e.orderId === id && e.order.status === s;
@@ -124,75 +151,50 @@ describe('pymetrics through the BFF', () => {
 // 250 orders through the API take minutes on this machine (placement jobs); the 250-order count runs in
 // adapter.test.ts over HTTP against the sandbox. Here: the BFF's poll cycle honours the configured batch size.
 describe('pymetrics polling through the BFF', () => {
-  const SMALL_BATCH = 4;
   const ORDERS = 10;
   let sandbox: PymetricsSandbox;
-  let t: TestBff;
-
-  beforeAll(async () => {
-    sandbox = await startPymetricsSandbox({ callbacks: false, autoAccept: true });
-    t = await startTestBff({
-      vendors: {
-        pymetrics: { endpoint: sandbox.endpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, batchSize: SMALL_BATCH },
-      },
-      packages: [PKG],
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await sandbox?.stop();
+  beforeAll(() => {
+    sandbox = sandboxes.poll;
   });
 
   it(`refreshes ${ORDERS} open orders with ceil(${ORDERS} / ${SMALL_BATCH}) get_bulk_status calls per cycle`, async () => {
-    const token = await t.token({ candidateId: 'pym-bulk' });
+    const token = await t.token({ candidateId: 'pym-bulk', tenantId: 'poll' });
     const ids = (
       await Promise.all(Array.from({ length: ORDERS }, (_, i) => t.order(PKG.id, { token, idempotencyKey: `bulk-${i}` })))
     ).map((o) => o.id);
-    for (const id of ids) await t.waitForOrder(id, (o) => o.vendorRef !== null, 60_000);
+    for (const id of ids) await t.waitForOrder(id, (o) => o.vendorRef !== null, 60_000, token);
     await t.scheduledPollsDone(); // the runner's own first cycle would add its calls to the ones counted here
     for (const cycle of [1, 2]) {
       sandbox.resetCalls();
       await t.pollNow('pymetrics');
       expect(sandbox.calls().get_bulk_status, `cycle ${cycle}`).toBe(Math.ceil(ORDERS / SMALL_BATCH));
     }
-    for (const id of ids) expect((await t.getOrder(id)).status).toBe('invited');
+    for (const id of ids) expect((await t.getOrder(id, token)).status).toBe('invited');
   }, 90_000);
 });
 
 describe('pymetrics as configured accounts differ (docs/vendors/pymetrics.md#results)', () => {
   let sandbox: PymetricsSandbox;
-  let t: TestBff;
-  const VIDEO = { id: 'pym-video', vendor: 'pymetrics' as const, name: 'Video interview', assessmentId: '2025' };
-
-  beforeAll(async () => {
-    // An account whose results carry `score` (not `fitscore`); the BFF is given only the WSDL's URL, no endpoint.
-    sandbox = await startPymetricsSandbox({ scoreField: 'score', autoAccept: true, callbacks: false });
-    t = await startTestBff({
-      vendors: { pymetrics: { wsdl: sandbox.wsdlUrl, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret } },
-      packages: [PKG, VIDEO],
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await sandbox?.stop();
+  beforeAll(() => {
+    sandbox = sandboxes.video;
   });
 
   it('calls the address of the WSDL soap:address, reads `score`, and opens the video evaluation behind a ticket', async () => {
-    const token = await t.token({ candidateId: 'pym-video-1' });
+    const token = await t.token({ candidateId: 'pym-video-1', tenantId: 'video' });
     const created = await t.order(VIDEO.id, { token });
-    const placed = await t.waitForOrder(created.id, (o) => o.vendorRef !== null, 10_000);
+    const placed = await t.waitForOrder(created.id, (o) => o.vendorRef !== null, 10_000, token);
     expect(sandbox.calls().request_assessment_order).toBe(1);
     await sandbox.advance(placed.vendorRef!, 'start');
     await sandbox.advance(placed.vendorRef!, 'complete', { fitscore: 73.5, band: 'Recommend' });
     await t.pollNow('pymetrics');
-    const scored = await t.waitForOrder(created.id, (o) => o.status === 'scored', 10_000);
+    const scored = await t.waitForOrder(created.id, (o) => o.status === 'scored', 10_000, token);
     expect(scored.result).toMatchObject({ score: 73.5, maxScore: 100, band: 'Recommend' });
     expect(scored.result?.flags).toContainEqual(expect.objectContaining({ code: 'video_evaluation' }));
 
     const evaluation = await t.followLink(created.id, 'evaluation', token);
     expect(evaluation).toMatch(new RegExp(`^${sandbox.url}/video/evaluation/2025/${placed.vendorRef}/$`));
     expect((await fetch(evaluation)).status).toBe(200);
-    const candidate = await t.token({ role: 'candidate', candidateId: 'pym-video-1' });
+    const candidate = await t.token({ role: 'candidate', candidateId: 'pym-video-1', tenantId: 'video' });
     const refused = await t.api(`/v1/orders/${created.id}/links`, { method: 'POST', token: candidate, body: JSON.stringify({ kind: 'evaluation' }) });
     expect(refused.status).toBe(403);
   });
