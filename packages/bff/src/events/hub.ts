@@ -1,5 +1,5 @@
 // The SSE hub: learns of new events by NOTIFY (or a slow safety poll), reads them from the event log,
-// and writes each, encoded once, straight to the Node responses of the clients it concerns. It never
+// and writes each, encoded once, straight to the clients it concerns (their sockets, as whole chunks). It never
 // writes to the database; the log is the only source (docs/architecture.md#sse-hub).
 // Its parts: log-follower.ts (NOTIFY, drains in order), fan-out.ts (live frames), clients.ts (connections and
 // back-pressure), replay.ts (resumes), limits.ts (stream caps), frame.ts (the SSE encoding).
@@ -72,7 +72,7 @@ export function createSseHub(opts: SseHubOptions) {
      * missed, or sends `resync` when that id is outside the kept history or the gap is too large.
      */
     async connect(sub: SseSubscriber, lastSeen: bigint | null): Promise<void> {
-      const c: SseClient = { ...sub, key: keyOf(sub.filter), closed: false, held: [], heldBytes: 0 };
+      const c: SseClient = { ...sub, key: keyOf(sub.filter), closed: false, held: [], heldBytes: 0, socket: null };
       metrics.sseClients.inc();
       sub.res.on('close', () => clients.drop(c));
       try {

@@ -14,7 +14,7 @@ export interface ReplayOptions {
   maxReplayEvents: number;
   /** Replays reading the log at once; the rest wait their turn. */
   concurrentReplays: number;
-  send(c: SseClient, frame: string | Buffer): void;
+  send(c: SseClient, frame: string): void;
 }
 
 export function createReplayer(opts: ReplayOptions): (c: SseClient, lastSeen: bigint, through: bigint) => Promise<void> {
