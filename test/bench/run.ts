@@ -21,8 +21,8 @@ const quick = process.env.BENCH_QUICK === '1';
 const sections = new Set((process.env.BENCH_SECTIONS ?? 'widget,sse,idle,ingest,api,placement,vendors').split(','));
 const postgres = process.env.BENCH_PG !== '0';
 const SIZES = quick
-  ? { sseLevels: [200, 500], sseSeconds: 3, idleSeconds: 5, ingestOrders: 100, hotOrders: 40, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200, vendorOrders: 100 }
-  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, idleSeconds: 20, ingestOrders: 500, hotOrders: 200, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000, vendorOrders: 1000 };
+  ? { sseLevels: [200, 500], sseSeconds: 3, idleSeconds: 10, ingestOrders: 100, hotOrders: 40, apiOrders: 10_000, apiSeconds: 2, placementOrders: 200, vendorOrders: 100 }
+  : { sseLevels: [1000, 2000, 5000], sseSeconds: 6, idleSeconds: 60, ingestOrders: 500, hotOrders: 200, apiOrders: 100_000, apiSeconds: 4, placementOrders: 1000, vendorOrders: 1000 };
 
 /** One line of the headline table. `higherIsBetter` decides how the ratio reads against the target. */
 interface Headline {
@@ -137,8 +137,9 @@ if (sections.has('sse')) {
 }
 
 if (sections.has('idle')) {
-  const { rows, skipped } = await idleCost({ seconds: SIZES.idleSeconds, postgres });
-  console.log(`\nIdle: CPU per second over ${SIZES.idleSeconds} s with nothing asked (after 15 s settling), RSS after start (after GC); floors: a plain node:http server, a bare PGlite opened on the same data directory`);
+  const seconds = Number(process.env.BENCH_IDLE_SECONDS ?? SIZES.idleSeconds);
+  const { rows, skipped } = await idleCost({ seconds, postgres, quick });
+  console.log(`\nIdle: CPU per second over ${seconds} s with nothing asked (once its rate stops falling after start), split by thread, RSS after start (after GC); floors: a plain node:http server, a bare PGlite opened on the same data directory`);
   console.table(rows);
   if (skipped) console.log(`PostgreSQL: ${skipped}`);
   results.idle = { rows, ...(skipped ? { skipped } : {}) };
@@ -154,7 +155,7 @@ if (sections.has('idle')) {
       ratio: ratio(cpu, http.idle_cpu_ms_per_s!),
       target: '≤ 5 ms/s',
       met: cpu <= 5,
-      note: `floor: a plain node:http server; RSS ${r.rss_mb} MB`,
+      note: `floor: a plain node:http server (${http.main_ms_per_s ?? '—'} main thread, ${http.runtime_threads_ms_per_s ?? '—'} V8 helpers and tsx's loader); BFF: main thread ${r.main_ms_per_s ?? '—'}, ${r.database === 'PGlite' ? `database thread ${r.started_threads_ms_per_s ?? '—'}, ` : ''}V8 helpers and tsx's loader ${r.runtime_threads_ms_per_s ?? '—'} ms/s; ${r.statements_per_min ?? '—'} statements a minute; RSS ${r.rss_mb} MB`,
     });
     if (r.database !== 'PGlite' || !bare) continue;
     headlines.push({

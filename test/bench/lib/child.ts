@@ -16,8 +16,16 @@ export interface Child {
 export async function startChild(file: string, env: Record<string, string> = {}): Promise<Child> {
   const child: ChildProcess = fork(resolve(import.meta.dirname, '..', file), [], {
     cwd: ROOT,
-    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every bench child (servers and clients) there.
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every bench child (servers and clients) there; BENCH_CHILD_ARGS
+    // adds Node options to every child (diagnosis, e.g. `--trace-gc`).
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      '--max-old-space-size=4096',
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ...(process.env.BENCH_CHILD_ARGS?.split(' ').filter(Boolean) ?? []),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
