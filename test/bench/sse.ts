@@ -1,6 +1,7 @@
 // Live fan-out: N concurrent SSE clients on one BFF (embedded store) while the order service produces
 // ~10 events/s, next to a plain node:http broadcast of the same frames read by the same client harness.
 // Server and clients are separate processes; RSS per idle connection is the server's own.
+import { join } from 'node:path';
 import { startChild, type Child } from './lib/child.js';
 import { percentile, round } from './lib/stats.js';
 
@@ -58,11 +59,17 @@ async function runOne(
       const mem = await server.call<NodeJS.MemoryUsage>('rss');
       const rss = mem.rss;
       await Promise.all(clients.map((c) => c.call('record')));
+      // Diagnosis: BENCH_PHASE_PROF=<dir> profiles the server's main thread during this level's produce phase.
+      const prof = process.env.BENCH_PHASE_PROF;
+      if (prof) await server.call('profileStart');
+      const main0 = await server.call<number>('mainThreadCpu');
       const produced = await server.call<{ t0: Record<string, number>; events: number; cpuPct: number; cpuUs: number }>(
         'produce',
         { perSecond: o.perSecond, durationMs: o.seconds * 1000, template: o.template },
         o.seconds * 1000 + 120_000,
       );
+      const mainMs = (await server.call<number>('mainThreadCpu')) - main0;
+      if (prof) console.error(`  CPU profile: ${await server.call('profileStop', join(prof, `sse-${kind}-${level}.cpuprofile`))}`);
       await new Promise((r) => setTimeout(r, 1500)); // let the last frames land
       const parts = await Promise.all(
         clients.map((c) => c.call<{ latencies: string; errors: number; closedByServer: number; sample?: string }>('collect', { t0: produced.t0 })),
@@ -86,7 +93,9 @@ async function runOne(
         cpu_us_per_delivery: round(produced.cpuUs / Math.max(1, sorted.length), 2),
         connect_ms: connectMs,
       });
-      console.error(`  sse ${kind} ${level} clients: p50 ${rows.at(-1)!.p50_ms} ms, p99 ${rows.at(-1)!.p99_ms} ms`);
+      const r = rows.at(-1)!;
+      const mainShare = Math.round(((mainMs * 1000) / produced.cpuUs) * 100);
+      console.error(`  sse ${kind} ${level} clients: p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, ${r.cpu_us_per_delivery} µs CPU per delivery (${mainShare}% on the main thread), ${r.deliveries}/${r.expected} delivered`);
     }
   } finally {
     await stopRig({ server, clients });
