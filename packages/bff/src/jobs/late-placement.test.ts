@@ -2,53 +2,70 @@
 // to withdraw yet), then the placement comes back. The vendor now holds an assessment nobody will take, and may
 // invite the candidate to it: the placement job withdraws it (the vendor's cancel call) and says so in the history.
 // A stand-in vendor whose placement waits until the test lets it answer (the race made certain).
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VendorAdapterFactory, VendorOrder } from '../core/vendor-port.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../testing/harness.js';
 import { PLACE_RETRY } from './placement.js';
 import { Q } from './queue.js';
 
-function gatedVendor(o: { withCancel: boolean }) {
+/**
+ * The stand-in vendor of the file's one BFF (each start loads a database: seconds of CPU): tenant `acme`'s adapter has
+ * a cancel call, tenant `keeps`'s has none. Each case `arm`s it; placements then wait until it calls `release()`.
+ */
+function gatedVendor() {
   const mv = createMemoryVendor();
-  let release!: () => void;
-  const gate = new Promise<void>((r) => (release = r));
-  let placing!: () => void;
-  const started = new Promise<void>((r) => (placing = r));
-  const cancelled: string[] = [];
+  const arm = () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let placing!: () => void;
+    const started = new Promise<void>((r) => (placing = r));
+    return { gate, placing, started, release: () => release(), cancelled: [] as string[] };
+  };
+  let armed = arm();
   const factory: VendorAdapterFactory = (ctx) => {
     const base = mv.factory(ctx);
     return {
       ...base,
       async placeOrder(order: VendorOrder) {
+        const { placing, gate } = armed;
         placing();
         await gate;
         return base.placeOrder(order);
       },
-      ...(o.withCancel
+      ...(ctx.tenantId === 'acme'
         ? {
             async cancel(order: VendorOrder) {
-              cancelled.push(order.vendorRef!);
+              armed.cancelled.push(order.vendorRef!);
               return { call: 'Memory DeleteAssessment' };
             },
           }
         : {}),
     };
   };
-  return { factory, release, started, cancelled };
+  return {
+    factory,
+    arm() {
+      armed = arm();
+      return armed;
+    },
+  };
 }
 
 describe('an order cancelled while the vendor places it', () => {
-  let t: TestBff | undefined;
-  afterEach(async () => {
+  let t: TestBff;
+  const vendor = gatedVendor();
+  beforeAll(async () => {
+    const pkgs = [{ id: 'p1', vendor: 'berke' as const, name: 'Sales personality' }];
+    t = await startTestBff({ vendors: { berke: {} }, packages: pkgs, factories: { berke: vendor.factory }, extraTenants: { keeps: testTenant('keeps', { vendors: { berke: {} }, packages: pkgs }) } });
+  });
+  afterAll(async () => {
     await t?.stop();
-    t = undefined;
   });
 
   async function race(withCancel: boolean) {
-    const v = gatedVendor({ withCancel });
-    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Sales personality' }], factories: { berke: v.factory } });
-    const token = await t.token({ role: 'recruiter', candidateId: 'late-1' });
+    const v = vendor.arm();
+    const token = await t.token({ role: 'recruiter', candidateId: 'late-1', tenantId: withCancel ? 'acme' : 'keeps' });
     const order = await t.order('p1', { token });
     await v.started; // the placement job is at the vendor now
     const res = await t.api(`/v1/orders/${order.id}/cancel`, { method: 'POST', token });
@@ -56,9 +73,9 @@ describe('an order cancelled while the vendor places it', () => {
     expect(((await res.json()) as { message: string }).message).toMatch(/before it reached the vendor/);
     v.release();
     const history = async () =>
-      ((await (await t!.api(`/v1/orders/${order.id}/history`, { token })).json()) as { history: { vendorStatus: string | null }[] }).history.map((h) => h.vendorStatus);
+      ((await (await t.api(`/v1/orders/${order.id}/history`, { token })).json()) as { history: { vendorStatus: string | null }[] }).history.map((h) => h.vendorStatus);
     await expect.poll(history, { timeout: 10_000 }).toContainEqual(expect.stringMatching(/after (a late placement|cancel)/));
-    const after = await t.waitForOrder(order.id, (o) => o.status === 'cancelled');
+    const after = await t.waitForOrder(order.id, (o) => o.status === 'cancelled', 10_000, token);
     expect(after.status).toBe('cancelled');
     return { v, history: await history(), ref: `mem-${order.id}` };
   }
@@ -68,7 +85,7 @@ describe('an order cancelled while the vendor places it', () => {
     expect(v.cancelled).toEqual([ref]);
     expect(history).toContain('withdrawn after a late placement (Memory DeleteAssessment)');
     // A BFF started without test knobs places on the production schedule (placement.test.ts).
-    expect(await t!.bff.jobs.boss.getQueue(Q.place)).toMatchObject(PLACE_RETRY);
+    expect(await t.bff.jobs.boss.getQueue(Q.place)).toMatchObject(PLACE_RETRY);
   });
 
   it('records that the vendor keeps it when the vendor has no call to withdraw it', async () => {

@@ -2,34 +2,38 @@
 // orders it creates): an order answer whose assessment_url we refuse still places the order once, keeping the order
 // id; an order call that times out after pymetrics created the order (pymetrics offers no way to look an order up by
 // our ids, docs/vendors/pymetrics.md#ordering) stops as `placement_unconfirmed` instead of ordering again.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPymetricsSandbox, type PymetricsSandbox } from '@ca/sandboxes';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../testing/harness.js';
 
 const PKG = { id: 'pym', vendor: 'pymetrics' as const, name: 'Games', assessmentId: '33' };
 
 describe('a pymetrics answer we cannot use', () => {
-  let sandbox: PymetricsSandbox | undefined;
-  let t: TestBff | undefined;
-  afterEach(async () => {
-    await t?.stop();
-    await sandbox?.stop();
-    t = sandbox = undefined;
-  });
-
-  async function start(timeoutMs = 20_000) {
-    sandbox = await startPymetricsSandbox();
+  // One BFF (each start loads a database: seconds of CPU); each case a tenant with a sandbox of its own: `acme` with a
+  // 20 s call timeout, `lost` with 500 ms.
+  const sandboxes = {} as Record<'acme' | 'lost', PymetricsSandbox>;
+  let t: TestBff;
+  beforeAll(async () => {
+    sandboxes.acme = await startPymetricsSandbox();
+    sandboxes.lost = await startPymetricsSandbox();
+    const vendors = (sandbox: PymetricsSandbox, timeoutMs: number) => ({
+      pymetrics: { endpoint: sandbox.endpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, timeoutMs },
+    });
     t = await startTestBff({
-      vendors: { pymetrics: { endpoint: sandbox.endpoint, clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, timeoutMs } },
+      vendors: vendors(sandboxes.acme, 20_000),
       packages: [PKG],
       placeRetryLimit: 3,
       placeRetryDelay: 1,
+      extraTenants: { lost: testTenant('lost', { vendors: vendors(sandboxes.lost, 500), packages: [PKG] }) },
     });
-    return { sandbox, t };
-  }
+  });
+  afterAll(async () => {
+    await t?.stop();
+    await Promise.all(Object.values(sandboxes).map((s) => s.stop()));
+  });
 
   it('keeps the order id of an answer whose assessment_url is javascript:, and orders once', async () => {
-    const { sandbox, t } = await start();
+    const sandbox = sandboxes.acme;
     sandbox.orderAnswer('script-url', 5);
     const token = await t.token({ candidateId: 'pym-js-1' });
     const created = await t.order(PKG.id, { token });
@@ -44,11 +48,11 @@ describe('a pymetrics answer we cannot use', () => {
   });
 
   it('stops as placement_unconfirmed when the order call times out after pymetrics created the order', async () => {
-    const { sandbox, t } = await start(500);
+    const sandbox = sandboxes.lost;
     sandbox.orderAnswer('lost', 5);
-    const token = await t.token({ candidateId: 'pym-lost-1' });
+    const token = await t.token({ candidateId: 'pym-lost-1', tenantId: 'lost' });
     const created = await t.order(PKG.id, { token });
-    const failed = await t.waitForOrder(created.id, (o) => o.status === 'failed', 20_000);
+    const failed = await t.waitForOrder(created.id, (o) => o.status === 'failed', 20_000, token);
     expect(failed.error).toMatchObject({ code: 'placement_unconfirmed' });
     expect(failed.error!.message).toMatch(/not sent again/);
     expect(sandbox.orders()).toHaveLength(1);
