@@ -1,6 +1,6 @@
 // Shared by vitest.config.ts, scripts/test.mjs and scripts/test-pg.mjs: test files found by what they contain, and the
 // embedded databases' template the tests start from.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,39 +25,79 @@ export function testFilesMatching(root, dir, pattern) {
 export async function useTestTemplate(root) {
   process.env.CA_PGLITE_TEMPLATE_DIR ??= join(root, 'node_modules', '.cache', 'candidate-assessment');
   await ensureTemplate(process.env.CA_PGLITE_TEMPLATE_DIR);
-  ensureSchemaTemplate(root, process.env.CA_PGLITE_TEMPLATE_DIR);
+  await ensureSchemaTemplate(root, process.env.CA_PGLITE_TEMPLATE_DIR);
 }
 
 /**
  * Beside the initdb copy, a copy with the BFF's schema applied (scripts/test-template.mjs): each BFF a test starts then
  * finds its migrations and its job queue's tables in place instead of making them (about 1.2 s of CPU each, some 60 BFFs
- * in a run). The copy is remade when the code that makes the schema changed (a hash of it is kept beside the copy); a
- * stale copy is removed first, so no database starts from it. store/migrations.test.ts and the PostgreSQL lane still
- * apply the migrations themselves, and every BFF's start runs `migrate` (a version missing from the copy is applied).
+ * in a run). The copy is remade when what defines the schema changed (a hash of it is kept beside the copy); a stale
+ * copy is removed first, so no database starts from it. store/migrations.test.ts and the PostgreSQL lane still apply
+ * the migrations themselves, and every BFF's start runs `migrate` (a version missing from the copy is applied). Never
+ * holds the tests up: while another process makes the copy, or when making it failed for this hash, the tests start
+ * without it (each BFF then migrates its own database).
  */
-function ensureSchemaTemplate(root, templateDir) {
+async function ensureSchemaTemplate(root, templateDir) {
   const file = schemaTemplateFile(templateDir);
   const keyFile = file.replace(/\.tar\.gz$/, '.key');
   const key = schemaKey(root);
-  if (existsSync(file) && existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) return;
+  const kept = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : '';
+  if (kept === `failed ${key}` || (kept === key && existsSync(file))) return;
   rmSync(file, { force: true });
-  const r = spawnSync(process.execPath, [join(root, 'scripts/test-template.mjs'), templateDir], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status === 0 && existsSync(file)) writeFileSync(keyFile, key);
-  else process.stderr.write('could not make the schema copy of the embedded database: each BFF applies its migrations itself\n');
+  const lock = `${file}.lock`;
+  if (!takeLock(lock)) return;
+  try {
+    const status = await new Promise((done) => {
+      const child = spawn(process.execPath, [join(root, 'scripts/test-template.mjs'), templateDir], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.on('error', () => done(1)).on('close', (code) => {
+        clearTimeout(timer);
+        done(code);
+      });
+    });
+    if (status === 0 && existsSync(file)) return writeFileSync(keyFile, key);
+    rmSync(file, { force: true });
+    writeFileSync(keyFile, `failed ${key}`);
+    process.stderr.write('could not make the schema copy of the embedded database: each BFF applies its migrations itself\n');
+  } finally {
+    rmSync(lock, { force: true });
+  }
 }
 
-/** What the schema copy is made from: the store's and the shared package's sources, the job queue, pg-boss's version. */
+/** Takes `lock` (a file holding this process's id) unless a live process holds it. */
+function takeLock(lock) {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return true;
+    } catch {
+      const pid = Number(readFileSync(lock, 'utf8'));
+      try {
+        if (pid) process.kill(pid, 0);
+        if (pid) return false; // alive
+      } catch {
+        // gone: a stale lock
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  return false;
+}
+
+/**
+ * What the schema copy is made from: the migrations (and the open statuses their indexes use, from @ca/shared), the
+ * job queue's options, pg-boss's version, the script that makes it.
+ */
 function schemaKey(root) {
   const hash = createHash('sha256');
-  const sources = (dir) =>
-    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-      .filter((e) => e.isFile() && /\.(ts|mts|mjs|sql)$/.test(e.name) && !e.name.includes('.test.'))
-      .map((e) => relative(root, join(e.parentPath, e.name)))
-      .sort();
-  for (const f of [...sources('packages/bff/src/store'), ...sources('packages/shared/src'), 'packages/bff/src/jobs/queue.ts', 'scripts/test-template.mjs']) {
+  const shared = readdirSync(join(root, 'packages/shared/src'), { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.includes('.test.'))
+    .map((e) => relative(root, join(e.parentPath, e.name)))
+    .sort();
+  for (const f of ['packages/bff/src/store/migrations.ts', 'packages/bff/src/store/order-filters.ts', 'packages/bff/src/jobs/queue.ts', 'scripts/test-template.mjs', ...shared]) {
     hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
   }
   const bossPackage = join(dirname(createRequire(join(root, 'packages/bff/package.json')).resolve('pg-boss')), '..', 'package.json');
-  hash.update(existsSync(bossPackage) ? readFileSync(bossPackage) : 'no pg-boss');
+  hash.update(readFileSync(bossPackage));
   return hash.digest('hex');
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Before the tests: make sure Debian's Chromium (browser tests), python3-zeep (the independent SOAP
-// client that checks our WSDL) and a Devanagari font are installed, then build the widget bundle. Never downloads a browser
-// build of its own: only Debian packages, and only when missing.
+// client that checks our WSDL) and a Devanagari font are installed, then build the widget bundle and, at the same time,
+// the embedded databases' template copies (scripts/test-files.mjs). Never downloads a browser build of its own: only
+// Debian packages, and only when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureWidgetBuilt } from './widget-build.mjs';
+import { useTestTemplate } from './test-files.mjs';
+import { widgetBuilt } from './widget-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const missing = [];
@@ -29,4 +31,4 @@ if (missing.length) {
     process.exit(1);
   }
 }
-ensureWidgetBuilt(root, { strict: true });
+await Promise.all([widgetBuilt(root), useTestTemplate(root)]);
