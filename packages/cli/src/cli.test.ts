@@ -92,7 +92,18 @@ describe('ca (operator CLI)', () => {
       },
     };
     await writeFile(file('broken.json'), JSON.stringify(broken, null, 2));
-    const r = await ca('check', '--config', file('broken.json'));
+    await writeFile(file('syntax.json'), '{\n  "publicUrl": "http://x",\n  "tenants": {,\n}');
+    // The three processes are independent: started together.
+    const [r, bff, s] = await Promise.all([
+      ca('check', '--config', file('broken.json')),
+      // The BFF itself, started on the same file, stops with exactly these lines: one validator (loadCheckedConfig).
+      new Promise<{ code: number; stderr: string }>((done) =>
+        execFile(process.execPath, ['scripts/bff.mjs', '--config', file('broken.json')], { cwd: ROOT, timeout: 60_000 }, (err, _out, stderr) =>
+          done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
+        ),
+      ),
+      ca('check', '--config', file('syntax.json')),
+    ]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n').sort()).toEqual(
@@ -106,16 +117,8 @@ describe('ca (operator CLI)', () => {
         'tenants.acme.vendors.berke.pollIntervalSecs: unknown key "pollIntervalSecs"; did you mean "pollIntervalSeconds"?',
       ].sort(),
     );
-    // The BFF itself, started on the same file, stops with exactly these lines: one validator (loadCheckedConfig).
-    const bff = await new Promise<{ code: number; stderr: string }>((done) =>
-      execFile(process.execPath, ['scripts/bff.mjs', '--config', file('broken.json')], { cwd: ROOT, timeout: 60_000 }, (err, _out, stderr) =>
-        done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stderr }),
-      ),
-    );
     expect(bff.code).toBe(2);
     expect(bff.stderr.trim().split('\n').slice(1)).toEqual(r.stderr.trim().split('\n').slice(1));
-    await writeFile(file('syntax.json'), '{\n  "publicUrl": "http://x",\n  "tenants": {,\n}');
-    const s = await ca('check', '--config', file('syntax.json'));
     expect(s.code).toBe(2);
     expect(s.stderr).toContain(`${file('syntax.json')} is not valid JSON: line 3, column 15: Expected property name or '}'`);
   });
@@ -139,12 +142,12 @@ describe('ca (operator CLI)', () => {
     const vendors = goodVendors() as Record<string, Record<string, unknown>>;
     vendors['berke'] = { ...vendors['berke'], apiToken: 'not-the-token' };
     vendors['mettl'] = { ...vendors['mettl'], privateKey: 'not-the-private-key' };
-    const r = await ca('probe', '--config', await writeConfig('wrong.json', vendors), '--timeout-ms', '15000');
+    const wrong = await writeConfig('wrong.json', vendors);
+    const [r, only] = await Promise.all([ca('probe', '--config', wrong, '--timeout-ms', '15000'), ca('probe', '--config', wrong, '--vendor', 'pymetrics')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAILED acme\/berke +Berke: .*/m);
     expect(r.stdout).toMatch(/^FAILED acme\/mettl +/m);
     expect(r.stdout).toMatch(/^ok +acme\/pymetrics/m);
-    const only = await ca('probe', '--config', file('wrong.json'), '--vendor', 'pymetrics');
     expect(only.code).toBe(0);
     expect(only.stdout.trim().split('\n')).toHaveLength(1);
   });
@@ -167,7 +170,12 @@ describe('ca (operator CLI)', () => {
   });
 
   it('mints a widget token the BFF would accept', async () => {
-    const r = await ca('token', '--config', file('good.json'), '--candidate', 'cand-42', '--role', 'candidate', '--ttl', '300', '--email', 'x@example.com');
+    const [r, bad, roleless] = await Promise.all([
+      ca('token', '--config', file('good.json'), '--candidate', 'cand-42', '--role', 'candidate', '--ttl', '300', '--email', 'x@example.com'),
+      ca('token', '--config', file('good.json'), '--candidate', 'c', '--role', 'recruiter', '--ttl', '3600'),
+      // No role, no token: a recruiter token is never what you get by leaving something out.
+      ca('token', '--config', file('good.json'), '--candidate', 'c'),
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const tok = r.stdout.trim();
     const { payload, protectedHeader } = await jwtVerify(tok, new TextEncoder().encode(WIDGET_KEY), { audience: 'candidate-assessment', issuer: 'acme' });
@@ -175,11 +183,8 @@ describe('ca (operator CLI)', () => {
     expect(payload).toMatchObject({ sub: 'cand-42', role: 'candidate', cand: { email: 'x@example.com' } });
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(r.stderr).toMatch(/candidate token for candidate cand-42 of tenant acme/);
-    const bad = await ca('token', '--config', file('good.json'), '--candidate', 'c', '--role', 'recruiter', '--ttl', '3600');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--ttl');
-    // No role, no token: a recruiter token is never what you get by leaving something out.
-    const roleless = await ca('token', '--config', file('good.json'), '--candidate', 'c');
     expect([roleless.code, roleless.stdout]).toEqual([2, '']);
     expect(roleless.stderr).toContain('--role is required');
   });
@@ -188,19 +193,18 @@ describe('ca (operator CLI)', () => {
     const psi = setups['psi']!;
     const clientId = (psi.config['clients'] as { clientId: string }[])[0]!.clientId;
     const secret = psi.secrets[0]!.value;
-    const r = await ca('oauth-setup', '--config', file('good.json'));
+    const [r, shown] = await Promise.all([ca('oauth-setup', '--config', file('good.json')), ca('oauth-setup', '--config', file('good.json'), '--show-secrets')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('notification URL   http://127.0.0.1:8787/hooks/psi/acme');
     expect(r.stdout).toContain('token URL          http://127.0.0.1:8787/oauth/token');
     expect(r.stdout).toContain(`client id          ${clientId}`);
     expect(r.stdout).not.toContain(secret);
-    const shown = await ca('oauth-setup', '--config', file('good.json'), '--show-secrets');
     expect(shown.stdout).toContain(`client secret      ${secret}`);
   });
 
   it('explains its commands and refuses unknown ones', async () => {
-    expect((await ca('help')).stdout).toContain('ca probe');
-    const r = await ca('frobnicate');
+    const [help, r] = await Promise.all([ca('help'), ca('frobnicate')]);
+    expect(help.stdout).toContain('ca probe');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('Unknown command');
   });

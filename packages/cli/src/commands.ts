@@ -4,17 +4,10 @@ import { ConfigError, createVendorHost, loadCheckedConfig, vendorModules, Vendor
 import { mintWidgetToken } from '@ca/shared/server';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { EXIT, UsageError, type Output } from './exit.js';
 import { whereItFailed } from './reach.js';
 
-export interface Output {
-  out(line: string): void;
-  err(line: string): void;
-}
-
-/** Exit codes: 0 fine, 1 a probe or call failed, 2 the config or the command line is wrong. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-export class UsageError extends Error {}
+export { EXIT, UsageError, type Output };
 
 async function load(file: string, o: Output): Promise<Config | null> {
   try {

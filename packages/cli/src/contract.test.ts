@@ -30,6 +30,9 @@ describe('ca contract', () => {
   const secrets: string[] = [];
   /** Vendors whose adapter has a contract check, as `ca contract` says. */
   const checked = new Set<string>();
+  /** `ca contract` against each documented sandbox: run once per vendor, all four started together (beforeAll). */
+  const documentedRuns = new Map<string, ReturnType<typeof ca>>();
+  const onDocumented = (vendor: string) => documentedRuns.get(vendor)!;
 
   async function tenantOn(shape: 'documented' | 'altered'): Promise<string> {
     const setups: Record<string, TenantSetup> = {};
@@ -62,15 +65,17 @@ describe('ca contract', () => {
     dir = await mkdtemp(join(tmpdir(), 'ca-contract-'));
     configs.documented = await tenantOn('documented');
     configs.altered = await tenantOn('altered');
+    for (const m of sandboxModuleList) documentedRuns.set(m.vendor, ca('contract', '--config', configs.documented, '--tenant', 'acme', '--vendor', m.vendor));
   });
   afterAll(async () => {
+    await Promise.all(documentedRuns.values());
     await Promise.all(started.map((s) => s.stop()));
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   for (const m of sandboxModuleList) {
     it(`against the ${m.vendor} sandbox: nothing contradicted, every assumption reported once, exit 0`, async () => {
-      const r = await ca('contract', '--config', configs.documented, '--tenant', 'acme', '--vendor', m.vendor);
+      const r = await onDocumented(m.vendor);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       if (/has no contract check/.test(r.stdout)) return;
       checked.add(m.vendor);
@@ -85,7 +90,7 @@ describe('ca contract', () => {
   }
 
   it('against the pymetrics sandbox: the exercised assumptions held, the order-bound ones not exercised', async () => {
-    const r = await ca('contract', '--config', configs.documented, '--tenant', 'acme', '--vendor', 'pymetrics');
+    const r = await onDocumented('pymetrics');
     expect(verdicts(r.stdout)).toEqual([
       ['held', 'pymetrics.authenticate'],
       ['held', 'pymetrics.request-header'],
@@ -108,15 +113,18 @@ describe('ca contract', () => {
   });
 
   it('refuses bad usage with exit 2: no --vendor, an unconfigured vendor, a bad config', async () => {
-    const none = await ca('contract', '--config', configs.documented, '--tenant', 'acme');
-    expect(none.code).toBe(2);
-    expect(none.stderr).toContain('--vendor');
-    const other = await ca('contract', '--config', configs.documented, '--tenant', 'globex', '--vendor', 'psi');
-    expect(other.code).toBe(2);
-    expect(other.stderr).toContain('globex/psi is not configured');
     const bad = join(dir, 'bad.json');
     await writeFile(bad, '{"tenants": {}}');
-    expect((await ca('contract', '--config', bad, '--tenant', 'acme', '--vendor', 'psi')).code).toBe(2);
+    const [none, other, badConfig] = await Promise.all([
+      ca('contract', '--config', configs.documented, '--tenant', 'acme'),
+      ca('contract', '--config', configs.documented, '--tenant', 'globex', '--vendor', 'psi'),
+      ca('contract', '--config', bad, '--tenant', 'acme', '--vendor', 'psi'),
+    ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--vendor');
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain('globex/psi is not configured');
+    expect(badConfig.code).toBe(2);
   });
 
   it('covers all four vendors (each adapter offers a contract check)', () => {

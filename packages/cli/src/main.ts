@@ -1,8 +1,7 @@
 // `npx -y pnpm@10 ca <command> [options]`: parses the command line and runs one command (commands.ts).
+// Each command's module (and with it the BFF) is loaded only to run it: `ca help` answers at once.
 import { parseArgs } from 'node:util';
-import { check, EXIT, oauthSetup, probe, token, UsageError, type Output } from './commands.js';
-import { dev } from './dev.js';
-import { contract } from './contract.js';
+import { EXIT, UsageError, type Output } from './exit.js';
 
 const HELP = `candidate-assessment operator CLI
 
@@ -58,13 +57,13 @@ async function main(argv: string[]): Promise<number> {
   const opt = <K extends string>(k: K, x: string | undefined) => (x === undefined ? {} : ({ [k]: x } as Record<K, string>));
   switch (command) {
     case 'check':
-      return check({ config }, io);
+      return (await import('./commands.js')).check({ config }, io);
     case 'probe':
-      return probe({ config, ...opt('tenant', v.tenant), ...opt('vendor', v.vendor), ...(v['timeout-ms'] ? { timeoutMs: Number(v['timeout-ms']) } : {}) }, io);
+      return (await import('./commands.js')).probe({ config, ...opt('tenant', v.tenant), ...opt('vendor', v.vendor), ...(v['timeout-ms'] ? { timeoutMs: Number(v['timeout-ms']) } : {}) }, io);
     case 'contract':
-      return contract({ config, ...opt('tenant', v.tenant), ...opt('vendor', v.vendor), ...(v['timeout-ms'] ? { timeoutMs: Number(v['timeout-ms']) } : {}) }, io);
+      return (await import('./contract.js')).contract({ config, ...opt('tenant', v.tenant), ...opt('vendor', v.vendor), ...(v['timeout-ms'] ? { timeoutMs: Number(v['timeout-ms']) } : {}) }, io);
     case 'token':
-      return token(
+      return (await import('./commands.js')).token(
         {
           config,
           ...opt('tenant', v.tenant),
@@ -83,10 +82,10 @@ async function main(argv: string[]): Promise<number> {
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port is 0–65535 (0: any free port)');
       // Under `pnpm ca`, the working directory is the repository; INIT_CWD is where the command was typed.
       const cwd = process.env['INIT_CWD'] || process.cwd();
-      return dev({ origins: v.origin ?? [], port, cwd, ...opt('write', v.write), ...opt('webhook', v.webhook) }, io);
+      return (await import('./dev.js')).dev({ origins: v.origin ?? [], port, cwd, ...opt('write', v.write), ...opt('webhook', v.webhook) }, io);
     }
     case 'oauth-setup':
-      return oauthSetup({ config, ...opt('tenant', v.tenant), showSecrets: v['show-secrets'] ?? false }, io);
+      return (await import('./commands.js')).oauthSetup({ config, ...opt('tenant', v.tenant), showSecrets: v['show-secrets'] ?? false }, io);
     default:
       throw new UsageError(`Unknown command: ${command}. Try: ca help`);
   }
