@@ -22,10 +22,10 @@ const BFF_MOCKING = testFilesMatching(root, 'packages/bff/src', /\bvi\.(do)?mock
  * `pnpm test` runs three lanes side by side (scripts/test.mjs sets CA_LANE): `unit` holds every project not named
  * here; `e2e` the tests that start processes (BFFs, browsers, the CLI, tsc for the client); `build` the files that
  * build and install the packages and the deployed BFF (tsc, vite, pnpm pack/deploy, npm install), which spend much of
- * their time waiting on child processes and the registry, so they fill the cores the other two leave idle
+ * their time waiting on child processes and the registry, and the fault tests, so that the three lanes end together
  * (docs/testing.md#lanes).
  */
-const LANES: Record<string, readonly string[]> = { e2e: ['e2e', 'faults', 'cli', 'client'], build: ['packaging'] };
+const LANES: Record<string, readonly string[]> = { e2e: ['e2e', 'cli', 'client'], build: ['packaging', 'faults'] };
 const laneOf = (name: unknown) => Object.keys(LANES).find((lane) => LANES[lane]!.includes(String(name))) ?? 'unit';
 const inLane = <P extends string | { test?: { name?: unknown } }>(projects: P[]) =>
   process.env.CA_LANE ? projects.filter((p) => laneOf(typeof p === 'string' ? undefined : p.test?.name) === process.env.CA_LANE) : projects;
@@ -128,9 +128,9 @@ export default defineConfig({
             },
           ]
         : []),
-      // Fault tests (kill -9, vendor outages, PostgreSQL restart, slow SSE clients): part of the test line, in the lane
-      // `pnpm test` runs beside the rest, with e2e (scripts/test.mjs); `.ci/run` runs the PostgreSQL
-      // restart among them through `pnpm test:faults`.
+      // Fault tests (kill -9, vendor outages, PostgreSQL restart, slow SSE clients): part of the test line, in the build
+      // lane beside the rest (scripts/test.mjs); `.ci/run` runs the PostgreSQL restart among them through
+      // `pnpm test:faults`.
       {
         test: {
           name: 'faults',

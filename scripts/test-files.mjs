@@ -2,7 +2,7 @@
 // embedded databases' template the tests start from.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { ensureTemplate, schemaTemplateFile } from '../packages/bff/src/store/pglite-template.mjs';
@@ -34,15 +34,16 @@ export async function useTestTemplate(root) {
  * in a run). The copy is remade when what defines the schema changed (a hash of it is kept beside the copy); a stale
  * copy is removed first, so no database starts from it. store/migrations.test.ts and the PostgreSQL lane still apply
  * the migrations themselves, and every BFF's start runs `migrate` (a version missing from the copy is applied). Never
- * holds the tests up: while another process makes the copy, or when making it failed for this hash, the tests start
- * without it (each BFF then migrates its own database).
+ * holds the tests up: while another process makes the copy, or when making it failed for this hash in the last ten
+ * minutes, the tests start without it (each BFF then migrates its own database).
  */
 async function ensureSchemaTemplate(root, templateDir) {
   const file = schemaTemplateFile(templateDir);
   const keyFile = file.replace(/\.tar\.gz$/, '.key');
   const key = schemaKey(root);
   const kept = existsSync(keyFile) ? readFileSync(keyFile, 'utf8') : '';
-  if (kept === `failed ${key}` || (kept === key && existsSync(file))) return;
+  if (kept === key && existsSync(file)) return;
+  if (kept === `failed ${key}` && Date.now() - statSync(keyFile).mtimeMs < 600_000) return; // tried again after 10 minutes
   rmSync(file, { force: true });
   const lock = `${file}.lock`;
   if (!takeLock(lock)) return;

@@ -2,9 +2,10 @@
 // `pnpm test`: every test, in three vitest processes side by side, then the latency probe alone.
 //
 // Vitest gives a run cores − 1 workers: one on a 2-core machine, so a single run is serial and uses one core of two.
-// The tests that start processes (projects `e2e`, `faults`, `cli`, `client`: BFFs, browsers, the CLI, tsc) are a lane
-// of their own beside the rest, and the builds of the packages and the deployed BFF (`packaging`) a third, which waits
-// on child processes and the registry much of its time (vitest.config.ts puts each project in its lane).
+// The tests that start processes (projects `e2e`, `cli`, `client`: BFFs, browsers, the CLI, tsc) are a lane of their
+// own beside the rest, and the builds of the packages and the deployed BFF (`packaging`), which wait on child processes
+// and the registry much of their time, a third with the fault tests (`faults`), so the three end about together
+// (vitest.config.ts puts each project in its lane).
 // The latency probe (`timing`) asserts milliseconds, so it runs after both, on a quiet machine.
 // Each line of a lane's output is prefixed with its name; the exit code is non-zero if any lane failed.
 import { spawn } from 'node:child_process';
