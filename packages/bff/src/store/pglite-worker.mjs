@@ -80,14 +80,22 @@ async function statementFor(text) {
 /** A prepared statement whose result columns a schema change altered: PostgreSQL refuses to run its plan again. */
 const stalePlan = (err) => err?.code === '0A000' && /cached plan/.test(String(err.message));
 
-/** One parameterised statement through its prepared form; the result as PGlite's query() gives it. */
-async function run(text, values = []) {
+/**
+ * One parameterised statement through its prepared form; the result as PGlite's query() gives it. `around.before` and
+ * `around.after` are simple-query messages sent in the same call (a transaction's BEGIN, its COMMIT); `around.sent()`
+ * is called once they are on their way.
+ */
+async function run(text, values = [], around = undefined) {
   const s = await statementFor(text);
   if (values.length !== s.params.length) throw new Error(`bind message supplies ${values.length} parameters, but the statement requires ${s.params.length}`);
   const bound = values.map((v, i) => (v === null || v === undefined ? null : s.params[i] ? s.params[i](v) : v.toString()));
+  const parts = [serialize.bind({ statement: s.name, values: bound }), serialize.execute({}), serialize.sync()];
+  if (around?.before) parts.unshift(serialize.query(around.before));
+  if (around?.after) parts.push(serialize.query(around.after));
   let messages;
   try {
-    ({ messages } = await pg.execProtocol(concat([serialize.bind({ statement: s.name, values: bound }), serialize.execute({}), serialize.sync()]), { syncToFs: false }));
+    around?.sent();
+    ({ messages } = await pg.execProtocol(concat(parts), { syncToFs: false }));
   } catch (err) {
     if (stalePlan(err)) prepared.delete(text); // prepared again next time
     throw err;
@@ -102,10 +110,9 @@ async function run(text, values = []) {
   return { rows };
 }
 
-/** A statement inside a transaction (whose lock the caller holds) or, without `tx`, on its own. */
-async function statement(tx, m) {
-  if (m.op === 'exec') return (await (tx ?? pg).exec(m.text)).map(result);
-  if (tx) return pg._runExclusiveQuery(() => run(m.text, m.params));
+/** A statement on its own, outside any transaction. */
+async function statement(m) {
+  if (m.op === 'exec') return (await pg.exec(m.text)).map(result);
   // Outside a transaction (PGlite's own lock order: transaction, then query, so none is open around it). A statement
   // prepared before a schema change that alters its result columns fails once ("cached plan must not change result
   // type"); it failed before doing anything, so it runs again, prepared anew.
@@ -116,9 +123,33 @@ async function statement(tx, m) {
 }
 
 /**
+ * Statements as one simple query inside a transaction whose lock the caller holds (PGlite's exec() would wait for that
+ * lock): one result per statement, as exec() gives them, and the protocol's messages.
+ */
+async function simple(text) {
+  const { messages } = await pg._runExclusiveQuery(() => pg.execProtocol(serialize.query(text), { syncToFs: false }));
+  const results = [];
+  let fields = null;
+  let rows = [];
+  for (const m of messages) {
+    if (m.name === 'rowDescription') fields = m.fields;
+    else if (m.name === 'dataRow' && fields) rows.push(Object.fromEntries(fields.map((f, i) => [f.name, types.parseType(m.fields[i], f.dataTypeID, pg.parsers)])));
+    else if (m.name === 'commandComplete') {
+      results.push({ rows });
+      fields = null;
+      rows = [];
+    }
+  }
+  return { results, messages };
+}
+const control = simple;
+
+/**
  * BEGIN and the transaction's first statement, answer both, then run the statements sent for this transaction
  * until `end` commits or rolls it back, or a statement marked `commit` (the transaction's last) ends it: committed
- * when it succeeded, rolled back when it failed, and answered only then.
+ * when it succeeded, rolled back when it failed, and answered only then. BEGIN travels in the first statement's
+ * call into the database and COMMIT in the last one's: each call costs about as much as a small statement, and
+ * PGlite's own transaction() spends two on BEGIN and two on COMMIT. The transaction holds PGlite's lock throughout.
  */
 function begin(id, first) {
   const tx = { id: nextTx++, inbox: [], wake: null };
@@ -126,30 +157,61 @@ function begin(id, first) {
   const next = () => (tx.inbox.length ? Promise.resolve(tx.inbox.shift()) : new Promise((resolve) => (tx.wake = resolve)));
   /** Answers a message of this transaction: the answer to the first one also names the transaction. */
   const answer = (m, out) => (m === first ? reply(id, { tx: tx.id, first: out }) : port.postMessage({ id: m.id, ...out }));
-  /** The message that ended the transaction and its answer, sent once the transaction is over. */
+  /** Whether BEGIN has been sent, and whether COMMIT has (after which PostgreSQL has ended the transaction either way). */
+  let begun = false;
+  let ended = false;
+  /** One statement of the transaction, carrying BEGIN when it is the first and COMMIT when it is marked `commit`. */
+  async function inTx(m) {
+    if (m.op === 'exec') {
+      if (!begun) await control('BEGIN');
+      begun = true;
+      const out = (await simple(m.text)).results;
+      if (m.commit) await end('COMMIT');
+      return out;
+    }
+    const around = { before: begun ? undefined : 'BEGIN', after: m.commit ? 'COMMIT' : undefined, sent: () => ((begun = true), (ended = Boolean(m.commit))) };
+    return pg._runExclusiveQuery(() => run(m.text, m.params, around));
+  }
+  async function end(sql) {
+    ended = true;
+    const { messages } = await control(sql);
+    // COMMIT of a transaction a failed statement aborted is a rollback (its command tag says so).
+    if (sql === 'COMMIT' && messages.some((r) => r.name === 'commandComplete' && r.text === 'ROLLBACK')) throw new Error('the transaction was rolled back');
+  }
+  /** After a failure: whatever is still open is rolled back (PGlite knows whether a transaction is). */
+  const abandon = async () => {
+    if (begun && (!ended || pg.isInTransaction())) await control('ROLLBACK');
+  };
+  /** The message that ends the transaction: answered once it is over (with the error, should COMMIT fail). */
   let last;
-  pg.transaction(async (t) => {
-    for (let m = first; ; m = await next()) {
-      if (m.op === 'end') {
-        last = [m, { ok: true, result: null }];
-        if (!m.commit) await t.rollback();
-        return;
+  pg._runExclusiveTransaction(async () => {
+    try {
+      for (let m = first; ; m = await next()) {
+        if (m.op === 'end') {
+          last = m;
+          if (begun && m.commit) await end('COMMIT');
+          else await abandon();
+          return { ok: true, result: null };
+        }
+        const out = await inTx(m).then(
+          (result) => ({ ok: true, result }),
+          (err) => ({ ok: false, error: errorFields(err) }),
+        );
+        if (!m.commit) {
+          answer(m, out);
+          continue;
+        }
+        last = m;
+        if (!out.ok) await abandon();
+        return out;
       }
-      const out = await statement(t, m).then(
-        (result) => ({ ok: true, result }),
-        (err) => ({ ok: false, error: errorFields(err) }),
-      );
-      if (!m.commit) {
-        answer(m, out);
-        continue;
-      }
-      last = [m, out];
-      if (!out.ok) await t.rollback();
-      return;
+    } catch (err) {
+      await abandon().catch(() => {});
+      throw err;
     }
   }).then(
-    () => answer(...last),
-    (err) => (last ? answer(last[0], { ok: false, error: errorFields(err) }) : fail(id, err)),
+    (out) => answer(last, out),
+    (err) => (last ? answer(last, { ok: false, error: errorFields(err) }) : fail(id, err)),
   ).finally(() => txs.delete(tx.id));
 }
 
@@ -160,7 +222,7 @@ async function handle(m) {
       return null;
     case 'query':
     case 'exec':
-      return statement(undefined, m);
+      return statement(m);
     case 'listen': {
       const off = await pg.listen(m.channel, (payload) => port.postMessage({ op: 'notify', channel: m.channel, payload }));
       unlisten.set(m.channel, off);
