@@ -99,6 +99,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // Files share the worker's modules (the demo, the BFF's testing kit, Playwright), imported once, not per file;
+          // each file starts and stops its own servers and browser contexts.
+          isolate: false,
         },
       },
       {
@@ -136,6 +139,7 @@ export default defineConfig({
           name: 'faults',
           include: ['test/faults/**/*.test.ts'],
           environment: 'node',
+          isolate: false,
           testTimeout: 150_000,
           hookTimeout: 120_000,
           fileParallelism: false,
