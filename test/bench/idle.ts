@@ -59,9 +59,11 @@ async function rate(c: Child, ms: number): Promise<number> {
 /**
  * Waits until the child's CPU rate stops falling: a process just started still compiles (V8's tier-up, the embedded
  * database's WebAssembly), and V8's memory reducer runs a few full collections of each isolate (the main thread's,
- * tsx's loader thread's, the database thread's) some 10–30 s after start, once allocation has calmed down. At least
- * `minMs`, then 5 s slices until one is not 20 % below the one before (or under 1 ms/s), at most `maxMs`. Returns the
- * seconds waited.
+ * tsx's loader thread's, the database thread's) once allocation has calmed down after start: measured with
+ * --trace-gc, the main thread's at 16–17 s, the loader's at 24–26 s, 100–150 ms of CPU (most on V8's helper threads)
+ * each even for the node:http floor. A window from 15 to 35 s after start, as before, held none, one or two of them
+ * by chance: the floor read 0.1 to 8 ms/s in the same conditions. At least `minMs` (30 s), then 5 s slices until one
+ * is not 20 % below the one before (or under 1 ms/s), at most `maxMs`. Returns the seconds waited.
  */
 async function settle(c: Child, minMs: number, maxMs: number): Promise<number> {
   await sleep(minMs);
@@ -80,7 +82,7 @@ async function settle(c: Child, minMs: number, maxMs: number): Promise<number> {
  * by thread; `started`: the threads the server's start made. And the statements a BFF sent meanwhile.
  */
 async function idleCpu(c: Child, seconds: number, started: { threads: string[]; statements: boolean }, quick: boolean): Promise<Partial<IdleRow>> {
-  const settled_s = await settle(c, quick ? 5000 : 15_000, quick ? 15_000 : 60_000);
+  const settled_s = await settle(c, quick ? 5000 : 30_000, quick ? 15_000 : 75_000);
   const hasStatements = started.statements;
   if (hasStatements) await c.call('statements');
   const a = await c.call<NodeJS.CpuUsage>('cpu');
