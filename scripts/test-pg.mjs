@@ -20,7 +20,9 @@ if (onBoth.length === 0) {
   process.exit(1);
 }
 process.stdout.write(`on PostgreSQL: ${onBoth.join(', ')} and test/pg\n`);
-const run = spawnSync('npx', ['vitest', 'run', '--project', 'bff', '--project', 'pg', ...onBoth, 'test/pg', ...process.argv.slice(2)], {
+// The BFF's files are in `bff` and, a few of the longest, in the projects that run them in the other lanes.
+const bffProjects = ['bff', 'bff-e2e-lane', 'bff-build-lane'].flatMap((name) => ['--project', name]);
+const run = spawnSync('npx', ['vitest', 'run', ...bffProjects, '--project', 'pg', ...onBoth, 'test/pg', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, CA_TEST_DATABASES: 'postgres' },
