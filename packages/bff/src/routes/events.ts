@@ -8,6 +8,19 @@ import type { RouteDeps, Env } from './context.js';
 import { audienceOf } from './api.js';
 import { corsHeadersFor } from './cors.js';
 
+/**
+ * What the route answers once the hub owns the Node response: node-server's "already sent" marker, built with the
+ * platform's own Response class. node-server's `RESPONSE_ALREADY_SENT` is built with whatever global `Response` there
+ * is when its module loads, and a node-server started in the process before that (a vendor sandbox in a test worker,
+ * an embedder's own server) has put its light Response there: node-server then answers that marker as a cached
+ * response, writes headers again on a stream already under way (ERR_HTTP_HEADERS_SENT) and cuts it.
+ */
+function alreadySent(): Response {
+  // node-server's light Response is a subclass of the platform's (its static prototype); the platform's is not.
+  const Platform = (Object.getPrototypeOf(Response.prototype) === Object.prototype ? Response : Object.getPrototypeOf(Response)) as typeof Response;
+  return new Platform(null, { headers: RESPONSE_ALREADY_SENT.headers });
+}
+
 export function eventRoutes(deps: RouteDeps) {
   const app = new Hono<Env & { Bindings: HttpBindings }>();
   app.get('/', async (c) => {
@@ -49,7 +62,7 @@ export function eventRoutes(deps: RouteDeps) {
       { res, filter: { tenantId: p.tenantId, candidateId }, role: audienceOf(p) },
       raw === undefined ? null : BigInt(raw),
     );
-    return RESPONSE_ALREADY_SENT;
+    return alreadySent();
   });
   return app;
 }
