@@ -101,13 +101,15 @@ async function run(text, values = [], around = undefined) {
     throw err;
   }
   const rows = [];
-  for (const m of messages) {
-    if (m.name !== 'dataRow') continue;
-    const row = {};
-    for (let i = 0; i < s.fields.length; i++) row[s.fields[i].name] = types.parseType(m.fields[i], s.fields[i].type, pg.parsers);
-    rows.push(row);
-  }
+  for (const m of messages) if (m.name === 'dataRow') rows.push(rowOf(s.fields, m));
   return { rows };
+}
+
+/** A data row as an object, its values parsed by their column types (`fields`: name and type id of each column). */
+function rowOf(fields, dataRow) {
+  const row = {};
+  for (let i = 0; i < fields.length; i++) row[fields[i].name] = types.parseType(dataRow.fields[i], fields[i].type, pg.parsers);
+  return row;
 }
 
 /** A statement on its own, outside any transaction. */
@@ -132,8 +134,8 @@ async function simple(text) {
   let fields = null;
   let rows = [];
   for (const m of messages) {
-    if (m.name === 'rowDescription') fields = m.fields;
-    else if (m.name === 'dataRow' && fields) rows.push(Object.fromEntries(fields.map((f, i) => [f.name, types.parseType(m.fields[i], f.dataTypeID, pg.parsers)])));
+    if (m.name === 'rowDescription') fields = m.fields.map((f) => ({ name: f.name, type: f.dataTypeID }));
+    else if (m.name === 'dataRow' && fields) rows.push(rowOf(fields, m));
     else if (m.name === 'commandComplete') {
       results.push({ rows });
       fields = null;
@@ -142,7 +144,6 @@ async function simple(text) {
   }
   return { results, messages };
 }
-const control = simple;
 
 /**
  * BEGIN and the transaction's first statement, answer both, then run the statements sent for this transaction
@@ -163,7 +164,7 @@ function begin(id, first) {
   /** One statement of the transaction, carrying BEGIN when it is the first and COMMIT when it is marked `commit`. */
   async function inTx(m) {
     if (m.op === 'exec') {
-      if (!begun) await control('BEGIN');
+      if (!begun) await simple('BEGIN');
       begun = true;
       const out = (await simple(m.text)).results;
       if (m.commit) await end('COMMIT');
@@ -174,13 +175,13 @@ function begin(id, first) {
   }
   async function end(sql) {
     ended = true;
-    const { messages } = await control(sql);
+    const { messages } = await simple(sql);
     // COMMIT of a transaction a failed statement aborted is a rollback (its command tag says so).
     if (sql === 'COMMIT' && messages.some((r) => r.name === 'commandComplete' && r.text === 'ROLLBACK')) throw new Error('the transaction was rolled back');
   }
   /** After a failure: whatever is still open is rolled back (PGlite knows whether a transaction is). */
   const abandon = async () => {
-    if (begun && (!ended || pg.isInTransaction())) await control('ROLLBACK');
+    if (begun && (!ended || pg.isInTransaction())) await simple('ROLLBACK');
   };
   /** The message that ends the transaction: answered once it is over (with the error, should COMMIT fail). */
   let last;
