@@ -72,17 +72,20 @@ function takeLock(lock) {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
       return true;
     } catch {
-      const pid = Number(readFileSync(lock, 'utf8'));
-      try {
-        if (pid) process.kill(pid, 0);
-        if (pid) return false; // alive
-      } catch {
-        // gone: a stale lock
-      }
-      rmSync(lock, { force: true });
+      if (alive(Number(readFileSync(lock, 'utf8')))) return false;
+      rmSync(lock, { force: true }); // its holder is gone: a stale lock
     }
   }
   return false;
+}
+
+/** Whether process `pid` is running (0 or unreadable: no). */
+function alive(pid) {
+  try {
+    return pid > 0 && process.kill(pid, 0);
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -6,7 +6,7 @@
 // own beside the rest, and the builds of the packages and the deployed BFF (`packaging`), which wait on child processes
 // and the registry much of their time, a third with the fault tests (`faults`), so the three end about together
 // (vitest.config.ts puts each project in its lane).
-// The latency probe (`timing`) asserts milliseconds, so it runs after both, on a quiet machine.
+// The latency probe (`timing`) asserts milliseconds, so it runs after all three, on a quiet machine.
 // Each line of a lane's output is prefixed with its name; the exit code is non-zero if any lane failed.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
