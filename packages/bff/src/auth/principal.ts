@@ -18,7 +18,8 @@ const sha = (s: string) => createHash('sha256').update(s).digest();
 /** Widget tokens verified recently, oldest first (a widget reuses its token for every call and stream until it refreshes). */
 const VERIFIED_TOKENS = 5000;
 
-export function createAuthenticator(config: Config, now: () => Date = () => new Date()) {
+/** `verify` is the widget-token check; a test passes a counted one (principal.test.ts) to see the cache skip it. */
+export function createAuthenticator(config: Config, now: () => Date = () => new Date(), verify: typeof verifyWidgetToken = verifyWidgetToken) {
   // A signature check costs about 80 µs of this thread (WebCrypto HMAC through jose): a burst of streams opened with
   // one token paid it for each. The same token string verified once stays verified until it expires.
   const verified = new Map<string, { principal: Principal; exp: number }>();
@@ -45,7 +46,7 @@ export function createAuthenticator(config: Config, now: () => Date = () => new 
         // counts it), verify again, which answers token_expired.
         if (seen && at.getTime() / 1000 - TOKEN_LEEWAY_SECONDS < seen.exp) return seen.principal;
         try {
-          const claims = await verifyWidgetToken(credential, {
+          const claims = await verify(credential, {
             keysFor: (iss) => (Object.hasOwn(config.tenants, iss) ? config.tenants[iss]!.widgetKeys : undefined),
             now: at,
           });
