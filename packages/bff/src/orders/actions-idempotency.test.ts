@@ -4,7 +4,7 @@
 import type { ActionResponse, Order } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorError, type VendorAdapterFactory } from '../core/vendor-port.js';
-import { startTestBff, type TestBff } from '../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../testing/harness.js';
 import { createMemoryVendor } from '../../testing/memory-vendor.js';
 
 /** The memory vendor with a remind and a cancel that count their calls, can be held open, and can fail. */
@@ -43,17 +43,25 @@ function actingVendor() {
   return v;
 }
 
-describe('recruiter actions once per Idempotency-Key', () => {
-  let t: TestBff;
-  const vendor = actingVendor();
-  beforeAll(async () => {
-    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Once' }], factories: { berke: vendor.factory } });
+// One BFF for the file (each start loads a database): the actions run as tenant acme, order creation as tenant `keys`.
+const vendor = actingVendor();
+const KEYS = testTenant('keys', { vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Keys' }] });
+const KEYS_API_KEY = (KEYS.apiKeys as string[])[0]!;
+let t: TestBff;
+beforeAll(async () => {
+  t = await startTestBff({
+    vendors: { berke: {} },
+    packages: [{ id: 'p1', vendor: 'berke', name: 'Once' }],
+    factories: { berke: vendor.factory },
+    extraTenants: { keys: KEYS },
   });
-  afterAll(async () => {
-    vendor.release();
-    await t?.stop();
-  });
+});
+afterAll(async () => {
+  vendor.release();
+  await t?.stop();
+});
 
+describe('recruiter actions once per Idempotency-Key', () => {
   const invited = async (candidateId: string) => {
     const order = await t.order('p1', { token: await t.token({ candidateId }) });
     return t.waitForOrder(order.id, (o) => o.status === 'invited');
@@ -126,15 +134,8 @@ describe('recruiter actions once per Idempotency-Key', () => {
 });
 
 describe('order creation with a reused Idempotency-Key', () => {
-  let t: TestBff;
-  beforeAll(async () => {
-    t = await startTestBff({ vendors: { berke: {} }, packages: [{ id: 'p1', vendor: 'berke', name: 'Keys' }], factories: { berke: createMemoryVendor().factory } });
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
   const create = (body: Record<string, unknown>, key: string) =>
-    t.api('/v1/orders', { method: 'POST', headers: { 'Idempotency-Key': key }, body: JSON.stringify({ packageId: 'p1', ...body }) });
+    t.api('/v1/orders', { method: 'POST', token: KEYS_API_KEY, headers: { 'Idempotency-Key': key }, body: JSON.stringify({ packageId: 'p1', ...body }) });
   const ada = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' };
 
   it('is a 409 with other candidate details or another job, and the same order for the same request', async () => {
@@ -157,9 +158,9 @@ describe('order creation with a reused Idempotency-Key', () => {
 
   it('answers a widget token whose candidate details changed 409 too', async () => {
     const key = 'order-key-widget';
-    const a = await t.api('/v1/orders', { method: 'POST', token: await t.token({ candidateId: 'k-2', email: 'k2@example.com' }), headers: { 'Idempotency-Key': key }, body: JSON.stringify({ packageId: 'p1' }) });
+    const a = await t.api('/v1/orders', { method: 'POST', token: await t.token({ tenantId: 'keys', candidateId: 'k-2', email: 'k2@example.com' }), headers: { 'Idempotency-Key': key }, body: JSON.stringify({ packageId: 'p1' }) });
     expect(a.status).toBe(202);
-    const b = await t.api('/v1/orders', { method: 'POST', token: await t.token({ candidateId: 'k-2', email: 'other@example.com' }), headers: { 'Idempotency-Key': key }, body: JSON.stringify({ packageId: 'p1' }) });
+    const b = await t.api('/v1/orders', { method: 'POST', token: await t.token({ tenantId: 'keys', candidateId: 'k-2', email: 'other@example.com' }), headers: { 'Idempotency-Key': key }, body: JSON.stringify({ packageId: 'p1' }) });
     expect(b.status).toBe(409);
   });
 });
