@@ -14,19 +14,23 @@ async function append(t: TestBff, candidateId: string, count: number): Promise<s
   return last;
 }
 
-describe('SSE replay', () => {
-  let t: TestBff;
-  beforeAll(async () => {
-    t = await startTestBff({
-      vendors: { berke: {} },
-      packages: [{ id: 'p1', vendor: 'berke', name: 'Replay' }],
-      factories: { berke: createMemoryVendor().factory },
-    });
+// One BFF for the file (each start loads a database), with small stream caps; replays never hold more than one stream
+// open, and each caps case starts once every earlier stream has closed.
+let t: TestBff;
+beforeAll(async () => {
+  t = await startTestBff({
+    vendors: { berke: {} },
+    packages: [{ id: 'p1', vendor: 'berke', name: 'Streams' }],
+    factories: { berke: createMemoryVendor().factory },
+    config: { sse: { maxStreamsPerSubject: 2, maxStreamsPerTenant: 3, maxStreams: 4 } },
+    extraTenants: { beta: { name: 'Beta', apiKeys: ['beta-api-key-0123456789abcdef'], widgetKeys: { b1: 'beta-widget-key-0123456789abcdefghijkl' } } },
   });
-  afterAll(async () => {
-    await t?.stop();
-  });
+});
+afterAll(async () => {
+  await t?.stop();
+});
 
+describe('SSE replay', () => {
   it('still replays a resuming client exactly what it missed, in order, then live', async () => {
     const tok = await t.token({ candidateId: 'heavy' });
     const first = await t.sse(tok);
@@ -54,21 +58,8 @@ describe('SSE replay', () => {
 });
 
 describe('SSE stream caps', () => {
-  let t: TestBff;
-  beforeAll(async () => {
-    t = await startTestBff({
-      vendors: { berke: {} },
-      packages: [{ id: 'p1', vendor: 'berke', name: 'Caps' }],
-      factories: { berke: createMemoryVendor().factory },
-      config: { sse: { maxStreamsPerSubject: 2, maxStreamsPerTenant: 3, maxStreams: 4 } },
-      extraTenants: { beta: { name: 'Beta', apiKeys: ['beta-api-key-0123456789abcdef'], widgetKeys: { b1: 'beta-widget-key-0123456789abcdefghijkl' } } },
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
-
   it('answers 429 with Retry-After past the per-subject, per-tenant and per-process caps, and frees a slot on close', async () => {
+    await expect.poll(() => t.bff.hub.size()).toBe(0); // the replay cases' streams have closed
     const open = async (token: string) =>
       fetch(`${t.url}/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(10_000) }).then(async (r) => {
         if (r.status === 200) await r.body?.cancel();
