@@ -9,7 +9,7 @@ import { createOAuthIssuer } from '../../auth/oauth.js';
 import { countDeliveries } from '../../store/deliveries.js';
 import { serverSecret } from '../../store/meta.js';
 import { listHistory } from '../../store/history.js';
-import { startTestBff, type TestBff } from '../../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../../testing/harness.js';
 import type { PackageConfig } from '../../core/vendor-port.js';
 import {
   createPsiSender,
@@ -42,31 +42,54 @@ function dedupeKeyOf(n: PsiNotification): string {
   return `${n.booking_code}|${n.change_reason}|${new Date(n.effective_date!).toISOString()}`;
 }
 
-describe('PSI through the BFF', () => {
-  let sandbox: PsiSandbox;
-  let bff: TestBff;
+// One BFF for the file (each start loads a database): tenants acme and globex talk to the PSI sandbox; tenant
+// `handoff` sends its events to an ATS webhook receiver.
+let sandbox: PsiSandbox;
+let bff: TestBff;
+let receiver: Server;
+const handoffEvents: OrderEvent[] = [];
+const atsSecret = 'ats-webhook-secret-psi-0123456789abcdef';
+const HANDOFF = testTenant('handoff', {
+  vendors: { psi: { clients: [{ clientId: 'psi-handoff', clientSecret: 'psi-handoff-client-secret-0123456789' }], schedulingUrl: 'https://psi.example/schedule?e={eligibilityId}' } },
+  packages: [pkg],
+});
+const HANDOFF_API_KEY = (HANDOFF.apiKeys as string[])[0]!;
 
-  beforeAll(async () => {
-    sandbox = await startPsiSandbox();
-    bff = await startTestBff({
-      vendors: { psi: { clients: [{ clientId, clientSecret }], schedulingUrl: sandbox.schedulingUrl } },
-      packages: [pkg],
-      extraTenants: {
-        globex: {
-          name: 'Globex',
-          apiKeys: [GLOBEX_API_KEY],
-          widgetKeys: { g1: 'test-widget-key-globex-0123456789abcdef' },
-          vendors: { psi: { clients: [globex], schedulingUrl: sandbox.schedulingUrl } },
-          packages: [pkg],
-        },
-      },
+beforeAll(async () => {
+  const verifier = new Webhook(new TextEncoder().encode(atsSecret), { format: 'raw' });
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      handoffEvents.push(verifier.verify(body, req.headers as Record<string, string>) as OrderEvent);
+      res.writeHead(204).end();
     });
-    sandbox.connect({ bffUrl: bff.url, tenantId: bff.tenantId, clientId, clientSecret });
   });
-  afterAll(async () => {
-    await bff?.stop();
-    await sandbox?.stop();
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  sandbox = await startPsiSandbox();
+  bff = await startTestBff({
+    vendors: { psi: { clients: [{ clientId, clientSecret }], schedulingUrl: sandbox.schedulingUrl } },
+    packages: [pkg],
+    extraTenants: {
+      globex: {
+        name: 'Globex',
+        apiKeys: [GLOBEX_API_KEY],
+        widgetKeys: { g1: 'test-widget-key-globex-0123456789abcdef' },
+        vendors: { psi: { clients: [globex], schedulingUrl: sandbox.schedulingUrl } },
+        packages: [pkg],
+      },
+      handoff: { ...HANDOFF, atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret: atsSecret } },
+    },
   });
+  sandbox.connect({ bffUrl: bff.url, tenantId: bff.tenantId, clientId, clientSecret });
+});
+afterAll(async () => {
+  await bff?.stop();
+  await sandbox?.stop();
+  receiver?.close();
+});
+
+describe('PSI through the BFF', () => {
 
   async function invitedOrder(candidateId: string): Promise<Order> {
     const token = await bff.token({ role: 'recruiter', candidateId });
@@ -306,44 +329,17 @@ describe('PSI through the BFF', () => {
 });
 
 describe('PSI eligibility hand-off to the ATS', () => {
-  let bff: TestBff;
-  let receiver: Server;
-  const events: OrderEvent[] = [];
-  const secret = 'ats-webhook-secret-psi-0123456789abcdef';
-
-  beforeAll(async () => {
-    const verifier = new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
-    receiver = createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        events.push(verifier.verify(body, req.headers as Record<string, string>) as OrderEvent);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
-    bff = await startTestBff({
-      vendors: { psi: { clients: [{ clientId, clientSecret }], schedulingUrl: 'https://psi.example/schedule?e={eligibilityId}' } },
-      packages: [pkg],
-      atsWebhook: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`, secret },
-    });
-  });
-  afterAll(async () => {
-    await bff?.stop();
-    receiver?.close();
-  });
-
   it('shows the client_eligibility_id PSI must echo to the recruiter and sends it in the ATS webhook', async () => {
-    const recruiter = await bff.token({ role: 'recruiter', candidateId: 'psi-handoff' });
+    const recruiter = await bff.token({ role: 'recruiter', candidateId: 'psi-handoff', tenantId: 'handoff' });
     const placed = await bff.order(pkg.id, { token: recruiter });
-    const order = await bff.waitForOrder(placed.id, (o) => o.status === 'invited', 10_000);
+    const order = await bff.waitForOrder(placed.id, (o) => o.status === 'invited', 10_000, HANDOFF_API_KEY);
     expect(order.vendorRef).toBe(placed.id);
     const until = Date.now() + 20_000;
-    while (!events.some((e) => e.order.status === 'invited') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    const invited = events.find((e) => e.order.status === 'invited');
+    while (!handoffEvents.some((e) => e.order.status === 'invited') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const invited = handoffEvents.find((e) => e.order.status === 'invited');
     // docs/vendors/psi.md#ordering-a-psi-package: the ATS creates the PSI eligibility with client_eligibility_id = order.vendorRef.
     expect(invited?.order).toMatchObject({ id: placed.id, vendorRef: order.vendorRef, candidateId: 'psi-handoff', packageId: pkg.id });
-    const candidate = await bff.token({ role: 'candidate', candidateId: 'psi-handoff' });
+    const candidate = await bff.token({ role: 'candidate', candidateId: 'psi-handoff', tenantId: 'handoff' });
     expect((await bff.getOrder(placed.id, candidate)).vendorRef).toBeNull();
   });
 });
