@@ -4,37 +4,52 @@ import type { Order, OrderStatus } from '@ca/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countDeliveries } from '../../store/deliveries.js';
 import { listHistory } from '../../store/history.js';
-import { startTestBff, type TestBff } from '../../../testing/harness.js';
+import { startTestBff, testTenant, type TestBff } from '../../../testing/harness.js';
 import { startMettlSandbox, type MettlSandbox } from '@ca/sandboxes';
 import { basicAuthValue } from './webhook.js';
 
 const WEBHOOK = { webhookUser: 'mettl-hooks', webhookPassword: 'hook-password-bff-91c2' };
 const PKG = { id: 'mettl-java', vendor: 'mettl' as const, name: 'Java coding test', assessmentId: '123456' };
 
-describe('Mettl through the BFF', () => {
-  let sandbox: MettlSandbox;
-  let t: TestBff;
+const PSYCHO = { id: 'mettl-personality', vendor: 'mettl' as const, name: 'Workplace personality', assessmentId: '555000', kind: 'personality' as const };
 
-  beforeAll(async () => {
-    sandbox = await startMettlSandbox({ autoGradeMs: 50 });
-    t = await startTestBff({
-      vendors: {
-        mettl: {
-          baseUrl: sandbox.baseUrl,
-          publicKey: sandbox.publicKey,
-          privateKey: sandbox.privateKey,
-          ...WEBHOOK,
-          // Reconcile on every poll here; pollNow() decides when a poll runs.
-          reconcileAfterSeconds: 0,
-        },
+// One BFF for the file (each start loads a database): tenant acme talks to a sandbox that grades by itself, tenant `real`
+// to one that answers as Mettl really does (no grading of its own, a registration limit).
+let sandbox: MettlSandbox;
+let realSandbox: MettlSandbox;
+let t: TestBff;
+let REAL_API_KEY: string;
+
+beforeAll(async () => {
+  // The account of tenant real may register 3 candidates in all (psy, err-a, limit-1); the 4th gets Mettl's E607 error entry.
+  [sandbox, realSandbox] = await Promise.all([startMettlSandbox({ autoGradeMs: 50 }), startMettlSandbox({ autoGradeMs: false, registrationLimit: 3 })]);
+  const real = testTenant('real', {
+    vendors: { mettl: { baseUrl: realSandbox.baseUrl, publicKey: realSandbox.publicKey, privateKey: realSandbox.privateKey, ...WEBHOOK, reconcileAfterSeconds: 0 } },
+    packages: [PKG, PSYCHO],
+  });
+  REAL_API_KEY = (real.apiKeys as string[])[0]!;
+  t = await startTestBff({
+    vendors: {
+      mettl: {
+        baseUrl: sandbox.baseUrl,
+        publicKey: sandbox.publicKey,
+        privateKey: sandbox.privateKey,
+        ...WEBHOOK,
+        // Reconcile on every poll here; pollNow() decides when a poll runs.
+        reconcileAfterSeconds: 0,
       },
-      packages: [PKG],
-    });
+    },
+    packages: [PKG],
+    extraTenants: { real },
+    placeRetryDelay: 1,
   });
-  afterAll(async () => {
-    await t?.stop();
-    await sandbox?.stop();
-  });
+});
+afterAll(async () => {
+  await t?.stop();
+  await Promise.all([sandbox?.stop(), realSandbox?.stop()]);
+});
+
+describe('Mettl through the BFF', () => {
 
   /** Orders for a new candidate and waits until Mettl has registered them. */
   async function invited(candidateId: string) {
@@ -184,36 +199,16 @@ describe('Mettl through the BFF', () => {
 });
 
 describe('Mettl as it really answers, through the BFF', () => {
-  let sandbox: MettlSandbox;
-  let t: TestBff;
-  const PSYCHO = { id: 'mettl-personality', vendor: 'mettl' as const, name: 'Workplace personality', assessmentId: '555000', kind: 'personality' as const };
-
-  beforeAll(async () => {
-    // The account may register 3 candidates in all (psy, err-a, limit-1); the 4th gets Mettl's E607 error entry.
-    sandbox = await startMettlSandbox({ autoGradeMs: false, registrationLimit: 3 });
-    t = await startTestBff({
-      vendors: {
-        mettl: { baseUrl: sandbox.baseUrl, publicKey: sandbox.publicKey, privateKey: sandbox.privateKey, ...WEBHOOK, reconcileAfterSeconds: 0 },
-      },
-      packages: [PKG, PSYCHO],
-      placeRetryDelay: 1,
-    });
-  });
-  afterAll(async () => {
-    await t?.stop();
-    await sandbox?.stop();
-  });
-
   const ordered = async (candidateId: string, pkg = PKG, email?: string) => {
-    const token = await t.token({ candidateId, ...(email ? { email } : {}) });
+    const token = await t.token({ tenantId: 'real', candidateId, ...(email ? { email } : {}) });
     return { token, order: await t.order(pkg.id, { token }) };
   };
 
   it('reconciles with one "results of all candidates in schedule" call, shows a psychometric result without marks, and sends the candidate back', async () => {
     const { token, order } = await ordered('mettl-psy', PSYCHO, 'grace+psy@example.com');
-    const placed = await t.waitForOrder(order.id, (o) => o.status === 'invited', 20_000);
-    const schedule = sandbox.schedules().find((s) => placed.vendorRef!.startsWith(`${s.accessKey}:`))!;
-    expect(schedule.sc.exitRedirectionUrl).toBe(`${t.url}/return/mettl/acme`);
+    const placed = await t.waitForOrder(order.id, (o) => o.status === 'invited', 20_000, REAL_API_KEY);
+    const schedule = realSandbox.schedules().find((s) => placed.vendorRef!.startsWith(`${s.accessKey}:`))!;
+    expect(schedule.sc.exitRedirectionUrl).toBe(`${t.url}/return/mettl/real`);
 
     const launch = await t.followLink(order.id, 'launch', token);
     const take = new URL((await fetch(launch, { redirect: 'manual' })).headers.get('location')!, launch).toString();
@@ -227,12 +222,12 @@ describe('Mettl as it really answers, through the BFF', () => {
     expect(await back.text()).toContain('Thank you');
 
     // The graded notification is lost; reconciliation asks the schedule once for all its candidates.
-    await sandbox.advance(placed.vendorRef!, 'grade', { drop: true, percentage: 80 });
-    sandbox.resetCalls();
+    await realSandbox.advance(placed.vendorRef!, 'grade', { drop: true, percentage: 80 });
+    realSandbox.resetCalls();
     await t.pollNow('mettl');
-    const scored = await t.waitForOrder(order.id, (o) => o.status === 'scored', 20_000);
-    expect(sandbox.calls().scheduleResults).toBeGreaterThanOrEqual(1);
-    expect(sandbox.calls().candidateResult ?? 0).toBe(0);
+    const scored = await t.waitForOrder(order.id, (o) => o.status === 'scored', 20_000, REAL_API_KEY);
+    expect(realSandbox.calls().scheduleResults).toBeGreaterThanOrEqual(1);
+    expect(realSandbox.calls().candidateResult ?? 0).toBe(0);
     // docs/vendors/mettl.md#results: no score for a psychometric report; the recommendation (asked for with ir) and response style (rs) instead.
     expect(scored.result?.score).toBeUndefined();
     expect(scored.result?.subScores).toEqual([]);
@@ -246,30 +241,30 @@ describe('Mettl as it really answers, through the BFF', () => {
   });
 
   it('retries a transient per-candidate error entry, then fails on E028 with its message, creating one schedule', async () => {
-    sandbox.failRegistrations({ code: 'E503', message: 'Service busy, try again' }, 1);
+    realSandbox.failRegistrations({ code: 'E503', message: 'Service busy, try again' }, 1);
     const { order: a } = await ordered('mettl-err-a', PKG, 'ada+tag@example.com');
-    const invited = await t.waitForOrder(a.id, (o) => o.status === 'invited', 20_000);
+    const invited = await t.waitForOrder(a.id, (o) => o.status === 'invited', 20_000, REAL_API_KEY);
     // The email with + sits raw in the path of every signed call since; the sandbox checked each signature.
     expect(invited.vendorRef).toBe(`${invited.vendorRef!.split(':')[0]}:${a.id}`); // names no one (#26)
 
-    sandbox.failRegistrations({ code: 'E028', message: 'Invalid registration details' }, 1);
+    realSandbox.failRegistrations({ code: 'E028', message: 'Invalid registration details' }, 1);
     const { order: b } = await ordered('mettl-err-b');
-    const failed = await t.waitForOrder(b.id, (o) => o.status === 'failed', 20_000);
+    const failed = await t.waitForOrder(b.id, (o) => o.status === 'failed', 20_000, REAL_API_KEY);
     expect(failed.error?.message).toContain('Invalid registration details');
     expect(failed.error?.message).toContain('E028');
-    expect(sandbox.schedules().filter((s) => s.assessmentId === PKG.assessmentId)).toHaveLength(1);
-    expect(sandbox.counters().signatureFailures).toBe(0);
+    expect(realSandbox.schedules().filter((s) => s.assessmentId === PKG.assessmentId)).toHaveLength(1);
+    expect(realSandbox.counters().signatureFailures).toBe(0);
   });
 
   it('fails the order on E607 "Candidate registration limit exceeded" without creating attempt schedules', async () => {
-    const calls = sandbox.calls();
-    await t.waitForOrder((await ordered('mettl-limit-1')).order.id, (o) => o.status === 'invited', 20_000);
+    const calls = realSandbox.calls();
+    await t.waitForOrder((await ordered('mettl-limit-1')).order.id, (o) => o.status === 'invited', 20_000, REAL_API_KEY);
     const { order } = await ordered('mettl-limit-2');
-    const failed = await t.waitForOrder(order.id, (o) => o.status === 'failed', 20_000);
+    const failed = await t.waitForOrder(order.id, (o) => o.status === 'failed', 20_000, REAL_API_KEY);
     expect(failed.error?.message).toMatch(/Candidate registration limit exceeded \(E607\)/);
-    const after = sandbox.calls();
+    const after = realSandbox.calls();
     expect((after.createSchedule ?? 0) - (calls.createSchedule ?? 0)).toBe(0);
-    expect(sandbox.schedules().filter((s) => s.assessmentId === PKG.assessmentId)).toHaveLength(1);
+    expect(realSandbox.schedules().filter((s) => s.assessmentId === PKG.assessmentId)).toHaveLength(1);
     // Refused once, not retried: E607 needs a person.
     expect((after.registerCandidates ?? 0) - (calls.registerCandidates ?? 0)).toBe(2);
   });
