@@ -11,7 +11,6 @@ const root = dirname(fileURLToPath(import.meta.url));
 await useTestTemplate(root);
 
 const widget = 'packages/widget/vitest.config.ts';
-const react = 'packages/react/vitest.config.ts';
 /** Tests that measure latency (the SSE hub under a replay storm). */
 const TIMING = ['packages/bff/src/events/hub.test.ts'];
 
@@ -89,7 +88,6 @@ export default defineConfig({
         },
       },
       ...(existsSync(widget) ? [widget] : []),
-      ...(existsSync(react) ? [react] : []),
       {
         test: {
           name: 'e2e',

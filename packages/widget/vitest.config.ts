@@ -1,4 +1,7 @@
-// The widget's component tests: real Chromium (Debian /usr/bin/chromium) through Playwright, never a downloaded browser.
+// The widget's component tests and the React wrapper's (packages/react), in one project: real Chromium (Debian
+// /usr/bin/chromium) through Playwright, never a downloaded browser. One project means one Chromium, one Vite server and
+// one real-BFF control server (testing/real-bff.global.ts, which imports the BFF once) for both packages
+// (docs/testing.md#lanes).
 import { playwright } from '@vitest/browser-playwright';
 import { defineProject } from 'vitest/config';
 
@@ -14,7 +17,7 @@ export default defineProject({
   test: {
     name: 'widget',
     root: import.meta.dirname,
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', '../react/src/**/*.test.ts'],
     globalSetup: ['testing/real-bff.global.ts'],
     testTimeout: 20_000,
     // Hooks start the real BFF: under the whole suite's load that took more than a minute once (a fresh-clone CI run).

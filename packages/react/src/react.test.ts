@@ -20,7 +20,7 @@ const until = async (ok: () => boolean, ms = 10_000) => {
 
 describe('<CandidateAssessment> (React)', () => {
   // The real BFF, started once before the tests (not inside the first one's 20 s, which a loaded machine spent on it;
-  // hookTimeout in vitest.config.ts).
+  // hookTimeout in packages/widget/vitest.config.ts, whose project runs these tests).
   let url = '';
   beforeAll(async () => {
     bff = await startRealBff();
