@@ -41,6 +41,10 @@ function hitAndRun(url: string, tokens: string[], lastEventId: string): Promise<
   });
 }
 
+/** The bounds: a bystander's delivery p99, and the slowest fresh stream's time to `ready`. */
+const P99_MS = 100;
+const READY_MS = 1500;
+
 const p99 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.99) - 1)]!;
 
 /**
@@ -100,11 +104,12 @@ for (const probe of [
     it("keeps an unrelated client's delivery p99 under 100 ms while 300 streams resume from 0 and hang up", async () => {
       const one = await t.token({ candidateId: 'heavy' });
       const tokens = await Promise.all(Array.from({ length: 300 }, () => (probe.distinctTokens ? t.token({ candidateId: 'heavy' }) : one)));
-      // Two storms, the better one judged: on a shared 2-core machine scheduler noise only ever adds latency, so the
-      // lower p99 is the closer estimate of what the hub costs. A hub that blocks on replays fails both (the old
-      // one: 392–463 ms).
+      // Up to two storms, the better one judged: on a shared 2-core machine scheduler noise only ever adds latency, so
+      // the lower p99 is the closer estimate of what the hub costs. A hub that blocks on replays fails both (the old
+      // one: 392–463 ms). A first storm within both bounds is already the verdict, so the second runs only after a miss.
       const runs: { statuses: number[]; delivery: number[]; ready: number[] }[] = [];
-      for (let run = 0; run < 2; run++) {
+      const withinBounds = (m: { delivery: number[]; ready: number[] }) => p99(m.delivery) < P99_MS && Math.max(...m.ready) < READY_MS;
+      for (let run = 0; run < 2 && !(run === 1 && withinBounds(runs[0]!)); run++) {
         let statuses: number[] = [];
         const m = await measureDuring(t, async () => (statuses = await hitAndRun(t.url, tokens, '0')));
         runs.push({ statuses, ...m });
@@ -121,8 +126,8 @@ for (const probe of [
       // How many get in depends on how fast hang-ups free slots; that the cap is exact is tested on its own above.
       else expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
       expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
-      expect(p99(delivery)).toBeLessThan(100);
-      expect(Math.max(...ready)).toBeLessThan(1500);
+      expect(p99(delivery)).toBeLessThan(P99_MS);
+      expect(Math.max(...ready)).toBeLessThan(READY_MS);
       // the abandoned replays stopped: nothing is left open or queued
       await expect.poll(() => t.bff.hub.size(), { timeout: 5000 }).toBe(0);
     });
