@@ -24,14 +24,14 @@ const BFF_MOCKING = testFilesMatching(root, 'packages/bff/src', /\bvi\.(do)?mock
  * their time waiting on child processes and the registry, and the fault tests, so that the three lanes end together
  * (docs/testing.md#lanes).
  */
-const LANES: Record<string, readonly string[]> = { e2e: ['e2e', 'cli', 'client', 'bff-e2e-lane'], build: ['packaging', 'faults', 'bff-build-lane'] };
+const LANES: Record<string, readonly string[]> = { e2e: ['e2e', 'bff-e2e-lane'], build: ['packaging', 'faults', 'bff-build-lane'] };
 /**
  * The BFF's files run one after another in one worker, which made the unit lane the longest by two minutes: a few of
  * its longest files run in the other two lanes, in a worker of their own there (same settings as `bff`).
  */
 const BFF_ELSEWHERE: Record<string, readonly string[]> = {
-  'bff-e2e-lane': ['packages/bff/src/vendors/mettl/mettl.bff.test.ts', 'packages/bff/src/vendors/psi/psi.bff.test.ts', 'packages/bff/src/webhooks/dispatcher.test.ts'],
-  'bff-build-lane': ['packages/bff/src/vendors/berke/adapter.test.ts', 'packages/bff/src/core.test.ts'],
+  'bff-e2e-lane': ['packages/bff/src/vendors/mettl/mettl.bff.test.ts', 'packages/bff/src/vendors/psi/psi.bff.test.ts'],
+  'bff-build-lane': ['packages/bff/src/vendors/berke/adapter.test.ts', 'packages/bff/src/core.test.ts', 'packages/bff/src/webhooks/dispatcher.test.ts', 'packages/bff/src/config.test.ts'],
 };
 const bffProject = (name: string, include: string[], exclude: string[] = []) => ({
   test: { name, include, exclude: [...exclude, '**/node_modules/**'], environment: 'node' as const, isolate: false, testTimeout: 30_000, hookTimeout: 60_000 },
@@ -69,29 +69,13 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
-      {
-        test: {
-          name: 'cli',
-          include: ['packages/cli/src/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 90_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        test: {
-          name: 'client',
-          include: ['packages/client/src/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
       ...(existsSync(widget) ? [widget] : []),
       {
         test: {
           name: 'e2e',
-          include: ['test/**/*.test.ts'],
+          // The CLI's and the client's tests start processes and BFFs too: here they share the worker's modules (the
+          // BFF's testing kit, about 4 s of CPU to import in a worker of their own) with the end-to-end files.
+          include: ['test/**/*.test.ts', 'packages/cli/src/**/*.test.ts', 'packages/client/src/**/*.test.ts'],
           exclude: ['test/pg/**', 'test/faults/**', ...PACKAGING, '**/node_modules/**'],
           environment: 'node',
           // One Chromium for every file (each opens contexts of its own), not one started per file.
@@ -113,6 +97,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+          // One worker's modules for the three files (the BFF's testing kit imported once, not by two of them).
+          isolate: false,
         },
       },
       // Latency probes assert milliseconds: `pnpm test` (scripts/test.mjs) runs them in a vitest process of their own once

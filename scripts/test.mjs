@@ -2,8 +2,8 @@
 // `pnpm test`: every test, in three vitest processes side by side, then the latency probe alone.
 //
 // Vitest gives a run cores − 1 workers: one on a 2-core machine, so a single run is serial and uses one core of two.
-// The tests that start processes (projects `e2e`, `cli`, `client`: BFFs, browsers, the CLI, tsc) are a lane of their
-// own beside the rest, and the builds of the packages and the deployed BFF (`packaging`), which wait on child processes
+// The tests that start processes (project `e2e`: BFFs, browsers, the CLI, tsc) are a lane of their own beside the
+// rest, and the builds of the packages and the deployed BFF (`packaging`), which wait on child processes
 // and the registry much of their time, a third with the fault tests (`faults`), so the three end about together
 // (vitest.config.ts puts each project in its lane).
 // The latency probe (`timing`) asserts milliseconds, so it runs after all three, on a quiet machine.
