@@ -2,10 +2,9 @@
 // server.ts does that. Errors become {"error":{"code","message"}}, never a stack trace.
 import type { VendorId } from '@ca/shared';
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
-import { randomUUID } from 'node:crypto';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AppError } from './errors.js';
-import { claimedTenant, wwwAuthenticate } from './auth/principal.js';
+import { claimedTenant } from './auth/principal.js';
 import { createClientAddress } from './auth/client-address.js';
 import { createFailureLimiter, DEFAULT_FAILURE_LIMITS } from './auth/failures.js';
 import { actionRoutes } from './routes/actions.js';
@@ -14,9 +13,10 @@ import type { RouteDeps, Env } from './routes/context.js';
 import { checkOrigin, cors } from './routes/cors.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
-import { hookRoutes, oauthRoutes, returnRoutes } from './routes/hooks.js';
+import { hookDirect, hookRoutes, oauthRoutes, returnRoutes } from './routes/hooks.js';
 import { linkRoutes } from './routes/links.js';
 import { opsRoutes } from './routes/ops.js';
+import { createRequestObserver, errorAnswer, secure } from './routes/pipeline.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { rejectUnstorable } from './routes/input.js';
 import { createReadinessCheck } from './health/readiness.js';
@@ -50,43 +50,23 @@ export function createApp(appDeps: AppDeps) {
   const failures = deps.failures ?? createFailureLimiter({ ...DEFAULT_FAILURE_LIMITS, ...deps.config.authFailures });
   const clientAddress = createClientAddress(deps.config.trustedProxies);
 
+  const observed = createRequestObserver(metrics, log);
   app.use('*', async function observe(c, next) {
     const started = performance.now();
-    c.set('requestId', randomUUID());
     await next();
-    const route = c.req.routePath || 'unmatched';
-    const seconds = (performance.now() - started) / 1000;
-    metrics.httpRequests.inc({ method: c.req.method, route, status: String(c.res.status) });
-    metrics.httpLatency.observe({ method: c.req.method, route }, seconds);
-    // The route pattern, never the path: paths carry single-use tickets.
-    log.debug({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    observed(c.req.method, c.req.routePath || 'unmatched', c.res.status, started);
   });
 
   app.use('*', async function securityHeaders(c, next) {
     await next();
-    c.res.headers.set('X-Content-Type-Options', 'nosniff');
-    if (!c.res.headers.has('Referrer-Policy')) c.res.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-    // Our own HTML pages (link errors, thank-you) have no script, style or image: nothing may load, nobody may frame them.
-    if (/^text\/html/i.test(c.res.headers.get('content-type') ?? '') && !c.res.headers.has('Content-Security-Policy')) {
-      c.res.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
-    }
+    secure(c.res.headers);
   });
 
   app.use('*', rejectUnstorable());
 
   app.onError((err, c) => {
-    if (err instanceof AppError) {
-      const headers: Record<string, string> = {};
-      const www = wwwAuthenticate(err);
-      if (www) headers['WWW-Authenticate'] = www;
-      if (err.retryAfterSeconds !== undefined) headers['Retry-After'] = String(err.retryAfterSeconds);
-      return c.json({ error: { code: err.code, message: err.message } }, err.status, headers);
-    }
-    if (err instanceof HTTPException) {
-      return c.json({ error: { code: err.status === 413 ? 'payload_too_large' : 'bad_request', message: err.message || 'Bad request.' } }, err.status);
-    }
-    log.error({ err: { message: err.message, name: err.name, stack: err.stack }, route: c.req.routePath }, 'unhandled error');
-    return c.json({ error: { code: 'internal', message: 'Something went wrong on our side. Try again.' } }, 500);
+    const { status, body, headers } = errorAnswer(err, log, c.req.routePath);
+    return c.json(body, status as ContentfulStatusCode, headers);
   });
   app.notFound((c) => c.json({ error: { code: 'not_found', message: 'No such endpoint.' } }, 404));
 
@@ -125,5 +105,10 @@ export function createApp(appDeps: AppDeps) {
   app.route('/hooks', hookRoutes(deps));
   app.route('/return', returnRoutes(deps));
   app.route('/oauth', oauthRoutes({ ...deps, failures }));
+
+  // Notifications as vendors send them skip Hono (hooks.ts hookDirect); the rest, and anything unusual, take the app.
+  const direct = hookDirect(deps, observed);
+  const fetch = app.fetch;
+  app.fetch = (req, env, ctx) => direct(req, env) ?? fetch(req, env, ctx);
   return app;
 }

@@ -10,9 +10,9 @@ import { assertStorable } from './input.js';
 
 const tooLarge = (maxBytes: number) => new AppError('payload_too_large', 413, `The body is larger than ${maxBytes} bytes.`);
 
-/** The Node request and response behind a context when served by `@hono/node-server` (absent in `app.request()`). */
-function nodeBindings(c: Context): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
-  const env = c.env as Partial<HttpBindings> | undefined;
+/** The Node request and response behind a request when served by `@hono/node-server` (absent in `app.request()`). */
+function nodeBindings(bindings: unknown): { incoming: IncomingMessage; outgoing: ServerResponse } | undefined {
+  const env = bindings as Partial<HttpBindings> | undefined;
   return env?.incoming instanceof IncomingMessage && env.outgoing ? { incoming: env.incoming, outgoing: env.outgoing as ServerResponse } : undefined;
 }
 
@@ -42,15 +42,20 @@ function readIncoming(incoming: IncomingMessage, outgoing: ServerResponse, maxBy
   });
 }
 
-export async function readText(c: Context, maxBytes: number): Promise<string> {
-  const declared = Number(c.req.header('content-length') ?? '0');
+export function readText(c: Context, maxBytes: number): Promise<string> {
+  return readRequestText(c.req.raw, c.env, maxBytes);
+}
+
+/** readText for a request and its server bindings (Hono's `c.env`) outside a Hono context. */
+export async function readRequestText(req: Request, bindings: unknown, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers.get('content-length') ?? '0');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   let bytes: Buffer;
-  const node = nodeBindings(c);
+  const node = nodeBindings(bindings);
   if (node && !node.incoming.readableDidRead) {
     bytes = await readIncoming(node.incoming, node.outgoing, maxBytes);
   } else {
-    const reader = c.req.raw.body?.getReader();
+    const reader = req.body?.getReader();
     if (!reader) return '';
     const chunks: Uint8Array[] = [];
     let size = 0;
@@ -68,8 +73,10 @@ export async function readText(c: Context, maxBytes: number): Promise<string> {
   }
   const text = bytes.toString('utf8'); // invalid UTF-8 becomes U+FFFD: storable
   if (!isStorable(text)) throw validationFailed('body: contains NUL.');
-  // A JSON body (vendor notifications) is kept as text and parsed into jsonb: an escaped \u0000 is refused too.
-  if (/^\s*[[{]/.test(text)) {
+  // A JSON body (vendor notifications) is kept as text and parsed into jsonb: an escaped \u0000 is refused too. Only a
+  // \u escape can make a string of storable text unstorable once parsed (the other escapes are quotes, slashes and
+  // whitespace), so text without one is not parsed here: the vendor's parser is then the only JSON.parse.
+  if (text.includes('\\u') && /^\s*[[{]/.test(text)) {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

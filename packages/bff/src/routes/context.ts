@@ -42,4 +42,4 @@ export interface RouteDeps {
   widgetFile: string;
 }
 
-export type Env = { Variables: { principal: Principal; requestId: string } };
+export type Env = { Variables: { principal: Principal } };

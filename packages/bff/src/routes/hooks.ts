@@ -5,12 +5,17 @@ import { VendorId } from '@ca/shared';
 import { Hono, type Context } from 'hono';
 import { unknownEndpoint } from '../deliveries/service.js';
 import { createClientAddress } from '../auth/client-address.js';
-import { readText } from './body.js';
+import { readRequestText, readText } from './body.js';
 import type { RouteDeps, Env } from './context.js';
+import { unstorableHeader } from './input.js';
 import { messagePage } from './page.js';
+import { errorAnswer, REFERRER_POLICY, type RequestObserver } from './pipeline.js';
 import { redirectTo } from './redirect.js';
 
 export const HOOK_BODY_LIMIT = 256 * 1024;
+const HOOK_ROUTE = '/hooks/:vendor/:tenant';
+/** A notification's path as vendors send it: plain segments, no query (anything else takes the Hono route). */
+const PLAIN_HOOK = /^\/hooks\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)$/;
 
 type HookContext = Context<Env>;
 
@@ -43,6 +48,58 @@ export function hookRoutes(deps: RouteDeps) {
   app.post('/:vendor/:tenant/:ticket', ping);
 
   return app;
+}
+
+/**
+ * POST/PUT /hooks/{vendor}/{tenant} without Hono: the notification route's work, the app-wide middlewares' checks and
+ * headers and its error answers (pipeline.ts), for the request a vendor sends, a plain path to a known tenant with
+ * storable kept headers. Anything else is left to the app (undefined), whose answer (a 404, a 400 naming the
+ * header) this path never has to repeat. Hono's routing, context, middleware chain and response headers object were
+ * about a third of the HTTP side's CPU per notification (docs/architecture.md#webhook-ingest).
+ */
+export function hookDirect(deps: RouteDeps, observed: RequestObserver) {
+  return (req: Request, bindings: unknown): Promise<Response> | undefined => {
+    const method = req.method;
+    if (method !== 'POST' && method !== 'PUT') return undefined;
+    const url = req.url;
+    const m = PLAIN_HOOK.exec(url.slice(url.indexOf('/', url.indexOf('//') + 2)));
+    if (!m || !VendorId.safeParse(m[1]).success || !Object.hasOwn(deps.config.tenants, m[2]!)) return undefined;
+    if (unstorableHeader(req.headers) !== undefined) return undefined;
+    return answer(deps, observed, req, bindings, { vendor: m[1]!, tenantId: m[2]!, method, path: m[0] });
+  };
+}
+
+async function answer(deps: RouteDeps, observed: RequestObserver, req: Request, bindings: unknown, d: { vendor: string; tenantId: string; method: string; path: string }) {
+  const started = performance.now();
+  let status = 200;
+  let body: unknown;
+  let extra: Record<string, string> = {};
+  try {
+    const outcome = await deps.deliveries.receive({ ...d, headers: req.headers, query: new URLSearchParams(), readBody: () => readRequestText(req, bindings, HOOK_BODY_LIMIT) });
+    body = { ok: true, outcome };
+  } catch (err) {
+    if (!(err instanceof Error)) throw err; // as Hono: the server answers a bare 500
+    ({ status, body, headers: extra } = errorAnswer(err, deps.log, HOOK_ROUTE));
+  }
+  const text = JSON.stringify(body);
+  observed(d.method, HOOK_ROUTE, status, started);
+  return new Response(text, { status, headers: answerHeaders(extra, text) });
+}
+
+/**
+ * The headers of the Hono route's answer (c.json, then the app's security headers), in the order node-server writes
+ * a Headers object's (lower case, sorted by name) and with its Content-Length, so the answer is the same bytes.
+ */
+function answerHeaders(extra: Record<string, string>, text: string): Record<string, string> {
+  const length = String(Buffer.byteLength(text));
+  if (Object.keys(extra).length === 0) return { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY, 'x-content-type-options': 'nosniff', 'Content-Length': length };
+  const h: Record<string, string> = { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY };
+  for (const k in extra) h[k.toLowerCase()] = extra[k]!;
+  h['x-content-type-options'] = 'nosniff';
+  const sorted: Record<string, string> = {};
+  for (const k of Object.keys(h).sort()) sorted[k] = h[k]!;
+  sorted['Content-Length'] = length;
+  return sorted;
 }
 
 /** GET /return/{vendor}/{tenant}/{ticket}: the candidate's browser back from the vendor. Triggers a check, proves nothing. */

@@ -28,10 +28,17 @@ export function rejectUnstorable(): MiddlewareHandler {
     const url = new URL(c.req.url);
     if (!url.pathname.split('/').every((s) => isStorable(decode(s)))) throw validationFailed('path: contains NUL or invalid Unicode.');
     for (const [k, v] of url.searchParams) if (!isStorable(k) || !isStorable(v)) throw validationFailed('query: contains NUL or invalid Unicode.');
-    for (const h of KEPT_HEADERS) {
-      const v = c.req.header(h);
-      if (v !== undefined && !isStorable(v)) throw validationFailed(`${h}: contains NUL or invalid Unicode.`);
-    }
+    const h = unstorableHeader(c.req.raw.headers);
+    if (h !== undefined) throw validationFailed(`${h}: contains NUL or invalid Unicode.`);
     await next();
   };
+}
+
+/** The first header we keep whose value the store cannot keep, if any. */
+export function unstorableHeader(headers: Headers): string | undefined {
+  for (const h of KEPT_HEADERS) {
+    const v = headers.get(h);
+    if (v !== null && !isStorable(v)) return h;
+  }
+  return undefined;
 }
