@@ -50,6 +50,23 @@ describe('unstorable input', () => {
     expect(await countDeliveries(t.bff.db, 'acme', 'psi')).toBe(before);
   });
 
+  it('answers refused notifications on their direct path (hooks.ts hookDirect) as the app\'s route does', async () => {
+    const answer = async (path: string, body: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${t.url}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${psiToken}`, 'content-type': 'application/json', ...headers }, body });
+      const h = Object.fromEntries([...res.headers].filter(([k]) => k !== 'date'));
+      return { status: res.status, headers: h, body: await res.text() };
+    };
+    const bodies = [`{"booking_code":"B\\u0000"}`, 'x\u0000y', '{"not json', `{"client_eligibility_id":"o_none","change_reason":"BOOKING_CREATED","exam_code":"CERT-1","candidate_id":"c1","effective_date":"2024-01-01T00:00:00Z"}`];
+    for (const body of bodies) {
+      const direct = await answer('/hooks/psi/acme', body);
+      expect(direct.status, body).toBe(400);
+      expect(direct, body).toEqual(await answer('/hooks/psi/acme?via=app', body)); // a query takes the app's route
+    }
+    const unauthorized = await answer('/hooks/psi/acme', '{}', { authorization: 'Bearer nope' });
+    expect(unauthorized.headers['www-authenticate']).toMatch(/^Bearer /);
+    expect(unauthorized).toEqual(await answer('/hooks/psi/acme?via=app', '{}', { authorization: 'Bearer nope' }));
+  });
+
   it.each([
     ['an order id with %00', '/v1/orders/o_%00'],
     ['a history id with %00', '/v1/orders/%00/history'],
