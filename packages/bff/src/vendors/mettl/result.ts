@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { parseGmt } from './time.js';
 import { SectionalScore, type TestStatus } from './wire.js';
 
+const SectionalScores = z.array(SectionalScore);
+
 export interface ScoreInput {
   /** docs/vendors/mettl.md#results: for psychometric reports "do not consider any of the scores": no score, marks or sections. */
   psychometric?: boolean;
@@ -58,7 +60,7 @@ function subScoresOf(input: ScoreInput): SubScore[] {
       raw = undefined;
     }
   }
-  const sectional = z.array(SectionalScore).safeParse(raw);
+  const sectional = SectionalScores.safeParse(raw);
   if (sectional.success && sectional.data.length > 0) {
     return sectional.data.flatMap((s, i) =>
       s.sectionScore === undefined

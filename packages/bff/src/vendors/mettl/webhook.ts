@@ -28,11 +28,13 @@ const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  * Mettl sends the value we configured; docs/vendors/mettl.md#unconfirmed could not confirm whether as `Basic <value>` or
  * bare, so both are accepted. Compared in constant time.
  */
-function basicHeaderMatches(header: string | null, expected: string): boolean {
+function basicHeaderMatches(header: string | null, expected: Buffer): boolean {
   if (!header) return false;
   const value = header.trim().replace(/^basic\s+/i, '');
-  return timingSafeEqual(digest(value), digest(expected));
+  return timingSafeEqual(digest(value), expected);
 }
+
+const WrappedTicket = z.object({ token: z.string() });
 
 /**
  * context_data echoes what we registered: our ticket, or `{"token": ticket}` as the 2024 Rails
@@ -43,7 +45,7 @@ function ticketOf(contextData: string | undefined): string | null {
   const trimmed = contextData.trim();
   if (trimmed.startsWith('{')) {
     try {
-      const parsed = z.object({ token: z.string() }).safeParse(JSON.parse(trimmed));
+      const parsed = WrappedTicket.safeParse(JSON.parse(trimmed));
       return parsed.success ? parsed.data.token : null;
     } catch {
       return null;
@@ -73,7 +75,7 @@ export interface WebhookOptions {
 }
 
 export function createWebhookParser(opts: WebhookOptions): (req: InboundRequest) => Promise<StatusUpdate[]> {
-  const expected = basicAuthValue(opts.webhookUser, opts.webhookPassword);
+  const expected = digest(basicAuthValue(opts.webhookUser, opts.webhookPassword));
 
   return async function parseMettlWebhook(req) {
     if (!basicHeaderMatches(req.headers.get('authorization'), expected)) {
