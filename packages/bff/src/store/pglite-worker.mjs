@@ -18,6 +18,10 @@ let pg;
 /** Open transactions: statements addressed to one wait in its inbox until its callback takes them. */
 const txs = new Map();
 const unlisten = new Map();
+/** A notification on a channel listened to (by PGlite's listener, or read from a statement's answer by `rowsOf`). */
+const notified = (channel, payload) => {
+  if (unlisten.has(channel)) port.postMessage({ op: 'notify', channel, payload });
+};
 let nextTx = 1;
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
@@ -90,17 +94,63 @@ async function run(text, values = [], around = undefined) {
   if (values.length !== s.params.length) throw new Error(`bind message supplies ${values.length} parameters, but the statement requires ${s.params.length}`);
   const bound = values.map((v, i) => (v === null || v === undefined ? null : s.params[i] ? s.params[i](v) : v.toString()));
   const message = bound.every((v) => v === null || typeof v === 'string') ? textMessages(s.name, bound, around) : serializedMessages(s.name, bound, around);
-  let messages;
+  const chunks = [];
+  around?.sent();
+  await pg.execProtocolRawStream(message, { syncToFs: false, onRawData: (data) => chunks.push(data.slice()) });
   try {
-    around?.sent();
-    ({ messages } = await pg.execProtocol(message, { syncToFs: false }));
+    return { rows: rowsOf(chunks, s.fields) };
   } catch (err) {
     if (stalePlan(err)) prepared.delete(text); // prepared again next time
     throw err;
   }
+}
+
+/**
+ * The rows of a statement's answer, read from the protocol's bytes: data rows decoded by Node's native UTF-8 decoder,
+ * the first error thrown once the answer is read (as PGlite's execProtocol does), notifications handed to the thread's
+ * listeners. PGlite's own parser turns every message into an object, each field through a JavaScript decoder, while the
+ * statement runs: 6% of the database thread's CPU at four notifications a transaction (profile of the group commit's
+ * statements on an in-thread PGlite), this 2% with the rows' values parsed.
+ */
+function rowsOf(chunks, fields) {
+  const data = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.length);
   const rows = [];
-  for (const m of messages) if (m.name === 'dataRow') rows.push(rowOf(s.fields, m));
-  return { rows };
+  let error;
+  for (let at = 0; at < buf.length && !error; at += 1 + buf.readInt32BE(at + 1)) {
+    const type = buf[at];
+    let p = at + 5;
+    if (type === 0x44) {
+      // DataRow: a count, then each value's length (-1: null) and bytes.
+      const n = buf.readInt16BE(p);
+      p += 2;
+      const row = {};
+      for (let i = 0; i < n; i++) {
+        const len = buf.readInt32BE(p);
+        p += 4;
+        row[fields[i].name] = len < 0 ? null : types.parseType(buf.toString('utf8', p, p + len), fields[i].type, pg.parsers);
+        p += Math.max(len, 0);
+      }
+      rows.push(row);
+    } else if (type === 0x45) {
+      // ErrorResponse: one-letter field codes, each followed by its text.
+      const f = {};
+      while (buf[p] !== 0) {
+        const end = buf.indexOf(0, p + 1);
+        f[String.fromCharCode(buf[p])] = buf.toString('utf8', p + 1, end);
+        p = end + 1;
+      }
+      const fields = { severity: f.S, code: f.C, detail: f.D, hint: f.H, position: f.P, where: f.W, schema: f.s, table: f.t, column: f.c, dataType: f.d, constraint: f.n, routine: f.R };
+      error = Object.assign(new Error(f.M), { name: 'error' }, fields);
+    } else if (type === 0x41) {
+      // NotificationResponse: the sender's process id, the channel, the payload.
+      const end = buf.indexOf(0, p + 4);
+      const channel = buf.toString('utf8', p + 4, end);
+      notified(channel, buf.toString('utf8', end + 1, buf.indexOf(0, end + 1)));
+    }
+  }
+  if (error) throw error;
+  return rows;
 }
 
 /** Execute (the unnamed portal, every row) and Sync, as the protocol spells them. */
@@ -274,7 +324,7 @@ async function handle(m) {
     case 'exec':
       return statement(m);
     case 'listen': {
-      const off = await pg.listen(m.channel, (payload) => port.postMessage({ op: 'notify', channel: m.channel, payload }));
+      const off = await pg.listen(m.channel, (payload) => notified(m.channel, payload));
       unlisten.set(m.channel, off);
       return null;
     }
