@@ -22,6 +22,8 @@ export interface LimiterStats {
   maxStartsInWindow: number;
   /** Calls currently allowed in flight (lowered by `congested()`). */
   concurrency: number;
+  /** Calls currently allowed per window (lowered by `overLimit()`). */
+  windowCalls: number;
 }
 
 export interface RateLimiter {
@@ -38,6 +40,14 @@ export interface RateLimiter {
    * Each run of that many calls ending without another refusal allows one more, up to `maxConcurrent`.
    */
   congested(): void;
+  /**
+   * Berke refused a call for its rate limit although this limiter let it start: Berke's window is full with fewer
+   * calls than `calls` (a configured limit looser than the account's). Halves the calls allowed per window (from
+   * those the window holds now, less the refused one), so the calls waiting for the pause do not all go out when it
+   * ends and all be refused again, each refusal costing a call one of its retries; each window's worth of calls
+   * ending without another refusal allows one more, up to `calls`.
+   */
+  overLimit(): void;
   stats(): LimiterStats;
 }
 
@@ -59,6 +69,8 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
   let pausedUntil = 0;
   let concurrency = maxConcurrent;
   let calmReleases = 0;
+  let windowCalls = opts.calls;
+  let calmWindowReleases = 0;
   let timer: NodeJS.Timeout | null = null;
   let timerAt = Infinity;
 
@@ -98,7 +110,7 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
       if (pausedUntil > t) return schedule(pausedUntil);
       const inFlight = slots.reduce((n, s) => n + (s.end === null ? 1 : 0), 0);
       if (inFlight >= concurrency) return; // a release pumps again
-      if (slots.length >= opts.calls) {
+      if (slots.length >= windowCalls) {
         const ended = slots.filter((s) => s.end !== null).map((s) => s.end!);
         if (ended.length > 0) schedule(Math.min(...ended) + opts.perMs + 1);
         return; // otherwise a release pumps again
@@ -116,6 +128,10 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
         if (concurrency < maxConcurrent && ++calmReleases >= concurrency) {
           concurrency += 1;
           calmReleases = 0;
+        }
+        if (windowCalls < opts.calls && ++calmWindowReleases >= windowCalls) {
+          windowCalls += 1;
+          calmWindowReleases = 0;
         }
         pump();
       });
@@ -141,8 +157,12 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
       concurrency = Math.max(1, Math.floor(concurrency / 2));
       calmReleases = 0;
     },
+    overLimit() {
+      windowCalls = Math.max(1, Math.floor(Math.min(windowCalls, slots.length - 1) / 2));
+      calmWindowReleases = 0;
+    },
     stats() {
-      return { granted, starts: [...starts], maxStartsInWindow, concurrency };
+      return { granted, starts: [...starts], maxStartsInWindow, concurrency, windowCalls };
     },
   };
 }

@@ -39,7 +39,10 @@ export function afterThrottled(opts: ThrottleOptions, method: string, attempt: n
   );
   // The denied call did not run at Berke, so repeating it (even PerformAssessment) sends nothing twice.
   if (hint?.callExpiresOnCompletion) opts.limiter.congested();
-  else opts.limiter.pauseFor(waitMs);
+  else {
+    opts.limiter.pauseFor(waitMs);
+    if (!hint?.isDailyLimit) opts.limiter.overLimit();
+  }
   if (hint?.isDailyLimit) {
     throw new VendorError('Berke daily API call limit reached; calls resume later.', {
       retryable: true,
