@@ -91,14 +91,12 @@ async function answer(deps: RouteDeps, observed: RequestObserver, req: Request, 
  * a Headers object's (lower case, sorted by name) and with its Content-Length, so the answer is the same bytes.
  */
 function answerHeaders(extra: Record<string, string>, text: string): Record<string, string> {
-  const length = String(Buffer.byteLength(text));
-  if (Object.keys(extra).length === 0) return { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY, 'x-content-type-options': 'nosniff', 'Content-Length': length };
   const h: Record<string, string> = { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY };
   for (const k in extra) h[k.toLowerCase()] = extra[k]!;
   h['x-content-type-options'] = 'nosniff';
   const sorted: Record<string, string> = {};
   for (const k of Object.keys(h).sort()) sorted[k] = h[k]!;
-  sorted['Content-Length'] = length;
+  sorted['Content-Length'] = String(Buffer.byteLength(text));
   return sorted;
 }
 

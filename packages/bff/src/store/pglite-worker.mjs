@@ -124,14 +124,14 @@ function rowsOf(chunks, fields) {
       // DataRow: a count, then each value's length (-1: null) and bytes.
       const n = buf.readInt16BE(p);
       p += 2;
-      const row = {};
+      const values = new Array(n);
       for (let i = 0; i < n; i++) {
         const len = buf.readInt32BE(p);
         p += 4;
-        row[fields[i].name] = len < 0 ? null : types.parseType(buf.toString('utf8', p, p + len), fields[i].type, pg.parsers);
+        values[i] = len < 0 ? null : buf.toString('utf8', p, p + len);
         p += Math.max(len, 0);
       }
-      rows.push(row);
+      rows.push(rowOf(fields, values));
     } else if (type === 0x45) {
       // ErrorResponse: one-letter field codes, each followed by its text.
       const f = {};
@@ -204,10 +204,10 @@ function serializedMessages(statement, values, around) {
   return concat(parts);
 }
 
-/** A data row as an object, its values parsed by their column types (`fields`: name and type id of each column). */
-function rowOf(fields, dataRow) {
+/** A data row as an object, its text values (null for NULL) parsed by their column types (`fields`: name and type id of each column). */
+function rowOf(fields, values) {
   const row = {};
-  for (let i = 0; i < fields.length; i++) row[fields[i].name] = types.parseType(dataRow.fields[i], fields[i].type, pg.parsers);
+  for (let i = 0; i < fields.length; i++) row[fields[i].name] = values[i] === null ? null : types.parseType(values[i], fields[i].type, pg.parsers);
   return row;
 }
 
@@ -234,7 +234,7 @@ async function simple(text) {
   let rows = [];
   for (const m of messages) {
     if (m.name === 'rowDescription') fields = m.fields.map((f) => ({ name: f.name, type: f.dataTypeID }));
-    else if (m.name === 'dataRow' && fields) rows.push(rowOf(fields, m));
+    else if (m.name === 'dataRow' && fields) rows.push(rowOf(fields, m.fields));
     else if (m.name === 'commandComplete') {
       results.push({ rows });
       fields = null;
