@@ -1,11 +1,9 @@
 // Mettl scores → our Result (percentage, sections, credibility). Pure; never copies report URLs into the
 // result (they are fetched fresh on demand) and never throws on a malformed field: it is left out.
 import type { Result, ResultFlag, SubScore } from '@ca/shared';
-import { z } from 'zod';
+import { readSectionalScores } from './notification-read.js';
 import { parseGmt } from './time.js';
-import { SectionalScore, type TestStatus } from './wire.js';
-
-const SectionalScores = z.array(SectionalScore);
+import type { TestStatus } from './wire.js';
 
 export interface ScoreInput {
   /** docs/vendors/mettl.md#results: for psychometric reports "do not consider any of the scores": no score, marks or sections. */
@@ -60,9 +58,10 @@ function subScoresOf(input: ScoreInput): SubScore[] {
       raw = undefined;
     }
   }
-  const sectional = SectionalScores.safeParse(raw);
-  if (sectional.success && sectional.data.length > 0) {
-    return sectional.data.flatMap((s, i) =>
+  // z.array(SectionalScore).safeParse(raw), written out (notification-read.test.ts holds them to the same answers).
+  const sectional = readSectionalScores(raw);
+  if (sectional !== null && sectional.length > 0) {
+    return sectional.flatMap((s, i) =>
       s.sectionScore === undefined
         ? []
         : [{ label: s.sectionName ?? `Section ${i + 1}`, value: s.sectionScore, ...(s.sectionMaxScore !== undefined ? { max: s.sectionMaxScore } : {}) }],
