@@ -41,6 +41,18 @@ describe.each(testDatabases())('queryAndCommit on $name', ({ name, url }) => {
     expect((await rows()).map((r) => r.id)).toEqual([1, 2, 3]);
   });
 
+  it('commits nothing when its statement is refused before it reaches the database', async () => {
+    // On PostgreSQL COMMIT is sent behind the statement without waiting for its answer: a statement the driver
+    // refused to send (a value it cannot encode) must not leave that COMMIT to commit what came before it.
+    const unencodable = { toPostgres: () => { throw new Error('cannot encode'); }, toJSON: () => { throw new Error('cannot encode'); } };
+    const failed = db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO c VALUES ($1, $2)`, [8, 'before a refused statement']);
+      await tx.queryAndCommit(`INSERT INTO c VALUES ($1, $2)`, [9, unencodable]);
+    });
+    await expect(failed).rejects.toThrow();
+    expect((await rows()).map((r) => r.id)).not.toContain(8);
+  });
+
   it('ends the transaction: a statement after it fails, and a throw after it no longer undoes it', async () => {
     const late = db.transaction(async (tx) => {
       await tx.queryAndCommit(`INSERT INTO c VALUES ($1, $2)`, [4, 'committed']);

@@ -188,7 +188,8 @@ const bossOf = (q: pg.Pool | pg.PoolClient): BossDb => ({
 async function openPostgres(rawUrl: string, onError?: (err: Error) => void): Promise<Database> {
   const target = postgresTarget(rawUrl);
   const { url, schema, options } = target;
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, application_name: 'candidate-assessment', ...(options ? { options } : {}) });
+  // Pipelined: a statement queued while an earlier one is unanswered goes out at once (see poolTransaction).
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, pipeline: true, application_name: 'candidate-assessment', ...(options ? { options } : {}) } as pg.PoolConfig);
   pool.on('error', (err) => onError?.(err));
   const client = await pool.connect(); // fail fast when unreachable
   try {
@@ -269,11 +270,13 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, onE
     onError?.(err);
   };
   c.on('error', onLost);
-  const tx = clientTx(c);
+  // BEGIN is not waited for: on a pipelined connection it travels with the transaction's first statement.
+  const begun = c.query('BEGIN');
+  begun.catch(() => {}); // its failure is the first statement's (clientTx)
+  const tx = clientTx(c, begun);
   try {
-    await c.query('BEGIN');
     const out = await fn(tx);
-    if (!tx.state.committed) await c.query('COMMIT');
+    if (!tx.state.committed) await Promise.all([begun, c.query('COMMIT')]);
     return out;
   } catch (err) {
     if (!lost && !tx.state.committed) await c.query('ROLLBACK').catch(() => {});
@@ -285,36 +288,63 @@ async function poolTransaction<T>(pool: pg.Pool, fn: (tx: Tx) => Promise<T>, onE
   }
 }
 
-/** A transaction's statements on client `c`, and what they learnt: committed (by queryAndCommit), stale plan met. */
-function clientTx(c: pg.PoolClient): Tx & { state: { committed: boolean; stale: Error | undefined } } {
+/**
+ * A transaction's statements on client `c` (after `begun`, its BEGIN), and what they learnt: committed (by
+ * queryAndCommit), stale plan met. The connection is pipelined: a statement is sent without waiting for the answers
+ * before it, so BEGIN goes with the first statement and COMMIT with the last (queryAndCommit), two round trips fewer
+ * per transaction. Each still has its own answer, read in order; a statement that fails aborts the transaction, and
+ * a COMMIT sent behind it then rolls back.
+ */
+function clientTx(c: pg.PoolClient, begun: Promise<unknown>): Tx & { state: { committed: boolean; stale: Error | undefined } } {
   /** `committed` is set once COMMIT is sent by `queryAndCommit`: the transaction is over then, whatever COMMIT answers. */
   const state = { committed: false, stale: undefined as Error | undefined };
+  /** Runs `text`, and `then` (sent behind it, unanswered yet) with it; BEGIN's failure is the first one's. */
+  const run = async (text: string, params: unknown[] | undefined, then?: string) => {
+    const sent = c.query(prepared(text, params));
+    const after = then === undefined ? undefined : c.query(then);
+    try {
+      const [, r] = await Promise.all([begun, sent, after]);
+      return r.rows;
+    } catch (err) {
+      // This transaction fails; the connection is not reused after a stale plan, nor after a statement the driver
+      // refused to send (it may have parsed the statement, closed it again and still count it as prepared).
+      if (stalePlan(err) || !(err instanceof pg.DatabaseError)) state.stale = err as Error;
+      throw err;
+    }
+  };
   const tx: Tx & { state: typeof state } = {
     state,
     async query<T>(text: string, params?: unknown[]) {
       if (state.committed) throw new Error('Transaction is closed');
-      try {
-        const r = await c.query(prepared(text, params));
-        return r.rows as T[];
-      } catch (err) {
-        if (stalePlan(err)) state.stale = err as Error; // this transaction fails; the connection is not reused
-        throw err;
-      }
+      return (await run(text, params)) as T[];
     },
     async exec(text: string) {
       if (state.committed) throw new Error('Transaction is closed');
-      await c.query(text);
+      await Promise.all([begun, c.query(text)]);
     },
     async queryAndCommit<T>(text: string, params?: unknown[]) {
-      const rows = await tx.query<T>(text, params);
+      if (state.committed) throw new Error('Transaction is closed');
+      if (!(params ?? []).every(plainValue)) {
+        const rows = await tx.query<T>(text, params);
+        state.committed = true;
+        await c.query('COMMIT');
+        return rows;
+      }
       state.committed = true;
-      await c.query('COMMIT');
-      return rows;
+      // Answered once COMMIT is: when the statement failed, that COMMIT ended the transaction as a rollback.
+      return (await run(text, params, 'COMMIT')) as T[];
     },
     boss: bossOf(c),
   };
   return tx;
 }
+
+/**
+ * A parameter the driver cannot fail to encode. A COMMIT is sent behind a statement only when the statement surely
+ * reaches the server: one the driver refused before sending (a value it cannot encode) would leave that COMMIT to
+ * commit the transaction without it.
+ */
+const plainValue = (v: unknown) => v === null || v === undefined || v instanceof Date || ['string', 'number', 'boolean'].includes(typeof v);
 
 /**
  * Subscribes to `channel` on a connection of its own (LISTEN needs one that stays), reconnecting with backoff when

@@ -107,13 +107,21 @@ export class PgliteThread implements PgliteLike {
   }
 
   #call<T>(m: Record<string, unknown>): Promise<T> {
+    try {
+      return this.#post<T>(m);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** `#call`, but throwing at once when `m` cannot be sent (a value that cannot cross to the thread): nothing was sent then. */
+  #post<T>(m: Record<string, unknown>): Promise<T> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#next++;
+    this.#worker.postMessage({ ...m, id });
+    // The answer comes in a later turn of the event loop, after this.
     if (this.#pending.size === 0) this.#worker.ref();
-    return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.#worker.postMessage({ ...m, id });
-    });
+    return new Promise<T>((resolve, reject) => this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));
   }
 
   #settled(id: number) {
@@ -149,13 +157,19 @@ export class PgliteThread implements PgliteLike {
     let ended = false;
     const send = async <R>(m: Record<string, unknown>): Promise<R> => {
       if (closed) throw new Error('Transaction is closed');
-      if (m.commit) closed = ended = true;
-      if (begun) return this.#call<R>({ ...m, tx: await begun });
+      if (m.commit) closed = true;
+      if (begun) {
+        const answer = this.#post<R>({ ...m, tx: await begun });
+        // Sent (#post throws when it cannot send): the thread ends the transaction with it.
+        if (m.commit) ended = true;
+        return answer;
+      }
       let first!: { ok: boolean; result?: R; error?: Record<string, string> };
-      begun = this.#call<{ tx: number; first: typeof first }>({ op: 'begin', first: m }).then((r) => {
+      begun = this.#post<{ tx: number; first: typeof first }>({ op: 'begin', first: m }).then((r) => {
         first = r.first;
         return r.tx;
       });
+      if (m.commit) ended = true;
       await begun;
       if (!first.ok) throw new DatabaseError(first.error!);
       return first.result!;
