@@ -295,6 +295,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     for (const { vendor, connections, next, count } of phasesOf) {
       const appliedBefore = await applied(vendor === 'psi-hot' ? 'psi' : vendor);
       if (process.env.BENCH_SQL_TRACE) await server.call('sqlReport');
+      if (process.env.BENCH_TX_TRACE) await server.call('txReport', { n: 1, seconds: 1 });
       const prof = process.env.BENCH_PHASE_PROF;
       if (prof) await server.call('profileStart');
       const { r, cpuMs, mainCpuMs, mainBusy, dbBusy } = await measured(server, url, next, count, connections);
@@ -304,6 +305,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
         console.error(`  SQL during ${name} ${vendor} (${r.requests} deliveries): transactions ${JSON.stringify(rep.transactions)}`);
         console.table(rep.statements.slice(0, 16));
       }
+      if (process.env.BENCH_TX_TRACE) console.error(`  transactions during ${name} ${vendor}: ${JSON.stringify(await server.call('txReport', { n: r.requests, seconds: r.requests / r.perSecond }))}`);
       const s = summary(r.latencies);
       rows.push({
         database: name,

@@ -1,7 +1,7 @@
 // `pnpm bench`: every headline figure next to its floor, measured side by side in one run on this machine,
 // printed as tables and written to docs/benchmarks.json and docs/benchmarks.md. Measures; asserts nothing.
 // Knobs: BENCH_SECTIONS=widget,sse,idle,ingest,api,placement,vendors (default all), BENCH_QUICK=1 (small sizes, a smoke run),
-// BENCH_PG=0 (PGlite only), BENCH_DATABASE_URL, BENCH_CPU_PROF=<dir>, BENCH_PHASE_PROF=<dir> (ingest, sse: one profile per measured phase), BENCH_SQL_TRACE=1 (diagnosis).
+// BENCH_PG=0 (PGlite only), BENCH_DATABASE_URL, BENCH_CPU_PROF=<dir>, BENCH_PHASE_PROF=<dir> (ingest, sse: one profile per measured phase), BENCH_SQL_TRACE=1 (diagnosis), BENCH_TX_TRACE=1 (ingest: each phase's transactions, lib/tx-trace.ts).
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';

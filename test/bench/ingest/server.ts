@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { serve } from '../lib/child.js';
 import { seedOrders } from '../lib/seed.js';
 import { sqlReport, traceSql } from '../lib/sql-trace.js';
+import { traceTransactions, traces, txReport } from '../lib/tx-trace.js';
 import { realFactory } from '../lib/vendors.js';
 import { METTL_HOOK, PSI_CLIENT } from './config.js';
 
@@ -45,6 +46,7 @@ serve({
     });
     t.bff.log.level = 'warn';
     if (process.env.BENCH_SQL_TRACE) traceSql(t.bff.db as never);
+    if (process.env.BENCH_TX_TRACE) traceTransactions(t.bff.db);
     return { url: t.url, kind: t.bff.db.kind };
   },
 
@@ -71,6 +73,13 @@ serve({
   },
 
   sqlReport: () => sqlReport(),
+
+  /** BENCH_TX_TRACE: the transactions traced since the last call (`n` notifications in `seconds`), then forgets them. */
+  txReport({ n, seconds }: { n: number; seconds: number }) {
+    const r = txReport(traces, n, seconds);
+    traces.length = 0;
+    return r;
+  },
 
   /** Event loop utilisation of the BFF's main thread and, on PGlite, of the database's thread. */
   elu: () => ({ main: perf.eventLoopUtilization(), db: t!.bff.db.threadUtilization?.() ?? null }),
