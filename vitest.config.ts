@@ -3,12 +3,16 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { useTestBuild } from './scripts/test-build.mjs';
 import { testFilesMatching, useTestTemplate } from './scripts/test-files.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
 // New embedded databases start from a copy of a freshly initialised one (CA_PGLITE_TEMPLATE_DIR), made before any test.
 await useTestTemplate(root);
+// The BFF and CLI processes the tests start run one bundle of the current sources instead of loading them through tsx
+// (CA_TEST_BUILD_DIR; scripts/test-build.mjs).
+await useTestBuild(root);
 
 const widget = 'packages/widget/vitest.config.ts';
 /** Tests that measure latency (the SSE hub under a replay storm). */

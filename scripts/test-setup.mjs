@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Before the tests: make sure Debian's Chromium (browser tests), python3-zeep (the independent SOAP
 // client that checks our WSDL) and a Devanagari font are installed, then build the widget bundle and, at the same time,
-// the embedded databases' template copies (scripts/test-files.mjs). Never downloads a browser build of its own: only
+// the embedded databases' template copies (scripts/test-files.mjs) and the bundle of the BFF and the CLI that the tests' child
+// processes run (scripts/test-build.mjs). Never downloads a browser build of its own: only
 // Debian packages, and only when missing.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useTestBuild } from './test-build.mjs';
 import { useTestTemplate } from './test-files.mjs';
 import { widgetBuilt } from './widget-build.mjs';
 
@@ -31,4 +33,4 @@ if (missing.length) {
     process.exit(1);
   }
 }
-await Promise.all([widgetBuilt(root), useTestTemplate(root)]);
+await Promise.all([widgetBuilt(root), useTestTemplate(root), useTestBuild(root)]);
