@@ -10,8 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PgliteThread } from './pglite-thread.js';
 import { templateFile } from './pglite-template.mjs';
 
-// Each test boots PGlite two or three times and one runs its initdb (13 s alone on a quiet 2-core machine): beside the
-// rest of the suite on a busy machine that took longer than the project's 30 s.
+// The file boots PGlite eight times (each about a second of CPU: loading the copy into a new thread or process) and one
+// of them runs initdb: about 6 s of CPU for the three tests, 6-7 s alone on a 2-core machine, but 20-25 s in the
+// unit lane while the two other lanes share the cores, longer than the project's 30 s on a busy machine.
 describe('in-memory databases from a template', { timeout: 120_000 }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'ca-pglite-template-'));
   const file = templateFile(dir);
