@@ -104,10 +104,11 @@ export async function ensureTestBuild(dir) {
   const file = join(dir, `manifest.${process.pid}.json`);
   writeFileSync(file, JSON.stringify({ hash, inputs }));
   renameSync(file, join(dir, 'manifest.json'));
-  // Builds of older sources, unless a run may still use them (one of the last hour).
+  // Builds of older sources (and any left half-made by a killed process), unless a run may still use them (one of the
+  // last hour).
   for (const old of readdirSync(dir)) {
     const path = join(dir, old);
-    if (/^[0-9a-f]{64}$/.test(old) && old !== hash && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
+    if (/^([0-9a-f]{64}|tmp-\d+)$/.test(old) && old !== hash && Date.now() - statSync(path).mtimeMs > 3_600_000) rmSync(path, { recursive: true, force: true });
   }
 }
 
