@@ -33,10 +33,11 @@ function standIn(txMs = 0) {
       return out;
     },
   } as unknown as Database;
-  const gc = (gatherMs: number) =>
+  const gc = (gatherMs: number, groups?: number) =>
     createGroupCommit<{ units: number }>({
       db,
       gatherMs,
+      ...(groups ? { groups } : {}),
       open: () => ({ units: 0 }),
       close: async (ctx) => void batches.push(ctx.units),
     });
@@ -101,5 +102,20 @@ describe('group commit', () => {
     expect(batches.reduce((a, b) => a + b, 0)).toBe(16 * 12);
     // Started with whatever waited, the callers split into halves that alternate: about 8 per transaction.
     expect(mean).toBeGreaterThan(12);
+  });
+
+  it('in two groups, starts once half of recent work has arrived, not with the first unit', async () => {
+    const { batches, gc } = standIn();
+    const g = gc(200, 2);
+    // Recent work: 16 units at once.
+    await Promise.all(Array.from({ length: 16 }, () => g.run(async (ctx) => ++ctx.units)));
+    // Then one half trickles in, a unit every 5 ms: one transaction of the eight, not eight of one.
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, 5 * i));
+        return g.run(async (ctx) => ++ctx.units);
+      }),
+    );
+    expect(batches).toEqual([16, 8]);
   });
 });
