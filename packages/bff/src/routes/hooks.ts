@@ -105,17 +105,17 @@ async function answer(deps: RouteDeps, observed: RequestObserver, req: Request, 
  * a Headers object's (lower case, sorted by name) and with its Content-Length, so the answer is the same bytes.
  */
 function answerHeaders(extra: Record<string, string>, text: string): Record<string, string> {
-  // An answer without extra headers (every stored notification) has these three, already in order.
-  if (extra === NO_EXTRA) {
-    return { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY, 'x-content-type-options': 'nosniff', 'Content-Length': String(Buffer.byteLength(text)) };
-  }
-  const h: Record<string, string> = { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY };
+  let h: Record<string, string> = { 'content-type': 'application/json', 'referrer-policy': REFERRER_POLICY };
   for (const k in extra) h[k.toLowerCase()] = extra[k]!;
   h['x-content-type-options'] = 'nosniff';
-  const sorted: Record<string, string> = {};
-  for (const k of Object.keys(h).sort()) sorted[k] = h[k]!;
-  sorted['Content-Length'] = String(Buffer.byteLength(text));
-  return sorted;
+  // Without extra headers (every stored notification) the three are already in order: no sort per notification.
+  if (extra !== NO_EXTRA) {
+    const sorted: Record<string, string> = {};
+    for (const k of Object.keys(h).sort()) sorted[k] = h[k]!;
+    h = sorted;
+  }
+  h['Content-Length'] = String(Buffer.byteLength(text));
+  return h;
 }
 
 /** GET /return/{vendor}/{tenant}/{ticket}: the candidate's browser back from the vendor. Triggers a check, proves nothing. */
