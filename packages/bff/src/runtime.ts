@@ -22,6 +22,7 @@ import { createPrivacyService, type PrivacyService } from './privacy/service.js'
 import { openDatabase, type Database } from './store/db.js';
 import { pruneEvents } from './store/events.js';
 import { pruneLinks } from './store/links.js';
+import { vacuumWhereDue } from './store/vacuum.js';
 import { serverSecret } from './store/meta.js';
 import { migrate } from './store/migrations.js';
 import { checkVendorConfig, createVendorHost, type VendorHost } from './vendor-host/host.js';
@@ -176,15 +177,24 @@ async function startCore(
   return { orders, jobs, hub };
 }
 
-/** Every 15 minutes: events past their retention, used links, and personal data past the tenant's retention. */
+/**
+ * Every 15 minutes: events past their retention, used links, and personal data past the tenant's retention; then,
+ * on PGlite, the vacuum autovacuum would have run (store/vacuum.ts).
+ */
 function startMaintenance(m: { db: Database; config: Config; privacy: PrivacyService; log: Logger; now: () => Date }, closers: Closers): void {
   const { db, privacy, log, now } = m;
   const retentionMs = m.config.eventRetentionHours * 3600_000;
   const maintenance = setInterval(() => {
     const t = now();
-    pruneEvents(db, new Date(t.getTime() - retentionMs)).catch((err) => log.warn({ err: String(err) }, 'pruning events failed'));
-    pruneLinks(db, new Date(t.getTime() - 3600_000)).catch((err) => log.warn({ err: String(err) }, 'pruning links failed'));
-    privacy.prune().catch((err) => log.warn({ err: String(err) }, 'pruning by retention failed'));
+    const pruned = [
+      pruneEvents(db, new Date(t.getTime() - retentionMs)).catch((err) => log.warn({ err: String(err) }, 'pruning events failed')),
+      pruneLinks(db, new Date(t.getTime() - 3600_000)).catch((err) => log.warn({ err: String(err) }, 'pruning links failed')),
+      privacy.prune().catch((err) => log.warn({ err: String(err) }, 'pruning by retention failed')),
+    ];
+    void Promise.all(pruned)
+      .then(() => vacuumWhereDue(db))
+      .then((tables) => tables.length > 0 && log.info({ tables }, 'vacuumed the embedded database'))
+      .catch((err) => log.warn({ err: String(err) }, 'vacuuming the embedded database failed'));
   }, 15 * 60_000).unref();
   closers.push(async () => clearInterval(maintenance));
 }
