@@ -7,7 +7,8 @@ import { OrderStatus } from './status.js';
  * A vendor's id (`pymetrics`, `mettl`, `berke`, `psi`, …). Open on purpose: the BFF's vendor registry decides which
  * exist, so a new vendor needs no change here and no widget rebuild; display names travel as `vendorName`.
  */
-export const VendorId = z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'must be 2–32 lower-case letters, digits or -');
+export const VENDOR_ID_PATTERN = /^[a-z][a-z0-9-]{1,31}$/;
+export const VendorId = z.string().regex(VENDOR_ID_PATTERN, 'must be 2–32 lower-case letters, digits or -');
 export type VendorId = z.infer<typeof VendorId>;
 
 export const Level = z.enum(['high', 'medium', 'low']);

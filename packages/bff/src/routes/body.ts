@@ -16,62 +16,29 @@ function nodeBindings(bindings: unknown): { incoming: IncomingMessage; outgoing:
   return env?.incoming instanceof IncomingMessage && env.outgoing ? { incoming: env.incoming, outgoing: env.outgoing as ServerResponse } : undefined;
 }
 
-/** One body being read: its chunks so far, and how the reading ends. */
-interface Reading {
-  incoming: IncomingMessage;
-  outgoing: ServerResponse;
-  maxBytes: number;
-  chunks: Buffer[];
-  size: number;
-  resolve(b: Buffer): void;
-  reject(e: Error): void;
-}
-
-// The stream's listeners are module functions (the emitter calls them with the request as `this`) that find their
-// reading on the request, instead of four closures made (and, under tsx, each renamed by defineProperty) per request.
-const READING = Symbol('reading');
-type Read = IncomingMessage & { [READING]?: Reading | undefined };
-
-function finish(r: Reading, err?: Error): void {
-  r.incoming.off('data', onData).off('end', onEnd).off('error', onError).off('aborted', onAborted);
-  (r.incoming as Read)[READING] = undefined;
-  if (err) r.reject(err);
-  else r.resolve(r.chunks.length === 1 ? r.chunks[0]! : Buffer.concat(r.chunks, r.size));
-}
-
-function onData(this: IncomingMessage, chunk: Buffer): void {
-  const r = (this as Read)[READING];
-  if (!r) return;
-  r.size += chunk.byteLength;
-  if (r.size <= r.maxBytes) return void r.chunks.push(chunk);
-  this.pause();
-  if (!r.outgoing.headersSent) r.outgoing.setHeader('Connection', 'close');
-  finish(r, tooLarge(r.maxBytes));
-}
-
-function onEnd(this: IncomingMessage): void {
-  const r = (this as Read)[READING];
-  if (r) finish(r);
-}
-
-function onError(this: IncomingMessage, err: Error): void {
-  const r = (this as Read)[READING];
-  if (r) finish(r, err);
-}
-
-function onAborted(this: IncomingMessage): void {
-  const r = (this as Read)[READING];
-  if (r) finish(r, new Error('the client closed the connection before sending the whole body'));
-}
-
 /**
  * Reads the Node request stream directly: a web `Request` and stream adapter per notification cost a tenth of the
  * ingest's CPU. Past `maxBytes` it stops reading and the connection closes after the 413, so the rest is never read.
  */
 function readIncoming(incoming: IncomingMessage, outgoing: ServerResponse, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    (incoming as Read)[READING] = { incoming, outgoing, maxBytes, chunks: [], size: 0, resolve, reject };
-    incoming.on('data', onData).once('end', onEnd).once('error', onError).once('aborted', onAborted);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (err?: Error) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', done).off('aborted', onAborted);
+      if (err) reject(err);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      incoming.pause();
+      if (!outgoing.headersSent) outgoing.setHeader('Connection', 'close');
+      done(tooLarge(maxBytes));
+    };
+    const onEnd = () => done();
+    const onAborted = () => done(new Error('the client closed the connection before sending the whole body'));
+    incoming.on('data', onData).once('end', onEnd).once('error', done).once('aborted', onAborted);
   });
 }
 

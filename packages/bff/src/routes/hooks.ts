@@ -1,7 +1,7 @@
 // Vendor-facing endpoints (docs/contracts.md#vendor-facing-endpoints): notifications, per-order pings, the candidate's return from a
 // vendor, and the OAuth2 token endpoint for vendors that call us with bearer tokens. Thin: read the
 // size-limited body, hand it to the delivery service (deliveries/service.ts), answer.
-import { VendorId } from '@ca/shared';
+import { VENDOR_ID_PATTERN, VendorId } from '@ca/shared';
 import { Hono, type Context } from 'hono';
 import { unknownEndpoint } from '../deliveries/service.js';
 import { createClientAddress } from '../auth/client-address.js';
@@ -18,18 +18,6 @@ const HOOK_ROUTE = '/hooks/:vendor/:tenant';
 const PLAIN_HOOK = /^\/hooks\/([A-Za-z0-9_-]+)\/([A-Za-z0-9_-]+)$/;
 
 type HookContext = Context<Env>;
-
-/** VendorId's answers already given (a zod parse per notification otherwise); bounded, names come from paths. */
-const vendorIds = new Map<string, boolean>();
-function isVendorId(s: string): boolean {
-  let ok = vendorIds.get(s);
-  if (ok === undefined) {
-    ok = VendorId.safeParse(s).success;
-    if (vendorIds.size >= 256) vendorIds.clear();
-    vendorIds.set(s, ok);
-  }
-  return ok;
-}
 
 export function hookRoutes(deps: RouteDeps) {
   const app = new Hono<Env>();
@@ -75,19 +63,17 @@ export function hookDirect(deps: RouteDeps, observed: RequestObserver) {
     if (method !== 'POST' && method !== 'PUT') return undefined;
     const url = req.url;
     const m = PLAIN_HOOK.exec(url.slice(url.indexOf('/', url.indexOf('//') + 2)));
-    if (!m || !isVendorId(m[1]!) || !Object.hasOwn(deps.config.tenants, m[2]!)) return undefined;
+    if (!m || !VENDOR_ID_PATTERN.test(m[1]!) || !Object.hasOwn(deps.config.tenants, m[2]!)) return undefined;
     if (unstorableHeader(req.headers) !== undefined) return undefined;
     return answer(deps, observed, req, bindings, { vendor: m[1]!, tenantId: m[2]!, method, path: m[0] });
   };
 }
 
-const NO_EXTRA: Record<string, string> = Object.freeze({});
-
 async function answer(deps: RouteDeps, observed: RequestObserver, req: Request, bindings: unknown, d: { vendor: string; tenantId: string; method: string; path: string }) {
   const started = performance.now();
   let status = 200;
   let body: unknown;
-  let extra = NO_EXTRA;
+  let extra: Record<string, string> = {};
   try {
     const outcome = await deps.deliveries.receive({ ...d, headers: req.headers, query: new URLSearchParams(), readBody: () => readRequestText(req, bindings, HOOK_BODY_LIMIT) });
     body = { ok: true, outcome };
@@ -109,7 +95,7 @@ function answerHeaders(extra: Record<string, string>, text: string): Record<stri
   for (const k in extra) h[k.toLowerCase()] = extra[k]!;
   h['x-content-type-options'] = 'nosniff';
   // Without extra headers (every stored notification) the three are already in order: no sort per notification.
-  if (extra !== NO_EXTRA) {
+  if (Object.keys(extra).length > 0) {
     const sorted: Record<string, string> = {};
     for (const k of Object.keys(h).sort()) sorted[k] = h[k]!;
     h = sorted;

@@ -130,22 +130,20 @@ const NotificationObject = object({
 
 const SectionalScores = array(object({ sectionName: str, sectionScore: num, sectionMaxScore: num }));
 
+/** `read` as a `safeParse`: its value, or null where a field does not match. */
+const safely =
+  <T>(read: Reader) =>
+  (v: unknown): T | null => {
+    try {
+      return read(v) as T;
+    } catch (e) {
+      if (e === MISMATCH) return null;
+      throw e;
+    }
+  };
+
 /** `z.array(SectionalScore).safeParse(v)` (result.ts): the scores, or null where that fails. */
-export function readSectionalScores(v: unknown): SectionalScore[] | null {
-  try {
-    return SectionalScores(v) as SectionalScore[];
-  } catch (e) {
-    if (e === MISMATCH) return null;
-    throw e;
-  }
-}
+export const readSectionalScores = safely<SectionalScore[]>(SectionalScores);
 
 /** The notification as `Notification.safeParse(json)` gives it, or null where that fails. */
-export function readNotification(json: unknown): Notification | null {
-  try {
-    return NotificationObject(json) as Notification;
-  } catch (e) {
-    if (e === MISMATCH) return null;
-    throw e;
-  }
-}
+export const readNotification = safely<Notification>(NotificationObject);
