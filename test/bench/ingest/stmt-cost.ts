@@ -244,6 +244,8 @@ async function main() {
     const results: Record<string, { rt_us: number[]; cpu_us: number[] }> = {};
     const split = empty();
     const stmtTimes: Record<string, Times> = {};
+    // WAL written meanwhile (on PostgreSQL the whole server's, other sessions' too).
+    const [{ lsn: lsn0 }] = (await db.query<{ lsn: string }>(`SELECT pg_current_wal_lsn()::text AS lsn`)) as [{ lsn: string }];
     for (let p = 0; p < pairs; p++) {
       // Every other pair in reverse order, so no variant always runs first or after the same one.
       const order = ['split', ...variants];
@@ -262,8 +264,10 @@ async function main() {
         results[v]!.cpu_us.push(Math.round((cpu * 1000) / (block * n)));
       }
     }
+    const [{ bytes }] = (await db.query<{ bytes: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), $1)::text AS bytes`, [lsn0])) as [{ bytes: string }];
     console.log(JSON.stringify({
       notifications: n,
+      wal_bytes_per_notification: Math.round(Number(bytes) / (pairs * (variants.length + 1) * block * n)),
       median_per_notification_us: { find: r1((median(split.find) * 1000) / n), write: r1((median(split.write) * 1000) / n), commit: r1((median(split.commit) * 1000) / n), other: r1((split.other.reduce((a, b) => a + b, 0) * 1000) / (pairs * block * n)) },
       median_per_tx_ms: { find: ms(median(split.find)), write: ms(median(split.write)), commit: ms(median(split.commit)), tx: ms(median(split.tx)) },
     }));
