@@ -72,7 +72,7 @@ async function main() {
       await run(bodies);
       const secs = (perf.now() - t0) / 1000; const cpu = process.cpuUsage(cpu0); const th = split(th0, threadCpu());
       const mainBusy = perf.eventLoopUtilization(elu0).utilization; const dbBusy = dbElu0 ? db.threadUtilization(dbElu0).utilization : NaN;
-      console.log(JSON.stringify({ round: r, name, ...report(traces, bodies.length, secs), cpu_us: Math.round((cpu.user + cpu.system) / bodies.length), main_busy: Math.round(mainBusy * 100), db_busy: Math.round(dbBusy * 100), db_us: Math.round((dbBusy * secs * 1e6) / bodies.length), main_cpu_us: Math.round((th.main * 1000) / bodies.length), db_cpu_us: Math.round((th.db * 1000) / bodies.length) }));
+      console.log(JSON.stringify({ round: r, name, ...(await report(traces, bodies.length, secs)), cpu_us: Math.round((cpu.user + cpu.system) / bodies.length), main_busy: Math.round(mainBusy * 100), db_busy: Math.round(dbBusy * 100), db_us: Math.round((dbBusy * secs * 1e6) / bodies.length), main_cpu_us: Math.round((th.main * 1000) / bodies.length), db_cpu_us: Math.round((th.db * 1000) / bodies.length) }));
     }
   }
   await t.stop();

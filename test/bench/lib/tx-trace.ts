@@ -9,7 +9,11 @@ type Q = (text: string, params?: unknown[]) => Promise<unknown[]>;
 interface TxTrace { start: number; stmts: { sent: number; back: number; kind: string }[]; end: number; units: number }
 export const traces: TxTrace[] = [];
 
+let threadTrace: ((on: boolean) => Promise<Msg[]>) | undefined;
+
 export function traceTransactions(db: any): void {
+  threadTrace = db.threadTrace?.bind(db);
+  void threadTrace?.(true);
   const transaction = db.transaction.bind(db);
   db.transaction = async (fn: (tx: any) => Promise<unknown>) => {
     const t: TxTrace = { start: perf.now(), stmts: [], end: 0, units: 0 };
@@ -38,7 +42,75 @@ export function traceTransactions(db: any): void {
 const q = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s.length ? +s[Math.min(s.length - 1, Math.floor(p * s.length))]!.toFixed(3) : NaN; };
 const mean = (xs: number[]) => +(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)).toFixed(3);
 
-export function txReport(ts: TxTrace[], n: number, seconds: number) {
+/** A message to PGlite's thread (store/pglite-thread.ts TracedMessage), times in ms since the epoch. */
+interface Msg { id: number; op: string; tx?: number; commit?: boolean; posted: number; received?: number; arrived?: number; started?: number; answered?: number }
+
+const epoch = (t: number) => perf.timeOrigin + t;
+
+/**
+ * The database thread's time over the traced messages: busy (a message's work, started to answered) and idle,
+ * split by what the thread waited for. Idle before message b, after the work of a:
+ * - `in_tx`: b is the next statement of a's transaction (the main thread works on a's answer meanwhile);
+ * - `between_tx`: a ended a transaction and b begins the next one;
+ * - `handoff`: b had arrived before a was answered (a transaction's BEGIN waiting behind the lock): the thread's
+ *   own time from a's answer to b's start; `other`: b sent before a's answer came back (a statement outside a
+ *   transaction, say).
+ * Each idle gap is cut into `back` (a answered there → received here), `main` (received → b posted; between
+ * transactions also `gc`: received → the next db.transaction call, the group commit's part) and `there` (b posted →
+ * arrived, and arrived → started). Totals in ms over the window, and % of it.
+ */
+function threadIdle(msgs: Msg[], ts: TxTrace[]) {
+  const done = msgs.filter((m) => m.started !== undefined && m.answered !== undefined && m.arrived !== undefined).sort((a, b) => a.started! - b.started!);
+  if (done.length < 2) return null;
+  const window = done[done.length - 1]!.answered! - done[0]!.started!;
+  const starts = ts.map((t) => epoch(t.start)).sort((a, b) => a - b);
+  const acc = { busy: 0, in_tx: { n: 0, back: 0, main: 0, there: 0 }, between_tx: { n: 0, back: 0, gc: 0, main: 0, there: 0 }, handoff: { n: 0, ms: 0 }, other: { n: 0, ms: 0 } };
+  for (let i = 0; i < done.length; i++) {
+    const b = done[i]!;
+    acc.busy += b.answered! - b.started!;
+    if (i === 0) continue;
+    const a = done[i - 1]!;
+    const idle = b.started! - a.answered!;
+    if (idle <= 0) continue;
+    if (b.arrived! <= a.answered!) {
+      // b was there already: the thread passing PGlite's lock on, or answering a before starting b.
+      acc.handoff.n++;
+      acc.handoff.ms += idle;
+      continue;
+    }
+    if (a.received === undefined || b.posted < a.received) {
+      acc.other.n++;
+      acc.other.ms += idle;
+      continue;
+    }
+    const back = a.received - a.answered!;
+    const there = b.started! - b.posted;
+    const main = b.posted - a.received;
+    if (a.tx !== undefined && a.tx === b.tx) {
+      acc.in_tx.n++; acc.in_tx.back += back; acc.in_tx.main += main; acc.in_tx.there += there;
+    } else {
+      // The group commit's part: from the answer that ended a's transaction to the next transaction's start.
+      const next = starts.find((s) => s >= a.received! - 0.001 && s <= b.posted) ?? b.posted;
+      acc.between_tx.n++; acc.between_tx.back += back; acc.between_tx.gc += next - a.received; acc.between_tx.main += b.posted - next; acc.between_tx.there += there;
+    }
+  }
+  const ms = (x: number) => +x.toFixed(1);
+  const pct = (x: number) => +((x / window) * 100).toFixed(1);
+  const part = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, k === 'n' ? v : `${ms(v)} ms ${pct(v)}%`]));
+  return { window_ms: ms(window), busy_pct: pct(acc.busy), idle_pct: pct(window - acc.busy), in_tx: part(acc.in_tx), between_tx: part(acc.between_tx), handoff: part(acc.handoff), other: part(acc.other) };
+}
+
+/**
+ * The transactions `ts` (copied at once: callers empty the list next) and, on PGlite, the database thread's idle time
+ * split (`threadIdle`) over the messages traced since the last call.
+ */
+export async function txReport(ts: TxTrace[], n: number, seconds: number) {
+  const copy = [...ts];
+  const msgs = threadTrace ? await threadTrace(true) : [];
+  return { ...txStats(copy, n, seconds), ...(threadTrace ? { thread: threadIdle(msgs, copy) } : {}) };
+}
+
+function txStats(ts: TxTrace[], n: number, seconds: number) {
   const span = seconds * 1000;
   const byKind = (k: string) => ts.flatMap((t) => t.stmts.filter((s) => s.kind === k).map((s) => s.back - s.sent));
   const between = ts.flatMap((t) => t.stmts.slice(1).map((s, i) => s.sent - t.stmts[i]!.back));

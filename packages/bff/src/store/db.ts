@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import type { Db as BossDb } from 'pg-boss';
 import { fromPglite } from 'pg-boss';
-import { PgliteThread, type PgliteLike } from './pglite-thread.js';
+import { PgliteThread, type PgliteLike, type TracedMessage } from './pglite-thread.js';
 
 export interface Sql {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -38,6 +38,8 @@ export interface Database extends Sql {
   close(): Promise<void>;
   /** PGlite: how busy the database's own thread has been (since `since`, when given). For diagnosis. */
   threadUtilization?(since?: EventLoopUtilization): EventLoopUtilization;
+  /** PGlite: traces every message to the database's thread and back while `on`; resolves to those traced since the last call. For diagnosis. */
+  threadTrace?(on: boolean): Promise<TracedMessage[]>;
 }
 
 /** Opens the database named in config: `memory:`, `embedded:<dir>` or a `postgres://` URL. */
@@ -123,6 +125,7 @@ async function openPglite(dir: string | undefined, onError?: (err: Error) => voi
       ),
     listen: (channel, onNotify) => pglite.listen(channel, onNotify),
     threadUtilization: (since) => pglite.utilization(since),
+    threadTrace: (on) => pglite.trace(on),
     close: async () => {
       try {
         await pglite.close();

@@ -59,6 +59,29 @@ describe('PGlite on its own thread', () => {
     ]);
   });
 
+  it('traces each message to the thread and back when asked (diagnosis), in the order things happened', async () => {
+    const trace = db.threadTrace!;
+    await trace(true);
+    await db.transaction(async (q) => {
+      await q.query(`SELECT 1`);
+      await q.queryAndCommit(`SELECT 2`);
+    });
+    const msgs = await trace(false);
+    expect(msgs.map((m) => [m.op, m.commit ?? false])).toEqual([
+      ['begin', false],
+      ['query', true],
+    ]);
+    expect(msgs[1]!.tx).toBe(msgs[0]!.tx);
+    for (const m of msgs) {
+      const times = [m.posted, m.arrived, m.started, m.answered, m.received];
+      expect(times.every((t) => typeof t === 'number')).toBe(true);
+      expect(times).toEqual([...times].sort((a, b) => a! - b!));
+    }
+    // Off now: nothing more is traced.
+    await db.query(`SELECT 3`);
+    expect(await trace(false)).toEqual([]);
+  });
+
   it("keeps PostgreSQL's error fields", async () => {
     const err = await db.query(`INSERT INTO t VALUES ($1, $2)`, [2, 'again']).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: '23505', constraint: 't_pkey' });

@@ -59,12 +59,31 @@ interface Pending {
   reject(e: Error): void;
 }
 
+/**
+ * Diagnosis (`trace`): one message to the thread, stamped in milliseconds since the epoch on both threads: posted and
+ * its answer received here; arrived, started (a transaction's first statement waits for the lock there) and answered
+ * there. `tx` is the thread's number for the transaction the message belongs to; `commit` marks its last statement.
+ */
+export interface TracedMessage {
+  id: number;
+  op: string;
+  tx?: number;
+  commit?: boolean;
+  posted: number;
+  received?: number;
+  arrived?: number;
+  started?: number;
+  answered?: number;
+}
+
 export class PgliteThread implements PgliteLike {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
   readonly #listeners = new Map<string, Set<(payload: string) => void>>();
   #next = 1;
   #dead: Error | undefined;
+  /** While tracing: each message's times on this side, by id. */
+  #traced: Map<number, { posted: number; received?: number }> | undefined;
 
   private constructor(onError: (err: Error) => void) {
     this.#worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url));
@@ -76,6 +95,8 @@ export class PgliteThread implements PgliteLike {
       }
       const p = this.#pending.get(m.id!);
       if (!p) return;
+      const t = this.#traced?.get(m.id!);
+      if (t) t.received = performance.timeOrigin + performance.now();
       this.#settled(m.id!);
       if (m.ok) p.resolve(m.result);
       else p.reject(new DatabaseError(m.error!));
@@ -118,6 +139,7 @@ export class PgliteThread implements PgliteLike {
   #post<T>(m: Record<string, unknown>): Promise<T> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#next++;
+    this.#traced?.set(id, { posted: performance.timeOrigin + performance.now() });
     this.#worker.postMessage({ ...m, id });
     // The answer comes in a later turn of the event loop, after this.
     if (this.#pending.size === 0) this.#worker.ref();
@@ -212,6 +234,21 @@ export class PgliteThread implements PgliteLike {
         if (!this.#dead) await this.#call({ op: 'unlisten', channel });
       }
     };
+  }
+
+  /**
+   * Diagnosis only: starts tracing every message to the thread and back (`on`), or stops; resolves to what was traced
+   * since the last call (test/bench/lib/tx-trace.ts reads it).
+   */
+  async trace(on: boolean): Promise<TracedMessage[]> {
+    const here = this.#traced;
+    this.#traced = undefined;
+    const there = await this.#call<Omit<TracedMessage, 'posted' | 'received'>[]>({ op: 'trace', on });
+    if (on) this.#traced = new Map();
+    return there.flatMap((t) => {
+      const h = here?.get(t.id);
+      return h ? [{ ...t, ...h }] : [];
+    });
   }
 
   /** How busy the database's thread has been (since `since`, when given). */

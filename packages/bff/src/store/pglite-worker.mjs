@@ -4,8 +4,8 @@
 // Plain JavaScript on purpose: a worker is started by Node itself, without the TypeScript loader of its parent.
 //
 // Messages in: { id, op, ... } with op open (dataDir?, templateDir?: see pglite-template.mjs) | query | exec | begin |
-// end | listen | unlisten | close; a query of a transaction may carry `commit: true` (its last statement: COMMIT
-// follows at once).
+// end | listen | unlisten | close | trace (on: diagnosis, see `traced`); a query of a transaction may carry
+// `commit: true` (its last statement: COMMIT follows at once).
 // Messages out: { id, ok: true, result } | { id, ok: false, error } and { op: 'notify', channel, payload }.
 import { PGlite, protocol, types } from '@electric-sql/pglite';
 import { parentPort } from 'node:worker_threads';
@@ -25,8 +25,27 @@ const notified = (channel, payload) => {
 let nextTx = 1;
 
 const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
-const reply = (id, result) => port.postMessage({ id, ok: true, result });
-const fail = (id, err) => port.postMessage({ id, ok: false, error: errorFields(err) });
+
+/**
+ * Diagnosis only (the `trace` message; test/bench/lib/tx-trace.ts): for each message, when it arrived, when its
+ * work started (a transaction's first statement waits for PGlite's lock) and when its answer was posted, in
+ * milliseconds since the epoch (the main thread stamps its side on the same clock). Off, it costs one test per message.
+ * @type {Map<number, { id: number, op: string, tx?: number, commit?: boolean, arrived: number, started?: number, answered?: number }> | null}
+ */
+let traced = null;
+const clock = () => performance.timeOrigin + performance.now();
+const started = (id) => {
+  const t = traced?.get(id);
+  if (t && t.started === undefined) t.started = clock();
+};
+/** Every answer goes out here (stamped first: this thread can be descheduled before the next line, and the answer read). */
+const post = (m) => {
+  const t = m.id !== undefined ? traced?.get(m.id) : undefined;
+  if (t) t.answered = clock();
+  port.postMessage(m);
+};
+const reply = (id, result) => post({ id, ok: true, result });
+const fail = (id, err) => post({ id, ok: false, error: errorFields(err) });
 
 /** What crosses the thread boundary of an error: PostgreSQL's fields, never the statement's parameters. */
 function errorFields(err) {
@@ -217,7 +236,7 @@ async function statement(m) {
   // Outside a transaction (PGlite's own lock order: transaction, then query, so none is open around it). A statement
   // prepared before a schema change that alters its result columns fails once ("cached plan must not change result
   // type"); it failed before doing anything, so it runs again, prepared anew.
-  const once = () => pg._runExclusiveTransaction(() => pg._runExclusiveQuery(() => run(m.text, m.params)));
+  const once = () => pg._runExclusiveTransaction(() => (started(m.id), pg._runExclusiveQuery(() => run(m.text, m.params))));
   const out = await once().catch((err) => (stalePlan(err) ? once() : Promise.reject(err)));
   await pg.syncToFs();
   return out;
@@ -254,9 +273,11 @@ async function simple(text) {
 function begin(id, first) {
   const tx = { id: nextTx++, inbox: [], wake: null };
   txs.set(tx.id, tx);
+  const t = traced?.get(id);
+  if (t) t.tx = tx.id;
   const next = () => (tx.inbox.length ? Promise.resolve(tx.inbox.shift()) : new Promise((resolve) => (tx.wake = resolve)));
   /** Answers a message of this transaction: the answer to the first one also names the transaction. */
-  const answer = (m, out) => (m === first ? reply(id, { tx: tx.id, first: out }) : port.postMessage({ id: m.id, ...out }));
+  const answer = (m, out) => (m === first ? reply(id, { tx: tx.id, first: out }) : post({ id: m.id, ...out }));
   /** Whether BEGIN has been sent, and whether COMMIT has (after which PostgreSQL has ended the transaction either way). */
   let begun = false;
   let ended = false;
@@ -287,6 +308,7 @@ function begin(id, first) {
   pg._runExclusiveTransaction(async () => {
     try {
       for (let m = first; ; m = await next()) {
+        started(m === first ? id : m.id);
         if (m.op === 'end') {
           last = m;
           if (begun && m.commit) await end('COMMIT');
@@ -341,6 +363,12 @@ async function handle(m) {
 }
 
 port.on('message', (m) => {
+  if (traced && m.id !== undefined) traced.set(m.id, { id: m.id, op: m.op, ...(m.tx !== undefined ? { tx: m.tx } : {}), ...(m.first?.commit || m.commit ? { commit: true } : {}), arrived: clock() });
+  if (m.op === 'trace') {
+    const out = traced ? [...traced.values()].filter((t) => t.id !== m.id) : [];
+    traced = m.on ? new Map() : null;
+    return reply(m.id, out);
+  }
   if (m.tx !== undefined) {
     const tx = txs.get(m.tx);
     if (!tx) return fail(m.id, new Error('Transaction is closed'));
@@ -352,6 +380,7 @@ port.on('message', (m) => {
     return;
   }
   if (m.op === 'begin') return begin(m.id, m.first);
+  if (m.op !== 'query') started(m.id);
   handle(m).then(
     (r) => reply(m.id, r),
     (err) => fail(m.id, err),
