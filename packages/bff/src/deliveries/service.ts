@@ -128,7 +128,9 @@ async function receiveNotification(deps: DeliveryServiceDeps, commits: DeliveryC
       for (const u of updates) results.push(await batch.updates.apply(d.tenantId, d.vendor, u, 'webhook'));
       const summary = summarize(results);
       const orderIds = results.flatMap((r) => (r.outcome === 'no_match' ? [] : [r.order.id]));
-      batch.deliveries.push({ ...stored, outcome: summary, orderIds, ...(summary === 'no_match' || summary === 'empty' ? { body: withheld(stored.body) } : {}) });
+      const concernsNoOrder = summary === 'no_match' || summary === 'empty';
+      // Copied with Object.assign: a spread given new keys takes a new hidden class per notification on Node 20.
+      batch.deliveries.push(Object.assign({}, stored, { outcome: summary, orderIds, body: concernsNoOrder ? withheld(stored.body) : stored.body }));
       return summary;
     }, (batch) => batch.updates.prefetch(d.tenantId, d.vendor, updates));
   } catch (e) {
