@@ -351,7 +351,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
     const bodyBytes = Math.round(
       [psiDelivery(prepared.psi[0]!, 0, base, token), mettlDelivery(prepared.mettl[0]!, 2, base)].reduce((a, r) => a + r.body!.length, 0) / 2,
     );
-    const floor = await server.call<{ count: number; perSecond: number; seconds: number }>('floor', { count: n * PHASES, concurrency: INGEST_CONNECTIONS, bodyBytes }, 120_000);
+    const floor = await server.call<{ count: number; perSecond: number; seconds: number; cpuMs: number }>('floor', { count: n * PHASES, concurrency: INGEST_CONNECTIONS, bodyBytes }, 120_000);
     rows.push({
       database: name,
       vendor: 'floor',
@@ -361,6 +361,7 @@ async function onDatabase(name: IngestRow['database'], database: string, ordersP
       p50_ms: NaN,
       p99_ms: NaN,
       applied: 0,
+      bff_cpu_ms: round(floor.cpuMs, 3),
       note: `single-row INSERT commits, ${bodyBytes} B text, ${INGEST_CONNECTIONS} in flight`,
     });
     // Diagnosis: commits one at a time (what a lock held until COMMIT allows), the rate without group commit.
