@@ -203,8 +203,8 @@ if (sections.has('ingest')) {
     // The floor's CPU per commit in the same run: a yardstick that moves with the machine as the figure does (the
     // machine's speed changes about twofold from one day to another; the µs targets do not).
     const floorUs = floor.bff_cpu_ms === undefined ? NaN : Math.round(floor.bff_cpu_ms * 1000);
-    const floorCpu = (on: string, us: number) =>
-      `the same run's floor costs this process ${floorUs} µs per single-row commit${on === 'PGlite' ? ' (the database thread included)' : ' (the driver\'s side only)'}, so this is ${(us / floorUs).toFixed(1)} floor commits of CPU`;
+    const floorCpu = (us: number) =>
+      `the same run's floor costs this process ${floorUs} µs per single-row commit${db === 'PGlite' ? ' (the database thread included)' : ' (the driver\'s side only)'}, so this is ${(us / floorUs).toFixed(1)} floor commits of CPU`;
     const label = { psi: 'PSI', mettl: 'Mettl', 'psi-hot': 'PSI, hot orders' } as Record<string, string>;
     for (const connections of INGEST_LEVELS)
     for (const vendor of ['psi', 'mettl', 'psi-hot'] as const) {
@@ -233,7 +233,7 @@ if (sections.has('ingest')) {
           ratio: null,
           target: `≤ ${cpuTarget} µs`,
           met: us <= cpuTarget,
-          note: `user + system of every BFF thread during the phase, per notification; main thread ${Math.round((r.main_cpu_ms ?? NaN) * 1000)} µs, the other threads (${db === 'PGlite' ? 'the database thread, ' : ''}V8's GC and compiler) the rest; ${floorCpu(db, us)}`,
+          note: `user + system of every BFF thread during the phase, per notification; main thread ${Math.round((r.main_cpu_ms ?? NaN) * 1000)} µs, the other threads (${db === 'PGlite' ? 'the database thread, ' : ''}V8's GC and compiler) the rest; ${floorCpu(us)}`,
         });
       } else {
         ingestHeadline(r, figure, `CPU per delivery: BFF ${r.bff_cpu_ms} ms, load generator ${r.client_cpu_ms} ms; ${busy}`, connections === top);

@@ -4,10 +4,11 @@
 // transaction's COMMIT answer and the next one's first statement. Run:
 //   node --import tsx test/bench/ingest/probe.ts embedded|postgres://… [rounds]
 import { startTestBff } from '@ca/bff/testing';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance as perf } from 'node:perf_hooks';
+import { statCpuMs } from '../lib/proc.js';
 import { seedOrders } from '../lib/seed.js';
 import { PSI_CLIENT } from './config.js';
 import { traceTransactions as trace, traces, txReport as report } from '../lib/tx-trace.js';
@@ -16,10 +17,8 @@ import { traceTransactions as trace, traces, txReport as report } from '../lib/t
 function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
   for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const f = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      out.set(tid, (Number(f[11]) + Number(f[12])) * 10);
-    } catch {}
+    const ms = statCpuMs(`/proc/self/task/${tid}/stat`);
+    if (!Number.isNaN(ms)) out.set(tid, ms);
   }
   return out;
 }

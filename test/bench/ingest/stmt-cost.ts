@@ -12,12 +12,13 @@
 // seeded (a storage parameter to try); STMT_EXPLAIN=0 skips the plans, =all plans every variant; STMT_KEEP=1 keeps the
 // PostgreSQL schema (bench_stmt_cost) for a look afterwards. Diagnosis only: the numbers are noisy on a shared machine.
 import { startTestBff } from '@ca/bff/testing';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance as perf } from 'node:perf_hooks';
 import { parseNotification, toStatusUpdate } from '../../../packages/bff/src/vendors/psi/webhook.js';
 import { dropSchema, freshSchema } from '../lib/pg.js';
+import { statCpuMs } from '../lib/proc.js';
 import { seedOrders } from '../lib/seed.js';
 import { PSI_CLIENT } from './config.js';
 
@@ -75,10 +76,8 @@ const VARIANTS: Record<string, Variant> = {
 function cpuOf(paths: string[]): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of paths) {
-    try {
-      const f = readFileSync(p, 'utf8').split(') ')[1]!.split(' ');
-      out.set(p, (Number(f[11]) + Number(f[12])) * 10);
-    } catch {}
+    const ms = statCpuMs(p);
+    if (!Number.isNaN(ms)) out.set(p, ms);
   }
   return out;
 }

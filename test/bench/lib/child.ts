@@ -1,8 +1,8 @@
 // Bench child processes: a TypeScript module run by `node --import tsx` with an IPC channel, so a server's
 // RSS is its own and the load generator never shares its event loop. Request/response over IPC.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { statCpuMs } from './proc.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -106,15 +106,7 @@ export function serve(handlers: Record<string, Handler>): void {
  * process.cpuUsage() (every thread) it splits a server's CPU into its main thread and the rest (on PGlite: the
  * database's thread, with V8's GC and compiler threads).
  */
-function mainThreadCpuMs(): number {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // clock ticks (USER_HZ 100)
-  } catch {
-    return NaN;
-  }
-}
+const mainThreadCpuMs = (): number => statCpuMs(`/proc/self/task/${process.pid}/stat`);
 
 /** Wall-clock time in ms with sub-ms precision, comparable across processes on one machine. */
 export const wallNow = () => performance.timeOrigin + performance.now();
