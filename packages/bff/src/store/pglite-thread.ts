@@ -76,6 +76,9 @@ export interface TracedMessage {
   answered?: number;
 }
 
+/** The trace's clock: milliseconds since the epoch, the same on both threads (the worker stamps its side with it too). */
+const traceClock = () => performance.timeOrigin + performance.now();
+
 export class PgliteThread implements PgliteLike {
   readonly #worker: Worker;
   readonly #pending = new Map<number, Pending>();
@@ -96,7 +99,7 @@ export class PgliteThread implements PgliteLike {
       const p = this.#pending.get(m.id!);
       if (!p) return;
       const t = this.#traced?.get(m.id!);
-      if (t) t.received = performance.timeOrigin + performance.now();
+      if (t) t.received = traceClock();
       this.#settled(m.id!);
       if (m.ok) p.resolve(m.result);
       else p.reject(new DatabaseError(m.error!));
@@ -139,7 +142,7 @@ export class PgliteThread implements PgliteLike {
   #post<T>(m: Record<string, unknown>): Promise<T> {
     if (this.#dead) return Promise.reject(this.#dead);
     const id = this.#next++;
-    this.#traced?.set(id, { posted: performance.timeOrigin + performance.now() });
+    this.#traced?.set(id, { posted: traceClock() });
     this.#worker.postMessage({ ...m, id });
     // The answer comes in a later turn of the event loop, after this.
     if (this.#pending.size === 0) this.#worker.ref();

@@ -236,8 +236,8 @@ export function toStatusUpdate(
   };
   const booking = bookingOf(n);
   if (booking && isChangeReason(reason)) {
-    // bookingOf's object is this update's own: marked in place, as `{ ...booking, cancelled: true }` would add the key
-    // last, without a copy that Node 20 gives a hidden class of its own each time once optimised.
+    // bookingOf made this object for this update alone, so it is marked in place: a copy by `{ ...booking, cancelled:
+    // true }` (a spread given a new key) gets a hidden class of its own each time on Node 20 once optimised.
     if (BOOKING_RELEASED.includes(reason)) booking.cancelled = true;
     update.booking = booking;
   }
